@@ -1,0 +1,1 @@
+"""Video Studio core: everything but the Streamlit pages. Nothing here imports streamlit."""
