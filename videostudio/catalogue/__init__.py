@@ -182,8 +182,9 @@ def load_model(path: Path | str) -> Model:
         if "openapi" in document:
             return model_from_openapi(document)
         return model_from_studio_file(document)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CatalogueError(f"{path.name}: not a model file ({exc}).") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # A file of the wrong shape fails somewhere inside; the person needs the file's name, not the trace.
+        raise CatalogueError(f"{path.name}: not a model file ({type(exc).__name__}: {exc}).") from exc
 
 
 def model_from_studio_file(document: dict[str, Any]) -> Model:
@@ -307,16 +308,22 @@ def infer_media(schema: dict[str, Any], prefix: str = "") -> dict[str, MediaKind
     found: dict[str, MediaKind] = {}
     for name, prop in schema.get("properties", {}).items():
         path = f"{prefix}{name}"
-        target = prop.get("items", prop) if prop.get("type") == "array" else prop
-        if target.get("type") == "object":
+        target = prop.get("items", prop) if _has_type(prop, "array") else prop
+        if _has_type(target, "object"):
             found.update(infer_media(target, prefix=f"{path}."))
         elif (
-            target.get("type") == "string"
+            _has_type(target, "string")
             and "enum" not in target
             and (target.get("format") == "uri" or _MEDIA_NAME.search(name))
         ):
             found[path] = "audio" if "audio" in name else "video" if "video" in name else "image"
     return found
+
+
+def _has_type(schema: dict[str, Any], json_type: str) -> bool:
+    """True when ``schema`` is of ``json_type``, also as part of a nullable type list."""
+    declared = schema.get("type")
+    return json_type in declared if isinstance(declared, list) else declared == json_type
 
 
 def _optional_non_media(schema: dict[str, Any], media: dict[str, MediaKind]) -> frozenset[str]:

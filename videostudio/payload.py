@@ -1,0 +1,148 @@
+"""Building the request body from form values, and validating it before anything is sent.
+
+Validation is the model's own JSON Schema (through ``jsonschema``) plus the cross-field rules the
+schema can only state in prose. Every problem comes back with the dotted path of its field, so the
+form can show it next to that field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, relevance
+
+from videostudio.catalogue import Model
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a form: the dotted path of the field ("" for the whole form) and what to do."""
+
+    path: str
+    message: str
+    missing: bool = False  # a required field left empty: worth showing only once the person tries to generate
+
+
+def build_payload(model: Model, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The request body: ``model`` plus every value the person set.
+
+    Unset optional fields are left out rather than sent as defaults, as the fact sheet advises:
+    the API applies its own defaults, and a default string sent as-is can be refused.
+    """
+    payload: dict[str, Any] = {"model": model.id}
+    for name in model.field_names():
+        value = _prune(values.get(name))
+        if value is not None:
+            payload[name] = value
+    return payload
+
+
+def _prune(value: Any) -> Any:
+    """None for "not set": empty strings, empty containers, and containers of nothing but unset values."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, Mapping):
+        pruned = {k: v for k, v in ((k, _prune(v)) for k, v in value.items()) if v is not None}
+        return pruned or None
+    if isinstance(value, list | tuple):
+        items = [v for v in (_prune(v) for v in value) if v is not None]
+        return items or None
+    return value
+
+
+_format_checker = FormatChecker(formats=())
+
+
+@_format_checker.checks("uri", raises=())
+def _is_uri(value: object) -> bool:
+    """A web address or a data URI: the API accepts both wherever it says ``format: uri``."""
+    if not isinstance(value, str):
+        return True
+    if value.startswith("data:"):
+        return bool(re.match(r"^data:[\w.+-]+/[\w.+-]+(;[\w=.+-]+)*(;base64)?,.", value))
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def validate_payload(model: Model, payload: Mapping[str, Any]) -> list[Problem]:
+    """Every problem with ``payload`` for ``model``, one per field, in form order; empty when it can be sent."""
+    validator = Draft202012Validator(model.schema, format_checker=_format_checker)
+    problems: dict[str, Problem] = {}
+    for error in sorted(validator.iter_errors(dict(payload)), key=relevance):
+        for problem in _explain(model, error):
+            problems.setdefault(problem.path, problem)
+    for rule in model.rules:
+        if rule.broken_by(dict(payload), model.defaults):
+            path = next(iter(rule.forbid))
+            problems.setdefault(path, Problem(path, rule.message))
+    order = {name: i for i, name in enumerate(model.field_names())}
+    return sorted(problems.values(), key=lambda p: (order.get(p.path.split(".")[0], len(order)), p.path))
+
+
+def problems_by_field(problems: Iterable[Problem]) -> dict[str, str]:
+    """Path → message, for drawing each message next to its field."""
+    return {p.path: p.message for p in problems}
+
+
+def _explain(model: Model, error: ValidationError) -> list[Problem]:
+    path = ".".join(str(p) for p in error.absolute_path)
+    kind = error.validator
+    value = error.validator_value
+    if kind == "required":
+        missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
+        return [Problem(_join(path, n), _required_message(model, _join(path, n)), missing=True) for n in missing]
+    return [Problem(path, _message(model, path, kind, value, error.instance))]
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _required_message(model: Model, path: str) -> str:
+    kind = model.media_kind(_strip_indices(path))
+    if kind == "image":
+        return "An image is required: upload one or give its web address."
+    if kind == "audio":
+        return "An audio clip is required: upload one or give its web address."
+    return "This field is required."
+
+
+def _message(model: Model, path: str, kind: str, expected: Any, instance: Any) -> str:
+    if kind == "enum":
+        return "Pick one of: " + ", ".join(str(v) for v in expected) + "."
+    if kind == "maxLength":
+        return f"Too long: {len(instance)} characters, at most {expected}."
+    if kind == "minLength":
+        return f"Too short: at least {expected} characters."
+    if kind == "minimum":
+        return f"Must be at least {expected:g}."
+    if kind == "maximum":
+        return f"Must be at most {expected:g}."
+    if kind == "minItems":
+        return f"Add at least {expected}."
+    if kind == "maxItems":
+        return f"At most {expected} allowed."
+    if kind == "format":
+        what = model.media_kind(_strip_indices(path)) or "file"
+        return f"Give a web address (https://…) or upload the {what}."
+    if kind == "type":
+        return {
+            "integer": "Must be a whole number.",
+            "number": "Must be a number.",
+            "boolean": "Must be on or off.",
+            "string": "Must be text.",
+            "array": "Must be a list.",
+            "object": "Must be a group of settings.",
+        }.get(expected if isinstance(expected, str) else "", "Has the wrong kind of value.")
+    return "This value is not accepted."
+
+
+def _strip_indices(path: str) -> str:
+    """``dynamic_masks.0.mask`` → ``dynamic_masks.mask``, the form the catalogue's media hints use."""
+    return ".".join(p for p in path.split(".") if not p.isdigit())
