@@ -1,0 +1,20 @@
+"""Video Studio: the router. Everything drawn here appears on every page."""
+
+import streamlit as st
+
+from components.poller import job_tray
+from components.sidebar import draw_backend_panel
+
+st.set_page_config(page_title="Video Studio", page_icon=":material/movie:", layout="wide")
+
+pages = st.navigation(
+    [
+        st.Page("pages/generate.py", title="Generate", icon=":material/movie:", default=True),
+        st.Page("pages/history.py", title="History", icon=":material/history:"),
+        st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
+    ]
+)
+draw_backend_panel()
+with st.sidebar:
+    job_tray()
+pages.run()

@@ -1,0 +1,99 @@
+"""The model picker, and the Generate button with its guard against double submits."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from components import services
+from components.schema_form import FormState, model_key
+from videostudio.catalogue import Model
+from videostudio.errors import StudioError
+from videostudio.payload import build_payload, validate_payload
+
+# Clicks this soon after a submit are the rest of a double click, not a new request.
+DOUBLE_CLICK_SECONDS = 2.0
+
+
+def pick_model() -> Model:
+    catalogue = services.catalogue()
+    model_id = st.selectbox(
+        "Model",
+        catalogue.ids(),
+        format_func=lambda i: f"{catalogue.get(i).vendor} · {catalogue.get(i).name}",
+        key="model_choice",
+        persist_state="session",
+    )
+    model = catalogue.get(model_id)
+    st.caption(f"{model.summary} Typically takes {model.typical_run_time()}.")
+    return model
+
+
+def _request_generate(key: str) -> None:
+    # Runs before the script, once per click. A second click while the first is being sent, or just
+    # after, is dropped here: the API charges per submit, so one press is one job.
+    state = st.session_state
+    if state.get("submitting") or time.monotonic() - state.get("submitted_at", 0.0) < DOUBLE_CLICK_SECONDS:
+        return
+    state["submitting"] = True
+    state["generate_requested"] = key
+    state[f"{key}__attempted"] = True
+
+
+def generate_controls(model: Model, form: FormState) -> None:
+    """Validate the form, show its problems, and send it once when Generate is pressed and it is valid."""
+    key = model_key(model)
+    payload = build_payload(model, form.values)
+    problems = validate_payload(model, payload)
+    form.show(problems, include_missing=st.session_state.get(f"{key}__attempted", False))
+    legacy = False
+    if model.legacy_endpoint:
+        with st.expander("Endpoint", icon=":material/lan:"):
+            legacy = st.toggle(
+                f"Send to the legacy vendor endpoint ({model.legacy_endpoint})",
+                key=f"{key}__legacy",
+                persist_state="session",
+                help="Older integrations used per-vendor URLs. The universal endpoint is recommended.",
+            )
+
+    backend = services.backend()
+    st.button(
+        "Generate",
+        type="primary",
+        icon=":material/movie:",
+        key="generate",
+        on_click=_request_generate,
+        args=(key,),
+        disabled=st.session_state.get("submitting", False),
+    )
+    st.caption(f"Runs on: {services.BACKEND_NAMES[backend]}")
+
+    if st.session_state.pop("generate_requested", None) == key:
+        # The request flag is gone before anything is sent, so a rerun can never send it again.
+        try:
+            st.session_state["submit_message"] = _submit(model, payload, problems, form, backend, legacy)
+        finally:
+            st.session_state["submitting"] = False
+        st.rerun()
+    message = st.session_state.pop("submit_message", None)
+    if message:
+        kind, text = message
+        (st.success if kind == "ok" else st.error)(text)
+
+
+def _submit(model: Model, payload: dict, problems: list, form: FormState, backend: str, legacy: bool) -> tuple:
+    if problems or form.input_errors:
+        return ("error", "Some settings need attention (marked above). Nothing was sent.")
+    client = services.client_for(backend)
+    if client is None:
+        return ("error", "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent.")
+    try:
+        services.job_service().submit(
+            client, model, payload, backend=backend, legacy=legacy, upload_names=form.upload_names
+        )
+    except StudioError as exc:
+        return ("error", str(exc))
+    finally:
+        st.session_state["submitted_at"] = time.monotonic()
+    return ("ok", f"Started: {model.name}. Follow it below; you can leave this page, it keeps running.")

@@ -1,0 +1,115 @@
+"""A job as a person sees it: model, status, time, and when done, the video and a download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from components import services
+from videostudio.catalogue import CatalogueError
+from videostudio.jobs import PollPolicy
+from videostudio.library import download_name
+from videostudio.store import SUBMITTING, Job
+
+STATUS_LOOK = {
+    SUBMITTING: ("Sending", "gray", ":material/upload:"),
+    "queued": ("Queued", "blue", ":material/schedule:"),
+    "generating": ("Generating", "violet", ":material/autorenew:"),
+    "completed": ("Done", "green", ":material/check_circle:"),
+    "failed": ("Failed", "red", ":material/error:"),
+}
+OVERDUE_LOOK = ("Still running at the provider", "orange", ":material/hourglass_top:")
+
+
+def model_name(model_id: str) -> str:
+    try:
+        return services.catalogue().get(model_id).name
+    except CatalogueError:
+        return model_id
+
+
+def status_look(job: Job, policy: PollPolicy | None = None) -> tuple[str, str, str]:
+    if policy and policy.is_overdue(job):
+        return OVERDUE_LOOK
+    return STATUS_LOOK.get(job.status, (job.status.title(), "gray", ":material/help:"))
+
+
+def elapsed_text(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def job_card(job: Job, *, key_prefix: str = "card") -> None:
+    """Draw one job in a bordered box."""
+    policy = services.poll_policies().get(job.backend)
+    label, color, icon = status_look(job, policy)
+    with st.container(border=True, key=f"{key_prefix}-{job.id}"):
+        header = st.columns([3, 2], vertical_alignment="center")
+        header[0].markdown(f"**{model_name(job.model_id)}**")
+        with header[1]:
+            st.badge(label, icon=icon, color=color)
+        st.caption(
+            f"{job.created_at.astimezone().strftime('%d %b %Y, %H:%M')} · {elapsed_text(job.elapsed_seconds)}"
+            + (f" · {job.credits:,.0f} credits" if job.credits else "")
+            + (" · offline demo" if job.backend == services.OFFLINE else "")
+        )
+        if job.prompt:
+            st.markdown(f"> {job.prompt[:200]}{'…' if len(job.prompt) > 200 else ''}")
+        if job.is_active:
+            _progress(job, policy)
+        elif job.status == "completed":
+            _video(job, key_prefix)
+        elif job.error:
+            st.error(job.error, icon=":material/error:")
+
+
+def _progress(job: Job, policy: PollPolicy | None) -> None:
+    if policy and policy.is_overdue(job):
+        st.info(
+            "This job is taking much longer than usual. It is still running at the provider: "
+            "check back later, the studio keeps following it.",
+            icon=":material/hourglass_top:",
+        )
+        return
+    if job.backend == services.AIMLAPI and services.client_for(services.AIMLAPI) is None:
+        st.warning("Waiting for an API key: add it in the sidebar to follow this job.", icon=":material/key:")
+    typical = _typical_seconds(job.model_id)
+    # The bar is an estimate from the model's typical run time; it never claims to be finished.
+    fraction = min(job.elapsed_seconds / typical, 0.95) if typical else 0.0
+    st.progress(fraction, text=f"{STATUS_LOOK.get(job.status, ('Working',))[0]}… usually {_typical_text(job.model_id)}")
+    if job.poll_failures:
+        st.caption(f":material/wifi_off: Trouble reaching the backend ({job.error}); retrying on its own.")
+
+
+def _typical_seconds(model_id: str) -> float:
+    try:
+        return float(services.catalogue().get(model_id).typical_seconds)
+    except CatalogueError:
+        return 0.0
+
+
+def _typical_text(model_id: str) -> str:
+    try:
+        return services.catalogue().get(model_id).typical_run_time()
+    except CatalogueError:
+        return "a few minutes"
+
+
+def _video(job: Job, key_prefix: str) -> None:
+    local = Path(job.local_path) if job.local_path else None
+    if local and local.exists():
+        st.video(str(local))
+        st.download_button(
+            "Download",
+            data=local.read_bytes(),
+            file_name=download_name(job.model_id, job.created_at.astimezone(), job.prompt),
+            mime="video/mp4",
+            icon=":material/download:",
+            key=f"{key_prefix}-download-{job.id}",
+            on_click="ignore",
+        )
+    elif job.video_url:
+        st.video(job.video_url)
+        st.link_button("Open video", job.video_url, icon=":material/open_in_new:")
+        st.caption("This link comes from the provider and expires after a day or two.")

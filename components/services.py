@@ -1,0 +1,121 @@
+"""The studio's shared objects, made once per server process (or once per session where they hold a key)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+
+import streamlit as st
+
+from videostudio.catalogue import Catalogue, load_catalogue
+from videostudio.client import VideoClient
+from videostudio.config import Settings, api_key_from
+from videostudio.jobs import JobService, PollPolicy
+from videostudio.library import DownloadError, download_video
+from videostudio.store import Job, JobStore
+
+log = logging.getLogger(__name__)
+
+OFFLINE = "offline"
+AIMLAPI = "aimlapi"
+BACKEND_NAMES = {OFFLINE: "Offline demo", AIMLAPI: "AI/ML API"}
+# The offline backend accepts any key; this stands in for one so the client's auth path is the same.
+OFFLINE_KEY = "offline-demo"
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@st.cache_resource(show_spinner=False)
+def job_service() -> JobService:
+    config = settings()
+    store = JobStore(config.database_url)
+
+    def keep_local_copy(job: Job) -> Job:
+        # The API's video links expire within a day or two; a local copy keeps the history playable.
+        if not job.video_url or job.local_path:
+            return job
+        dest = config.media_dir / f"{job.id}.mp4"
+        try:
+            download_video(job.video_url, dest)
+        except DownloadError as exc:
+            log.warning("job %s: video not copied locally: %s", job.id, exc)
+            return job
+        return store.update(job.id, local_path=str(dest))
+
+    return JobService(store, on_complete=keep_local_copy)
+
+
+@st.cache_resource(show_spinner="Starting the offline demo backend…")
+def offline_backend_url() -> str:
+    """The offline backend's base URL: started in this process, once, unless one is configured."""
+    config = settings()
+    if config.offline_url:
+        return config.offline_url
+    from videostudio.offline.faults import FaultConfig
+    from videostudio.offline.server import OfflineBackend
+
+    backend = OfflineBackend(
+        config.offline_dir,
+        catalogue=catalogue(),
+        speed=config.offline_speed,
+        faults=FaultConfig.parse(config.offline_faults),
+    )
+    return backend.start()
+
+
+def configured_api_key() -> str | None:
+    """The key from the environment or secrets.toml (never from the sidebar)."""
+    try:
+        secrets = dict(st.secrets)
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        # No secrets.toml is the normal case; the environment is enough.
+        secrets = {}
+    return api_key_from(os.environ, secrets)
+
+
+def session_api_key() -> str | None:
+    """The key for this session: typed in the sidebar (this session only), else the configured one."""
+    typed = (st.session_state.get("sidebar_api_key") or "").strip()
+    return typed or configured_api_key()
+
+
+def backend() -> str:
+    """Which backend this session uses: the person's choice, else the API when a key is set."""
+    chosen = st.session_state.get("backend_choice")
+    if chosen in BACKEND_NAMES:
+        return chosen
+    return AIMLAPI if session_api_key() else OFFLINE
+
+
+def client_for(name: str) -> VideoClient | None:
+    """This session's client for a backend, or None when it cannot be used (the API without a key)."""
+    if name == OFFLINE:
+        base_url, key = offline_backend_url(), OFFLINE_KEY
+    else:
+        base_url, key = settings().base_url, session_api_key()
+        if not key:
+            return None
+    # One client per session and key: requests.Session is not documented as thread-safe.
+    fingerprint = hashlib.sha256(f"{name}|{base_url}|{key}".encode()).hexdigest()
+    clients: dict[str, VideoClient] = st.session_state.setdefault("_clients", {})
+    if fingerprint not in clients:
+        clients[fingerprint] = VideoClient(base_url, key)
+    return clients[fingerprint]
+
+
+def poll_policies() -> dict[str, PollPolicy]:
+    config = settings()
+    deadline = config.job_deadline_seconds
+    return {
+        OFFLINE: PollPolicy(interval=config.offline_poll_seconds, deadline=deadline, overdue_interval=5.0),
+        AIMLAPI: PollPolicy(interval=config.poll_seconds, deadline=deadline),
+    }

@@ -1,0 +1,24 @@
+"""Generate: pick a model, fill its form, press Generate, watch the jobs."""
+
+import streamlit as st
+
+from components import services
+from components.generate_controls import generate_controls, pick_model
+from components.job_card import job_card
+from components.schema_form import draw_form
+
+RECENT_JOBS = 6
+
+st.title("Generate")
+form_column, jobs_column = st.columns([3, 2], gap="large")
+with form_column:
+    model = pick_model()
+    form = draw_form(model)
+    generate_controls(model, form)
+with jobs_column:
+    st.subheader("Latest jobs")
+    recent = services.job_service().store.list(limit=RECENT_JOBS)
+    if not recent:
+        st.caption("Your jobs appear here. They keep running if you leave the page or close the browser.")
+    for job in recent:
+        job_card(job)

@@ -1,0 +1,95 @@
+"""Shared fixtures: a studio wired to a fresh offline backend and empty data folders."""
+
+from __future__ import annotations
+
+import io
+import os
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+# AppTest resolves .streamlit/ and relative page paths from the working directory.
+os.chdir(REPO)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _apptest_runs_the_entrypoint() -> Iterator[None]:
+    """Make AppTest run app.py on every run, as the real server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` to None before each run; the fresh
+    PagesManager then sees our ``pages/`` folder and takes the legacy multipage path, which runs
+    only the page file on reruns, skipping app.py (sidebar, polling). A real server keeps the
+    False that ``st.navigation`` sets. See streamlit/streamlit#14217 for where the reset came from.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+    yield
+    PagesManager.__init__ = original_init  # type: ignore[method-assign]
+
+
+@dataclass
+class Studio:
+    """The environment one studio test runs in."""
+
+    home: Path
+    backend_url: str
+    backend: object  # videostudio.offline.server.OfflineBackend
+
+    def backend_stats(self) -> dict[str, int]:
+        return requests.get(f"{self.backend_url}/_offline/stats", timeout=5).json()
+
+
+@pytest.fixture
+def studio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
+    """A studio with empty history and media folders, on its own offline backend that renders at once."""
+    import streamlit as st
+
+    from videostudio.offline.server import OfflineBackend
+
+    backend = OfflineBackend(tmp_path / "offline", speed=0)
+    url = backend.start()
+    for name in ("AIMLAPI_API_KEY", "DATABASE_URL", "AIMLAPI_BASE_URL", "VIDEO_STUDIO_OFFLINE_FAULTS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VIDEO_STUDIO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("VIDEO_STUDIO_OFFLINE_URL", url)
+    monkeypatch.setenv("VIDEO_STUDIO_OFFLINE_POLL_SECONDS", "0")
+    # The studio's shared objects are cached per process; each test gets its own.
+    st.cache_resource.clear()
+    yield Studio(home=tmp_path / "home", backend_url=url, backend=backend)
+    st.cache_resource.clear()
+    backend.stop()
+
+
+def jpeg_bytes(size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = (200, 80, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def wav_bytes(seconds: float = 2.0, rate: int = 16000) -> bytes:
+    import math
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        frames = bytearray()
+        for i in range(int(seconds * rate)):
+            sample = int(8000 * math.sin(2 * math.pi * 220 * i / rate))
+            frames += sample.to_bytes(2, "little", signed=True)
+        out.writeframes(bytes(frames))
+    return buffer.getvalue()
