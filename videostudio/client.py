@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from videostudio.contract import DEFAULT_BASE_URL, GENERATIONS_PATH
 from videostudio.errors import (
     APIConnectionError,
     APIError,
@@ -29,8 +30,7 @@ from videostudio.generation import Generation
 
 __all__ = ["DEFAULT_BASE_URL", "SUBMIT_PATH", "USER_AGENT", "VideoClient"]
 
-DEFAULT_BASE_URL = "https://api.aimlapi.com"
-SUBMIT_PATH = "/v2/video/generations"
+SUBMIT_PATH = GENERATIONS_PATH
 USER_AGENT = "video-studio/0.1"
 
 # First poll retry waits this long, then doubles (0.5 s, 1 s, 2 s, ...), unless the server says otherwise.

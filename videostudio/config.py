@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_BASE_URL = "https://api.aimlapi.com"
+from videostudio.contract import DEFAULT_BASE_URL
+
 API_KEY_NAME = "AIMLAPI_API_KEY"
 
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from videostudio.contract import GENERATIONS_PATH
+
 MediaKind = Literal["image", "audio", "video"]
 
 MODELS_DIR = Path(__file__).parent / "models"
-SUBMIT_PATH = "/v2/video/generations"
 
 
 class CatalogueError(Exception):
@@ -227,7 +228,7 @@ def model_from_openapi(document: dict[str, Any]) -> Model:
 def request_schema_of(document: dict[str, Any]) -> dict[str, Any]:
     """The JSON request schema of the document's POST operation (the universal path first)."""
     paths = document["paths"]
-    candidates = [SUBMIT_PATH] + [p for p in paths if p != SUBMIT_PATH]
+    candidates = [GENERATIONS_PATH] + [p for p in paths if p != GENERATIONS_PATH]
     for path in candidates:
         post = paths.get(path, {}).get("post")
         if post and "requestBody" in post:

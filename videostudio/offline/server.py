@@ -35,9 +35,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from videostudio.catalogue import Catalogue, Model, load_catalogue
+from videostudio.contract import GENERATIONS_PATH
 from videostudio.offline.faults import FAULTS_HEADER, FaultConfig
 
-UNIVERSAL_PATH = "/v2/video/generations"
+UNIVERSAL_PATH = GENERATIONS_PATH
 LEGACY_PATHS = tuple(f"/v2/generate/video/{vendor}/generation" for vendor in ("kling", "minimax", "pixverse"))
 GENERATION_PATHS = frozenset((UNIVERSAL_PATH, *LEGACY_PATHS))
 
