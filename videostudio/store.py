@@ -3,20 +3,34 @@
 SQLite is the embedded default; any SQLAlchemy URL works (a team can point ``DATABASE_URL`` at
 PostgreSQL). Parameters are stored without their base64 blobs: an uploaded file is kept as its
 hash and, for images, a small thumbnail.
+
+The schema belongs to Alembic (``videostudio/migrations``): opening a store upgrades its database to
+the newest revision, so a new studio version never loses the history an older one wrote.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import statistics
+import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from videostudio.generation import Status
 
@@ -25,17 +39,25 @@ SUBMITTING = "submitting"
 ACTIVE_STATUSES = (SUBMITTING, Status.QUEUED.value, Status.GENERATING.value)
 TERMINAL_STATUSES = (Status.COMPLETED.value, Status.FAILED.value)
 
+MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
+# The schema every store had before migrations existed; such a database is stamped with it, then upgraded.
+BASELINE_REVISION = "0001"
+
+# What ``search`` can sort by; "elapsed" is the run time, finished_at - created_at.
+ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed")
+
 metadata = sa.MetaData()
 
+# Must match what the migrations build (tests/test_migrations.py compares the two).
 jobs_table = sa.Table(
     "jobs",
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("generation_id", sa.String(200), index=True),
-    sa.Column("model_id", sa.String(200), nullable=False, index=True),
+    sa.Column("model_id", sa.String(200), nullable=False),
     sa.Column("backend", sa.String(20), nullable=False),
     sa.Column("endpoint", sa.String(200)),
-    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
     sa.Column("raw_status", sa.String(50)),
     sa.Column("prompt", sa.Text, nullable=False, default=""),
     sa.Column("params", sa.Text, nullable=False, default="{}"),
@@ -46,11 +68,23 @@ jobs_table = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("credits", sa.Float),
     sa.Column("usd", sa.Float),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("next_poll_at", sa.DateTime(timezone=True)),
     sa.Column("poll_failures", sa.Integer, nullable=False, default=0),
+    # Revision 0002: the media library's facts about the local copy, and the kept inputs.
+    sa.Column("video_bytes", sa.BigInteger),
+    sa.Column("video_seconds", sa.Float),
+    sa.Column("poster_path", sa.Text),
+    sa.Column("download_attempts", sa.Integer, nullable=False, default=0, server_default=sa.text("0")),
+    sa.Column("inputs_dir", sa.Text),
+    # Indexes for the History page and the library, built by revision 0002 (see it for why each).
+    # The first two also replace 0001's single-column status, model_id and created_at indexes.
+    sa.Index("ix_jobs_status_created_at", "status", "created_at"),
+    sa.Index("ix_jobs_created_at_costs", "created_at", "credits", "usd"),
+    sa.Index("ix_jobs_by_model", "model_id", "status", "created_at", "finished_at", "credits", "usd", "id"),
+    sa.Index("ix_jobs_downloads", "status", "local_path", "created_at"),
 )
 
 
@@ -83,6 +117,11 @@ class Job:
     finished_at: datetime | None = None
     next_poll_at: datetime | None = None
     poll_failures: int = 0
+    video_bytes: int | None = None  # size of the local copy
+    video_seconds: float | None = None  # duration of the local copy
+    poster_path: str | None = None  # JPEG poster frame of the local copy
+    download_attempts: int = 0  # tries at copying the video locally, so the library can give up on a dead link
+    inputs_dir: str | None = None  # kept copies of the uploaded inputs, for "Use these settings"
 
     @property
     def is_active(self) -> bool:
@@ -98,26 +137,60 @@ _JSON_COLUMNS = ("params", "media")
 _DATETIME_COLUMNS = ("created_at", "updated_at", "finished_at", "next_poll_at")
 JOB_FIELDS = tuple(f.name for f in fields(Job))
 
+# Write transactions are retried this many times when the database says it is busy, not wrong.
+_WRITE_ATTEMPTS = 5
+# Marks connections that will write: on SQLite they begin with BEGIN IMMEDIATE.
+_WRITE_OPTION = "videostudio_write"
+# pg_advisory_xact_lock key serialising schema upgrades of studios that start together ("VIDEOSTU").
+_MIGRATION_LOCK_KEY = 0x564944454F535455
+# SQLite and PostgreSQL both accept far more bound parameters than this; it keeps IN lists modest.
+_DELETE_CHUNK = 500
+
+_T = TypeVar("_T")
+
 
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'history.sqlite3'}"
 
 
 class JobStore:
-    """Reads and writes jobs; safe to share between the threads of one server process."""
+    """Reads and writes jobs; safe to share between the threads of one server process.
+
+    Several processes may share one database (SQLite file or PostgreSQL): every write is a short
+    transaction that sets only the columns it changes, so writers of different fields never undo
+    each other.
+    """
 
     def __init__(self, url: str) -> None:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = sa.create_engine(url, **_engine_options(url))
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+            sa.event.listen(self.engine, "connect", _sqlite_connect)
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
+        self._writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        # One statement instead of two per update where the database can return the updated row.
+        self._returning = bool(self.engine.dialect.update_returning)
+        try:
+            self._write(_upgrade_locked, retry=_is_transient_or_race)
+        except BaseException:
+            self.engine.dispose()  # no store, so nobody else would ever close its connections
+            raise
+
+    # --- Writes -----------------------------------------------------------------------------------------------------
 
     def add(self, job: Job) -> Job:
-        with self.engine.begin() as conn:
-            conn.execute(jobs_table.insert().values(**_to_row(job)))
+        row = _to_row(job)
+        self._write(lambda conn: conn.execute(jobs_table.insert().values(**row)))
         return job
+
+    def add_many(self, jobs: Iterable[Job]) -> list[Job]:
+        """Add several jobs in one transaction (an import, a benchmark): all or none are written."""
+        added = list(jobs)
+        if added:
+            rows = [_to_row(j) for j in added]
+            self._write(lambda conn: conn.execute(jobs_table.insert(), rows))
+        return added
 
     def update(self, job_id: str, **changes: Any) -> Job:
         """Write ``changes`` to one job and return it as stored."""
@@ -126,17 +199,34 @@ class JobStore:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
         changes.setdefault("updated_at", utcnow())
         row = _to_row_partial(changes)
-        with self.engine.begin() as conn:
-            conn.execute(jobs_table.update().where(jobs_table.c.id == job_id).values(**row))
-            stored = conn.execute(jobs_table.select().where(jobs_table.c.id == job_id)).mappings().first()
+        statement = jobs_table.update().where(jobs_table.c.id == job_id).values(**row)
+
+        def work(conn: Connection) -> Mapping[str, Any] | None:
+            if self._returning:
+                return conn.execute(statement.returning(*jobs_table.c)).mappings().first()
+            conn.execute(statement)
+            return conn.execute(jobs_table.select().where(jobs_table.c.id == job_id)).mappings().first()
+
+        stored = self._write(work)
         if stored is None:
             raise KeyError(job_id)
         return _from_row(stored)
 
+    def delete(self, job_ids: Iterable[str]) -> None:
+        ids = list(job_ids)
+
+        def work(conn: Connection) -> None:
+            for start in range(0, len(ids), _DELETE_CHUNK):
+                conn.execute(jobs_table.delete().where(jobs_table.c.id.in_(ids[start : start + _DELETE_CHUNK])))
+
+        if ids:
+            self._write(work)
+
+    # --- Reads ------------------------------------------------------------------------------------------------------
+
     def get(self, job_id: str) -> Job | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(jobs_table.select().where(jobs_table.c.id == job_id)).mappings().first()
-        return _from_row(row) if row else None
+        rows = self._jobs(jobs_table.select().where(jobs_table.c.id == job_id))
+        return rows[0] if rows else None
 
     def list(self, *, limit: int | None = None, model_id: str | None = None) -> list[Job]:
         """Jobs, newest first."""
@@ -145,42 +235,371 @@ class JobStore:
             query = query.where(jobs_table.c.model_id == model_id)
         if limit:
             query = query.limit(limit)
-        with self.engine.connect() as conn:
-            return [_from_row(r) for r in conn.execute(query).mappings()]
+        return self._jobs(query)
 
     def active(self) -> list[Job]:
         """Jobs not yet finished, oldest first: the ones polling must follow."""
-        query = (
-            jobs_table.select().where(jobs_table.c.status.in_(ACTIVE_STATUSES)).order_by(jobs_table.c.created_at.asc())
-        )
-        with self.engine.connect() as conn:
-            return [_from_row(r) for r in conn.execute(query).mappings()]
+        c = jobs_table.c
+        return self._jobs(jobs_table.select().where(c.status.in_(ACTIVE_STATUSES)).order_by(c.created_at.asc()))
 
     def count(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(jobs_table)).scalar_one()
+        return self.count_matching()
 
-    def delete(self, job_ids: Iterable[str]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(jobs_table.delete().where(jobs_table.c.id.in_(list(job_ids))))
+    def search(
+        self,
+        *,
+        model_ids: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        text: str | None = None,
+        order_by: str = "created_at",
+        descending: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Job]:
+        """One page of the jobs matching every given filter.
+
+        ``model_ids``/``statuses``: None or empty means any. ``since`` is inclusive, ``until`` exclusive
+        (naive datetimes are taken as UTC). ``text`` is a case-insensitive substring of the prompt.
+        ``order_by`` is one of ``ORDER_KEYS``; jobs without a value for it (no credits, not finished) come
+        last either way, and ties go newest first so pages never overlap.
+        """
+        if order_by not in ORDER_KEYS:
+            raise ValueError(f"order_by must be one of {', '.join(ORDER_KEYS)}, not {order_by!r}")
+        if (limit is not None and limit < 0) or offset < 0:
+            raise ValueError("limit and offset cannot be negative")
+        c = jobs_table.c
+        key: ColumnElement[Any] = _Elapsed(c.finished_at, c.created_at) if order_by == "elapsed" else c[order_by]
+        ordering: list[ColumnElement[Any]] = []
+        if order_by in ("credits", "elapsed"):
+            # Portable NULLS LAST: false sorts before true on every database.
+            ordering.append(key.is_(None))
+        ordering.append(key.desc() if descending else key.asc())
+        newest_first = descending or order_by != "created_at"
+        ordering += [c.created_at.desc(), c.id.desc()] if newest_first else [c.created_at.asc(), c.id.asc()]
+        # Find the page's ids first, then read only those rows: sorting needs a few small columns (an
+        # index holds them), not every matching job's thumbnail and JSON.
+        page = (
+            sa.select(c.id)
+            .where(*_filters(model_ids, statuses, since, until, text))
+            .order_by(*ordering)
+            .offset(offset or None)
+        )
+        if limit is not None:
+            page = page.limit(limit)
+        ids = page.subquery("page")
+        return self._jobs(jobs_table.select().join(ids, ids.c.id == c.id).order_by(*ordering))
+
+    def count_matching(
+        self,
+        *,
+        model_ids: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        text: str | None = None,
+    ) -> int:
+        """How many jobs ``search`` would find with these filters and no limit."""
+        query = (
+            sa.select(sa.func.count()).select_from(jobs_table).where(*_filters(model_ids, statuses, since, until, text))
+        )
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def needs_download(self, *, max_attempts: int | None = None) -> list[Job]:
+        """Completed jobs whose video has no local copy yet, oldest first (the library retries them).
+
+        ``max_attempts`` leaves out jobs already tried that many times (a link that expired stays dead).
+        """
+        c = jobs_table.c
+        query = jobs_table.select().where(
+            c.status == Status.COMPLETED.value, c.video_url.is_not(None), c.video_url != "", c.local_path.is_(None)
+        )
+        if max_attempts is not None:
+            query = query.where(c.download_attempts < max_attempts)
+        return self._jobs(query.order_by(c.created_at.asc(), c.id.asc()))
+
+    def cost_by_day(self, since: datetime | None = None) -> list[tuple[date, float, float]]:
+        """(UTC day, credits, usd) summed over the jobs created that day, oldest day first.
+
+        Jobs without a cost count as nothing; a day whose jobs have none shows 0.0.
+        """
+        c = jobs_table.c
+        day = _UtcDay(c.created_at).label("day")
+        query = sa.select(day, _sum(c.credits), _sum(c.usd)).group_by(day).order_by(day)
+        if since is not None:
+            query = query.where(c.created_at >= _as_utc(since))
+        with self.engine.connect() as conn:
+            return [(_as_date(d), float(credits), float(usd)) for d, credits, usd in conn.execute(query)]
+
+    def cost_by_model(self) -> list[tuple[str, float, float, int]]:
+        """(model_id, credits, usd, number of jobs) per model, the biggest spender first."""
+        c = jobs_table.c
+        credits = _sum(c.credits)
+        query = (
+            sa.select(c.model_id, credits, _sum(c.usd), sa.func.count())
+            .group_by(c.model_id)
+            .order_by(credits.desc(), c.model_id)
+        )
+        with self.engine.connect() as conn:
+            return [(m, float(cr), float(usd), int(n)) for m, cr, usd, n in conn.execute(query)]
+
+    def median_seconds(self, model_id: str, *, limit: int = 50) -> float | None:
+        """Median run time of the model's latest ``limit`` completed jobs; None without any (no ETA then)."""
+        c = jobs_table.c
+        query = (
+            sa.select(c.created_at, c.finished_at)
+            .where(c.model_id == model_id, c.status == Status.COMPLETED.value, c.finished_at.is_not(None))
+            .order_by(c.created_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        # A median over at most ``limit`` rows is cheaper here than any portable SQL for it.
+        runs = [max(0.0, (_aware(end) - _aware(start)).total_seconds()) for start, end in rows]
+        return statistics.median(runs) if runs else None
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # --- Plumbing ---------------------------------------------------------------------------------------------------
+
+    def _jobs(self, query: sa.Select[Any]) -> list[Job]:
+        with self.engine.connect() as conn:
+            return [_from_row(r) for r in conn.execute(query).mappings()]
+
+    def _write(
+        self, work: Callable[[Connection], _T], *, retry: Callable[[sa.exc.DBAPIError], bool] | None = None
+    ) -> _T:
+        """Run ``work`` in one write transaction, again when the database was only busy.
+
+        A retried attempt is safe: the failed one was rolled back as a whole.
+        """
+        retry = retry or _is_transient
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            try:
+                with self._writer.begin() as conn:
+                    return work(conn)
+            except sa.exc.DBAPIError as exc:
+                if attempt == _WRITE_ATTEMPTS or not retry(exc):
+                    raise
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+
+# --- Schema migrations -----------------------------------------------------------------------------------------------
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """Alembic's configuration, built in code: the studio needs no alembic.ini.
+
+    ``connection`` is used as is (inside its transaction); otherwise env.py connects to ``url``,
+    or to ``DATABASE_URL``. New revisions: ``command.revision(alembic_config(), "msg", rev_id="0003")``.
+    """
+    config = Config()
+    # ConfigParser would read a "%" in the path as interpolation.
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.set_main_option("path_separator", "os")
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def _head_revisions() -> frozenset[str]:
+    return frozenset(_scripts().get_heads())
+
+
+def _known_revisions() -> frozenset[str]:
+    return frozenset(script.revision for script in _scripts().walk_revisions())
+
+
+def upgrade_database(connection: Connection) -> None:
+    """Bring the schema on ``connection`` to the newest revision, in the caller's transaction.
+
+    A database written before migrations existed (a ``jobs`` table, no ``alembic_version``) holds
+    exactly revision 0001's schema: it is stamped so, then upgraded like any other.
+    """
+    current = MigrationContext.configure(connection).get_current_heads()
+    if set(current) == _head_revisions():
+        return  # the usual start: nothing to do
+    unknown = set(current) - _known_revisions()
+    if unknown:
+        # A team database already upgraded by a newer studio: say so rather than Alembic's "can't locate".
+        raise RuntimeError(
+            f"The history database has schema revision {', '.join(sorted(unknown))}, written by a newer "
+            f"Video Studio; this one knows up to {', '.join(sorted(_head_revisions()))}. Update this studio."
+        )
+    config = alembic_config(connection)
+    tables = set(sa.inspect(connection).get_table_names())
+    if "jobs" in tables and not current:
+        command.stamp(config, BASELINE_REVISION)
+    command.upgrade(config, "head")
+
+
+def _upgrade_locked(conn: Connection) -> None:
+    # Two studios starting together on one database: the second waits for the first's upgrade,
+    # then finds the schema current. SQLite gets the same from BEGIN IMMEDIATE (the write lock).
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
+    upgrade_database(conn)
+
+
+def _is_transient_or_race(exc: sa.exc.DBAPIError) -> bool:
+    # Elsewhere, without a lock, the loser of a race to create the schema sees "already exists";
+    # its next attempt finds the schema made and upgrades nothing.
+    return _is_transient(exc) or "already exists" in str(exc.orig).lower()
+
+
+# --- Dialect details -------------------------------------------------------------------------------------------------
 
 
 def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # Streamlit runs each session in its own thread; SQLite connections must allow that.
+        # The timeout is SQLite's busy timeout: a writer waits this long for another's lock.
         return {"connect_args": {"check_same_thread": False, "timeout": 15}}
-    return {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        # A team server that is down should give an error, not a page that loads forever.
+        options["connect_args"] = {"connect_timeout": 10}
+    return options
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the page read history while a poll writes; NORMAL sync is safe with WAL.
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin): sqlite3's own transaction handling
+    # starts none before a SELECT and cannot start an IMMEDIATE one.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # WAL lets the page read history while a poll writes; NORMAL sync is safe with WAL.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's lower() folds ASCII only; prompts are any language ("CAFÉ" must find "café").
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A writer takes the write lock up front, so it waits (busy timeout) instead of failing with
+    # "database is locked" when its read turns into a write while another process writes.
+    immediate = conn.get_execution_options().get(_WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _is_transient(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the database refused only for now: busy (SQLite), a deadlock or serialisation failure."""
+    if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+        return True
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+class _UtcDay(FunctionElement[date]):
+    """The UTC calendar day of a timestamp column; each database spells it differently."""
+
+    type = sa.Date()
+    name = "utc_day"
+    inherit_cache = True
+
+
+@compiles(_UtcDay)
+def _utc_day_default(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+@compiles(_UtcDay, "sqlite")
+def _utc_day_sqlite(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps the UTC text the store wrote: its date part is the UTC day.
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_UtcDay, "postgresql")
+def _utc_day_postgresql(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
+    # A timestamptz's date is taken in the session's time zone unless converted to UTC first.
+    return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+class _Elapsed(FunctionElement[float]):
+    """Seconds from the second timestamp to the first (NULL when either is): a sort key."""
+
+    type = sa.Float()
+    name = "elapsed"
+    inherit_cache = True
+
+
+def _elapsed_args(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
+    end, start = (compiler.process(arg, **kw) for arg in element.clauses)
+    return end, start
+
+
+@compiles(_Elapsed)
+def _elapsed_default(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> str:
+    end, start = _elapsed_args(element, compiler, **kw)
+    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+
+
+@compiles(_Elapsed, "sqlite")
+def _elapsed_sqlite(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> str:
+    end, start = _elapsed_args(element, compiler, **kw)
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+
+
+def _sum(column: sa.Column[Any]) -> ColumnElement[float]:
+    # SUM skips NULLs; a group with nothing to add gives NULL, shown as 0.
+    return sa.func.coalesce(sa.func.sum(column), 0.0)
+
+
+def _filters(
+    model_ids: Sequence[str] | None,
+    statuses: Sequence[str] | None,
+    since: datetime | None,
+    until: datetime | None,
+    text: str | None,
+) -> list[ColumnElement[bool]]:
+    c = jobs_table.c
+    where: list[ColumnElement[bool]] = []
+    if model_ids:
+        where.append(c.model_id.in_(_values(model_ids)))
+    if statuses:
+        where.append(c.status.in_(_values(statuses)))
+    if since is not None:
+        where.append(c.created_at >= _as_utc(since))
+    if until is not None:
+        where.append(c.created_at < _as_utc(until))
+    if text and text.strip():
+        # ilike is ILIKE on PostgreSQL and lower() LIKE lower() elsewhere; % and _ typed are literal.
+        pattern = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(c.prompt.ilike(f"%{pattern}%", escape="\\"))
+    return where
+
+
+def _values(values: Sequence[str]) -> list[str]:
+    # A lone string is a sequence of characters; take it as the one value it was meant to be.
+    return [values] if isinstance(values, str) else list(values)
+
+
+def _as_utc(value: datetime) -> datetime:
+    # SQLite compares the stored UTC text, so a bound value must be UTC too; naive means UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite gives back naive datetimes; every time the studio writes is UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _to_row(job: Job) -> dict[str, Any]:
@@ -204,8 +623,8 @@ def _from_row(row: Mapping[str, Any]) -> Job:
     for name in _JSON_COLUMNS:
         values[name] = json.loads(values[name] or "{}")
     for name in _DATETIME_COLUMNS:
-        # SQLite gives back naive datetimes; every time the studio writes is UTC.
-        if values[name] is not None and values[name].tzinfo is None:
-            values[name] = values[name].replace(tzinfo=UTC)
+        if values[name] is not None:
+            values[name] = _aware(values[name])
     values["poll_failures"] = values["poll_failures"] or 0
+    values["download_attempts"] = values["download_attempts"] or 0
     return Job(**values)
