@@ -89,11 +89,13 @@ def _submit(model: Model, payload: dict, problems: list, form: FormState, backen
     if client is None:
         return ("error", "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent.")
     try:
-        services.job_service().submit(
+        job = services.job_service().submit(
             client, model, payload, backend=backend, legacy=legacy, upload_names=form.upload_names
         )
     except StudioError as exc:
         return ("error", str(exc))
     finally:
         st.session_state["submitted_at"] = time.monotonic()
+    # After the submit, never before: the request is not held up, and a refused one leaves no files behind.
+    services.keep_inputs_of(job, payload, form.upload_names)
     return ("ok", f"Started: {model.name}. Follow it below; you can leave this page, it keeps running.")

@@ -1,54 +1,116 @@
-"""The history as a table a person can scan and pick a job from."""
+"""The history as a table a person can scan and open a job from, and the picture each job is shown with."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import io
+import os
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
+from PIL import Image
 
+from components.history_detail import open_job, opened_job_id
 from components.job_card import model_name, status_look
+from videostudio.media import to_data_uri
 from videostudio.store import Job
 
-COLUMNS = ["thumbnail", "status", "model", "prompt", "created", "duration", "credits", "link"]
+COLUMNS = ["thumbnail", "status", "model", "prompt", "created", "duration", "took", "credits", "usd", "link"]
+THUMB_SIDE = 96
+# Remembers which job the table last had selected, so a deselect closes only that job (see history_table).
+_PICK_KEY = "history_table_pick"
 
 
 def history_frame(jobs: list[Job]) -> pd.DataFrame:
-    """One row per job, newest first, with the columns the History page shows."""
+    """One row per job, in the given order, with the columns the History table shows."""
     rows = [
         {
-            "thumbnail": job.thumbnail,
+            "thumbnail": picture_of(job),
             "status": status_look(job)[0],
             "model": model_name(job.model_id),
             "prompt": job.prompt,
             "created": job.created_at,
-            "duration": round(job.elapsed_seconds),
+            "duration": job.video_seconds,
+            "took": round(job.elapsed_seconds),
             "credits": job.credits,
+            "usd": job.usd,
+            # The provider's link: a file on the studio's disk cannot be opened from the browser.
             "link": job.video_url,
         }
         for job in jobs
     ]
-    return pd.DataFrame(
-        rows, columns=["thumbnail", "status", "model", "prompt", "created", "duration", "credits", "link"]
-    )
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def history_table(jobs: list[Job]) -> Job | None:
-    """Draw the table; returns the job whose row is selected."""
+def history_table(jobs: list[Job]) -> None:
+    """Draw one page of jobs; selecting a row opens that job, deselecting it closes it."""
+    ids = [job.id for job in jobs]
+    # A key per set of rows: when the page shows other jobs, the old selection must not point at a new row.
+    key = "history_table_" + hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
+    open_id = opened_job_id()
     event = st.dataframe(
         history_frame(jobs),
         hide_index=True,
-        key="history_table",
+        key=key,
         on_select="rerun",
         selection_mode="single-row",
+        selection_default={"selection": {"rows": [ids.index(open_id)]}} if open_id in ids else None,
+        row_height=48,
+        placeholder="–",
         column_config={
-            "thumbnail": st.column_config.ImageColumn("Image", width="small"),
+            "thumbnail": st.column_config.ImageColumn("", width="small"),
             "status": st.column_config.TextColumn("Status"),
             "model": st.column_config.TextColumn("Model"),
             "prompt": st.column_config.TextColumn("Prompt", width="large"),
             "created": st.column_config.DatetimeColumn("Created", format="distance"),
-            "duration": st.column_config.NumberColumn("Took", format="%d s", help="From submit to finish"),
-            "credits": st.column_config.NumberColumn("Credits", format="%.0f"),
+            "duration": st.column_config.NumberColumn("Length", format="%.1f s", help="Length of the video"),
+            "took": st.column_config.NumberColumn("Took", format="%d s", help="From submit to finish"),
+            "credits": st.column_config.NumberColumn("Credits", format="localized"),
+            "usd": st.column_config.NumberColumn("USD", format="$%.3f"),
             "link": st.column_config.LinkColumn("Video link", display_text="open"),
         },
     )
     rows = event.selection.rows if event and event.selection else []
-    return jobs[rows[0]] if rows else None
+    picked = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    seen_key, seen = st.session_state.get(_PICK_KEY, (None, None))
+    if (key, picked) == (seen_key, seen):
+        return
+    st.session_state[_PICK_KEY] = (key, picked)
+    if picked is not None:
+        open_job(picked)
+    elif seen_key == key and seen == open_id:
+        # The person cleared the row that opened the job. A job opened elsewhere (the gallery) stays open.
+        open_job(None)
+
+
+def picture_of(job: Job) -> str | None:
+    """A small image for the job: its video's first frame when kept, else the image it was made from."""
+    if job.poster_path:
+        try:
+            stamp = os.stat(job.poster_path).st_mtime_ns
+        except OSError:
+            stamp = None
+        if stamp is not None:
+            small = _small_poster(job.poster_path, stamp)
+            if small:
+                return small
+    return job.thumbnail
+
+
+@functools.lru_cache(maxsize=4096)
+def _small_poster(path: str, _stamp: int) -> str | None:
+    # Per process and per file version: a page of 50 rows reads its posters once, not on every rerun.
+    try:
+        with Image.open(path) as poster:
+            poster.thumbnail((THUMB_SIDE, THUMB_SIDE))
+            buffer = io.BytesIO()
+            poster.convert("RGB").save(buffer, format="JPEG", quality=75)
+    except (OSError, ValueError):
+        return None
+    return to_data_uri(buffer.getvalue(), "image/jpeg")
+
+
+def created_text(created: datetime) -> str:
+    return created.astimezone().strftime("%d %b %Y, %H:%M")

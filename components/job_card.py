@@ -36,7 +36,7 @@ def status_look(job: Job, policy: PollPolicy | None = None) -> tuple[str, str, s
 
 
 def elapsed_text(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
@@ -74,12 +74,24 @@ def _progress(job: Job, policy: PollPolicy | None) -> None:
         return
     if job.backend == services.AIMLAPI and services.client_for(services.AIMLAPI) is None:
         st.warning("Waiting for an API key: add it in the sidebar to follow this job.", icon=":material/key:")
-    typical = _typical_seconds(job.model_id)
-    # The bar is an estimate from the model's typical run time; it never claims to be finished.
+    doing = STATUS_LOOK.get(job.status, ("Working",))[0]
+    # This studio's own past runs of the model say more than the catalogue's typical time; only they give an ETA.
+    median = services.job_service().store.median_seconds(job.model_id, backend=job.backend)
+    if median is not None:
+        typical, text = max(median, 1.0), f"{doing}… {eta_text(median, job.elapsed_seconds)}"
+    else:
+        typical, text = _typical_seconds(job.model_id), f"{doing}… usually {_typical_text(job.model_id)}"
+    # The bar is an estimate; it never claims to be finished.
     fraction = min(job.elapsed_seconds / typical, 0.95) if typical else 0.0
-    st.progress(fraction, text=f"{STATUS_LOOK.get(job.status, ('Working',))[0]}… usually {_typical_text(job.model_id)}")
+    st.progress(fraction, text=text)
     if job.poll_failures:
         st.caption(f":material/wifi_off: Trouble reaching the backend ({job.error}); retrying on its own.")
+
+
+def eta_text(median_seconds: float, elapsed_seconds: float) -> str:
+    """Time left from the median run time: "about 1 min 20 s left", or "any moment now" once past it."""
+    left = median_seconds - elapsed_seconds
+    return f"about {elapsed_text(left)} left" if left >= 1 else "any moment now"
 
 
 def _typical_seconds(model_id: str) -> float:
@@ -99,10 +111,12 @@ def _typical_text(model_id: str) -> str:
 def _video(job: Job, key_prefix: str) -> None:
     local = Path(job.local_path) if job.local_path else None
     if local and local.exists():
+        # The studio's own copy: it plays after the provider's link has expired.
         st.video(str(local))
         st.download_button(
             "Download",
-            data=local.read_bytes(),
+            # Read only when pressed: a card redrawn on every rerun must not load the whole video each time.
+            data=local.read_bytes,
             file_name=download_name(job.model_id, job.created_at.astimezone(), job.prompt),
             mime="video/mp4",
             icon=":material/download:",
@@ -113,3 +127,5 @@ def _video(job: Job, key_prefix: str) -> None:
         st.video(job.video_url)
         st.link_button("Open video", job.video_url, icon=":material/open_in_new:")
         st.caption("This link comes from the provider and expires after a day or two.")
+    elif job.poster_path and Path(job.poster_path).is_file():
+        st.image(job.poster_path, caption="The video's first frame; the video itself is no longer available.")

@@ -5,14 +5,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
 
+from videostudio import library
 from videostudio.catalogue import Catalogue, load_catalogue
 from videostudio.client import VideoClient
 from videostudio.config import Settings, api_key_from
 from videostudio.jobs import JobService, PollPolicy
-from videostudio.library import DownloadError, download_video
 from videostudio.store import Job, JobStore
 
 log = logging.getLogger(__name__)
@@ -22,6 +27,8 @@ AIMLAPI = "aimlapi"
 BACKEND_NAMES = {OFFLINE: "Offline demo", AIMLAPI: "AI/ML API"}
 # The offline backend accepts any key; this stands in for one so the client's auth path is the same.
 OFFLINE_KEY = "offline-demo"
+# How often a page load may look for finished videos still without a local copy (per server process).
+RETRY_MISSING_EVERY = 60.0
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,24 +41,78 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
-@st.cache_resource(show_spinner=False)
 def job_service() -> JobService:
+    """The process's job service; also, now and then, retries keeping videos whose download failed."""
+    service = _job_service()
+    _retry_missing_now_and_then(service.store)
+    return service
+
+
+@st.cache_resource(show_spinner=False)
+def _job_service() -> JobService:
     config = settings()
     store = JobStore(config.database_url)
 
     def keep_local_copy(job: Job) -> Job:
         # The API's video links expire within a day or two; a local copy keeps the history playable.
-        if not job.video_url or job.local_path:
+        if job.local_path:
             return job
-        dest = config.media_dir / f"{job.id}.mp4"
-        try:
-            download_video(job.video_url, dest)
-        except DownloadError as exc:
-            log.warning("job %s: video not copied locally: %s", job.id, exc)
-            return job
-        return store.update(job.id, local_path=str(dest))
+        return library.keep_video(store, job, config.media_dir)
 
     return JobService(store, on_complete=keep_local_copy)
+
+
+@dataclass
+class _RetryClock:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    last: float = float("-inf")
+    running: bool = False
+
+
+@st.cache_resource(show_spinner=False)
+def _retry_clock() -> _RetryClock:
+    return _RetryClock()
+
+
+def _retry_missing_now_and_then(store: JobStore) -> None:
+    # At most once a minute per process, and in a background thread: a slow video host must never hold up a
+    # page (or a polling tick), and the retry touches only the store and the media folder, no Streamlit.
+    clock = _retry_clock()
+    with clock.lock:
+        now = time.monotonic()
+        if clock.running or now - clock.last < RETRY_MISSING_EVERY:
+            return
+        clock.last, clock.running = now, True
+    media_dir = settings().media_dir
+
+    def run() -> None:
+        try:
+            kept = library.retry_missing(store, media_dir)
+            if kept:
+                log.info("kept %d videos whose first download had failed", len(kept))
+        except Exception:
+            log.exception("retrying missing video downloads failed")
+        finally:
+            with clock.lock:
+                clock.running = False
+
+    threading.Thread(target=run, name="video-studio-retry-missing", daemon=True).start()
+
+
+def keep_inputs_of(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
+    """Save a submitted job's uploads (for "Use these settings" and "Run again") and record where on the job."""
+    try:
+        inputs_dir = library.keep_inputs(payload, upload_names, settings().media_dir)
+    except OSError as exc:
+        # The job is running; a full disk only means its uploads cannot be reused later.
+        log.warning("job %s: uploads not kept: %s", job.id, exc)
+        return job
+    if not inputs_dir:
+        return job
+    try:
+        return _job_service().store.update(job.id, inputs_dir=inputs_dir)
+    except KeyError:
+        return job  # deleted from another tab in the meantime
 
 
 @st.cache_resource(show_spinner="Starting the offline demo backend…")

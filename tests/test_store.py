@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -555,6 +556,15 @@ def test_median_seconds_of_the_latest_runs(store: JobStore) -> None:
     assert store.median_seconds(PIXVERSE) == pytest.approx(30)  # 10 20 30 40 100
     assert store.median_seconds(PIXVERSE, limit=4) == pytest.approx(25)  # the oldest (100) left out
     assert store.median_seconds(PIXVERSE, limit=1) == pytest.approx(40)
+
+
+def test_median_seconds_of_one_backend(store: JobStore) -> None:
+    # Offline demo runs take seconds and real ones minutes: neither may predict the other.
+    store.add(replace(finished(PIXVERSE, seconds=4), backend="offline"))
+    store.add(replace(finished(PIXVERSE, seconds=80), backend="aimlapi"))
+    assert store.median_seconds(PIXVERSE, backend="offline") == pytest.approx(4)
+    assert store.median_seconds(PIXVERSE, backend="aimlapi") == pytest.approx(80)
+    assert store.median_seconds(PIXVERSE, backend="other") is None
 
 
 # --- Persistence and concurrency -------------------------------------------------------------------------------------

@@ -1,23 +1,76 @@
-"""The media library: local copies of finished videos, because the API's video URLs expire."""
+"""The media library: local copies of finished videos (the API's video URLs expire), and the inputs behind them.
+
+Pure module (no Streamlit). What it keeps under the media folder:
+
+- ``<job id>.mp4``: the finished video, downloaded once the job completes;
+- ``posters/<job id>.jpg``: its first frame, longest side at most 480 px, for the history's gallery and table;
+- ``inputs/<sha256>.<ext>``: every uploaded image or audio clip a job was sent with, stored once by content, so
+  one portrait used for fifty jobs is one file;
+- ``inputs/<sha256>.json``: per submission, a small manifest mapping form field (``image_url``) to its file, so
+  "Use these settings" and "Run again" can put the uploads back.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import mimetypes
 import os
 import re
 import tempfile
+import threading
 import unicodedata
-from datetime import datetime
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import av
 import requests
+import sqlalchemy as sa
+from PIL import Image
+
+from videostudio.media import MediaError, decode_data_uri, is_data_uri
+from videostudio.store import Job, JobStore, jobs_table, utcnow
+
+log = logging.getLogger(__name__)
 
 # Generous: a 10 s 1080p clip is tens of MB; anything past this is not a video from these models.
 MAX_VIDEO_BYTES = 500 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 
+POSTER_SIDE = 480
+POSTERS = "posters"
+INPUTS = "inputs"
+# After its n-th failed copy a video waits 30 s × 2ⁿ (1, 2, 4, 8 min) before the next try, and is given up after
+# the 5th: a passing CDN hiccup is ridden out, an expired link (it never comes back) stops costing requests.
+RETRY_BASE = timedelta(seconds=30)
+# Extensions for the MIME types the media preparation produces; mimetypes alone gives odd ones (.jpe, .mp2).
+_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/mp4": ".m4a",
+    "audio/aac": ".aac",
+    "audio/ogg": ".ogg",
+    "audio/flac": ".flac",
+    "video/mp4": ".mp4",
+}
+_KEPT_INPUT = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,5}$")
+
+
 class DownloadError(Exception):
     """A finished video could not be copied to the media folder; the job keeps its URL."""
+
+
+class VideoFileError(DownloadError):
+    """A downloaded file is not a video the studio can read (no video stream, or no frame decodes)."""
 
 
 def download_video(
@@ -60,3 +113,287 @@ def download_name(model_id: str, created: datetime, prompt: str, words: int = 5)
     slug = "-".join(re.findall(r"[a-z0-9]+", ascii_prompt)[:words])
     parts = [model, created.strftime("%Y-%m-%d-%H%M"), slug]
     return "-".join(p for p in parts if p) + ".mp4"
+
+
+# --- probing and posters -------------------------------------------------------------------------------------------
+
+
+def probe_video(path: Path | str) -> tuple[float, int, int]:
+    """(seconds, width, height) of a video file; ``VideoFileError`` if it holds no readable video stream."""
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video or _is_still_image(container.format.name):
+                raise VideoFileError("The downloaded file holds no video.")
+            stream = container.streams.video[0]
+            width, height = stream.codec_context.width, stream.codec_context.height
+            if stream.duration is not None and stream.time_base is not None:
+                seconds = float(stream.duration * stream.time_base)
+            elif container.duration is not None:
+                seconds = container.duration / av.time_base
+            else:
+                seconds = 0.0  # a stream that states no length; the video still plays
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise VideoFileError(f"The downloaded file is not a video the studio can read ({type(exc).__name__}).") from exc
+    if not width or not height:
+        raise VideoFileError("The downloaded video has no picture size.")
+    return round(max(seconds, 0.0), 3), width, height
+
+
+def _is_still_image(format_name: str) -> bool:
+    # FFmpeg opens a picture as a one-frame video ("jpeg_pipe", "image2"); a host's error image is no video.
+    return format_name.endswith("_pipe") or format_name in ("image2", "gif", "webp")
+
+
+def poster_frame(path: Path | str, dest: Path, *, max_side: int = POSTER_SIDE) -> Path:
+    """Write the first frame that decodes as a JPEG at ``dest`` (atomically), longest side at most ``max_side``."""
+    image = _first_frame(Path(path))
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=82, optimize=True)
+    _write_atomic(dest, buffer.getvalue())
+    return dest
+
+
+def _first_frame(path: Path) -> Image.Image:
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise VideoFileError("The downloaded file holds no video.")
+            stream = container.streams.video[0]
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.FFmpegError:
+                    continue  # a damaged packet at the start: the next keyframe may still decode
+                for frame in frames:
+                    return frame.to_image()
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise VideoFileError(f"No frame of the video could be read ({type(exc).__name__}).") from exc
+    raise VideoFileError("No frame of the video could be read.")
+
+
+# --- keeping finished videos ---------------------------------------------------------------------------------------
+
+
+def video_path(media_dir: Path, job_id: str) -> Path:
+    return media_dir / f"{job_id}.mp4"
+
+
+def poster_path(media_dir: Path, job_id: str) -> Path:
+    return media_dir / POSTERS / f"{job_id}.jpg"
+
+
+# Job ids being copied by this process: the completion hook and the periodic retry must not fetch one video twice.
+_in_flight: set[str] = set()
+_in_flight_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _claim(job_id: str) -> Iterator[bool]:
+    with _in_flight_lock:
+        mine = job_id not in _in_flight
+        _in_flight.add(job_id)
+    try:
+        yield mine
+    finally:
+        if mine:
+            with _in_flight_lock:
+                _in_flight.discard(job_id)
+
+
+def keep_video(store: JobStore, job: Job, media_dir: Path) -> Job:
+    """Copy a finished job's video to ``media_dir`` with its poster, and record them on the job.
+
+    Never raises for a bad download: the job is kept as it was (its provider link still works for a while),
+    with ``download_attempts`` counted up so ``retry_missing`` knows when to stop trying.
+    """
+    if not job.video_url:
+        return job
+    dest = video_path(media_dir, job.id)
+    poster = poster_path(media_dir, job.id)
+    with _claim(job.id) as mine:
+        if not mine:
+            return job
+        try:
+            size = download_video(job.video_url, dest)
+            seconds, _width, _height = probe_video(dest)
+            poster_frame(dest, poster)
+        except (DownloadError, OSError) as exc:
+            log.warning("job %s: video not kept locally: %s", job.id, exc)
+            # Only the file this attempt wrote: a half-checked download must not pass for a local copy.
+            dest.unlink(missing_ok=True)
+            poster.unlink(missing_ok=True)
+            return _count_attempt(store, job)
+        try:
+            return store.update(
+                job.id, local_path=str(dest), video_bytes=size, video_seconds=seconds, poster_path=str(poster)
+            )
+        except KeyError:
+            # The job was deleted while its video downloaded: nothing should point at these files.
+            dest.unlink(missing_ok=True)
+            poster.unlink(missing_ok=True)
+            return job
+
+
+def _count_attempt(store: JobStore, job: Job) -> Job:
+    current = store.get(job.id)
+    if current is None:
+        return job
+    try:
+        return store.update(job.id, download_attempts=(current.download_attempts or 0) + 1)
+    except KeyError:
+        return job
+
+
+def retry_missing(store: JobStore, media_dir: Path, max_attempts: int = 5, *, now: datetime | None = None) -> list[Job]:
+    """Try again to keep the videos of completed jobs that have no local copy; returns the jobs now kept.
+
+    A job is skipped after ``max_attempts`` failures, and waits ``RETRY_BASE * 2**failures`` after its last one.
+    """
+    now = now or utcnow()
+    kept = []
+    for job in store.needs_download(max_attempts=max_attempts):
+        attempts = job.download_attempts or 0
+        if attempts and now - job.updated_at < RETRY_BASE * 2**attempts:
+            continue
+        updated = keep_video(store, job, media_dir)
+        if updated.local_path:
+            kept.append(updated)
+    return kept
+
+
+# --- keeping the uploads a job was sent with ------------------------------------------------------------------------
+
+
+def keep_inputs(payload: Mapping[str, Any], upload_names: Mapping[str, str] | None, media_dir: Path) -> str | None:
+    """Save the uploads (data URIs) in ``payload`` under ``media_dir/inputs``; the manifest's path, or None if none.
+
+    Paths are the ones ``jobs.Submission.of`` records media under (``image_url``, ``dynamic_masks.0.mask``).
+    Files are named by the SHA-256 of their bytes, so the same upload is stored once however often it is sent.
+    """
+    folder = media_dir / INPUTS
+    files: dict[str, dict[str, Any]] = {}
+    for path, uri in _data_uris(payload, ""):
+        try:
+            mime, data = decode_data_uri(uri)
+        except MediaError:
+            continue  # the payload was validated before sending; a broken blob is simply not kept
+        digest = hashlib.sha256(data).hexdigest()
+        file_name = digest + _extension(mime)
+        # Written even when present (same name, same bytes): deleting another job that sent the same file may
+        # have removed it a moment ago, before this job was there to keep it in use.
+        _write_atomic(folder / file_name, data)
+        name = (upload_names or {}).get(path) or f"{path.rsplit('.', 1)[-1]}{_extension(mime)}"
+        files[path] = {"file": file_name, "mime": mime, "name": name, "bytes": len(data), "sha256": digest}
+    if not files:
+        return None
+    manifest = json.dumps({"version": 1, "files": files}, sort_keys=True, ensure_ascii=False).encode()
+    target = folder / f"{hashlib.sha256(manifest).hexdigest()}.json"
+    _write_atomic(target, manifest)  # always, for the same reason
+    return str(target)
+
+
+def load_inputs(inputs_dir: str | Path | None) -> dict[str, tuple[str, bytes, str]]:
+    """The kept uploads of a job, by field path: (file name, bytes, mime). Missing or altered files are left out."""
+    if not inputs_dir:
+        return {}
+    manifest_path = Path(inputs_dir)
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        files = manifest["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        log.warning("kept inputs %s could not be read", inputs_dir)
+        return {}
+    loaded = {}
+    for path, info in files.items():
+        file_name = str(info.get("file", ""))
+        if not _KEPT_INPUT.match(file_name):
+            continue  # only our own content-addressed names: a manifest can never point outside its folder
+        try:
+            data = (manifest_path.parent / file_name).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() != info.get("sha256"):
+            continue
+        loaded[path] = (str(info.get("name") or file_name), data, str(info.get("mime") or "application/octet-stream"))
+    return loaded
+
+
+def delete_job_files(job: Job, store: JobStore | None = None) -> list[Path]:
+    """Remove a deleted job's video and poster, and its kept uploads when no other job uses them.
+
+    Call it after the job's row is deleted. Without ``store`` the uploads are kept (other jobs may share them).
+    Returns the files removed.
+    """
+    removed = []
+    for name in (job.local_path, job.poster_path):
+        if name and _unlink(Path(name)):
+            removed.append(Path(name))
+    if not job.inputs_dir or store is None:
+        return removed
+    manifest = Path(job.inputs_dir)
+    if not _KEPT_INPUT.match(manifest.name):
+        return removed  # not a manifest this module wrote: leave it alone
+    if _used_elsewhere(store, job.id, jobs_table.c.inputs_dir == job.inputs_dir):
+        return removed
+    try:
+        files = json.loads(manifest.read_text())["files"].values()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        files = []
+    for info in files:
+        file_name = str(info.get("file", ""))
+        sha = str(info.get("sha256", ""))
+        unused = _KEPT_INPUT.match(file_name) and not _used_elsewhere(store, job.id, jobs_table.c.media.contains(sha))
+        if unused and _unlink(manifest.parent / file_name):
+            removed.append(manifest.parent / file_name)
+    if _unlink(manifest):
+        removed.append(manifest)
+    return removed
+
+
+def _used_elsewhere(store: JobStore, job_id: str, condition: sa.ColumnElement[bool]) -> bool:
+    # One column of at most one row: loading 10,000 whole jobs to answer this would take half a second.
+    # An upload's hash appears in the media column of every job that sent it (jobs.Submission.of).
+    query = sa.select(jobs_table.c.id).where(condition, jobs_table.c.id != job_id).limit(1)
+    with store.engine.connect() as conn:
+        return conn.execute(query).first() is not None
+
+
+def _data_uris(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    # The same walk as jobs.Submission.of, so both name an upload by the same path.
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            if key != "model":
+                yield from _data_uris(child, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _data_uris(child, f"{path}.{index}")
+    elif isinstance(value, str) and is_data_uri(value):
+        yield path, value
+
+
+def _extension(mime: str) -> str:
+    return _EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ".bin"
+
+
+def _write_atomic(dest: Path, data: bytes) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".part-", suffix=dest.suffix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _unlink(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        log.warning("could not remove %s: %s", path, exc)
+        return False
+    return True

@@ -345,8 +345,11 @@ class JobStore:
         with self.engine.connect() as conn:
             return [(m, float(cr), float(usd), int(n)) for m, cr, usd, n in conn.execute(query)]
 
-    def median_seconds(self, model_id: str, *, limit: int = 50) -> float | None:
-        """Median run time of the model's latest ``limit`` completed jobs; None without any (no ETA then)."""
+    def median_seconds(self, model_id: str, *, backend: str | None = None, limit: int = 50) -> float | None:
+        """Median run time of the model's latest ``limit`` completed jobs; None without any (no ETA then).
+
+        ``backend`` keeps offline demo runs (seconds) from predicting real API runs (minutes), and back.
+        """
         c = jobs_table.c
         query = (
             sa.select(c.created_at, c.finished_at)
@@ -354,6 +357,8 @@ class JobStore:
             .order_by(c.created_at.desc())
             .limit(limit)
         )
+        if backend is not None:
+            query = query.where(c.backend == backend)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         # A median over at most ``limit`` rows is cheaper here than any portable SQL for it.

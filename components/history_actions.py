@@ -1,0 +1,175 @@
+"""What a person can do with an opened job: reuse its settings, run it again, delete it, export it."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from components import services
+from components.generate_controls import DOUBLE_CLICK_SECONDS
+from components.history_detail import MESSAGE_KEY, open_job
+from components.history_export import jobs_json
+from components.history_reuse import prefill_generate_form, rebuild_payload
+from components.job_card import model_name
+from components.poller import TOASTS_KEY
+from videostudio.catalogue import CatalogueError, Model
+from videostudio.errors import StudioError
+from videostudio.library import delete_job_files, download_name, load_inputs
+from videostudio.payload import validate_payload
+from videostudio.store import Job
+
+# The job whose Delete was pressed and now waits for "Delete for good".
+CONFIRM_KEY = "history_confirm_delete"
+GENERATE_PAGE = "pages/generate.py"
+
+
+def job_actions(job: Job, model: Model | None) -> None:
+    """The action row under an opened job, and the delete confirmation when asked for."""
+    state = st.session_state
+    buttons = st.container(horizontal=True)
+    unknown = "This model is no longer in the studio's catalogue." if model is None else None
+    if buttons.button(
+        "Use these settings",
+        icon=":material/edit_note:",
+        key=f"history_reuse_{job.id}",
+        disabled=model is None,
+        help=unknown or "Open Generate with this model and these settings filled in, uploads included",
+    ):
+        assert model is not None
+        _use_settings(job, model)
+    missing = [model.label(path) if model else path for path in _missing_uploads(job)]
+    seed = ", with a new seed" if model and "seed" in model.properties else ""
+    buttons.button(
+        "Run again",
+        icon=":material/replay:",
+        key=f"history_run_again_{job.id}",
+        on_click=_request_run_again,
+        args=(job.id,),
+        # The same guard as Generate: one press is one job, the API charges per submit.
+        disabled=model is None or bool(missing) or state.get("submitting", False),
+        help=unknown
+        or (f"The upload for {', '.join(missing)} was not kept, so it cannot be sent again." if missing else None)
+        or f"Send the same request now{seed}, on {services.BACKEND_NAMES[services.backend()]}",
+    )
+    buttons.button(
+        "Delete",
+        icon=":material/delete:",
+        key=f"history_delete_{job.id}",
+        on_click=_ask_delete,
+        args=(job.id,),
+        disabled=job.is_active,
+        help="Wait until it finishes to delete it" if job.is_active else "Remove the job and its files",
+    )
+    buttons.download_button(
+        "Export",
+        data=jobs_json([job]),
+        file_name=download_name(job.model_id, job.created_at.astimezone(), job.prompt).removesuffix(".mp4") + ".json",
+        mime="application/json",
+        icon=":material/download:",
+        key=f"history_export_{job.id}",
+        on_click="ignore",
+        help="This job's settings, usage and links as JSON",
+    )
+    if state.get(CONFIRM_KEY) == job.id:
+        _confirm_delete(job)
+
+
+def _use_settings(job: Job, model: Model) -> None:
+    notes = prefill_generate_form(job, model)
+    # Shown by the sidebar tray on the Generate page's run (a toast fired before switching would be lost).
+    toasts = st.session_state.setdefault(TOASTS_KEY, [])
+    toasts.append((f"{model.name}: settings from the job are filled in.", ":material/edit_note:"))
+    toasts.extend((note, ":material/info:") for note in notes)
+    st.switch_page(GENERATE_PAGE)
+
+
+def _missing_uploads(job: Job) -> list[str]:
+    if not job.media:
+        return []
+    kept = load_inputs(job.inputs_dir)
+    return [path for path in job.media if path not in kept]
+
+
+def _request_run_again(job_id: str) -> None:
+    # A callback runs once per press, before the script: a rerun can never send the request a second time.
+    state = st.session_state
+    if state.get("submitting") or time.monotonic() - state.get("submitted_at", 0.0) < DOUBLE_CLICK_SECONDS:
+        return  # the rest of a double click
+    state["submitting"] = True
+    try:
+        state[MESSAGE_KEY] = _send_again(job_id)
+    finally:
+        state["submitting"] = False
+
+
+def _send_again(job_id: str) -> tuple[str, str]:
+    service = services.job_service()
+    job = service.store.get(job_id)
+    if job is None:
+        return ("error", "This job was deleted. Nothing was sent.")
+    try:
+        model = services.catalogue().get(job.model_id)
+    except CatalogueError:
+        return ("error", "This model is no longer in the studio. Nothing was sent.")
+    payload, names, missing = rebuild_payload(job, model, load_inputs(job.inputs_dir))
+    if missing:
+        return ("error", "Some uploads of this job were not kept, so it cannot be sent again. Nothing was sent.")
+    problems = validate_payload(model, payload)
+    if problems:
+        listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
+        return ("error", f"These settings are no longer accepted ({listed}). Nothing was sent.")
+    backend = services.backend()
+    client = services.client_for(backend)
+    if client is None:
+        return ("error", "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent.")
+    try:
+        new = service.submit(
+            client,
+            model,
+            payload,
+            backend=backend,
+            legacy=bool(job.endpoint and model.legacy_endpoint),
+            upload_names=names,
+        )
+    except StudioError as exc:
+        return ("error", str(exc))
+    finally:
+        st.session_state["submitted_at"] = time.monotonic()
+    services.keep_inputs_of(new, payload, names)
+    open_job(new.id)
+    return ("ok", f"Started again: {model_name(job.model_id)}. It is open here, and listed in the sidebar.")
+
+
+def _confirm_delete(job: Job) -> None:
+    with st.container(border=True, key="history_confirm"):
+        st.warning(
+            "Delete this job from the history, with its files on this computer? "
+            "This cannot be undone. The provider's copy is not affected.",
+            icon=":material/delete_forever:",
+        )
+        with st.container(horizontal=True):
+            st.button("Delete for good", type="primary", key="history_delete_yes", on_click=_delete, args=(job.id,))
+            st.button("Keep it", key="history_delete_no", on_click=_cancel_delete)
+
+
+def _ask_delete(job_id: str) -> None:
+    st.session_state[CONFIRM_KEY] = job_id
+
+
+def _cancel_delete() -> None:
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
+def _delete(job_id: str) -> None:
+    state = st.session_state
+    state.pop(CONFIRM_KEY, None)
+    store = services.job_service().store
+    job = store.get(job_id)
+    if job is None or job.is_active:
+        return  # already gone (another tab), or started polling again: nothing to do now
+    store.delete([job.id])
+    # After the row: the files check which other jobs still use the same uploads.
+    delete_job_files(job, store)
+    open_job(None)
+    state.setdefault(TOASTS_KEY, []).append((f"Deleted: {model_name(job.model_id)} job.", ":material/delete:"))

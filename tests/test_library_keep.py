@@ -1,0 +1,296 @@
+"""Keeping finished videos and the uploads behind them: real MP4s, real loopback HTTP, a real store."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.conftest import jpeg_bytes, wav_bytes
+from tests.loopback import ScriptedServer
+from videostudio.library import (
+    VideoFileError,
+    delete_job_files,
+    keep_inputs,
+    keep_video,
+    load_inputs,
+    poster_frame,
+    probe_video,
+    retry_missing,
+)
+from videostudio.media import to_data_uri
+from videostudio.offline.render import RenderRequest, render_video
+from videostudio.store import Job, JobStore, utcnow
+
+VIDEO_PATH = "/cdn/output.mp4"
+
+
+@pytest.fixture(scope="module")
+def mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A real 2 s, 640×360 H.264 MP4 from the offline renderer (whose first frame is the orange test image)."""
+    path = tmp_path_factory.mktemp("render") / "clip.mp4"
+    request = RenderRequest(width=640, height=360, duration=2.0, image=jpeg_bytes((640, 360), (230, 120, 20)))
+    render_video(request, path)
+    return path.read_bytes()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[JobStore]:
+    store = JobStore(f"sqlite:///{tmp_path / 'history.sqlite3'}")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    with ScriptedServer() as server:
+        yield server
+
+
+def completed(store: JobStore, url: str, **fields: object) -> Job:
+    return store.add(
+        Job(model_id="video-01", backend="offline", status="completed", video_url=url, finished_at=utcnow(), **fields)
+    )
+
+
+# --- probe and poster -------------------------------------------------------------------------------------------------
+
+
+def test_probe_reads_length_and_size(tmp_path: Path, mp4: bytes) -> None:
+    path = tmp_path / "v.mp4"
+    path.write_bytes(mp4)
+    seconds, width, height = probe_video(path)
+    assert seconds == pytest.approx(2.0, abs=0.05)
+    assert (width, height) == (640, 360)
+
+
+@pytest.mark.parametrize("content", [b"", b"<html>Access denied</html>", jpeg_bytes()])
+def test_probe_refuses_what_is_not_a_video(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "v.mp4"
+    path.write_bytes(content)
+    with pytest.raises(VideoFileError):
+        probe_video(path)
+
+
+def test_poster_is_the_first_frame_as_a_small_jpeg(tmp_path: Path, mp4: bytes) -> None:
+    video = tmp_path / "v.mp4"
+    video.write_bytes(mp4)
+    dest = tmp_path / "posters" / "v.jpg"  # the folder does not exist yet
+    assert poster_frame(video, dest) == dest
+    with Image.open(dest) as poster:
+        assert poster.format == "JPEG"
+        assert poster.size == (480, 270)  # longest side 480, shape kept
+        red, green, blue = poster.convert("RGB").getpixel((20, 20))
+    assert red > 180 and 70 < green < 170 and blue < 80  # the orange of the source image
+    assert not list(dest.parent.glob(".part-*"))
+
+
+def test_a_small_video_gets_a_poster_of_its_own_size(tmp_path: Path) -> None:
+    video = tmp_path / "small.mp4"
+    render_video(RenderRequest(width=320, height=180, duration=0.5, placeholder_title="x"), video)
+    with Image.open(poster_frame(video, tmp_path / "p.jpg")) as poster:
+        assert poster.size == (320, 180)
+
+
+def test_poster_of_a_broken_file_is_an_error_and_writes_nothing(tmp_path: Path, mp4: bytes) -> None:
+    video = tmp_path / "v.mp4"
+    video.write_bytes(mp4[:200])  # the header only
+    dest = tmp_path / "p.jpg"
+    with pytest.raises(VideoFileError):
+        poster_frame(video, dest)
+    assert not dest.exists()
+
+
+# --- keep_video and retry_missing -------------------------------------------------------------------------------------
+
+
+def test_keep_video_records_the_copy_its_size_length_and_poster(
+    store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
+) -> None:
+    server.add("GET", VIDEO_PATH, 200, mp4, {"Content-Type": "video/mp4"})
+    job = completed(store, f"{server.url}{VIDEO_PATH}?sig=1")
+    media = tmp_path / "media"
+
+    kept = keep_video(store, job, media)
+
+    assert kept.local_path == str(media / f"{job.id}.mp4")
+    assert Path(kept.local_path).read_bytes() == mp4
+    assert kept.video_bytes == len(mp4)
+    assert kept.video_seconds == pytest.approx(2.0, abs=0.05)
+    assert kept.poster_path and Path(kept.poster_path).is_file()
+    assert store.get(job.id) == kept
+
+
+@pytest.mark.parametrize(("status", "body"), [(403, b"expired"), (200, b"<html>not a video</html>")])
+def test_a_failed_copy_keeps_the_job_and_counts_the_attempt(
+    store: JobStore, server: ScriptedServer, tmp_path: Path, status: int, body: bytes
+) -> None:
+    server.add("GET", VIDEO_PATH, status, body)
+    job = completed(store, f"{server.url}{VIDEO_PATH}", prompt="keep me")
+    media = tmp_path / "media"
+
+    after = keep_video(store, job, media)
+
+    assert after.local_path is None and after.download_attempts == 1
+    stored = store.get(job.id)
+    assert stored is not None and stored.status == "completed" and stored.prompt == "keep me"
+    assert stored.video_url == job.video_url and not stored.error
+    assert not [p for p in media.rglob("*") if p.is_file()]  # no half-checked copy, no poster
+
+
+def test_retry_missing_keeps_what_failed_before(
+    store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
+) -> None:
+    media = tmp_path / "media"
+    server.add("GET", VIDEO_PATH, 500, b"busy")
+    job = keep_video(store, completed(store, f"{server.url}{VIDEO_PATH}"), media)
+    assert job.download_attempts == 1
+
+    server.add("GET", VIDEO_PATH, 200, mp4)
+    assert retry_missing(store, media) == []  # too soon after the failure: it waits a little
+    [kept] = retry_missing(store, media, now=utcnow() + timedelta(minutes=5))
+
+    assert kept.id == job.id and kept.local_path and Path(kept.local_path).exists()
+    assert retry_missing(store, media, now=utcnow() + timedelta(hours=1)) == []  # nothing left to do
+
+
+def test_retry_missing_gives_up_after_max_attempts(store: JobStore, server: ScriptedServer, tmp_path: Path) -> None:
+    job = completed(store, f"{server.url}{VIDEO_PATH}", download_attempts=5)
+    later = utcnow() + timedelta(days=1)
+    assert retry_missing(store, tmp_path, max_attempts=5, now=later) == []
+    assert server.requests == []  # a dead link costs no more requests
+    assert store.get(job.id).download_attempts == 5  # type: ignore[union-attr]
+
+
+def test_retry_missing_ignores_failed_and_already_kept_jobs(
+    store: JobStore, server: ScriptedServer, tmp_path: Path
+) -> None:
+    store.add(Job(model_id="video-01", backend="offline", status="failed", error="no"))
+    completed(store, f"{server.url}{VIDEO_PATH}", local_path=str(tmp_path / "x.mp4"))
+    assert retry_missing(store, tmp_path, now=utcnow() + timedelta(days=1)) == []
+    assert server.requests == []
+
+
+# --- keep_inputs and load_inputs --------------------------------------------------------------------------------------
+
+
+def test_uploads_are_kept_once_by_content_and_load_back(tmp_path: Path) -> None:
+    image, audio = jpeg_bytes((400, 300)), wav_bytes(0.5)
+    payload = {
+        "model": "veed/fabric-1.0",
+        "image_url": to_data_uri(image, "image/jpeg"),
+        "audio_url": to_data_uri(audio, "audio/wav"),
+        "resolution": "720p",
+    }
+    media = tmp_path / "media"
+
+    first = keep_inputs(payload, {"image_url": "face.jpg", "audio_url": "voice.wav"}, media)
+    again = keep_inputs(payload, {"image_url": "face.jpg", "audio_url": "voice.wav"}, media)
+
+    assert first == again  # the same submission twice: one manifest
+    files = sorted(p.name for p in (media / "inputs").iterdir())
+    assert len(files) == 3  # image, audio, manifest: nothing twice
+    assert load_inputs(first) == {
+        "image_url": ("face.jpg", image, "image/jpeg"),
+        "audio_url": ("voice.wav", audio, "audio/wav"),
+    }
+    manifest = json.loads(Path(first).read_text())  # type: ignore[arg-type]
+    assert "base64" not in json.dumps(manifest)
+
+
+def test_nested_uploads_keep_their_paths_and_web_addresses_are_not_files(tmp_path: Path) -> None:
+    mask = jpeg_bytes((64, 64), (255, 255, 255))
+    payload = {
+        "image_url": "https://example.com/first.jpg",
+        "dynamic_masks": [{"mask": to_data_uri(mask, "image/png"), "trajectories": [{"x": 1, "y": 2}]}],
+    }
+    kept = keep_inputs(payload, None, tmp_path)
+    assert set(load_inputs(kept)) == {"dynamic_masks.0.mask"}
+    name, data, mime = load_inputs(kept)["dynamic_masks.0.mask"]
+    assert (data, mime) == (mask, "image/png") and name.endswith(".png")
+
+
+def test_no_uploads_keeps_nothing(tmp_path: Path) -> None:
+    assert keep_inputs({"prompt": "a cat", "image_url": "https://example.com/a.jpg"}, None, tmp_path) is None
+    assert not (tmp_path / "inputs").exists()
+    assert load_inputs(None) == {}
+
+
+def test_an_altered_or_missing_input_is_left_out(tmp_path: Path) -> None:
+    image = jpeg_bytes()
+    kept = keep_inputs({"image_url": to_data_uri(image, "image/jpeg")}, {"image_url": "a.jpg"}, tmp_path)
+    [stored] = [p for p in (tmp_path / "inputs").iterdir() if p.suffix == ".jpg"]
+    stored.write_bytes(b"tampered")
+    assert load_inputs(kept) == {}
+    stored.unlink()
+    assert load_inputs(kept) == {}
+    assert load_inputs(tmp_path / "inputs" / "nope.json") == {}
+
+
+def test_a_manifest_cannot_point_outside_its_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    manifest = tmp_path / "inputs" / ("0" * 64 + ".json")
+    manifest.parent.mkdir()
+    manifest.write_text(json.dumps({"files": {"image_url": {"file": "../secret.txt", "sha256": "x"}}}))
+    assert load_inputs(manifest) == {}
+
+
+# --- delete_job_files -------------------------------------------------------------------------------------------------
+
+
+def test_delete_removes_video_poster_and_unshared_inputs(
+    store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
+) -> None:
+    media = tmp_path / "media"
+    shared, own = jpeg_bytes((300, 300), (1, 2, 3)), jpeg_bytes((300, 300), (250, 0, 0))
+    sha = hashlib.sha256
+
+    def submitted(tail: bytes) -> Job:
+        payload = {"image_url": to_data_uri(shared, "image/jpeg"), "tail_image_url": to_data_uri(tail, "image/jpeg")}
+        media_info = {
+            "image_url": {"sha256": sha(shared).hexdigest()},
+            "tail_image_url": {"sha256": sha(tail).hexdigest()},
+        }
+        server.add("GET", VIDEO_PATH, 200, mp4)
+        job = completed(store, f"{server.url}{VIDEO_PATH}", media=media_info)
+        job = keep_video(store, job, media)
+        return store.update(job.id, inputs_dir=keep_inputs(payload, None, media))
+
+    doomed = submitted(own)
+    other = submitted(jpeg_bytes((300, 300), (0, 250, 0)))
+    store.delete([doomed.id])
+
+    removed = delete_job_files(doomed, store)
+
+    assert not Path(doomed.local_path).exists() and not Path(doomed.poster_path).exists()  # type: ignore[arg-type]
+    assert not (media / "inputs" / f"{sha(own).hexdigest()}.jpg").exists()
+    assert not Path(doomed.inputs_dir).exists()  # type: ignore[arg-type]
+    assert (media / "inputs" / f"{sha(shared).hexdigest()}.jpg").exists()  # still used by the other job
+    assert set(load_inputs(other.inputs_dir)) == {"image_url", "tail_image_url"}
+    assert Path(other.local_path).exists()  # type: ignore[arg-type]
+    assert len(removed) == 4
+
+
+def test_delete_without_the_store_keeps_the_inputs(tmp_path: Path) -> None:
+    inputs = keep_inputs({"image_url": to_data_uri(jpeg_bytes(), "image/jpeg")}, None, tmp_path)
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"x")
+    job = Job(model_id="video-01", backend="offline", local_path=str(video), inputs_dir=inputs)
+    assert delete_job_files(job) == [video]
+    assert load_inputs(inputs)
+
+
+def test_data_uri_round_trip_is_exact(tmp_path: Path) -> None:
+    # The kept bytes are the sent bytes: re-encoding them gives the very same data URI.
+    data = jpeg_bytes((333, 222))
+    uri = to_data_uri(data, "image/jpeg")
+    kept = load_inputs(keep_inputs({"image_url": uri}, None, tmp_path))
+    name, back, mime = kept["image_url"]
+    assert to_data_uri(back, mime) == uri and base64.b64decode(uri.split(",", 1)[1]) == back
