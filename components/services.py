@@ -143,10 +143,17 @@ def configured_api_key() -> str | None:
     return api_key_from(os.environ, secrets)
 
 
+# Where a key typed in the sidebar is held: this session's memory, never a widget (see components/sidebar.py).
+TYPED_KEY_STATE = "_typed_api_key"
+
+
+def typed_api_key() -> str | None:
+    return st.session_state.get(TYPED_KEY_STATE) or None
+
+
 def session_api_key() -> str | None:
     """The key for this session: typed in the sidebar (this session only), else the configured one."""
-    typed = (st.session_state.get("sidebar_api_key") or "").strip()
-    return typed or configured_api_key()
+    return typed_api_key() or configured_api_key()
 
 
 def backend() -> str:

@@ -6,6 +6,21 @@ import streamlit as st
 
 from components import services
 
+KEY_FIELD = "sidebar_api_key"
+
+
+def _take_typed_key() -> None:
+    # The key moves out of the field at once: a field keeps its value in the page's HTML (the password
+    # input's value attribute), and the key must never be in the page.
+    typed = (st.session_state.get(KEY_FIELD) or "").strip()
+    if typed:
+        st.session_state[services.TYPED_KEY_STATE] = typed
+    st.session_state[KEY_FIELD] = ""
+
+
+def _forget_typed_key() -> None:
+    st.session_state.pop(services.TYPED_KEY_STATE, None)
+
 
 def draw_backend_panel() -> None:
     """Backend badge, backend switch and a key field that lives only in this browser session."""
@@ -28,15 +43,20 @@ def draw_backend_panel() -> None:
             "The AI/ML API makes real videos and needs a key.",
         )
         with st.expander("API key", icon=":material/key:", expanded=current == services.AIMLAPI and not has_key):
-            # type="password" keeps the key out of the page; it is held in this session's memory only.
             st.text_input(
                 "AI/ML API key",
                 type="password",
-                key="sidebar_api_key",
+                key=KEY_FIELD,
+                on_change=_take_typed_key,
                 help="Used for this browser session only: never saved to disk or to the history. "
                 "To keep a key, set AIMLAPI_API_KEY or .streamlit/secrets.toml.",
-                placeholder="Paste your key",
+                placeholder="Paste your key and press Enter",
             )
+            if services.typed_api_key():
+                st.caption(":material/check: A key is set for this browser session.")
+                st.button(
+                    "Forget this key", icon=":material/key_off:", key="forget_api_key", on_click=_forget_typed_key
+                )
             st.caption("Create a key at [aimlapi.com/app/keys](https://aimlapi.com/app/keys).")
         if current == services.AIMLAPI and not has_key:
             st.warning("Add an API key to generate with the AI/ML API, or switch to the offline demo.")

@@ -5,7 +5,10 @@ import streamlit as st
 from components import services
 from components.generate_controls import generate_controls, pick_model
 from components.job_card import job_card
+from components.router import ensure_router
 from components.schema_form import draw_form
+
+ensure_router()
 
 RECENT_JOBS = 6
 

@@ -10,6 +10,9 @@ from components.history_export import export_buttons
 from components.history_filters import GALLERY, SPENDING, current_page, history_filters, pick_view
 from components.history_gallery import history_gallery
 from components.history_table import history_table
+from components.router import ensure_router
+
+ensure_router()
 
 st.title("History")
 store = services.job_service().store

@@ -20,12 +20,12 @@ os.chdir(REPO)
 
 @pytest.fixture(autouse=True, scope="session")
 def _apptest_runs_the_entrypoint() -> Iterator[None]:
-    """Make AppTest run app.py on every run, as the real server does.
+    """Make every AppTest run start in app.py, as every run after the first does in a real server.
 
-    AppTest resets ``PagesManager.uses_pages_directory`` to None before each run; the fresh
-    PagesManager then sees our ``pages/`` folder and takes the legacy multipage path, which runs
-    only the page file on reruns, skipping app.py (sidebar, polling). A real server keeps the
-    False that ``st.navigation`` sets. See streamlit/streamlit#14217 for where the reset came from.
+    A real server leaves legacy ``pages/`` mode for good once app.py's ``st.navigation`` has run
+    (components/router.py covers the very first request). AppTest resets that flag before each run
+    (streamlit/streamlit#14217), so every run would start as a legacy page run and be rerouted by
+    ``ensure_router``, dropping the button clicks the run was made for.
     """
     from streamlit.runtime.pages_manager import PagesManager
 

@@ -372,6 +372,18 @@ def test_failed_generation_gets_an_explanation(store: JobStore, service: JobServ
     assert changed.finished_at is not None
 
 
+def test_a_failed_generation_keeps_the_providers_words_and_says_what_to_do(
+    store: JobStore, service: JobService
+) -> None:
+    running_job(store)
+    failed = Generation(
+        id="gen-1", status=Status.FAILED, raw_status="error", error="Could not detect face in the image"
+    )
+    (changed,) = service.poll_due({"offline": FakeClient(poll_answers=[failed])}, {})
+    assert changed.error.startswith("Could not detect face in the image")
+    assert "Generate again" in changed.error and "not charged" in changed.error
+
+
 def test_rate_limited_poll_waits_at_least_retry_after(store: JobStore, service: JobService) -> None:
     job = running_job(store)
     client = FakeClient(poll_answers=[RateLimitError(retry_after=7)])

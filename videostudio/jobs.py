@@ -39,6 +39,14 @@ INTERRUPTED_SUBMIT = (
 )
 
 
+# The provider's own words say what went wrong; this says what to do next. The API does not charge
+# for failed generations (fact sheet, billing), which is worth saying to someone about to retry.
+GENERATION_FAILED_HINT = (
+    "Check the image, audio and settings, then press Generate again; failed generations are not charged. "
+    "If it keeps failing, contact AI/ML API support at help@aimlapi.com."
+)
+
+
 class Client(Protocol):
     """What jobs need of an API client (``videostudio.client.VideoClient``)."""
 
@@ -213,8 +221,9 @@ class JobService:
             changes["video_url"] = generation.video_url
         if generation.status.is_terminal:
             changes["finished_at"] = utcnow()
-            if generation.status is Status.FAILED and not generation.error:
-                changes["error"] = "The provider reported that this generation failed, without saying why."
+            if generation.status is Status.FAILED:
+                reason = generation.error or "The provider reported that this generation failed, without saying why."
+                changes["error"] = f"{reason} {GENERATION_FAILED_HINT}"
         updated = self.store.update(job.id, **changes)
         if updated.status == Status.COMPLETED.value and self.on_complete:
             updated = self.on_complete(updated)
