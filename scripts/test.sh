@@ -16,5 +16,32 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
-echo "== pytest"
-.venv/bin/python -m pytest "$@"
+echo "== chromium (for the browser tests in tests/browser)"
+# Debian's Chromium, driven by Playwright; never `playwright install` (its browser download is not used here).
+CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
+if [ -x "$CHROMIUM" ]; then
+  echo "found $CHROMIUM"
+elif ! command -v apt-get >/dev/null 2>&1; then
+  export BROWSER_TESTS_SKIP_REASON="scripts/test.sh could not install it: apt-get is not available on this system"
+  echo "Chromium is missing and apt-get is not available: the browser tests will be skipped."
+  echo "Install Chromium and set CHROMIUM_PATH to run them."
+elif [ "$(id -u)" -ne 0 ]; then
+  export BROWSER_TESTS_SKIP_REASON="scripts/test.sh could not install it: not running as root"
+  echo "Chromium is missing and this is not root: the browser tests will be skipped."
+  echo "To run them: sudo apt-get update && sudo apt-get install -y chromium"
+else
+  echo "Chromium is missing; installing Debian's package (about a minute):"
+  echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"
+  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; then
+    echo "installed $(command -v chromium || echo /usr/bin/chromium)"
+  else
+    export BROWSER_TESTS_SKIP_REASON="scripts/test.sh could not install it: apt-get install chromium failed"
+    echo "apt-get could not install chromium: the browser tests will be skipped."
+  fi
+fi
+
+echo "== pytest (unit, AppTest and browser suites)"
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+echo "== scripts/test.sh finished in ${SECONDS}s with exit status $status"
+exit $status
