@@ -5,10 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import threading
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -44,7 +41,7 @@ def catalogue() -> Catalogue:
 def job_service() -> JobService:
     """The process's job service; also, now and then, retries keeping videos whose download failed."""
     service = _job_service()
-    _retry_missing_now_and_then(service.store)
+    _missing_video_retrier().maybe_start()
     return service
 
 
@@ -62,41 +59,9 @@ def _job_service() -> JobService:
     return JobService(store, on_complete=keep_local_copy)
 
 
-@dataclass
-class _RetryClock:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    last: float = float("-inf")
-    running: bool = False
-
-
 @st.cache_resource(show_spinner=False)
-def _retry_clock() -> _RetryClock:
-    return _RetryClock()
-
-
-def _retry_missing_now_and_then(store: JobStore) -> None:
-    # At most once a minute per process, and in a background thread: a slow video host must never hold up a
-    # page (or a polling tick), and the retry touches only the store and the media folder, no Streamlit.
-    clock = _retry_clock()
-    with clock.lock:
-        now = time.monotonic()
-        if clock.running or now - clock.last < RETRY_MISSING_EVERY:
-            return
-        clock.last, clock.running = now, True
-    media_dir = settings().media_dir
-
-    def run() -> None:
-        try:
-            kept = library.retry_missing(store, media_dir)
-            if kept:
-                log.info("kept %d videos whose first download had failed", len(kept))
-        except Exception:
-            log.exception("retrying missing video downloads failed")
-        finally:
-            with clock.lock:
-                clock.running = False
-
-    threading.Thread(target=run, name="video-studio-retry-missing", daemon=True).start()
+def _missing_video_retrier() -> library.MissingVideoRetrier:
+    return library.MissingVideoRetrier(_job_service().store, settings().media_dir, every=RETRY_MISSING_EVERY)
 
 
 def keep_inputs_of(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:

@@ -15,6 +15,7 @@ from PIL import Image
 from tests.conftest import jpeg_bytes, wav_bytes
 from tests.loopback import ScriptedServer
 from videostudio.library import (
+    MissingVideoRetrier,
     VideoFileError,
     delete_job_files,
     keep_inputs,
@@ -158,6 +159,24 @@ def test_retry_missing_keeps_what_failed_before(
 
     assert kept.id == job.id and kept.local_path and Path(kept.local_path).exists()
     assert retry_missing(store, media, now=utcnow() + timedelta(hours=1)) == []  # nothing left to do
+
+
+def test_the_background_retrier_runs_at_most_once_per_period(
+    store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
+) -> None:
+    media = tmp_path / "media"
+    job = completed(store, f"{server.url}{VIDEO_PATH}")  # never tried yet: due at once
+    server.add("GET", VIDEO_PATH, 200, mp4)
+    retrier = MissingVideoRetrier(store, media, every=60)
+
+    assert retrier.maybe_start(now=1000.0)
+    retrier.join(timeout=30)
+    kept = store.get(job.id)
+    assert kept is not None and kept.local_path and Path(kept.local_path).exists()
+    assert not retrier.maybe_start(now=1030.0)  # within the period: page loads do not start another run
+    assert retrier.maybe_start(now=1061.0)
+    retrier.join(timeout=30)
+    assert len(server.requests_to("GET")) == 1  # the second run found nothing left to fetch
 
 
 def test_retry_missing_gives_up_after_max_attempts(store: JobStore, server: ScriptedServer, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
@@ -260,6 +261,43 @@ def retry_missing(store: JobStore, media_dir: Path, max_attempts: int = 5, *, no
         if updated.local_path:
             kept.append(updated)
     return kept
+
+
+class MissingVideoRetrier:
+    """Runs ``retry_missing`` in the background, at most once per ``every`` seconds and one run at a time.
+
+    Page loads call ``maybe_start``: a slow video host must never hold up a page or a polling tick.
+    """
+
+    def __init__(self, store: JobStore, media_dir: Path, *, every: float = 60.0) -> None:
+        self.store, self.media_dir, self.every = store, media_dir, every
+        self._lock = threading.Lock()
+        self._last = float("-inf")
+        self._thread: threading.Thread | None = None
+
+    def maybe_start(self, now: float | None = None) -> bool:
+        """Start a retry run unless one is running or the last began under ``every`` seconds ago."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if (self._thread and self._thread.is_alive()) or now - self._last < self.every:
+                return False
+            self._last = now
+            self._thread = threading.Thread(target=self._run, name="video-studio-retry-missing", daemon=True)
+            self._thread.start()
+        return True
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            kept = retry_missing(self.store, self.media_dir)
+            if kept:
+                log.info("kept %d videos whose first download had failed", len(kept))
+        except Exception:
+            # A background thread has no one to raise to; the next page load tries again.
+            log.exception("retrying missing video downloads failed")
 
 
 # --- keeping the uploads a job was sent with ------------------------------------------------------------------------
