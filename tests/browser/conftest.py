@@ -443,14 +443,20 @@ def new_card(page: Page, before: list[str], timeout: float = 20_000) -> Locator:
     return page.locator(f"div.{handle.json_value()}")
 
 
+# A status badge drawn by the current run, not a greyed-out leftover of the previous one.
+FRESH_BADGE = "[data-testid='stElementContainer']:not([data-stale='true']) .stMarkdownBadge"
+
 WATCH_BADGES = """
 () => {
+  const FRESH_BADGE = "%s";
   if (window.__vsBadges) return;
   window.__vsBadges = {};
   const record = () => {
     for (const card of document.querySelectorAll("div[class*='st-key-card-']")) {
       const id = [...card.classList].find(c => c.startsWith('st-key-card-') && !c.startsWith('st-key-card-download-'));
-      const badge = id && card.querySelector('.stMarkdownBadge');
+      // During a rerun Streamlit keeps the previous run's elements (greyed out, data-stale="true") until
+      // replaced: a new card can briefly show the old card's badge there. Only fresh ones count.
+      const badge = id && card.querySelector(FRESH_BADGE);
       if (!badge) continue;
       const text = [...badge.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
       const seen = (window.__vsBadges[id] ||= []);
@@ -465,7 +471,7 @@ WATCH_BADGES = """
 
 def watch_badges(page: Page) -> None:
     """Record every status badge each job card shows from now on (they change faster than a test polls)."""
-    page.evaluate(WATCH_BADGES)
+    page.evaluate(WATCH_BADGES % FRESH_BADGE)
 
 
 def badges_seen(page: Page, card: Locator) -> list[str]:
@@ -474,7 +480,7 @@ def badges_seen(page: Page, card: Locator) -> list[str]:
 
 
 def badge(card: Locator) -> Locator:
-    return card.locator(".stMarkdownBadge").first
+    return card.locator(FRESH_BADGE).first
 
 
 def wait_done(card: Locator, timeout: float = 60_000) -> None:
