@@ -107,16 +107,21 @@ def test_pixverse_form_sends_prompt_image_voice_and_choices(studio: Studio) -> N
     }
 
 
-def test_kling_form_sends_end_frame_and_camera_control(studio: Studio) -> None:
-    at = open_studio()
+def fill_kling_sunrise(at: AppTest) -> None:
+    """Kling with a blue first frame, a red end frame, 10 s and a simple camera zooming in (4.5)."""
     choose(at, KLING)
     upload(at, KLING, "image_url", "first.jpg", jpeg_bytes((640, 360), (10, 10, 200)), "image/jpeg")
-    upload(at, KLING, "tail_image_url", "last.png", jpeg_bytes((640, 360), (200, 10, 10)), "image/jpeg")
+    upload(at, KLING, "tail_image_url", "last.jpg", jpeg_bytes((640, 360), (200, 10, 10)), "image/jpeg")
     at.text_area(key=f"{KEYS[KLING]}__prompt").input("A sunrise").run()
     at.get_by_key(f"{KEYS[KLING]}__duration").set_value(10).run()
     at.toggle(key=f"{KEYS[KLING]}__camera_control__on").set_value(True).run()
     at.selectbox(key=f"{KEYS[KLING]}__camera_control.type").select("simple").run()
     at.slider(key=f"{KEYS[KLING]}__camera_control.config.zoom").set_value(4.5).run()
+
+
+def test_kling_form_sends_end_frame_and_camera_control(studio: Studio) -> None:
+    at = open_studio()
+    fill_kling_sunrise(at)
     generate(at)
 
     [payload] = submitted_payloads(studio)

@@ -25,6 +25,7 @@ from tests.test_app import (
     PIXVERSE,
     VIDEO01,
     choose,
+    fill_kling_sunrise,
     generate,
     image_of,
     open_studio,
@@ -305,14 +306,7 @@ def test_use_these_settings_fills_the_generate_form_uploads_included(studio: Stu
 
 def test_use_these_settings_restores_nested_camera_control_and_end_frame(studio: Studio) -> None:
     at = open_studio()
-    choose(at, KLING)
-    upload(at, KLING, "image_url", "first.jpg", jpeg_bytes((640, 360), (10, 10, 200)), "image/jpeg")
-    upload(at, KLING, "tail_image_url", "last.jpg", jpeg_bytes((640, 360), (200, 10, 10)), "image/jpeg")
-    at.text_area(key=f"{KEYS[KLING]}__prompt").input("A sunrise").run()
-    at.get_by_key(f"{KEYS[KLING]}__duration").set_value(10).run()
-    at.toggle(key=f"{KEYS[KLING]}__camera_control__on").set_value(True).run()
-    at.selectbox(key=f"{KEYS[KLING]}__camera_control.type").select("simple").run()
-    at.slider(key=f"{KEYS[KLING]}__camera_control.config.zoom").set_value(4.5).run()
+    fill_kling_sunrise(at)
     generate(at)
     # Then the form is changed, before the job is reused.
     at.toggle(key=f"{KEYS[KLING]}__camera_control__on").set_value(False).run()
