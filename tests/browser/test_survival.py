@@ -25,6 +25,7 @@ from tests.browser.conftest import (
     wait_done,
     wait_idle,
 )
+from videostudio.store import Job, JobStore, utcnow
 
 pytestmark = pytest.mark.browser
 
@@ -152,3 +153,27 @@ def test_history_lists_every_job_after_reload(page: Page, studio: Studio, media_
     for prompt in prompts:
         # Jobs still running when this page opened are followed here too, and finish.
         expect(rows.filter(has_text=prompt)).to_contain_text("Done", timeout=60_000)
+
+
+def test_a_job_finished_elsewhere_updates_the_open_tab(page: Page, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Another tab, or a teammate's studio on the same database, finishes a job: this tab shows it too.
+
+    This session has no API key, so it cannot poll the job itself; only the shared store says it is done.
+    """
+    with running_studio(tmp_path_factory.mktemp("elsewhere")) as studio:
+        store = JobStore(f"sqlite:///{studio.server.home / 'history.sqlite3'}")
+        job = store.add(
+            Job(
+                model_id="video-01",
+                backend="aimlapi",
+                generation_id="g-elsewhere",
+                status="generating",
+                prompt="Finished by a teammate",
+            )
+        )
+        open_studio(page, studio.url)
+        card = page.locator(f"div.st-key-card-{job.id}")
+        expect(badge(card)).to_contain_text("Generating")
+        store.update(job.id, status="completed", finished_at=utcnow())
+        expect(badge(card)).to_contain_text("Done", timeout=15_000)
+        store.close()
