@@ -18,9 +18,7 @@ import io
 import json
 import logging
 import mimetypes
-import os
 import re
-import tempfile
 import threading
 import time
 import unicodedata
@@ -34,6 +32,7 @@ import requests
 import sqlalchemy as sa
 from PIL import Image
 
+from videostudio.files import atomic_path, write_atomic
 from videostudio.media import MediaError, decode_data_uri, is_data_uri
 from videostudio.store import Job, JobStore, jobs_table, utcnow
 
@@ -86,21 +85,15 @@ def download_video(
             declared = int(response.headers.get("Content-Length") or 0)
             if declared > max_bytes:
                 raise DownloadError(f"The video is {declared} bytes, more than the {max_bytes} the studio keeps.")
-            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".part-", suffix=dest.suffix)
             written = 0
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    for chunk in response.iter_content(CHUNK):
-                        written += len(chunk)
-                        if written > max_bytes:
-                            raise DownloadError("The video is larger than the studio keeps.")
-                        out.write(chunk)
+            with atomic_path(dest) as tmp, tmp.open("wb") as out:
+                for chunk in response.iter_content(CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise DownloadError("The video is larger than the studio keeps.")
+                    out.write(chunk)
                 if declared and written != declared:
                     raise DownloadError(f"The download stopped early ({written} of {declared} bytes).")
-                os.replace(tmp, dest)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
     except requests.RequestException as exc:
         raise DownloadError(f"The video could not be downloaded ({type(exc).__name__}).") from exc
     return written
@@ -151,7 +144,7 @@ def poster_frame(path: Path | str, dest: Path, *, max_side: int = POSTER_SIDE) -
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="JPEG", quality=82, optimize=True)
-    _write_atomic(dest, buffer.getvalue())
+    write_atomic(dest, buffer.getvalue())
     return dest
 
 
@@ -320,14 +313,14 @@ def keep_inputs(payload: Mapping[str, Any], upload_names: Mapping[str, str] | No
         file_name = digest + _extension(mime)
         # Written even when present (same name, same bytes): deleting another job that sent the same file may
         # have removed it a moment ago, before this job was there to keep it in use.
-        _write_atomic(folder / file_name, data)
+        write_atomic(folder / file_name, data)
         name = (upload_names or {}).get(path) or f"{path.rsplit('.', 1)[-1]}{_extension(mime)}"
         files[path] = {"file": file_name, "mime": mime, "name": name, "bytes": len(data), "sha256": digest}
     if not files:
         return None
     manifest = json.dumps({"version": 1, "files": files}, sort_keys=True, ensure_ascii=False).encode()
     target = folder / f"{hashlib.sha256(manifest).hexdigest()}.json"
-    _write_atomic(target, manifest)  # always, for the same reason
+    write_atomic(target, manifest)  # always, for the same reason
     return str(target)
 
 
@@ -412,18 +405,6 @@ def _data_uris(value: Any, path: str) -> Iterator[tuple[str, str]]:
 
 def _extension(mime: str) -> str:
     return _EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ".bin"
-
-
-def _write_atomic(dest: Path, data: bytes) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".part-", suffix=dest.suffix)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _unlink(path: Path) -> bool:

@@ -12,8 +12,6 @@ import functools
 import hashlib
 import io
 import math
-import os
-import secrets
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -25,6 +23,8 @@ import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from videostudio.files import atomic_path
 
 __all__ = [
     "RenderRequest",
@@ -158,19 +158,9 @@ def render_video(request: RenderRequest, dest: Path) -> RenderResult:
     """Render the request to an MP4 at dest, atomically (temp file in the same directory, then os.replace)."""
     _validate(request)
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    # Same directory as dest so os.replace is a rename on one filesystem; the leading dot keeps
-    # half-written files out of directory listings. Created with os.open rather than mkstemp so the
-    # final file gets the usual umask permissions instead of mkstemp's owner-only 0600.
-    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    try:
+    with atomic_path(dest) as tmp:
         n_frames, has_audio = _encode(request, tmp)
         size = tmp.stat().st_size
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return RenderResult(
         path=dest,
         width=request.width,

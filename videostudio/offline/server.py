@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from videostudio.catalogue import Catalogue, Model, load_catalogue
 from videostudio.contract import GENERATIONS_PATH
+from videostudio.files import write_atomic
 from videostudio.offline.faults import FAULTS_HEADER, FaultConfig
 
 UNIVERSAL_PATH = GENERATIONS_PATH
@@ -288,7 +289,7 @@ class OfflineBackend:
             credits=credits_for(model, plan.duration),
             route=route,
         )
-        _write_json_atomic(self.jobs_dir / f"{job.key}.json", job.record())
+        write_atomic(self.jobs_dir / f"{job.key}.json", json.dumps(job.record()).encode())
         with self._lock:
             self._jobs[job.id] = job
         if not faults.fail:  # a job that will fail never needs its video
@@ -817,12 +818,6 @@ def _json_object(body: bytes) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise RequestError(400, "Body validation error! The body must be a JSON object.")
     return payload
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    part = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    part.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(part, path)
 
 
 def _load_secret(path: Path) -> bytes:
