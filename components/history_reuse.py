@@ -18,6 +18,7 @@ from videostudio.catalogue import Model
 from videostudio.form import FieldSpec, Widget, form_fields
 from videostudio.library import load_inputs
 from videostudio.media import MediaError, PreparedAudio, PreparedImage, prepare_audio, prepare_image, to_data_uri
+from videostudio.payload import map_leaves
 from videostudio.store import Job
 
 _MISSING = object()
@@ -164,21 +165,17 @@ def rebuild_payload(job: Job, model: Model, inputs: Inputs) -> tuple[dict[str, A
     names: dict[str, str] = {}
     missing: list[str] = []
 
-    def put_back(value: Any, path: str) -> Any:
-        if path in job.media:
-            if path not in inputs:
-                missing.append(path)
-                return value
-            name, data, mime = inputs[path]
-            names[path] = name
-            return to_data_uri(data, mime)
-        if isinstance(value, dict):
-            return {k: put_back(v, f"{path}.{k}" if path else k) for k, v in value.items()}
-        if isinstance(value, list):
-            return [put_back(v, f"{path}.{i}") for i, v in enumerate(value)]
-        return value
+    def put_back(path: str, value: Any) -> Any:
+        if path not in job.media:
+            return value
+        if path not in inputs:
+            missing.append(path)
+            return value
+        name, data, mime = inputs[path]
+        names[path] = name
+        return to_data_uri(data, mime)
 
-    payload = {"model": job.model_id, **put_back(job.params, "")}
+    payload = {"model": job.model_id, **map_leaves(job.params, put_back)}
     if "seed" in model.properties:
         payload.pop("seed", None)
     return payload, names, missing

@@ -141,7 +141,7 @@ def test_submission_strips_data_uris_into_hashes(catalogue: Catalogue) -> None:
     image_uri, audio_uri = data_uri(image, "image/png"), data_uri(audio, "audio/mpeg")
     payload = {"model": FABRIC, "image_url": image_uri, "audio_url": audio_uri, "resolution": "720p"}
 
-    submission = Submission.of(catalogue.get(FABRIC), payload, {"image_url": "portrait.png"})
+    submission = Submission.of(payload, {"image_url": "portrait.png"})
 
     assert submission.media == {
         "image_url": {"mime": "image/png", "bytes": len(image), "sha256": sha256(image), "name": "portrait.png"},
@@ -160,9 +160,7 @@ def test_submission_strips_data_uris_into_hashes(catalogue: Catalogue) -> None:
 
 def test_submission_keeps_a_small_thumbnail_of_the_first_image(catalogue: Catalogue) -> None:
     image = png_bytes((800, 400))
-    submission = Submission.of(
-        catalogue.get(PIXVERSE), {"model": PIXVERSE, "prompt": "x", "image_url": data_uri(image, "image/png")}
-    )
+    submission = Submission.of({"model": PIXVERSE, "prompt": "x", "image_url": data_uri(image, "image/png")})
     assert submission.thumbnail is not None
     mime, thumb = decode_data_uri(submission.thumbnail)
     assert mime.startswith("image/")
@@ -174,7 +172,7 @@ def test_submission_keeps_a_small_thumbnail_of_the_first_image(catalogue: Catalo
 
 def test_submission_without_uploads(catalogue: Catalogue) -> None:
     payload = {"model": PIXVERSE, "prompt": "a cat surfing", "image_url": "https://example.com/cat.jpg", "duration": 5}
-    submission = Submission.of(catalogue.get(PIXVERSE), payload)
+    submission = Submission.of(payload)
     assert submission.params == {"prompt": "a cat surfing", "image_url": "https://example.com/cat.jpg", "duration": 5}
     assert submission.media == {}
     assert submission.thumbnail is None
@@ -187,7 +185,7 @@ def test_submission_of_audio_only_has_no_thumbnail(catalogue: Catalogue) -> None
         "image_url": "https://example.com/p.jpg",
         "audio_url": data_uri(b"RIFFxxxxWAVE", "audio/wav"),
     }
-    submission = Submission.of(catalogue.get(FABRIC), payload)
+    submission = Submission.of(payload)
     assert submission.thumbnail is None
     assert submission.prompt == ""
     assert list(submission.media) == ["audio_url"]
@@ -200,7 +198,7 @@ def test_submission_strips_nested_uploads_by_path(catalogue: Catalogue) -> None:
         "image_url": "https://example.com/first.jpg",
         "dynamic_masks": [{"mask": data_uri(mask, "image/png"), "trajectories": [{"x": 1, "y": 2}, {"x": 3, "y": 4}]}],
     }
-    submission = Submission.of(catalogue.get(KLING), payload, {"dynamic_masks.0.mask": "brush.png"})
+    submission = Submission.of(payload, {"dynamic_masks.0.mask": "brush.png"})
     assert submission.media["dynamic_masks.0.mask"]["sha256"] == sha256(mask)
     assert submission.media["dynamic_masks.0.mask"]["name"] == "brush.png"
     assert submission.params["dynamic_masks"][0]["trajectories"] == [{"x": 1, "y": 2}, {"x": 3, "y": 4}]
@@ -209,7 +207,7 @@ def test_submission_strips_nested_uploads_by_path(catalogue: Catalogue) -> None:
 
 def test_submission_prompt_falls_back_to_the_spoken_text(catalogue: Catalogue) -> None:
     payload = {"model": PIXVERSE, "lip_sync_tts_content": "Hello!"}
-    assert Submission.of(catalogue.get(PIXVERSE), payload).prompt == "Hello!"
+    assert Submission.of(payload).prompt == "Hello!"
 
 
 # --- JobService.submit -----------------------------------------------------------------------------------------------

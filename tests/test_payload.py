@@ -394,3 +394,20 @@ def test_one_problem_per_field() -> None:
     )
     problems = validate_payload(model, {"model": "test/one", "code": "long"})
     assert paths(problems) == ["code"]
+
+
+def test_leaves_and_map_leaves_name_nested_values_by_the_same_paths() -> None:
+    from videostudio.payload import leaves, map_leaves
+
+    payload = {"image_url": "a", "dynamic_masks": [{"mask": "m", "trajectories": [{"x": 1, "y": 2}]}], "seed": 7}
+    assert dict(leaves(payload)) == {
+        "image_url": "a",
+        "dynamic_masks.0.mask": "m",
+        "dynamic_masks.0.trajectories.0.x": 1,
+        "dynamic_masks.0.trajectories.0.y": 2,
+        "seed": 7,
+    }
+    renamed = map_leaves(payload, lambda path, value: path if path.endswith("mask") else value)
+    assert renamed["dynamic_masks"][0]["mask"] == "dynamic_masks.0.mask"
+    assert renamed["dynamic_masks"][0]["trajectories"] == [{"x": 1, "y": 2}]
+    assert payload["dynamic_masks"][0]["mask"] == "m"  # a copy: the payload itself is untouched

@@ -26,6 +26,7 @@ from videostudio.errors import (
 )
 from videostudio.generation import Generation, Status
 from videostudio.media import decode_data_uri, is_data_uri, thumbnail_data_uri
+from videostudio.payload import map_leaves
 from videostudio.store import SUBMITTING, Job, JobStore, utcnow
 
 log = logging.getLogger(__name__)
@@ -87,16 +88,12 @@ class Submission:
     prompt: str
 
     @classmethod
-    def of(cls, model: Model, payload: Mapping[str, Any], names: Mapping[str, str] | None = None) -> Submission:
+    def of(cls, payload: Mapping[str, Any], names: Mapping[str, str] | None = None) -> Submission:
         """Strip base64 data URIs out of ``payload``; ``names`` gives upload file names by field path."""
         media: dict[str, dict[str, Any]] = {}
         thumbnail: list[str] = []
 
-        def strip(value: Any, path: str) -> Any:
-            if isinstance(value, dict):
-                return {k: strip(v, f"{path}.{k}" if path else k) for k, v in value.items()}
-            if isinstance(value, list):
-                return [strip(v, f"{path}.{i}") for i, v in enumerate(value)]
+        def strip(path: str, value: Any) -> Any:
             if isinstance(value, str) and is_data_uri(value):
                 mime, data = decode_data_uri(value)
                 info = {"mime": mime, "bytes": len(data), "sha256": _sha256(data)}
@@ -110,7 +107,7 @@ class Submission:
                 return f"(uploaded {mime.split('/')[0]}, sha256 {info['sha256'][:12]}…)"
             return value
 
-        params = strip({k: v for k, v in payload.items() if k != "model"}, "")
+        params = map_leaves({k: v for k, v in payload.items() if k != "model"}, strip)
         prompt = str(payload.get("prompt") or payload.get("lip_sync_tts_content") or "")
         return cls(params=params, media=media, thumbnail=thumbnail[0] if thumbnail else None, prompt=prompt)
 
@@ -138,7 +135,7 @@ class JobService:
         upload_names: Mapping[str, str] | None = None,
     ) -> Job:
         """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed."""
-        submission = Submission.of(model, payload, upload_names)
+        submission = Submission.of(payload, upload_names)
         endpoint = model.legacy_endpoint if legacy else None
         job = self.store.add(
             Job(

@@ -34,6 +34,7 @@ from PIL import Image
 
 from videostudio.files import atomic_path, write_atomic
 from videostudio.media import MediaError, decode_data_uri, is_data_uri
+from videostudio.payload import leaves
 from videostudio.store import Job, JobStore, jobs_table, utcnow
 
 log = logging.getLogger(__name__)
@@ -304,7 +305,9 @@ def keep_inputs(payload: Mapping[str, Any], upload_names: Mapping[str, str] | No
     """
     folder = media_dir / INPUTS
     files: dict[str, dict[str, Any]] = {}
-    for path, uri in _data_uris(payload, ""):
+    # Named by the same paths as the history's record of the job (jobs.Submission.of).
+    uploads = ((path, v) for path, v in leaves(payload) if isinstance(v, str) and is_data_uri(v))
+    for path, uri in uploads:
         try:
             mime, data = decode_data_uri(uri)
         except MediaError:
@@ -388,19 +391,6 @@ def _used_elsewhere(store: JobStore, job_id: str, condition: sa.ColumnElement[bo
     query = sa.select(jobs_table.c.id).where(condition, jobs_table.c.id != job_id).limit(1)
     with store.engine.connect() as conn:
         return conn.execute(query).first() is not None
-
-
-def _data_uris(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    # The same walk as jobs.Submission.of, so both name an upload by the same path.
-    if isinstance(value, Mapping):
-        for key, child in value.items():
-            if key != "model":
-                yield from _data_uris(child, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _data_uris(child, f"{path}.{index}")
-    elif isinstance(value, str) and is_data_uri(value):
-        yield path, value
 
 
 def _extension(mime: str) -> str:

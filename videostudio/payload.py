@@ -8,7 +8,7 @@ form can show it next to that field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,6 +83,27 @@ def validate_payload(model: Model, payload: Mapping[str, Any]) -> list[Problem]:
             problems.setdefault(path, Problem(path, rule.message))
     order = {name: i for i, name in enumerate(model.field_names())}
     return sorted(problems.values(), key=lambda p: (order.get(p.path.split(".")[0], len(order)), p.path))
+
+
+def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every scalar in a payload with its dotted path (``dynamic_masks.0.mask``): how uploads are named."""
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            yield from leaves(child, f"{path}.{key}" if path else key)
+    elif isinstance(value, list | tuple):
+        for index, child in enumerate(value):
+            yield from leaves(child, f"{path}.{index}")
+    else:
+        yield path, value
+
+
+def map_leaves(value: Any, change: Callable[[str, Any], Any], path: str = "") -> Any:
+    """A copy of ``value``, each scalar replaced by ``change(dotted path, scalar)``: the paths of ``leaves``."""
+    if isinstance(value, Mapping):
+        return {key: map_leaves(child, change, f"{path}.{key}" if path else key) for key, child in value.items()}
+    if isinstance(value, list | tuple):
+        return [map_leaves(child, change, f"{path}.{index}") for index, child in enumerate(value)]
+    return change(path, value)
 
 
 def problems_by_field(problems: Iterable[Problem]) -> dict[str, str]:
