@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -10,7 +12,8 @@ from components import services
 from components.schema_form import FormState, model_key
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
-from videostudio.payload import build_payload, validate_payload
+from videostudio.payload import Problem, build_payload, validate_payload
+from videostudio.store import Job
 
 # Clicks this soon after a submit are the rest of a double click, not a new request.
 DOUBLE_CLICK_SECONDS = 2.0
@@ -30,15 +33,42 @@ def pick_model() -> Model:
     return model
 
 
-def _request_generate(key: str) -> None:
-    # Runs before the script, once per click. A second click while the first is being sent, or just
-    # after, is dropped here: the API charges per submit, so one press is one job.
+def claim_send() -> bool:
+    """Call first in a send button's callback (which runs once per press): False means drop this press.
+
+    A second press while the first is being sent, or just after, is the rest of a double click: the API
+    charges per submit, so one press is one job. The claimer sets ``submitting`` back to False when done.
+    """
     state = st.session_state
     if state.get("submitting") or time.monotonic() - state.get("submitted_at", 0.0) < DOUBLE_CLICK_SECONDS:
-        return
+        return False
     state["submitting"] = True
-    state["generate_requested"] = key
-    state[f"{key}__attempted"] = True
+    return True
+
+
+def send(
+    model: Model, payload: dict[str, Any], *, legacy: bool = False, upload_names: Mapping[str, str] | None = None
+) -> Job | str:
+    """Submit once on this session's backend: the new job, or what to tell the person (nothing was sent or paid)."""
+    backend = services.backend()
+    client = services.client_for(backend)
+    if client is None:
+        return "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."
+    try:
+        return services.job_service().submit(
+            client, model, payload, backend=backend, legacy=legacy, upload_names=upload_names
+        )
+    except StudioError as exc:
+        return str(exc)
+    finally:
+        st.session_state["submitted_at"] = time.monotonic()
+
+
+def _request_generate(key: str) -> None:
+    # Runs before the script; the form is read and sent in the script body, with this run's values.
+    if claim_send():
+        st.session_state["generate_requested"] = key
+        st.session_state[f"{key}__attempted"] = True
 
 
 def generate_controls(model: Model, form: FormState) -> None:
@@ -72,7 +102,7 @@ def generate_controls(model: Model, form: FormState) -> None:
     if st.session_state.pop("generate_requested", None) == key:
         # The request flag is gone before anything is sent, so a rerun can never send it again.
         try:
-            st.session_state["submit_message"] = _submit(model, payload, problems, form, backend, legacy)
+            st.session_state["submit_message"] = _submit(model, payload, problems, form, legacy)
         finally:
             st.session_state["submitting"] = False
         st.rerun()
@@ -82,20 +112,12 @@ def generate_controls(model: Model, form: FormState) -> None:
         (st.success if kind == "ok" else st.error)(text)
 
 
-def _submit(model: Model, payload: dict, problems: list, form: FormState, backend: str, legacy: bool) -> tuple:
+def _submit(
+    model: Model, payload: dict[str, Any], problems: list[Problem], form: FormState, legacy: bool
+) -> tuple[str, str]:
     if problems or form.input_errors:
         return ("error", "Some settings need attention (marked above). Nothing was sent.")
-    client = services.client_for(backend)
-    if client is None:
-        return ("error", "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent.")
-    try:
-        job = services.job_service().submit(
-            client, model, payload, backend=backend, legacy=legacy, upload_names=form.upload_names
-        )
-    except StudioError as exc:
-        return ("error", str(exc))
-    finally:
-        st.session_state["submitted_at"] = time.monotonic()
-    # After the submit, never before: the request is not held up, and a refused one leaves no files behind.
-    services.keep_inputs_of(job, payload, form.upload_names)
+    sent = send(model, payload, legacy=legacy, upload_names=form.upload_names)
+    if isinstance(sent, str):
+        return ("error", sent)
     return ("ok", f"Started: {model.name}. Follow it below; you can leave this page, it keeps running.")

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from components import services
-from components.generate_controls import DOUBLE_CLICK_SECONDS
+from components.generate_controls import claim_send, send
 from components.history_detail import MESSAGE_KEY, open_job
 from components.history_export import jobs_json
 from components.history_reuse import prefill_generate_form, rebuild_payload
 from components.job_card import model_name
 from components.poller import TOASTS_KEY
 from videostudio.catalogue import CatalogueError, Model
-from videostudio.errors import StudioError
 from videostudio.library import delete_job_files, download_name, load_inputs
 from videostudio.payload import validate_payload
 from videostudio.store import Job
@@ -92,15 +89,13 @@ def _missing_uploads(job: Job) -> list[str]:
 
 
 def _request_run_again(job_id: str) -> None:
-    # A callback runs once per press, before the script: a rerun can never send the request a second time.
-    state = st.session_state
-    if state.get("submitting") or time.monotonic() - state.get("submitted_at", 0.0) < DOUBLE_CLICK_SECONDS:
-        return  # the rest of a double click
-    state["submitting"] = True
+    # Sent from the callback itself: it runs once per press, so a rerun can never send the request again.
+    if not claim_send():
+        return
     try:
-        state[MESSAGE_KEY] = _send_again(job_id)
+        st.session_state[MESSAGE_KEY] = _send_again(job_id)
     finally:
-        state["submitting"] = False
+        st.session_state["submitting"] = False
 
 
 def _send_again(job_id: str) -> tuple[str, str]:
@@ -119,24 +114,9 @@ def _send_again(job_id: str) -> tuple[str, str]:
     if problems:
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
         return ("error", f"These settings are no longer accepted ({listed}). Nothing was sent.")
-    backend = services.backend()
-    client = services.client_for(backend)
-    if client is None:
-        return ("error", "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent.")
-    try:
-        new = service.submit(
-            client,
-            model,
-            payload,
-            backend=backend,
-            legacy=bool(job.endpoint and model.legacy_endpoint),
-            upload_names=names,
-        )
-    except StudioError as exc:
-        return ("error", str(exc))
-    finally:
-        st.session_state["submitted_at"] = time.monotonic()
-    services.keep_inputs_of(new, payload, names)
+    new = send(model, payload, legacy=bool(job.endpoint and model.legacy_endpoint), upload_names=names)
+    if isinstance(new, str):
+        return ("error", new)
     open_job(new.id)
     return ("ok", f"Started again: {model_name(job.model_id)}. It is open here, and listed in the sidebar.")
 

@@ -56,28 +56,15 @@ def _job_service() -> JobService:
             return job
         return library.keep_video(store, job, config.media_dir)
 
-    return JobService(store, on_complete=keep_local_copy)
+    def keep_uploads(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
+        return library.keep_job_inputs(store, job, payload, upload_names, config.media_dir)
+
+    return JobService(store, on_complete=keep_local_copy, on_submit=keep_uploads)
 
 
 @st.cache_resource(show_spinner=False)
 def _missing_video_retrier() -> library.MissingVideoRetrier:
     return library.MissingVideoRetrier(_job_service().store, settings().media_dir, every=RETRY_MISSING_EVERY)
-
-
-def keep_inputs_of(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
-    """Save a submitted job's uploads (for "Use these settings" and "Run again") and record where on the job."""
-    try:
-        inputs_dir = library.keep_inputs(payload, upload_names, settings().media_dir)
-    except OSError as exc:
-        # The job is running; a full disk only means its uploads cannot be reused later.
-        log.warning("job %s: uploads not kept: %s", job.id, exc)
-        return job
-    if not inputs_dir:
-        return job
-    try:
-        return _job_service().store.update(job.id, inputs_dir=inputs_dir)
-    except KeyError:
-        return job  # deleted from another tab in the meantime
 
 
 @st.cache_resource(show_spinner="Starting the offline demo backend…")

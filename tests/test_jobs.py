@@ -271,6 +271,28 @@ def test_legacy_submit_uses_and_remembers_the_legacy_endpoint(
     assert client.polls == [("gen-1", model.legacy_endpoint)]
 
 
+def test_on_submit_runs_once_for_an_accepted_submit_and_never_for_a_refused_one(
+    catalogue: Catalogue, store: JobStore
+) -> None:
+    seen: list[tuple[str, dict[str, Any], Any]] = []
+
+    def keep(job: Job, payload: Any, names: Any) -> Job:
+        seen.append((job.generation_id or "", dict(payload), names))
+        return store.update(job.id, inputs_dir="/kept/here.json")
+
+    service = JobService(store, on_submit=keep)
+    payload = {"model": FABRIC, "image_url": "https://e.com/p.jpg", "audio_url": "https://e.com/a.mp3"}
+    accepted = FakeClient(submit_answer=Generation(id="gen-9", status=Status.QUEUED, raw_status="queued"))
+    job = service.submit(accepted, catalogue.get(FABRIC), payload, backend="offline", upload_names={"x": "y"})
+    assert seen == [("gen-9", payload, {"x": "y"})]
+    assert job.inputs_dir == "/kept/here.json"  # the hook's version of the job is what submit returns
+
+    refused = FakeClient(submit_answer=BadRequestError("refused", status_code=400))
+    with pytest.raises(BadRequestError):
+        service.submit(refused, catalogue.get(FABRIC), payload, backend="offline")
+    assert len(seen) == 1
+
+
 def test_a_refused_submit_marks_the_job_failed_and_is_never_retried(
     catalogue: Catalogue, store: JobStore, service: JobService
 ) -> None:

@@ -119,10 +119,19 @@ def _sha256(data: bytes) -> str:
 class JobService:
     """Submits jobs and moves them forward; shared by every session of one server process."""
 
-    def __init__(self, store: JobStore, *, on_complete: Callable[[Job], Job] | None = None) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        *,
+        on_complete: Callable[[Job], Job] | None = None,
+        on_submit: Callable[[Job, Mapping[str, Any], Mapping[str, str] | None], Job] | None = None,
+    ) -> None:
         self.store = store
         # Called with each job that has just completed (the media library downloads its video).
         self.on_complete = on_complete
+        # Called with each job the API accepted, its payload and upload names (the library keeps the uploads).
+        # After the submit, never before: the request is not held up, and a refused one leaves no files behind.
+        self.on_submit = on_submit
 
     def submit(
         self,
@@ -153,7 +162,8 @@ class JobService:
         except StudioError as exc:
             self.store.update(job.id, status=Status.FAILED.value, error=str(exc), finished_at=utcnow())
             raise
-        return self._record(job, generation, first=True)
+        job = self._record(job, generation, first=True)
+        return self.on_submit(job, payload, upload_names) if self.on_submit else job
 
     def poll_due(self, clients: Mapping[str, Client], policies: Mapping[str, PollPolicy]) -> list[Job]:
         """Poll every active job whose time has come; returns the jobs that changed."""

@@ -327,6 +327,24 @@ def keep_inputs(payload: Mapping[str, Any], upload_names: Mapping[str, str] | No
     return str(target)
 
 
+def keep_job_inputs(
+    store: JobStore, job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None, media_dir: Path
+) -> Job:
+    """Keep a submitted job's uploads (for "Use these settings" and "Run again") and record where on the job."""
+    try:
+        inputs_dir = keep_inputs(payload, upload_names, media_dir)
+    except OSError as exc:
+        # The job is running; a full disk only means its uploads cannot be reused later.
+        log.warning("job %s: uploads not kept: %s", job.id, exc)
+        return job
+    if not inputs_dir:
+        return job
+    try:
+        return store.update(job.id, inputs_dir=inputs_dir)
+    except KeyError:
+        return job  # deleted from another tab in the meantime
+
+
 def load_inputs(inputs_dir: str | Path | None) -> dict[str, tuple[str, bytes, str]]:
     """The kept uploads of a job, by field path: (file name, bytes, mime). Missing or altered files are left out."""
     if not inputs_dir:
