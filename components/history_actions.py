@@ -11,8 +11,8 @@ from components.history_export import jobs_json
 from components.history_reuse import prefill_generate_form, rebuild_payload
 from components.job_card import model_name
 from components.poller import TOASTS_KEY
-from videostudio.catalogue import CatalogueError, Model
-from videostudio.library import delete_job_files, download_name, load_inputs
+from videostudio.catalogue import Model
+from videostudio.library import delete_job_files, download_name, kept_input_paths, load_inputs
 from videostudio.payload import validate_payload
 from videostudio.store import Job
 
@@ -84,7 +84,7 @@ def _use_settings(job: Job, model: Model) -> None:
 def _missing_uploads(job: Job) -> list[str]:
     if not job.media:
         return []
-    kept = load_inputs(job.inputs_dir)
+    kept = kept_input_paths(job.inputs_dir)  # on every rerun of an opened job: no need to read the files
     return [path for path in job.media if path not in kept]
 
 
@@ -103,9 +103,8 @@ def _send_again(job_id: str) -> tuple[str, str]:
     job = service.store.get(job_id)
     if job is None:
         return ("error", "This job was deleted. Nothing was sent.")
-    try:
-        model = services.catalogue().get(job.model_id)
-    except CatalogueError:
+    model = services.model_or_none(job.model_id)
+    if model is None:
         return ("error", "This model is no longer in the studio. Nothing was sent.")
     payload, names, missing = rebuild_payload(job, model, load_inputs(job.inputs_dir))
     if missing:

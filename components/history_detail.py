@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from components.job_card import elapsed_text, job_card
-from videostudio.catalogue import Catalogue, CatalogueError, Model, humanize
+from videostudio.catalogue import Model, humanize
 from videostudio.store import Job, JobStore
 
 # The id of the job shown in detail; set by the table, the gallery's Open buttons and Run again.
@@ -75,13 +75,6 @@ def job_settings(job: Job, model: Model | None) -> None:
     with st.expander("As sent (JSON)", icon=":material/data_object:"):
         st.json({"model": job.model_id, **job.params}, expanded=2)
     st.caption(f"Job {job.id}" + (f" · generation {job.generation_id}" if job.generation_id else ""))
-
-
-def model_of(catalogue: Catalogue, job: Job) -> Model | None:
-    try:
-        return catalogue.get(job.model_id)
-    except CatalogueError:
-        return None  # a model since removed from the catalogue: its jobs still show, but cannot be reused
 
 
 def parameter_rows(job: Job, model: Model | None) -> list[dict[str, str]]:

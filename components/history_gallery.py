@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from components.history_detail import open_job, opened_job_id
-from components.history_table import created_text, picture_of
-from components.job_card import model_name, status_look
+from components.history_table import picture_of
+from components.job_card import created_text, model_name, status_look
 from videostudio.media import MediaError, decode_data_uri
 from videostudio.store import Job
 

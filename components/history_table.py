@@ -6,7 +6,6 @@ import functools
 import hashlib
 import io
 import os
-from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -110,7 +109,3 @@ def _small_poster(path: str, _stamp: int) -> str | None:
     except (OSError, ValueError):
         return None
     return to_data_uri(buffer.getvalue(), "image/jpeg")
-
-
-def created_text(created: datetime) -> str:
-    return created.astimezone().strftime("%d %b %Y, %H:%M")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
 from components import services
-from videostudio.catalogue import CatalogueError
 from videostudio.jobs import PollPolicy
 from videostudio.library import download_name
 from videostudio.store import SUBMITTING, Job
@@ -23,10 +23,12 @@ OVERDUE_LOOK = ("Still running at the provider", "orange", ":material/hourglass_
 
 
 def model_name(model_id: str) -> str:
-    try:
-        return services.catalogue().get(model_id).name
-    except CatalogueError:
-        return model_id
+    model = services.model_or_none(model_id)
+    return model.name if model else model_id
+
+
+def created_text(created: datetime) -> str:
+    return created.astimezone().strftime("%d %b %Y, %H:%M")
 
 
 def status_look(job: Job, policy: PollPolicy | None = None) -> tuple[str, str, str]:
@@ -50,7 +52,7 @@ def job_card(job: Job, *, key_prefix: str = "card") -> None:
         with header[1]:
             st.badge(label, icon=icon, color=color)
         st.caption(
-            f"{job.created_at.astimezone().strftime('%d %b %Y, %H:%M')} · {elapsed_text(job.elapsed_seconds)}"
+            f"{created_text(job.created_at)} · {elapsed_text(job.elapsed_seconds)}"
             + (f" · {job.credits:,.0f} credits" if job.credits else "")
             + (" · offline demo" if job.backend == services.OFFLINE else "")
         )
@@ -80,7 +82,9 @@ def _progress(job: Job, policy: PollPolicy | None) -> None:
     if median is not None:
         typical, text = max(median, 1.0), f"{doing}… {eta_text(median, job.elapsed_seconds)}"
     else:
-        typical, text = _typical_seconds(job.model_id), f"{doing}… usually {_typical_text(job.model_id)}"
+        model = services.model_or_none(job.model_id)
+        typical = float(model.typical_seconds) if model else 0.0
+        text = f"{doing}… usually {model.typical_run_time() if model else 'a few minutes'}"
     # The bar is an estimate; it never claims to be finished.
     fraction = min(job.elapsed_seconds / typical, 0.95) if typical else 0.0
     st.progress(fraction, text=text)
@@ -92,20 +96,6 @@ def eta_text(median_seconds: float, elapsed_seconds: float) -> str:
     """Time left from the median run time: "about 1 min 20 s left", or "any moment now" once past it."""
     left = median_seconds - elapsed_seconds
     return f"about {elapsed_text(left)} left" if left >= 1 else "any moment now"
-
-
-def _typical_seconds(model_id: str) -> float:
-    try:
-        return float(services.catalogue().get(model_id).typical_seconds)
-    except CatalogueError:
-        return 0.0
-
-
-def _typical_text(model_id: str) -> str:
-    try:
-        return services.catalogue().get(model_id).typical_run_time()
-    except CatalogueError:
-        return "a few minutes"
 
 
 def _video(job: Job, key_prefix: str) -> None:

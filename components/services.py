@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from videostudio import library
-from videostudio.catalogue import Catalogue, load_catalogue
+from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
 from videostudio.client import VideoClient
 from videostudio.config import Settings, api_key_from
 from videostudio.jobs import JobService, PollPolicy
@@ -36,6 +36,14 @@ def settings() -> Settings:
 @st.cache_resource(show_spinner=False)
 def catalogue() -> Catalogue:
     return load_catalogue()
+
+
+def model_or_none(model_id: str) -> Model | None:
+    """The catalogue's model, or None for one since removed: its old jobs still show, but cannot be reused."""
+    try:
+        return catalogue().get(model_id)
+    except CatalogueError:
+        return None
 
 
 def job_service() -> JobService:
@@ -124,12 +132,17 @@ def client_for(name: str) -> VideoClient | None:
         base_url, key = settings().base_url, session_api_key()
         if not key:
             return None
-    # One client per session and key: requests.Session is not documented as thread-safe.
-    fingerprint = hashlib.sha256(f"{name}|{base_url}|{key}".encode()).hexdigest()
-    clients: dict[str, VideoClient] = st.session_state.setdefault("_clients", {})
-    if fingerprint not in clients:
-        clients[fingerprint] = VideoClient(base_url, key)
-    return clients[fingerprint]
+    # One client per session and backend (requests.Session is not documented as thread-safe), made anew
+    # when the key changes; the fingerprint keeps the key itself out of the session's bookkeeping.
+    fingerprint = hashlib.sha256(f"{base_url}|{key}".encode()).hexdigest()
+    clients: dict[str, tuple[str, VideoClient]] = st.session_state.setdefault("_clients", {})
+    held = clients.get(name)
+    if held and held[0] == fingerprint:
+        return held[1]
+    if held:
+        held[1].close()
+    clients[name] = (fingerprint, VideoClient(base_url, key))
+    return clients[name][1]
 
 
 def poll_policies() -> dict[str, PollPolicy]:

@@ -5,7 +5,7 @@ import streamlit as st
 from components import services
 from components.history_actions import job_actions
 from components.history_costs import spending
-from components.history_detail import job_detail, job_settings, model_of, opened_job, show_message
+from components.history_detail import job_detail, job_settings, opened_job, show_message
 from components.history_export import export_buttons
 from components.history_filters import GALLERY, SPENDING, current_page, history_filters, pick_view
 from components.history_gallery import history_gallery
@@ -38,7 +38,7 @@ export_buttons(store, query, total)
 show_message()
 job = opened_job(store)
 if job:
-    model = model_of(services.catalogue(), job)
+    model = services.model_or_none(job.model_id)
     with st.container(border=True, key="history_opened"):
         watch, about = st.columns(2, gap="large")
         with watch:

@@ -20,6 +20,7 @@ from videostudio.library import (
     delete_job_files,
     keep_inputs,
     keep_video,
+    kept_input_paths,
     load_inputs,
     poster_frame,
     probe_video,
@@ -250,6 +251,18 @@ def test_an_altered_or_missing_input_is_left_out(tmp_path: Path) -> None:
     stored.unlink()
     assert load_inputs(kept) == {}
     assert load_inputs(tmp_path / "inputs" / "nope.json") == {}
+
+
+def test_kept_input_paths_tells_which_uploads_are_still_there_without_reading_them(tmp_path: Path) -> None:
+    payload = {"image_url": to_data_uri(jpeg_bytes(), "image/jpeg"), "audio_url": to_data_uri(wav_bytes(), "audio/wav")}
+    kept = keep_inputs(payload, None, tmp_path)
+    assert kept_input_paths(kept) == {"image_url", "audio_url"}
+    [audio] = [p for p in (tmp_path / "inputs").iterdir() if p.suffix == ".wav"]
+    audio.write_bytes(b"cut short")
+    assert kept_input_paths(kept) == {"image_url"}
+    audio.unlink()
+    assert kept_input_paths(kept) == {"image_url"}
+    assert kept_input_paths(None) == set() and kept_input_paths(tmp_path / "inputs" / "nope.json") == set()
 
 
 def test_a_manifest_cannot_point_outside_its_folder(tmp_path: Path) -> None:

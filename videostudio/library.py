@@ -345,24 +345,42 @@ def keep_job_inputs(
         return job  # deleted from another tab in the meantime
 
 
-def load_inputs(inputs_dir: str | Path | None) -> dict[str, tuple[str, bytes, str]]:
-    """The kept uploads of a job, by field path: (file name, bytes, mime). Missing or altered files are left out."""
+def _manifest(inputs_dir: str | Path | None) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """The kept uploads a manifest lists, by field path: (file, its manifest entry)."""
     if not inputs_dir:
         return {}
     manifest_path = Path(inputs_dir)
     try:
-        manifest = json.loads(manifest_path.read_text())
-        files = manifest["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+        files = json.loads(manifest_path.read_text())["files"]
+        entries = {
+            path: (manifest_path.parent / str(info.get("file", "")), info)
+            for path, info in files.items()
+            # Only our own content-addressed names: a manifest can never point outside its folder.
+            if _KEPT_INPUT.match(str(info.get("file", "")))
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         log.warning("kept inputs %s could not be read", inputs_dir)
         return {}
+    return entries
+
+
+def kept_input_paths(inputs_dir: str | Path | None) -> set[str]:
+    """The field paths whose upload is still on disk, at its recorded size: cheap enough for every rerun."""
+    kept = set()
+    for path, (file, info) in _manifest(inputs_dir).items():
+        with contextlib.suppress(OSError):
+            if file.stat().st_size == info.get("bytes"):
+                kept.add(path)
+    return kept
+
+
+def load_inputs(inputs_dir: str | Path | None) -> dict[str, tuple[str, bytes, str]]:
+    """The kept uploads of a job, by field path: (file name, bytes, mime). Missing or altered files are left out."""
     loaded = {}
-    for path, info in files.items():
-        file_name = str(info.get("file", ""))
-        if not _KEPT_INPUT.match(file_name):
-            continue  # only our own content-addressed names: a manifest can never point outside its folder
+    for path, (file, info) in _manifest(inputs_dir).items():
+        file_name = file.name
         try:
-            data = (manifest_path.parent / file_name).read_bytes()
+            data = file.read_bytes()
         except OSError:
             continue
         if hashlib.sha256(data).hexdigest() != info.get("sha256"):
