@@ -24,7 +24,6 @@ from videostudio.media import (
     is_data_uri,
     prepare_audio,
     prepare_image,
-    probe_audio_duration,
     thumbnail_data_uri,
     to_data_uri,
 )
@@ -413,7 +412,6 @@ def test_format_outside_the_models_list_is_warned() -> None:
 def test_non_audio_refused(data: bytes) -> None:
     with pytest.raises(MediaError, match="not audio we can read"):
         prepare_audio(data, "song.mp3")
-    assert probe_audio_duration(data) is None
 
 
 def test_empty_audio_refused() -> None:
@@ -438,7 +436,3 @@ def test_video_file_refused_as_audio() -> None:
         box.mux(sound.encode(None))
     with pytest.raises(MediaError, match="contains video"):
         prepare_audio(out.getvalue(), "clip.mp4")
-
-
-def test_probe_audio_duration() -> None:
-    assert probe_audio_duration(wav_bytes(0.5)) == pytest.approx(0.5, abs=0.01)

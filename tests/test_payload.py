@@ -7,13 +7,18 @@ from typing import Any
 import pytest
 
 from videostudio.catalogue import Catalogue, Model, load_catalogue, model_from_studio_file
-from videostudio.payload import Problem, build_payload, problems_by_field, validate_payload
+from videostudio.payload import Problem, build_payload, validate_payload
 
 KLING = "kling-video/v1/standard/image-to-video"
 PIXVERSE = "pixverse/v5/image-to-video"
 VIDEO_01 = "video-01"
 LIVE2D = "video-01-live2d"
 FABRIC = "veed/fabric-1.0"
+
+
+def problems_by_field(problems: list[Problem]) -> dict[str, str]:
+    return {p.path: p.message for p in problems}
+
 
 IMAGE = "https://example.com/cat.jpg"
 # A 1x1 PNG: a real data URI as the studio's uploads produce.

@@ -528,14 +528,6 @@ def prepare_audio(
     )
 
 
-def probe_audio_duration(data: bytes) -> float | None:
-    """The length of an audio clip in seconds, via PyAV; None if it is not readable audio."""
-    try:
-        return _probe_audio(data)[1]
-    except MediaError:
-        return None
-
-
 def _probe_audio(data: bytes) -> tuple[str, float | None]:
     """(container name, duration) of readable audio, judged by content rather than the file name."""
     not_audio = MediaError("This file is not audio we can read. Upload an MP3 or WAV file.")

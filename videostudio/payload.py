@@ -8,7 +8,7 @@ form can show it next to that field.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -104,11 +104,6 @@ def map_leaves(value: Any, change: Callable[[str, Any], Any], path: str = "") ->
     if isinstance(value, list | tuple):
         return [map_leaves(child, change, f"{path}.{index}") for index, child in enumerate(value)]
     return change(path, value)
-
-
-def problems_by_field(problems: Iterable[Problem]) -> dict[str, str]:
-    """Path → message, for drawing each message next to its field."""
-    return {p.path: p.message for p in problems}
 
 
 def _explain(model: Model, error: ValidationError) -> list[Problem]:

@@ -37,7 +37,6 @@ from videostudio.generation import Status
 # Statuses the store knows beyond the API's: a job exists before its submit has answered.
 SUBMITTING = "submitting"
 ACTIVE_STATUSES = (SUBMITTING, Status.QUEUED.value, Status.GENERATING.value)
-TERMINAL_STATUSES = (Status.COMPLETED.value, Status.FAILED.value)
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 # The schema every store had before migrations existed; such a database is stamped with it, then upgraded.
@@ -147,10 +146,6 @@ _MIGRATION_LOCK_KEY = 0x564944454F535455
 _DELETE_CHUNK = 500
 
 _T = TypeVar("_T")
-
-
-def default_database_url(data_dir: Path) -> str:
-    return f"sqlite:///{data_dir / 'history.sqlite3'}"
 
 
 class JobStore:
