@@ -13,15 +13,18 @@ import streamlit as st
 
 from videostudio.catalogue import Model
 from videostudio.form import FieldSpec
-from videostudio.media import MediaError, PreparedAudio, PreparedImage, decode_data_uri, prepare_audio, prepare_image
+from videostudio.media import (
+    MediaError,
+    PreparedAudio,
+    PreparedImage,
+    decode_data_uri,
+    prepare_audio,
+    prepare_image,
+    upload_extensions,
+)
 
 UPLOAD = "Upload"
 WEB_ADDRESS = "Web address"
-ACCEPTED = {
-    "image": ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff"],
-    "audio": ["mp3", "wav", "m4a", "aac", "ogg", "flac"],
-    "video": ["mp4", "mov", "webm"],
-}
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def media_input(spec: FieldSpec, model: Model, key: str) -> MediaValue:
 
     uploaded = st.file_uploader(
         f"Upload the {kind}",
-        type=ACCEPTED.get(kind),
+        type=upload_extensions(kind),
         key=f"{key}__file",
         label_visibility="collapsed",
         on_change=_forget_if_cleared,

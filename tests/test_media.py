@@ -436,3 +436,13 @@ def test_video_file_refused_as_audio() -> None:
         box.mux(sound.encode(None))
     with pytest.raises(MediaError, match="contains video"):
         prepare_audio(out.getvalue(), "clip.mp4")
+
+
+def test_upload_fields_offer_what_preparation_reads() -> None:
+    from videostudio.media import upload_extensions
+
+    images, audio = set(upload_extensions("image")), set(upload_extensions("audio"))
+    assert {"jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "heic"} <= images
+    assert {"mp3", "wav", "m4a", "aac", "ogg", "flac"} <= audio
+    assert not images & {"eps", "psd", "pdf"}  # never handed to decoders the studio refuses to run
+    assert prepare_image(make_image((320, 320), "BMP"), "photo.bmp").mime in ("image/jpeg", "image/png")

@@ -262,6 +262,18 @@ def _orientation(im: Image.Image) -> int:
         return 1  # unreadable EXIF: trust the pixels as they are
 
 
+def upload_extensions(kind: str) -> list[str]:
+    """File endings an upload field of this kind should offer: exactly what this module can prepare."""
+    if kind == "image":
+        _readable_formats()  # registers Pillow's plugins, and with them their file endings
+        endings = {ext.lstrip(".") for ext, fmt in Image.registered_extensions().items() if fmt in _READABLE}
+        # HEIC is let through to prepare_image, which explains how to export it as JPG when it can't read it.
+        return sorted(endings | {"heic", "heif"})
+    if kind == "audio":
+        return sorted({ext for _mime, _label, exts in _AUDIO_CONTAINERS.values() for ext in exts})
+    return ["mp4", "mov", "webm"]  # video inputs are passed on as they are
+
+
 def _readable_formats() -> tuple[str, ...]:
     Image.init()  # registers every plugin, so the filter below sees them all
     return tuple(f for f in _READABLE if f in Image.OPEN)
