@@ -61,26 +61,11 @@ WORDS = [
 GOAL_MS = 150.0
 
 
-def patch_apptest() -> None:
-    """What tests/conftest.py does: keep AppTest running app.py (st.navigation) on every run, as a server does."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init  # type: ignore[method-assign]
-
-
 def fill_store(home: Path, count: int) -> None:
     from videostudio.library import poster_frame
     from videostudio.media import thumbnail_data_uri
     from videostudio.offline.render import RenderRequest, render_video
-
-    # A private helper, on purpose: one bulk insert, where 10,000 single-row transactions take minutes.
-    from videostudio.store import Job, JobStore, _to_row, jobs_table
+    from videostudio.store import Job, JobStore
 
     media = home / "media"
     (media / "posters").mkdir(parents=True)
@@ -124,8 +109,7 @@ def fill_store(home: Path, count: int) -> None:
                 job, local_path=str(video), poster_path=str(own), video_bytes=video.stat().st_size, video_seconds=2.0
             )
         rows.append(job)
-    with store.engine.begin() as conn:
-        conn.execute(jobs_table.insert(), [_to_row(job) for job in rows])
+    store.add_many(rows)  # one transaction: 10,000 single-row ones take minutes
     store.close()
 
 
@@ -156,7 +140,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="history-bench-") as tmp:
+    from tests.apptest import entrypoint_on_every_run
+
+    with tempfile.TemporaryDirectory(prefix="history-bench-") as tmp, entrypoint_on_every_run():
         home = Path(tmp)
         started = time.perf_counter()
         fill_store(home, args.jobs)
@@ -171,7 +157,6 @@ def main() -> int:
         for name in ("AIMLAPI_API_KEY", "DATABASE_URL", "VIDEO_STUDIO_MEDIA_DIR"):
             os.environ.pop(name, None)
 
-        patch_apptest()
         from streamlit.testing.v1 import AppTest
 
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()

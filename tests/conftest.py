@@ -13,6 +13,8 @@ import pytest
 import requests
 from PIL import Image
 
+from tests.apptest import entrypoint_on_every_run
+
 REPO = Path(__file__).resolve().parent.parent
 # AppTest resolves .streamlit/ and relative page paths from the working directory.
 os.chdir(REPO)
@@ -20,24 +22,8 @@ os.chdir(REPO)
 
 @pytest.fixture(autouse=True, scope="session")
 def _apptest_runs_the_entrypoint() -> Iterator[None]:
-    """Make every AppTest run start in app.py, as every run after the first does in a real server.
-
-    A real server leaves legacy ``pages/`` mode for good once app.py's ``st.navigation`` has run
-    (components/router.py covers the very first request). AppTest resets that flag before each run
-    (streamlit/streamlit#14217), so every run would start as a legacy page run and be rerouted by
-    ``ensure_router``, dropping the button clicks the run was made for.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init  # type: ignore[method-assign]
-    yield
-    PagesManager.__init__ = original_init  # type: ignore[method-assign]
+    with entrypoint_on_every_run():
+        yield
 
 
 @dataclass
