@@ -16,6 +16,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,6 +25,20 @@ from videostudio.contract import GENERATIONS_PATH
 MediaKind = Literal["image", "audio", "video"]
 
 MODELS_DIR = Path(__file__).parent / "models"
+
+
+class Task(StrEnum):
+    """What a person wants to make: how the model browser groups models. The value is the words shown."""
+
+    TEXT = "From text"
+    IMAGE = "Animate a picture"
+    FIRST_LAST = "First and last frame"
+    REFERENCE = "From reference images"
+    EDIT = "Edit or restyle a video"
+    EXTEND = "Extend a video"
+    AVATAR = "Talking avatar or lip-sync"
+    MOTION = "Motion control"
+    SOUND = "Add sound to a video"
 
 
 class CatalogueError(Exception):
@@ -104,6 +119,14 @@ class Model:
     # What the model returns when the request does not say: used by the offline backend.
     output_seconds: float = 5.0
     output_short_side: int = 720
+    # Where a submit goes: the universal path, or a vendor path when the model's document offers no other.
+    endpoint: str = GENERATIONS_PATH
+    aliases: tuple[str, ...] = ()  # other names the API knows the model by (the live catalogue's ``aliases``)
+    deprecated: bool = False  # listed as no longer supported: hidden unless the person asks to see them
+    offered: bool = True  # False when the live catalogue no longer lists it: shown, but cannot be submitted
+    tasks: frozenset[Task] = frozenset()  # what it makes, for the model browser
+    pricing: dict[str, Any] | None = None  # the live catalogue's ``pricing`` object, as given
+    source: str = ""  # the file it was read from, relative to the catalogue folder
 
     @property
     def properties(self) -> dict[str, dict[str, Any]]:
