@@ -40,6 +40,25 @@ class Task(StrEnum):
     MOTION = "Motion control"
     SOUND = "Add sound to a video"
 
+    @property
+    def capability(self) -> str:
+        """The word the live catalogue's ``capabilities`` list uses for this task."""
+        return TASK_CAPABILITIES[self]
+
+
+# One place for the vocabulary shared by the live catalogue, the offline backend's /v1/models and the browser.
+TASK_CAPABILITIES: dict[Task, str] = {
+    Task.TEXT: "text_to_video",
+    Task.IMAGE: "image_to_video",
+    Task.FIRST_LAST: "first_last_frame_to_video",
+    Task.REFERENCE: "reference_to_video",
+    Task.EDIT: "video_to_video",
+    Task.EXTEND: "video_extension",
+    Task.AVATAR: "lip_sync",
+    Task.MOTION: "motion_control",
+    Task.SOUND: "video_to_audio",
+}
+
 
 class CatalogueError(Exception):
     """A model file could not be read as a model."""
