@@ -197,9 +197,10 @@ def test_array_of_flat_number_objects_is_a_table() -> None:
     assert [c.name for c in spec.children] == ["x", "t"]
 
 
-def test_array_of_objects_without_properties_is_not_a_table() -> None:
+def test_array_of_objects_without_properties_is_not_a_table_but_unsupported() -> None:
+    # Free-form objects have no fields to draw: the field says so instead of drawing empty groups.
     spec = only({"things": {"type": "array", "items": {"type": "object"}}})
-    assert spec.widget is Widget.GROUP_LIST
+    assert spec.widget is Widget.UNSUPPORTED
     assert spec.children == ()
 
 
@@ -220,8 +221,8 @@ def test_array_of_media_keeps_its_item_limits() -> None:
             }
         }
     )
-    # A list of web addresses, not a single upload: the item limits must reach the form.
-    assert spec.widget is Widget.LIST
+    # Several uploads or web addresses, not a single upload: the item limits must reach the form.
+    assert spec.widget is Widget.MEDIA_LIST
     assert spec.media_kind == "image"
     assert (spec.min_items, spec.max_items) == (1, 3)
 
