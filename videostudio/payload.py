@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, relevance
+from jsonschema.exceptions import ValidationError, best_match, relevance
 
 from videostudio.catalogue import Model
 
@@ -106,7 +106,23 @@ def map_leaves(value: Any, change: Callable[[str, Any], Any], path: str = "") ->
     return change(path, value)
 
 
+# Errors that say a value is not of a variant at all, rather than wrong within it.
+_SHAPE = ("type", "const", "enum")
+
+
 def _explain(model: Model, error: ValidationError) -> list[Problem]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # No variant fits: explain what is wrong within the variant the value is of (its type and tag fit).
+        by_variant: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            by_variant.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else 0, []).append(sub)
+        shaped = [subs for subs in by_variant.values() if not any(e.validator in _SHAPE for e in subs)]
+        if shaped:
+            closest = best_match(min(shaped, key=len))
+            if closest is not None:
+                return _explain(model, closest)
+        path = ".".join(str(p) for p in error.absolute_path)
+        return [Problem(path, "Pick one of the choices and fill it in.")]
     path = ".".join(str(p) for p in error.absolute_path)
     kind = error.validator
     value = error.validator_value
@@ -126,6 +142,8 @@ def _required_message(model: Model, path: str) -> str:
         return "An image is required: upload one or give its web address."
     if kind == "audio":
         return "An audio clip is required: upload one or give its web address."
+    if kind == "video":
+        return "A video is required: upload one or give its web address."
     return "This field is required."
 
 
@@ -140,6 +158,20 @@ def _message(model: Model, path: str, kind: str, expected: Any, instance: Any) -
         return f"Must be at least {expected:g}."
     if kind == "maximum":
         return f"Must be at most {expected:g}."
+    if kind == "exclusiveMinimum":
+        return f"Must be more than {expected:g}."
+    if kind == "exclusiveMaximum":
+        return f"Must be less than {expected:g}."
+    if kind == "multipleOf":
+        return f"Must be a multiple of {expected:g}."
+    if kind == "const":
+        return f"Must be {expected}."
+    if kind == "pattern":
+        return f"Not in the form this field expects (it must match `{expected}`)."
+    if kind == "uniqueItems":
+        return "Each entry may appear only once."
+    if kind in ("oneOf", "anyOf"):
+        return "Pick one of the choices and fill it in."
     if kind == "minItems":
         return f"Add at least {expected}."
     if kind == "maxItems":
@@ -148,6 +180,8 @@ def _message(model: Model, path: str, kind: str, expected: Any, instance: Any) -
         what = model.media_kind(_strip_indices(path)) or "file"
         return f"Give a web address (https://…) or upload the {what}."
     if kind == "type":
+        if isinstance(expected, list):
+            expected = next((t for t in expected if t != "null"), "")
         return {
             "integer": "Must be a whole number.",
             "number": "Must be a number.",

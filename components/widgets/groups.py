@@ -50,9 +50,9 @@ class GroupList:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> list[dict[str, Any]]:
         count = st.number_input(
             label(spec) + ": how many",
-            min_value=spec.min_items,
+            min_value=_fewest(spec),
             max_value=spec.max_items,
-            value=spec.min_items,
+            value=_fewest(spec),
             step=1,
             key=field_key(model, f"{path}__count"),
             help=help_text(spec),
@@ -72,7 +72,7 @@ class GroupList:
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         items = value if given(value) and isinstance(value, list) else []
-        count = max(spec.min_items, min(len(items), spec.max_items or len(items)))
+        count = max(_fewest(spec), min(len(items), spec.max_items or len(items)))
         put(f"{field_key(model, path)}__count", count)
         for index in range(count):
             item = items[index] if index < len(items) and isinstance(items[index], dict) else {}
@@ -82,6 +82,11 @@ class GroupList:
 
     def describe(self, spec: FieldSpec) -> str:
         return _item_limits(spec, "groups")
+
+
+def _fewest(spec: FieldSpec) -> int:
+    # An optional list may be left out altogether; its minItems applies once it has items.
+    return spec.min_items if spec.required else 0
 
 
 class Table:

@@ -1,0 +1,258 @@
+"""Every model of the whole catalogue: its form renders, a person can fill it, and Generate builds a request
+that the model's own document accepts (issue 8, section 7).
+
+One AppTest session per model. The request is caught where the studio sends it (``generate_controls.send``),
+so nothing is submitted; it is then checked with ``jsonschema`` against the request schema of the model's
+original document, not the studio's normalised copy, after coercing only the documented schema quirks.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO, jpeg_bytes, wav_bytes
+from videostudio import media
+from videostudio.catalogue import Catalogue, CatalogueError, Model, load_model, request_schema_of
+from videostudio.form import FieldSpec, Widget, form_fields
+
+DOCUMENTS = Path("/work/shared/reference/openapi/video-models")
+APP = REPO / "app.py"
+PROMPT = "A red fox runs through fresh snow at dawn, camera tracking beside it"
+WEB_VIDEO = "https://example.com/input.mp4"
+
+
+def whole_catalogue() -> tuple[Catalogue, dict[str, Path]]:
+    """One model per id from every official document, and the document each came from.
+
+    Until the bundled catalogue lands, the documents are read from the shared reference folder; where several
+    documents give one id, the one with the most request fields wins (ties: the first by path).
+    """
+    chosen: dict[str, tuple[Model, Path]] = {}
+    for path in sorted(DOCUMENTS.glob("**/*.json")):
+        try:
+            model = load_model(path)
+        except CatalogueError:
+            continue
+        held = chosen.get(model.id)
+        if held is None or len(model.properties) > len(held[0].properties):
+            chosen[model.id] = (model, path)
+    models = sorted((m for m, _ in chosen.values()), key=lambda m: m.id)
+    return Catalogue(models), {model_id: path for model_id, (_, path) in chosen.items()}
+
+
+CATALOGUE, SOURCES = whole_catalogue() if DOCUMENTS.is_dir() else (Catalogue([]), {})
+
+
+@pytest.fixture(scope="module")
+def studio_on_whole_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[dict[str, Any]]]:
+    """The studio wired to the whole catalogue, with sending replaced by a recorder of the requests built."""
+    import streamlit as st
+
+    from components import generate_controls, services
+
+    sent: list[dict[str, Any]] = []
+
+    def record(model: Model, payload: dict[str, Any], **_: Any) -> str:
+        sent.append(payload)
+        return "Recorded by the test; nothing was sent."
+
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("AIMLAPI_API_KEY", "DATABASE_URL", "AIMLAPI_BASE_URL"):
+            patch.delenv(name, raising=False)
+        patch.setenv("VIDEO_STUDIO_HOME", str(home))
+        # No job is ever sent, so no backend is needed: this address is never called.
+        patch.setenv("VIDEO_STUDIO_OFFLINE_URL", "http://127.0.0.1:9")
+        patch.setattr(services, "load_catalogue", lambda *a, **k: CATALOGUE)
+        patch.setattr(generate_controls, "send", record)
+        st.cache_resource.clear()
+        yield sent
+        st.cache_resource.clear()
+
+
+def choose_model(at: AppTest, model_id: str) -> None:
+    """Open ``model_id``'s form (the one place that knows how a model is picked; today: the session's choice)."""
+    at.session_state["model_choice"] = model_id
+
+
+def mp4_bytes(seconds: float = 1.0, size: tuple[int, int] = (320, 240)) -> bytes:
+    import av
+    import numpy as np
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=12)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        for index in range(int(seconds * 12)):
+            frame = np.full((size[1], size[0], 3), (index * 20) % 255, dtype=np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+_FILES: dict[str, tuple[str, bytes, str]] = {}
+
+
+def sample_file(kind: str, index: int = 0) -> tuple[str, bytes, str]:
+    if kind not in _FILES:
+        _FILES[kind] = {
+            "image": lambda: ("photo.jpg", jpeg_bytes((640, 480)), "image/jpeg"),
+            "audio": lambda: ("voice.wav", wav_bytes(2.0), "audio/wav"),
+            "video": lambda: ("clip.mp4", mp4_bytes(), "video/mp4"),
+        }[kind]()
+    name, data, mime = _FILES[kind]
+    return (f"{index}-{name}", data, mime)
+
+
+def video_uploads_possible() -> bool:
+    # Video uploads arrive with the media module's video preparation; until then a web address stands in.
+    return hasattr(media, "prepare_video")
+
+
+class Filler:
+    """Fills a form the way a person does: what is required, and nothing else."""
+
+    def __init__(self, at: AppTest, model: Model) -> None:
+        self.at = at
+        self.prefix = "".join(c if c.isalnum() else "-" for c in model.id).strip("-")
+        while "--" in self.prefix:
+            self.prefix = self.prefix.replace("--", "-")
+        self.later: list[tuple[str, str]] = []  # web addresses to type once their box is drawn
+
+    def key(self, path: str) -> str:
+        return f"{self.prefix}__{path}"
+
+    def widget(self, key: str) -> Any:
+        return self.at.get_by_key(key) if hasattr(self.at, "get_by_key") else self.at.session_state[key]
+
+    def fill(self, spec: FieldSpec, path: str) -> None:
+        key = self.key(path)
+        if spec.widget in (Widget.TEXT_AREA, Widget.TEXT):
+            text = PROMPT[: spec.max_length] if spec.max_length else PROMPT
+            (self.at.text_area if spec.widget is Widget.TEXT_AREA else self.at.text_input)(key=key).input(text)
+        elif spec.widget is Widget.LIST:
+            self.at.text_area(key=key).input("\n".join([PROMPT] * max(spec.min_items, 1)))
+        elif spec.widget is Widget.MEDIA:
+            self.media(spec, key)
+        elif spec.widget is Widget.MEDIA_LIST:
+            self.media_list(spec, key)
+        elif spec.widget is Widget.SEGMENTED and spec.default not in spec.options:
+            self.at.button_group(key=key).set_value(spec.options[0])
+        elif spec.widget is Widget.NUMBER and spec.default is None:
+            self.at.number_input(key=key).set_value(spec.low if spec.low is not None else spec.number(1))
+        elif spec.widget is Widget.GROUP:
+            for child in spec.children:
+                if child.required:
+                    self.fill(child, f"{path}.{child.name}")
+        elif spec.widget is Widget.GROUP_LIST:
+            for index in range(max(spec.min_items, 1)):
+                for child in (c for c in spec.children if c.required):
+                    self.fill(child, f"{path}.{index}.{child.name}")
+        elif spec.widget is Widget.VARIANT:
+            # The first variant is chosen for a required field; fill what it needs.
+            self.fill(spec.variants[0], f"{path}~0")
+
+    def media(self, spec: FieldSpec, key: str) -> None:
+        kind = spec.media_kind or "image"
+        if kind == "video" and not video_uploads_possible():
+            self.at.button_group(key=f"{key}__source").set_value("Web address")
+            self.later.append((f"{key}__url", WEB_VIDEO))
+            return
+        uploader = next(w for w in self.at.get("file_uploader") if w.key == f"{key}__file")
+        uploader.set_value(sample_file(kind))
+
+    def media_list(self, spec: FieldSpec, key: str) -> None:
+        kind = spec.media_kind or "image"
+        count = max(spec.min_items, 1)
+        if kind == "video":
+            self.at.button_group(key=f"{key}__source").set_value("Web addresses")
+            self.later.append((f"{key}__urls", "\n".join(f"https://example.com/{i}.mp4" for i in range(count))))
+            return
+        uploader = next(w for w in self.at.get("file_uploader") if w.key == f"{key}__files")
+        uploader.set_value([sample_file(kind, i) for i in range(count)])
+
+    def type_later(self) -> None:
+        for key, text in self.later:
+            widget = next(w for w in self.at.get("text_input") + self.at.get("text_area") if w.key == key)
+            widget.input(text)
+
+
+def original_schema(model_id: str) -> dict[str, Any]:
+    """The request schema of the model's own document, with only the fact sheet's documented quirks coerced."""
+    document = json.loads(SOURCES[model_id].read_text(encoding="utf-8"))
+    schema = copy.deepcopy(request_schema_of(document))
+    _coerce_quirks(schema)
+    return schema
+
+
+def _coerce_quirks(node: Any) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _coerce_quirks(item)
+        return
+    if not isinstance(node, dict):
+        return
+    # OpenAPI 3.0 "nullable" is JSON Schema's type list; alone (a null branch), it allows null.
+    if node.pop("nullable", False):
+        if isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+        elif "type" not in node and not ({"properties", "enum", "anyOf", "oneOf"} & set(node)):
+            node["type"] = "null"
+    # A property-level "required": true (video-01-live2d) is the parent's required list.
+    for name, child in list(node.get("properties", {}).items()):
+        if isinstance(child, dict) and child.get("required") is True:
+            child.pop("required")
+            node.setdefault("required", []).append(name)
+    for value in node.values():
+        _coerce_quirks(value)
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.exception] + [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("model_id", CATALOGUE.ids())
+def test_every_model_renders_and_sends_what_its_document_accepts(
+    studio_on_whole_catalogue: list[dict[str, Any]], model_id: str
+) -> None:
+    sent = studio_on_whole_catalogue
+    model = CATALOGUE.get(model_id)
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    choose_model(at, model_id)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    filler = Filler(at, model)
+    for spec in form_fields(model):
+        if spec.required:
+            filler.fill(spec, spec.path)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    filler.type_later()
+    before = len(sent)
+    at.button(key="generate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(sent) == before + 1, f"nothing was sent: {_errors(at)}"
+
+    payload = sent[-1]
+    assert payload["model"] == model_id
+    problems = sorted(Draft202012Validator(original_schema(model_id)).iter_errors(payload), key=str)
+    assert not problems, [f"{'.'.join(map(str, p.absolute_path))}: {p.message[:200]}" for p in problems]
+
+
+def test_the_whole_catalogue_is_here() -> None:
+    if not DOCUMENTS.is_dir():
+        pytest.skip("the reference documents are not on this machine")
+    assert len(CATALOGUE) == 143
