@@ -128,7 +128,8 @@ def _explain(model: Model, error: ValidationError) -> list[Problem]:
     value = error.validator_value
     if kind == "required":
         missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
-        return [Problem(_join(path, n), _required_message(model, _join(path, n)), missing=True) for n in missing]
+        kinds = {n: _media_kind(model, _join(path, n), error.schema, error.instance) for n in missing}
+        return [Problem(_join(path, n), _required_message(kinds[n]), missing=True) for n in missing]
     return [Problem(path, _message(model, path, kind, value, error.instance))]
 
 
@@ -136,8 +137,22 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _required_message(model: Model, path: str) -> str:
+def _media_kind(model: Model, path: str, parent: Any, instance: Any) -> str | None:
+    """The media a missing field holds: from the catalogue, else (inside a variant) its uri format and the tag."""
     kind = model.media_kind(_strip_indices(path))
+    if kind:
+        return kind
+    name = path.rsplit(".", 1)[-1]
+    child = parent.get("properties", {}).get(name) if isinstance(parent, dict) else None
+    if not isinstance(child, dict) or child.get("format") != "uri":
+        return None
+    tag = instance.get("type") if isinstance(instance, dict) else None
+    if tag in ("image", "audio", "video"):
+        return tag
+    return "audio" if "audio" in name else "video" if "video" in name else "image"
+
+
+def _required_message(kind: str | None) -> str:
     if kind == "image":
         return "An image is required: upload one or give its web address."
     if kind == "audio":

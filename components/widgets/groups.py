@@ -92,7 +92,9 @@ def _fewest(spec: FieldSpec) -> int:
 class Table:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> list[dict[str, Any]]:
         columns = [child.name for child in spec.children]
-        starting_rows = pd.DataFrame([{c: 0 for c in columns} for _ in range(max(spec.min_items, 1))])
+        # A required table starts with one row to fill; an optional one starts empty, so nothing is sent unasked.
+        first_rows = max(spec.min_items, 1) if spec.required else spec.min_items
+        starting_rows = pd.DataFrame([{c: 0 for c in columns} for _ in range(first_rows)], columns=columns)
         st.markdown(label(spec), help=help_text(spec))
         limits = f"{spec.min_items} to {spec.max_items}" if spec.max_items else f"at least {spec.min_items}"
         st.caption(f"One row per point ({limits} rows). Add rows with the + under the table.")
