@@ -130,6 +130,12 @@ def _explain(model: Model, error: ValidationError) -> list[Problem]:
         missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
         kinds = {n: _media_kind(model, _join(path, n), error.schema, error.instance) for n in missing}
         return [Problem(_join(path, n), _required_message(kinds[n]), missing=True) for n in missing]
+    if kind == "format":
+        # Inside a variant the catalogue cannot say the media: the variant's tag or the field's name does.
+        holder = error.parent.instance if error.parent is not None else None
+        name = path.rsplit(".", 1)[-1]
+        what = _media_kind(model, path, {"properties": {name: error.schema}}, holder) or "file"
+        return [Problem(path, f"Give a web address (https://…) or upload the {what}.")]
     return [Problem(path, _message(model, path, kind, value, error.instance))]
 
 
@@ -191,9 +197,6 @@ def _message(model: Model, path: str, kind: str, expected: Any, instance: Any) -
         return f"Add at least {expected}."
     if kind == "maxItems":
         return f"At most {expected} allowed."
-    if kind == "format":
-        what = model.media_kind(_strip_indices(path)) or "file"
-        return f"Give a web address (https://…) or upload the {what}."
     if kind == "type":
         if isinstance(expected, list):
             expected = next((t for t in expected if t != "null"), "")
