@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from components.widgets import MISSING, Inputs, Saved, model_key, restore_field
+from components.widgets.base import put
 from videostudio.catalogue import Model
 from videostudio.form import form_fields
 from videostudio.library import load_inputs
@@ -29,8 +30,7 @@ def prefill_generate_form(job: Job, model: Model) -> list[str]:
     """
     state = st.session_state
     saved = Saved(media=job.media, inputs=load_inputs(job.inputs_dir))
-    if state.get("model_choice") != model.id:
-        state["model_choice"] = model.id
+    put("model_choice", model.id)
     for spec in form_fields(model):
         restore_field(spec, model, spec.path, job.params.get(spec.name, MISSING), saved)
     # A fresh form: missing-field messages wait for the next Generate press, as on a first visit.

@@ -58,7 +58,7 @@ def prepare_file(kind: MediaKind, model: Model, name: str, data: bytes) -> Prepa
         return prepare_audio(data, name, model.audio_rules, model_name=model.name)
     if kind == "image":
         return prepare_image(data, name, model.image_rules, model_name=model.name)
-    raise MediaError(f"A {kind} can't be uploaded into this list yet: give its web address instead.")
+    raise MediaError(f"A {kind} upload can't be checked here yet: give its web address instead.")
 
 
 def limits_text(spec: FieldSpec) -> str:

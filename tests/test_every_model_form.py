@@ -357,3 +357,12 @@ def test_every_model_describes_every_field_for_the_models_page() -> None:
     for model in CATALOGUE:
         frame = parameter_frame(form_fields(model))
         assert len(frame) >= len(model.field_names()), model.id
+
+
+def test_the_models_page_shows_every_model_of_the_whole_catalogue(
+    studio_on_whole_catalogue: list[dict[str, Any]],
+) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.switch_page("pages/models.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe) == len(CATALOGUE)

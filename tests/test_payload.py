@@ -500,3 +500,18 @@ def test_a_variant_with_a_bad_address_is_explained_in_the_variant_it_is_of() -> 
     model = constructs()
     problems = validate_payload(model, {"model": model.id, "character": {"type": "image", "url": "nope"}})
     assert problems_by_field(problems) == {"character.url": "Give a web address (https://…) or upload the image."}
+
+
+def test_media_list_limits_say_what_to_add_or_remove() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "model": {"type": "string", "enum": ["test/list"]},
+            "image_urls": {"type": "array", "items": {"type": "string", "format": "uri"}, "minItems": 2, "maxItems": 3},
+        },
+    }
+    model = model_from_studio_file({"id": "test/list", "schema": schema})
+    few = validate_payload(model, {"model": model.id, "image_urls": [IMAGE]})
+    many = validate_payload(model, {"model": model.id, "image_urls": [IMAGE] * 4})
+    assert problems_by_field(few) == {"image_urls": "Add at least 2 images."}
+    assert problems_by_field(many) == {"image_urls": "At most 3 images allowed."}

@@ -193,10 +193,10 @@ def _message(model: Model, path: str, kind: str, expected: Any, instance: Any) -
         return "Each entry may appear only once."
     if kind in ("oneOf", "anyOf"):
         return "Pick one of the choices and fill it in."
-    if kind == "minItems":
-        return f"Add at least {expected}."
-    if kind == "maxItems":
-        return f"At most {expected} allowed."
+    if kind in ("minItems", "maxItems"):
+        media = model.media_kind(_strip_indices(path))
+        things = f" {media}s" if media else ""
+        return f"Add at least {expected}{things}." if kind == "minItems" else f"At most {expected}{things} allowed."
     if kind == "type":
         if isinstance(expected, list):
             expected = next((t for t in expected if t != "null"), "")
