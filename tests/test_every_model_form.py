@@ -134,9 +134,6 @@ class Filler:
     def key(self, path: str) -> str:
         return f"{self.prefix}__{path}"
 
-    def widget(self, key: str) -> Any:
-        return self.at.get_by_key(key) if hasattr(self.at, "get_by_key") else self.at.session_state[key]
-
     def fill(self, spec: FieldSpec, path: str) -> None:
         key = self.key(path)
         if spec.widget in (Widget.TEXT_AREA, Widget.TEXT):
@@ -182,6 +179,24 @@ class Filler:
             return
         uploader = next(w for w in self.at.get("file_uploader") if w.key == f"{key}__files")
         uploader.set_value([sample_file(kind, i) for i in range(count)])
+
+    def open(self, spec: FieldSpec, path: str) -> list[tuple[FieldSpec, str]]:
+        """Turn on an optional list, group or variant; what it holds, to fill once a run has drawn it."""
+        key = self.key(path)
+        if spec.widget is Widget.VARIANT:
+            if not spec.required:
+                self.at.button_group(key=f"{key}__variant").set_value(0)
+            return [(spec.variants[0], f"{path}~0")]
+        if spec.widget is Widget.GROUP:
+            if not spec.required and "." not in path:
+                self.at.toggle(key=f"{key}__on").set_value(True)
+            return [(child, f"{path}.{child.name}") for child in spec.children]
+        if spec.widget is Widget.GROUP_LIST:
+            count = max(spec.min_items, 1)
+            if not spec.required:
+                self.at.number_input(key=f"{key}__count").set_value(count)
+            return [(c, f"{path}.{i}.{c.name}") for i in range(count) for c in spec.children if c.required]
+        return [(spec, path)]
 
     def finish(self) -> None:
         """Run once so the boxes chosen above are drawn, then type their web addresses."""
@@ -242,6 +257,51 @@ def test_every_model_renders_and_sends_what_its_document_accepts(
     filler.finish()
     payload = generate_and_check(at, studio_on_whole_catalogue, model_id)
     assert payload["model"] == model_id
+
+
+# The kinds a person opens to give more than the required minimum.
+OPENABLE = (Widget.VARIANT, Widget.MEDIA_LIST, Widget.LIST, Widget.GROUP_LIST)
+
+
+def _openable(spec: FieldSpec) -> bool:
+    """Lists and variants, and groups holding them; not tables, which AppTest cannot fill."""
+    inside = [*spec.children, *spec.variants]
+    if any(child.widget is Widget.TABLE for child in inside):
+        return False
+    return spec.widget in OPENABLE or (spec.widget is Widget.GROUP and any(_openable(c) for c in spec.children))
+
+
+WITH_LISTS_OR_VARIANTS = [m.id for m in CATALOGUE if any(_openable(s) for s in form_fields(m))]
+
+
+@pytest.mark.parametrize("model_id", WITH_LISTS_OR_VARIANTS)
+def test_every_optional_list_and_variant_sends_what_its_document_accepts(
+    studio_on_whole_catalogue: list[dict[str, Any]], model_id: str
+) -> None:
+    model = CATALOGUE.get(model_id)
+    at = open_model(model_id)
+    filler = Filler(at, model)
+    specs = form_fields(model)
+    for spec in specs:
+        if spec.required and not _openable(spec):
+            filler.fill(spec, spec.path)
+    # Open level by level: each run draws what the one before turned on.
+    frontier = [(s, s.path) for s in specs if _openable(s)]
+    while frontier:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        opened: list[tuple[FieldSpec, str]] = []
+        for spec, path in frontier:
+            if spec.widget in (Widget.VARIANT, Widget.GROUP, Widget.GROUP_LIST) and _openable(spec):
+                opened += filler.open(spec, path)
+            elif spec.required or spec.widget in OPENABLE:
+                filler.fill(spec, path)
+        frontier = opened
+    filler.finish()
+    payload = generate_and_check(at, studio_on_whole_catalogue, model_id)
+    for spec in specs:
+        if _openable(spec):
+            assert spec.name in payload, f"{spec.name} was not sent"
 
 
 def test_the_whole_catalogue_is_here() -> None:
