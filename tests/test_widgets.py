@@ -11,7 +11,7 @@ import pytest
 
 from components.media_list_input import limits_text
 from components.widgets import WIDGETS, describe_field
-from components.widgets.choice import UNSUPPORTED_MESSAGE
+from components.widgets.choice import UNSUPPORTED_MESSAGE, UNSUPPORTED_REQUIRED
 from tests.conftest import jpeg_bytes
 from tests.formtest import MODEL_ID, by_key, form_test, key
 from tests.test_form import synthetic
@@ -356,6 +356,12 @@ def test_what_cannot_be_drawn_says_so_on_the_field_and_never_raises(odd: dict[st
     assert [i.value for i in at.info] == [UNSUPPORTED_MESSAGE]
     by_key(at, "text_area", key("prompt")).input("a fox").run()
     assert at.session_state["payload"] == {"model": MODEL_ID, "prompt": "a fox"}
+
+
+def test_a_required_setting_that_cannot_be_drawn_says_the_model_cannot_be_sent_yet() -> None:
+    at = form_test({"odd_setting": {"not": {"type": "string"}}}, required=("odd_setting",))
+    assert [i.value for i in at.info] == [UNSUPPORTED_REQUIRED]
+    assert at.session_state["problems"] == {"odd_setting": "This field is required."}
 
 
 def test_limits_text_says_the_item_limits() -> None:

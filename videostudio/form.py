@@ -7,7 +7,7 @@ that draws, restores and describes what this module specifies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -91,9 +91,7 @@ class FieldSpec:
         """
         if value is None or isinstance(value, bool):
             return value
-        if self.integer:
-            return int(value) if float(value).is_integer() else float(value)
-        return float(value)
+        return int(round(value)) if self.integer else float(value)
 
     @property
     def low(self) -> Any:
@@ -147,6 +145,8 @@ def field_spec(
     ``media_hint`` is the media a uri string holds where the catalogue's media map cannot say (inside a
     variant tagged ``{"type": "video", "url": ...}``).
     """
+    if not isinstance(schema, dict):
+        schema = {"not": "a schema"}
     common: dict[str, Any] = {
         "name": name,
         "path": path,
@@ -156,8 +156,6 @@ def field_spec(
         "advanced": advanced,
         "default": schema.get("default"),
     }
-    if not isinstance(schema, dict):
-        return FieldSpec(widget=Widget.UNSUPPORTED, reason="not a schema", **common)
     odd = [k for k in _UNDRAWABLE if k in schema]
     if odd:
         return FieldSpec(widget=Widget.UNSUPPORTED, reason=", ".join(odd), **common)
@@ -232,7 +230,7 @@ def _number_spec(name: str, schema: dict[str, Any], json_type: str, common: dict
         **common,
     )
     # One numeric type for value, step and bounds (an integer default on a number field is a float).
-    return _replace(spec, default=spec.number(spec.default) if _is_number(spec.default) else None)
+    return replace(spec, default=spec.number(spec.default) if _is_number(spec.default) else None)
 
 
 def _array_spec(
@@ -269,7 +267,7 @@ def _variant_spec(
     if len(real) == 1:
         # anyOf [X, null]: X that may be left empty.
         spec = field_spec(model, name, {**siblings, **real[0]}, path=path, required=common["required"], media_hint=hint)
-        return _replace(spec, nullable=True, advanced=common["advanced"], help=spec.help or common["help"])
+        return replace(spec, nullable=True, advanced=common["advanced"], help=spec.help or common["help"])
     if not real:
         return FieldSpec(widget=Widget.UNSUPPORTED, reason="no usable variant", **common)
     variants = []
@@ -277,12 +275,12 @@ def _variant_spec(
         tag = _tag(branch)
         branch_hint = tag if tag in _MEDIA_KINDS else hint or _name_kind(name)
         spec = field_spec(model, name, branch, path=path, required=True, media_hint=branch_hint)
-        variants.append(_replace(spec, label=_variant_label(branch, spec, tag)))
+        variants.append(replace(spec, label=_variant_label(branch, spec, tag)))
     if has_null:
         variants.append(FieldSpec(name=name, path=path, label=NONE_LABEL, widget=Widget.CONST, options=(None,)))
     labels = [v.label for v in variants]
     variants = [
-        _replace(v, label=f"{v.label} ({i + 1})") if labels.count(v.label) > 1 else v for i, v in enumerate(variants)
+        replace(v, label=f"{v.label} ({i + 1})") if labels.count(v.label) > 1 else v for i, v in enumerate(variants)
     ]
     return FieldSpec(widget=Widget.VARIANT, variants=tuple(variants), nullable=has_null, **common)
 
@@ -355,12 +353,6 @@ def _types(json_type: str | list[str] | None) -> list[str]:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _replace(spec: FieldSpec, **changes: Any) -> FieldSpec:
-    from dataclasses import replace
-
-    return replace(spec, **changes)
 
 
 def _children(model: Model, schema: dict[str, Any], path: str, hint: MediaKind | None = None) -> tuple[FieldSpec, ...]:

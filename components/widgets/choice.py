@@ -96,6 +96,7 @@ class Const:
 
 
 UNSUPPORTED_MESSAGE = "This setting can't be edited here; the model's default is used."
+UNSUPPORTED_REQUIRED = "This setting can't be edited here, and the model needs it: it can't be sent from here yet."
 
 
 class Unsupported:
@@ -103,7 +104,7 @@ class Unsupported:
 
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> None:
         st.markdown(label(spec), help=help_text(spec))
-        st.info(UNSUPPORTED_MESSAGE, icon=":material/block:")
+        st.info(UNSUPPORTED_REQUIRED if spec.required else UNSUPPORTED_MESSAGE, icon=":material/block:")
         return None
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:

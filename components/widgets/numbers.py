@@ -1,7 +1,7 @@
 """Number fields: a slider between two bounds, a number box, and a seed with a "random" choice.
 
 Streamlit refuses a number widget whose value, step and bounds mix ints and floats, so every one of
-them goes through ``_typed`` (int for integer fields, float otherwise).
+them goes through ``FieldSpec.number`` (int for integer fields, float otherwise).
 """
 
 from __future__ import annotations
@@ -15,14 +15,8 @@ from videostudio.catalogue import Model
 from videostudio.form import FieldSpec, Widget
 
 
-def _typed(spec: FieldSpec, value: Any) -> Any:
-    if value is None:
-        return None
-    return int(round(value)) if spec.integer else float(value)
-
-
 def _step(spec: FieldSpec) -> int | float:
-    return max(1, _typed(spec, spec.step)) if spec.integer else float(spec.step)
+    return max(1, spec.number(spec.step)) if spec.integer else float(spec.step)
 
 
 def _optional_switch(spec: FieldSpec, path: str) -> bool:
@@ -32,9 +26,9 @@ def _optional_switch(spec: FieldSpec, path: str) -> bool:
 
 class Slider:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
-        low, high = _typed(spec, spec.low), _typed(spec, spec.high)
-        fallback = _typed(spec, 0) if low <= 0 <= high else low
-        start = _typed(spec, spec.default) if spec.default is not None else fallback
+        low, high = spec.number(spec.low), spec.number(spec.high)
+        fallback = spec.number(0) if low <= 0 <= high else low
+        start = spec.number(spec.default) if spec.default is not None else fallback
         if _optional_switch(spec, path) and not st.toggle(
             f"Set {spec.label.lower()}",
             key=field_key(model, f"{path}__set"),
@@ -59,9 +53,9 @@ class Slider:
         if switch:
             put(f"{key}__set", given(value))
         if given(value):
-            put(key, _typed(spec, value))
+            put(key, spec.number(value))
         elif spec.default is not None:
-            put(key, _typed(spec, spec.default))
+            put(key, spec.number(spec.default))
         elif not switch:
             st.session_state.pop(key, None)
 
@@ -73,9 +67,9 @@ class Number:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
         return st.number_input(
             label(spec),
-            min_value=_typed(spec, spec.low),
-            max_value=_typed(spec, spec.high),
-            value=_typed(spec, spec.default),
+            min_value=spec.number(spec.low),
+            max_value=spec.number(spec.high),
+            value=spec.number(spec.default),
             step=_step(spec),
             key=field_key(model, path),
             help=help_text(spec),
@@ -84,7 +78,7 @@ class Number:
         )
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
-        put(field_key(model, path), _typed(spec, value) if given(value) else _typed(spec, spec.default))
+        put(field_key(model, path), spec.number(value) if given(value) else spec.number(spec.default))
 
     def describe(self, spec: FieldSpec) -> str:
         return describe_range(spec)
