@@ -1,11 +1,12 @@
 """Refresh the studio's bundled catalogue from a folder of official video-model OpenAPI documents.
 
-Run: ``.venv/bin/python scripts/refresh_catalogue.py [--source DIR]`` (default ``../shared/reference/openapi/video-models``
-next to the repository, i.e. the reference folder of this workspace).
+Run: ``.venv/bin/python scripts/refresh_catalogue.py [--source DIR]``; the default source is
+``../shared/reference/openapi/video-models`` next to the repository (the reference folder of this workspace).
 
-Every ``<Vendor>/<file>.json`` under the source becomes ``videostudio/catalogue/openapi/<Vendor>/<file>.json``, written as
-compact JSON. Folder names keep their spelling; a folder whose name differs from an earlier one only in case (``kling-ai``
-beside ``Kling-AI``) gets a ``-2`` suffix, so a case-insensitive filesystem (macOS, Windows) never merges two folders.
+Every ``<Vendor>/<file>.json`` under the source becomes ``videostudio/catalogue/openapi/<Vendor>/<file>.json``,
+written as compact JSON. Folder names keep their spelling; a folder whose name differs from an earlier one only in
+case (``kling-ai`` beside ``Kling-AI``) gets a ``-2`` suffix, so a case-insensitive filesystem (macOS, Windows) never
+merges two folders.
 A legacy full-API dump (any document with ``components.schemas``) is trimmed to its one POST operation plus the
 components that operation references, transitively. ``SOURCES.txt`` in the bundle says where each file came from.
 """
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     args.dest.mkdir(parents=True)
     lines = [
         "Where each document of this bundle came from (written by scripts/refresh_catalogue.py; do not edit).",
-        f"Source folder: {source.name}/ ({len(files)} documents). Format: bundle path <- source path [sha256 of source]",
+        f"Source folder: {source.name}/ ({len(files)} documents).",
+        "Format: bundle path <- source path [sha256 of the source file, first 16 hex digits]",
         "",
     ]
     total = 0
@@ -85,7 +87,7 @@ def trim_to_post_operation(document: dict[str, Any]) -> dict[str, Any]:
     """The document with only its (first) POST operation and the components that operation references."""
     for path, item in document["paths"].items():
         if "post" in item:
-            operation = item["post"]
+            post_path, operation = path, item["post"]
             break
     else:
         raise ValueError("no POST operation to keep")
@@ -103,7 +105,7 @@ def trim_to_post_operation(document: dict[str, Any]) -> dict[str, Any]:
         kept.setdefault(section, {})[name] = target
         pending.extend(_refs(target))
     trimmed = {key: document[key] for key in ("openapi", "info", "servers") if key in document}
-    trimmed["paths"] = {path: {"post": operation}}
+    trimmed["paths"] = {post_path: {"post": operation}}
     if kept:
         trimmed["components"] = kept
     return trimmed
