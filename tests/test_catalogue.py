@@ -156,7 +156,7 @@ def test_model_file_schema_equals_the_official_request_schema(file_name: str) ->
 
 
 def test_five_studio_files_are_shipped() -> None:
-    assert MODEL_FILES == sorted(SEEDS.values())
+    assert sorted(SEEDS.values()) == MODEL_FILES
 
 
 @pytest.mark.parametrize("file_name", MODEL_FILES)
