@@ -23,11 +23,12 @@ CACHE_PREFIX = "catalogue-"
 _memory: dict[str, Catalogue] = {}
 
 
-_CODE_FILES = sorted(Path(__file__).parent.glob("*.py"))
+# This package's modules and the contract facts they read: a change there changes what the loader would build.
+_CODE_FILES = [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).parents[1] / "contract.py"]
 
 
 def code_files() -> list[Path]:
-    """This package's modules: a change to the loader changes what it would build."""
+    """The code whose change must rebuild the cached catalogue."""
     return _CODE_FILES
 
 
