@@ -319,6 +319,22 @@ def test_readable_names_and_vendors(catalogue: Catalogue, model_id: str, vendor:
     assert (model.vendor, model.name) == (vendor, name)
 
 
+@pytest.mark.parametrize(
+    ("model_id", "seconds", "short_side"),
+    [
+        ("google/veo-3.1-t2v", 8, 1080),  # duration default "8" (a string in the document), resolution 1080p
+        ("minimax/h3", 6, 1440),  # 2K
+        ("runway/act_two", 5, 720),  # frame_size 1280:720
+        ("alibaba/wan2.2-vace-fun-a14b-depth", 5.1, 480),  # 81 frames at 16 per second
+        ("krea/krea-wan-14b/text-to-video", 4.9, 720),  # 78 frames, no rate stated: 16 per second assumed
+        ("video-01", 6, 720),  # a seed: its hand-written output hint
+    ],
+)
+def test_default_output_length_and_size(catalogue: Catalogue, model_id: str, seconds: float, short_side: int) -> None:
+    model = catalogue.get(model_id)
+    assert (model.output_seconds, model.output_short_side) == (seconds, short_side)
+
+
 # --- One document, several ids ---------------------------------------------------------------------------------------
 
 

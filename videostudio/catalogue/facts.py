@@ -9,8 +9,9 @@ summary, an estimated run time, and the length and size of the video it makes by
   the line is written from the model's tasks ("Makes a video from a text prompt or animates a picture.").
 - **typical_seconds**: an **estimate** (no document states one): ``RUN_SECONDS`` by vendor, halved for a fast,
   turbo, flash, lite, draft or distilled variant, at least 30 s; 120 s for a vendor not in the table.
-- **output**: ``duration``'s default (else its first choice, else its minimum, else 5 s) and ``resolution``'s default
-  (else its first choice, else 720 px) read as the shorter side (``1080p`` → 1080, ``4k`` → 2160, ``fhd`` → 1080).
+- **output**: ``duration``'s default (else its first choice, else its minimum; else ``num_frames`` over
+  ``frames_per_second``, 16 when unstated; else 5 s) and ``resolution``'s default (else its first choice, else 720 px)
+  read as the shorter side (``1080p`` → 1080, ``4k`` → 2160, ``fhd`` → 1080, ``1280:720`` → 720).
 """
 
 from __future__ import annotations
@@ -180,7 +181,15 @@ def output_seconds(properties: dict[str, Any]) -> float:
                 return float(value)
             except (TypeError, ValueError):
                 continue
+    frames = properties.get("num_frames", {}).get("default")
+    if _is_number(frames) and frames > 0:
+        rate = properties.get("frames_per_second", {}).get("default")
+        return round(frames / (rate if _is_number(rate) and rate > 0 else ASSUMED_FPS), 1)
     return 5.0
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def output_short_side(properties: dict[str, Any]) -> int:
@@ -193,6 +202,9 @@ def output_short_side(properties: dict[str, Any]) -> int:
                 return side
     return 720
 
+
+# Frames per second assumed when a model counts frames but states no rate (the Wan family renders 16 per second).
+ASSUMED_FPS = 16
 
 _NAMED_SIDES = {"sd": 480, "hd": 720, "fhd": 1080, "qhd": 1440, "uhd": 2160, "2k": 1440, "4k": 2160}
 
