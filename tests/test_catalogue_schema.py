@@ -154,9 +154,15 @@ def test_enum_of_mixed_values_gets_a_type_list() -> None:
 
 def test_boolean_schemas_and_one_of_branches_are_normalized() -> None:
     schema = normalize_schema(
-        {"type": "object", "properties": {"any": True, "c": {"oneOf": [{"enum": [1]}, {"type": "string"}]}}}
+        {
+            "type": "object",
+            "properties": {"any": True, "c": {"oneOf": [{"enum": [1]}, {"type": "string"}]}},
+            "additionalProperties": False,
+        }
     )
     assert schema["properties"]["any"] == {}
+    assert schema["additionalProperties"] is False
+    assert not Draft202012Validator(schema).is_valid({"other": 1})
     assert schema["properties"]["c"]["oneOf"][0] == {"enum": [1], "type": "integer"}
 
 

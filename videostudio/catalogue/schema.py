@@ -74,7 +74,7 @@ class _Normalizer:
         for key, value in raw.items():
             if key in _SCHEMA_MAP:
                 node[key] = {name: self.node(child) for name, child in value.items()}
-            elif key in _ONE_SCHEMA and isinstance(value, dict | bool):
+            elif key in _ONE_SCHEMA and isinstance(value, dict):  # a boolean (additionalProperties: false) stays
                 node[key] = self.node(value)
             elif key in _SCHEMA_LIST or (key == "items" and isinstance(value, list)):
                 node[key] = [self.node(child) for child in value]
