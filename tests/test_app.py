@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import choose_model_in_browser
 from tests.conftest import REPO, Studio, jpeg_bytes, wav_bytes
 
 APP = REPO / "app.py"
@@ -39,7 +40,7 @@ def open_studio() -> AppTest:
 
 
 def choose(at: AppTest, model_id: str) -> None:
-    at.selectbox(key="model_choice").select(model_id).run()
+    choose_model_in_browser(at, model_id)
     assert not at.exception, [e.value for e in at.exception]
 
 
