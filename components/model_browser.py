@@ -138,9 +138,10 @@ def show_more(models: list[Model], prefix: str) -> None:
         )
 
 
-def model_entry(model: Model, action: Callable[[Model], None]) -> None:
-    """One entry: name, vendor, summary, inputs, run time, price and marks; ``action`` draws its button."""
-    with st.container(border=True):
+def model_entry(model: Model, action: Callable[[Model], None], details: Callable[[Model], None] | None = None) -> None:
+    """One entry: name, vendor, summary, inputs, run time, price and marks; ``action`` draws its button and
+    ``details`` anything below."""
+    with st.container(border=True, key=f"model_entry__{model.id}"):
         text, button = st.columns([5, 1], vertical_alignment="center")
         marks = ""
         if not model.offered:
@@ -153,6 +154,8 @@ def model_entry(model: Model, action: Callable[[Model], None]) -> None:
         text.caption(facts_line(model))
         with button:
             action(model)
+        if details is not None:
+            details(model)
 
 
 # --- the Generate page's picker ---------------------------------------------------------------------------------------
