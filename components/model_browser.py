@@ -22,6 +22,7 @@ MODEL_CHOICE = "model_choice"  # the chosen model's id
 URL_PARAM = "model"
 BROWSER_OPEN = "model_browser_open"
 _URL_SEEN = "_model_url_seen"  # the last ?model= value acted on, so a stale URL never undoes a later choice
+_DRAWN = "_model_drawn"  # the model whose form the last Generate run drew
 _URL_UNKNOWN = "_model_url_unknown"  # a ?model= the catalogue does not know, shown until the next choice
 PAGE_SIZE = 10
 RECENT_COUNT = 4
@@ -143,12 +144,7 @@ def model_entry(model: Model, action: Callable[[Model], None], details: Callable
     ``details`` anything below."""
     with st.container(border=True, key=f"model_entry__{model.id}"):
         text, button = st.columns([5, 1], vertical_alignment="center")
-        marks = ""
-        if not model.offered:
-            marks += f" :orange-badge[{NOT_OFFERED}]"
-        if model.deprecated:
-            marks += " :gray-badge[deprecated]"
-        text.markdown(f"**{model.name}** · {model.vendor}{marks}")
+        text.markdown(f"**{model.name}** · {model.vendor}{_marks(model)}")
         if model.summary:
             text.caption(one_line(model.summary))
         text.caption(facts_line(model))
@@ -167,13 +163,17 @@ def model_browser() -> Model:
     _follow_url(catalogue)
     model = _current(catalogue)
     state = st.session_state
-    state[MODEL_CHOICE] = model.id
+    if state.get(_DRAWN, model.id) != model.id:
+        state[BROWSER_OPEN] = False  # chosen elsewhere (History's "Use these settings"): straight to the form
+    state[MODEL_CHOICE] = state[_DRAWN] = model.id
     if st.query_params.get(URL_PARAM) != model.id:
         st.query_params[URL_PARAM] = model.id
     state[_URL_SEEN] = model.id
     unknown = state.get(_URL_UNKNOWN)
     if unknown:
-        st.warning(f"The studio does not know a model called “{unknown}”. Showing {model.name}; choose another below.")
+        # The name comes from the URL: only the characters of a model id reach the page's markdown.
+        name = re.sub(r"[^A-Za-z0-9._/:+-]", "", unknown)[:100]
+        st.warning(f"The studio does not know a model called “{name}”. Showing {model.name}; choose another below.")
     _header(model)
     if state.get(BROWSER_OPEN, True):
         with st.container(border=True, key="model_browser"):
@@ -233,8 +233,7 @@ def _current(catalogue: Catalogue) -> Model:
 def _header(model: Model) -> None:
     with st.container(key="model_header"):
         text, button = st.columns([5, 1], vertical_alignment="center")
-        mark = f" :orange-badge[{NOT_OFFERED}]" if not model.offered else ""
-        text.markdown(f"**Model:** {model.name} · {model.vendor}{mark}")
+        text.markdown(f"**Model:** {model.name} · {model.vendor}{_marks(model)}")
         text.caption(f"{one_line(model.summary)} {facts_line(model)}.".strip())
         opened = st.session_state.get(BROWSER_OPEN, True)
         button.button(
@@ -272,6 +271,11 @@ def _choose_button(model: Model, current: Model) -> None:
         disabled=chosen,
         type="secondary" if chosen else "primary",
     )
+
+
+def _marks(model: Model) -> str:
+    marks = f" :orange-badge[{NOT_OFFERED}]" if not model.offered else ""
+    return marks + (" :gray-badge[deprecated]" if model.deprecated else "")
 
 
 def _toggle() -> None:

@@ -152,6 +152,8 @@ def test_deprecated_models_show_only_when_asked(browsing: Studio) -> None:
     at.toggle(key="browser_deprecated").set_value(True)
     run(at)
     assert listed(at) == [RETIRED]
+    linked = open_studio({"model": RETIRED})  # a link still opens it, marked
+    assert "deprecated" in linked.markdown[0].value and linked.session_state["model_choice"] == RETIRED
 
 
 # --- choosing ---------------------------------------------------------------------------------------------------------
