@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -266,8 +267,11 @@ def test_models_page_says_when_the_live_list_could_not_be_read(studio: Studio, m
     assert "did not answer in time" in text and "vendor/odd: its document is not JSON." in text
 
 
-def test_the_studio_reads_the_backends_live_list_in_the_background(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No patching: the offline backend's address serves /v1/models; its prices reach the Models page."""
+@pytest.mark.parametrize("backend", ["offline", "aimlapi"])
+def test_the_studio_reads_the_backends_live_list_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    """No patching: the backend in use serves /v1/models on 127.0.0.1; its prices reach the Models page."""
     import streamlit as st
 
     live = [
@@ -281,7 +285,11 @@ def test_the_studio_reads_the_backends_live_list_in_the_background(tmp_path, mon
         for name in ("AIMLAPI_API_KEY", "DATABASE_URL", "AIMLAPI_BASE_URL"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("VIDEO_STUDIO_HOME", str(tmp_path / "home"))
+        # Both addresses are the loopback server: only the backend in use may ask it for the list.
         monkeypatch.setenv("VIDEO_STUDIO_OFFLINE_URL", server.url)
+        monkeypatch.setenv("AIMLAPI_BASE_URL", server.url)
+        if backend == "aimlapi":
+            monkeypatch.setenv("AIMLAPI_API_KEY", "sk-live-catalogue-test")
         st.cache_resource.clear()
         try:
             at = open_studio()
@@ -294,7 +302,8 @@ def test_the_studio_reads_the_backends_live_list_in_the_background(tmp_path, mon
                 time.sleep(0.05)
             assert any("$0.07 per second" in c.value for c in at.caption)
             assert any("no longer offered by the API" in m.value for m in at.markdown)  # Kling, missing there
-            assert len(server.requests_to("GET", "/v1/models")) == 1  # once per process, not per run
-            assert (tmp_path / "home" / "live-catalogue" / "offline" / "models.json").exists()
+            [request] = server.requests_to("GET", "/v1/models")  # once per process, not per run
+            assert request.header("Authorization") is None
+            assert (tmp_path / "home" / "live-catalogue" / backend / "models.json").exists()
         finally:
             st.cache_resource.clear()
