@@ -24,6 +24,13 @@ def details(model: Model) -> None:
         model_sheet(model)
 
 
+def describe(problem: object) -> str:
+    # The catalogue lists each unreadable file as (file, reason).
+    if isinstance(problem, tuple) and len(problem) == 2:
+        return f"`{problem[0]}`: {problem[1]}"
+    return str(problem)
+
+
 st.title("Models")
 live = services.live_catalogue()
 catalogue = live.catalogue
@@ -47,4 +54,4 @@ if live.note or live.skipped or problems:
         st.markdown("\n".join(f"- {note}" for note in live.skipped))
     if problems:
         st.caption("Model files the studio could not read, left out:")
-        st.markdown("\n".join(f"- {problem}" for problem in problems))
+        st.markdown("\n".join(f"- {describe(problem)}" for problem in problems))

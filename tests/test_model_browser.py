@@ -63,6 +63,7 @@ def browser_catalogue() -> Catalogue:
             pricing=PRICING if m.id == PIXVERSE else None,
         )
         for m in load_catalogue()
+        if m.id in TASKS  # the five seed models (the bundle may hold many more)
     ]
     acme = [text_model(f"acme/clip-{i:02d}", f"Clip {i:02d}", tasks=frozenset({Task.TEXT})) for i in range(11)]
     acme.append(text_model(GONE, "Gone Model", offered=False, tasks=frozenset({Task.TEXT})))
@@ -253,8 +254,10 @@ def test_models_page_filters_and_try_it_opens_the_form(browsing: Studio) -> None
 
 
 def test_models_page_says_when_the_live_list_could_not_be_read(studio: Studio, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalogue = browser_catalogue()
+    catalogue.problems = [("broken.json", "not a readable JSON file")]  # as the catalogue lists unreadable files
     fallback = LiveCatalogue(
-        browser_catalogue(),
+        catalogue,
         "bundle",
         note="The live model list could not be read: api.example did not answer in time.",
         skipped=("vendor/odd: its document is not JSON.",),
@@ -265,6 +268,7 @@ def test_models_page_says_when_the_live_list_could_not_be_read(studio: Studio, m
     run(at)
     text = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
     assert "did not answer in time" in text and "vendor/odd: its document is not JSON." in text
+    assert "`broken.json`: not a readable JSON file" in text
 
 
 @pytest.mark.parametrize("backend", ["offline", "aimlapi"])
@@ -279,7 +283,8 @@ def test_the_studio_reads_the_backends_live_list_in_the_background(
         for m in load_catalogue()
         if m.id != KLING
     ]
-    live[0]["pricing"] = {"kind": "fixed", "units": [{"measure": "second", "price": 0.07, "per": 1}]}
+    priced = next(i for i in live if i["id"] == FABRIC)
+    priced["pricing"] = {"kind": "fixed", "units": [{"measure": "second", "price": 0.07, "per": 1}]}
     with ScriptedServer() as server:
         server.add("GET", "/v1/models", 200, {"object": "list", "data": live}, {"ETag": '"e1"'})
         for name in ("AIMLAPI_API_KEY", "DATABASE_URL", "AIMLAPI_BASE_URL"):
@@ -294,6 +299,8 @@ def test_the_studio_reads_the_backends_live_list_in_the_background(
         try:
             at = open_studio()
             at.switch_page(MODELS_PAGE)
+            run(at)
+            at.text_input(key="models_search").input(FABRIC)
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
                 run(at)
@@ -301,7 +308,9 @@ def test_the_studio_reads_the_backends_live_list_in_the_background(
                     break
                 time.sleep(0.05)
             assert any("$0.07 per second" in c.value for c in at.caption)
-            assert any("no longer offered by the API" in m.value for m in at.markdown)  # Kling, missing there
+            at.text_input(key="models_search").input(KLING)
+            run(at)
+            assert any("no longer offered by the API" in m.value for m in at.markdown)  # missing from the list
             [request] = server.requests_to("GET", "/v1/models")  # once per process, not per run
             assert request.header("Authorization") is None
             assert (tmp_path / "home" / "live-catalogue" / backend / "models.json").exists()

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from videostudio import catalogue as catalogue_module
 from videostudio.catalogue import TASK_CAPABILITIES, Catalogue, Model, Task, model_from_openapi
 
 log = logging.getLogger(__name__)
@@ -205,7 +206,8 @@ def merge(bundled: Catalogue, items: Iterable[Item], document_for: DocumentSourc
         if added is not None:
             merged[added.id] = added
     models = [merged.get(m.id) or dataclasses.replace(m, offered=False) for m in bundled]
-    models += [m for m in merged.values() if m.id not in bundled]
+    bundled_ids = set(bundled.ids())
+    models += [m for m in merged.values() if m.id not in bundled_ids]
     models.sort(key=lambda m: (m.vendor.lower(), m.name.lower()))
     return _like(bundled, models), notes
 
@@ -250,17 +252,18 @@ def _new_model(item: Item, names: list[str], document_for: DocumentSource, notes
         document = document_for(item)
         if document is None:
             return None  # not fetched yet (start-up reads the disk only)
-        read = model_from_openapi(document)
+        # One model per id of the document's ``model`` enum where the catalogue can say so (else its first).
+        read_all = getattr(catalogue_module, "models_from_openapi", None)
+        candidates = list(read_all(document)) if read_all else [model_from_openapi(document)]
     except LiveCatalogueError as exc:
         notes.append(f"{model_id}: {exc}.")
         return None
     except Exception as exc:  # noqa: BLE001 - a document of any shape must not take the catalogue down
         notes.append(f"{model_id}: its document could not be read as a model ({type(exc).__name__}).")
         return None
-    candidates = read if isinstance(read, list | tuple) else [read]
-    model = next((m for m in candidates if m.id.lower() == model_id.lower()), candidates[0] if candidates else None)
+    model = next((m for m in candidates if model_id.lower() in {m.id.lower(), *_enum_of(m)}), None)
     if model is None:
-        notes.append(f"{model_id}: its document describes no model.")
+        notes.append(f"{model_id}: its document describes another model.")
         return None
     info = item.get("info") if isinstance(item.get("info"), Mapping) else {}
     pricing = item.get("pricing")
@@ -276,6 +279,12 @@ def _new_model(item: Item, names: list[str], document_for: DocumentSource, notes
         offered=True,
         source=f"live:{model_id}",
     )
+
+
+def _enum_of(model: Model) -> set[str]:
+    """The ids the model's own schema accepts in its ``model`` field, lower-cased."""
+    enum = model.properties.get("model", {}).get("enum") or ()
+    return {str(value).lower() for value in enum}
 
 
 def _like(bundled: Catalogue, models: list[Model]) -> Catalogue:
