@@ -32,49 +32,30 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from videostudio.catalogue import Catalogue, Model, load_catalogue
-from videostudio.contract import GENERATIONS_PATH
 from videostudio.files import write_atomic
+from videostudio.offline import catalogue_api
 from videostudio.offline.faults import FAULTS_HEADER, FaultConfig
+from videostudio.offline.vendor import (
+    LEGACY_PATHS,
+    LEGACY_STATUS,
+    MESSAGES,
+    UNIVERSAL_PATH,
+    credits_for,
+    generation_paths,
+    modern_field_names,
+    new_job_id,
+    short_side_of,
+    vendor_routes,
+)
 
-UNIVERSAL_PATH = GENERATIONS_PATH
-LEGACY_PATHS = tuple(f"/v2/generate/video/{vendor}/generation" for vendor in ("kling", "minimax", "pixverse"))
-GENERATION_PATHS = frozenset((UNIVERSAL_PATH, *LEGACY_PATHS))
+# The route names are re-exported: the tests and the studio import them from here.
+__all__ = ["LEGACY_PATHS", "MESSAGES", "UNIVERSAL_PATH", "OfflineBackend", "RequestError", "main"]
 
-# The documented messages (fact sheet §1c), so a client's error handling meets the real words.
-MESSAGES = {
-    401: "This request requires a valid API key. You can create a new API key on the Billing page: "
-    "https://aimlapi.com/app/keys",
-    403: "You've run out of credits. Please top up your balance or update your payment method to continue: "
-    "https://aimlapi.com/app/billing/",
-    404: "Not Found",
-    413: "Payload Too Large",
-    429: "Too Many Requests",
-    500: "Something wrong with the server. Please, try again later.",
-    502: "Bad Gateway",
-    503: "Service unavailable",
-    504: "Generation timeout",
-}
-
-# Field renames between the seed-era (legacy) docs and today's schemas (fact sheet §1a-6). The legacy
-# routes accept the old names, as the docs' legacy examples send them.
-LEGACY_FIELD_NAMES = {
-    "first_frame_image": "image_url",
-    "prompt_optimizer": "enhance_prompt",
-    "static_mask_url": "static_mask",
-}
-
-# How a vendor's ids look on the real API (fact sheet §0), keyed by the vendor segment of the model's
-# legacy route; everything else gets "<uuid>:<model-id>".
-ID_STYLES = {"kling": "nanoid", "minimax": "numeric"}
-
-CREDITS_PER_SECOND = 1400  # × typical_seconds × video seconds; gives pixverse 5 s the docs' 420000
 MAX_BODY_BYTES = 64 * 1024 * 1024
 QUEUED_SECONDS = 1.0  # × speed
-LEGACY_STATUS = {"queued": "waiting", "generating": "active", "completed": "succeeded"}
-RESOLUTION_WORDS = {"sd": 480, "hd": 720, "fhd": 1080, "2k": 1440, "4k": 2160}
 
 
 class RequestError(Exception):
@@ -187,6 +168,7 @@ class OfflineBackend:
         self.jobs_dir.mkdir(parents=True, exist_ok=True)
         self.videos_dir.mkdir(parents=True, exist_ok=True)
         self._secret = _load_secret(self.state_dir / "url-secret")
+        self.generation_paths = generation_paths(self.catalogue)
 
     # ----------------------------------------------------------------------------------------- lifecycle
 
@@ -271,7 +253,7 @@ class OfflineBackend:
         payload = _json_object(body)
         model = self._model_for(route, payload)
         if route != UNIVERSAL_PATH:
-            payload = _modern_field_names(model, payload)
+            payload = modern_field_names(model, payload)
         problems = validate(model, payload)
         if problems:
             raise RequestError(400, _problems_message(problems))
@@ -286,7 +268,7 @@ class OfflineBackend:
             created=time.time(),
             faults=faults,
             duration=plan.duration,
-            credits=credits_for(model, plan.duration),
+            credits=credits_for(model, payload, plan.duration),
             route=route,
         )
         write_atomic(self.jobs_dir / f"{job.key}.json", json.dumps(job.record()).encode())
@@ -307,7 +289,7 @@ class OfflineBackend:
             raise RequestError(401)
 
     def _model_for(self, route: str, payload: dict[str, Any]) -> Model:
-        accepted = [m.id for m in self.catalogue if route == UNIVERSAL_PATH or m.legacy_endpoint == route]
+        accepted = [m.id for m in self.catalogue if route == UNIVERSAL_PATH or route in vendor_routes(m)]
         model_id = payload.get("model")
         if model_id not in accepted:
             expected = " | ".join(f"'{m}'" for m in accepted)
@@ -522,10 +504,15 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(faults.slow_ms / 1000)
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
-            if path in GENERATION_PATHS and self.command == "POST":
+            reading = self.command in ("GET", "HEAD")
+            if path in self.backend.generation_paths and self.command == "POST":
                 answer = self.backend.submit(path, headers, body, faults)
                 self._send_json(200, answer, job_id=answer.get("id") or answer.get("generation_id"))
-            elif path in GENERATION_PATHS and self.command in ("GET", "HEAD"):
+            elif reading and (path in catalogue_api.LIST_PATHS or path.startswith(catalogue_api.MODEL_PREFIX)):
+                self._send_catalogue(path, query)
+            elif reading and path == catalogue_api.DOCS_PATH:
+                self._send_docs(query)
+            elif path in self.backend.generation_paths and reading:
                 generation_id = (query.get("generation_id") or [""])[0]
                 answer = self.backend.poll(headers, generation_id, faults)
                 self._send_json(200, answer, job_id=answer["id"])
@@ -546,6 +533,31 @@ class _Handler(BaseHTTPRequestHandler):
             if self.response_started:
                 raise  # half a response is out; closing the connection is the only honest ending
             self._send_error(RequestError(500, "Internal server error"), path)
+
+    def _send_catalogue(self, path: str, query: dict[str, list[str]]) -> None:
+        catalogue, base = self.backend.catalogue, self.backend.url
+        if_none_match = self.headers.get("If-None-Match")
+        if path in catalogue_api.LIST_PATHS:
+            answer = catalogue_api.list_models(catalogue, base, query, if_none_match)
+        else:
+            model_id = unquote(path.removeprefix(catalogue_api.MODEL_PREFIX))
+            try:
+                answer = catalogue_api.one_model(catalogue, base, model_id, query, if_none_match)
+            except catalogue_api.NotFound:
+                raise RequestError(404, f"Model {model_id!r} was not found.") from None
+        # No key needed, as on the real API; a client revalidates with If-None-Match.
+        headers = [("ETag", answer.etag), ("Cache-Control", "no-cache")]
+        self._send(answer.status, answer.encoded(), "application/json; charset=utf-8", headers)
+
+    def _send_docs(self, query: dict[str, list[str]]) -> None:
+        model_id = (query.get("model") or [""])[0]
+        if not model_id:
+            raise RequestError(400, "Query validation error! model: Required")
+        try:
+            document = catalogue_api.docs_json(self.backend.catalogue, model_id)
+        except catalogue_api.NotFound:
+            raise RequestError(404, f"Model {model_id!r} was not found.") from None
+        self._send_json(200, document)
 
     def _read_body(self) -> bytes:
         try:
@@ -709,7 +721,7 @@ def plan_render(model: Model, payload: dict[str, Any]) -> Any:
     if duration is None or duration <= 0:
         duration = model.output_seconds
 
-    short_side = _short_side(payload.get("resolution")) or model.output_short_side
+    short_side = short_side_of(payload.get("resolution")) or model.output_short_side
     aspect = image_aspect(image) if image is not None else _aspect(payload.get("aspect_ratio")) or image_aspect(None)
     width, height = frame_size(short_side, aspect)
 
@@ -746,16 +758,6 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _short_side(value: Any) -> int | None:
-    if not isinstance(value, str):
-        return None
-    word = value.strip().lower()
-    if word in RESOLUTION_WORDS:
-        return RESOLUTION_WORDS[word]
-    match = re.fullmatch(r"(\d{3,4})\s*p", word)
-    return int(match.group(1)) if match else None
-
-
 def _aspect(value: Any) -> float | None:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[:/x]\s*(\d+(?:\.\d+)?)\s*", value) if isinstance(value, str) else None
     if not match or not float(match.group(2)):
@@ -779,35 +781,10 @@ def demo_seconds(model: Model | None) -> float:
     return min(8.0, max(2.0, typical / 40))
 
 
-def credits_for(model: Model, seconds: float) -> int:
-    """A deterministic price: slower models and longer videos cost more."""
-    return int(round(model.typical_seconds * seconds * CREDITS_PER_SECOND))
-
-
-def new_job_id(model: Model) -> str:
-    """An id in the form the model's vendor uses on the real API."""
-    vendor = (model.legacy_endpoint or "").strip("/").split("/")
-    style = ID_STYLES.get(vendor[-2] if len(vendor) >= 2 else "", "uuid")
-    if style == "nanoid":
-        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-        return "".join(secrets.choice(alphabet) for _ in range(21))
-    if style == "numeric":
-        return str(secrets.randbelow(9 * 10**14) + 10**14)
-    return f"{uuid.uuid4()}:{model.id}"
-
-
 def job_key(job_id: str) -> str:
     """A file-safe, unique form of a job id (ids hold ':' and '/')."""
     safe = re.sub(r"[^A-Za-z0-9_-]", "_", job_id)[:120]
     return safe if safe == job_id else f"{safe}-{hashlib.sha256(job_id.encode()).hexdigest()[:8]}"
-
-
-def _modern_field_names(model: Model, payload: dict[str, Any]) -> dict[str, Any]:
-    renamed = dict(payload)
-    for old, new in LEGACY_FIELD_NAMES.items():
-        if old in renamed and new not in renamed and new in model.properties and old not in model.properties:
-            renamed[new] = renamed.pop(old)
-    return renamed
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
