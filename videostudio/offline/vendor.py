@@ -12,6 +12,7 @@ import itertools
 import re
 import secrets
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from videostudio.catalogue import Catalogue, Model
@@ -49,6 +50,17 @@ LEGACY_FIELD_NAMES = {
 # How a vendor's ids look on the real API (fact sheet §0), keyed by the vendor segment of the model's
 # vendor route; everything else gets "<uuid>:<model-id>".
 ID_STYLES = {"kling": "nanoid", "minimax": "numeric"}
+
+
+class RequestError(Exception):
+    """A request the API would refuse: an HTTP status and the message for the error body."""
+
+    def __init__(self, status: int, message: str | None = None, headers: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__(message or MESSAGES.get(status, "Error"))
+        self.status = status
+        self.message = message or MESSAGES.get(status, "Error")
+        self.headers = list(headers)
+
 
 LEGACY_STATUS = {"queued": "waiting", "generating": "active", "completed": "succeeded"}
 
