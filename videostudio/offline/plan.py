@@ -6,19 +6,52 @@ default length and size) and common field names, never through branches on model
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from videostudio.catalogue import Model
 from videostudio.offline.vendor import short_side_of
 
 
 def validate(model: Model, payload: dict[str, Any]) -> list[str]:
-    """The payload's problems as ``path: message`` lines, by the same rules the studio's form uses."""
-    from videostudio.payload import validate_payload
+    """The payload's problems as ``field: message`` lines, checked with jsonschema against the model's own schema.
 
-    return [f"{p.path}: {p.message}" if p.path else p.message for p in validate_payload(model, payload)]
+    An independent check of what the studio sends (not the studio's own validator), plus the cross-field rules
+    the model's documentation states in prose.
+    """
+    validator = Draft202012Validator(model.schema)
+    problems = [_problem(error) for error in sorted(validator.iter_errors(payload), key=_error_order)]
+    defaults = model.defaults
+    problems += [rule.message for rule in model.rules if rule.broken_by(payload, defaults)]
+    return problems
+
+
+def _error_order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(str(part) for part in error.absolute_path)
+
+
+def _problem(error: ValidationError) -> str:
+    """One problem, worded like the API's validation errors (``prompt: Required``)."""
+    path = ".".join(str(part) for part in error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if error.message.count("'") >= 2 else ""
+        path = f"{path}.{missing}" if path and missing else missing or path
+        return f"{path}: Required"
+    if error.validator == "enum":
+        expected = " | ".join(json.dumps(v) if not isinstance(v, str) else f"'{v}'" for v in error.validator_value)
+        received = f"'{error.instance}'" if isinstance(error.instance, str) else json.dumps(error.instance)
+        message = f"Invalid enum value. Expected {expected}, received {received}"
+    else:
+        message = error.message
+        shown = repr(error.instance)
+        if len(shown) > 80:  # a data URI in the message would be megabytes long
+            message = message.replace(shown, shown[:40] + "…")
+    return f"{path}: {message}" if path else message
 
 
 def problems_message(problems: list[str]) -> str:
