@@ -9,26 +9,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from videostudio.catalogue import Catalogue, Model, Task, infer_media, load_catalogue, normalize_schema
+from tests.offline_payloads import make_model
+from videostudio.catalogue import Catalogue, Task, load_catalogue
 from videostudio.offline.server import UNIVERSAL_PATH, OfflineBackend
 from videostudio.offline.vendor import CREDITS_PER_USD, MAX_RATE, MIN_RATE, pricing_of
 
 AUTH = {"Authorization": "Bearer test-key"}
 VIDEO_TYPE = "internal/video-generations/submit"
-
-
-def make_model(model_id: str, properties: dict, *, required: tuple[str, ...] = (), **fields) -> Model:
-    schema = normalize_schema(
-        {
-            "type": "object",
-            "properties": {"model": {"type": "string", "enum": [model_id]}, **properties},
-            "required": ["model", *required],
-        }
-    )
-    vendor, name = model_id.split("/")
-    return Model(
-        id=model_id, name=name, vendor=vendor, summary="A test.", schema=schema, media=infer_media(schema), **fields
-    )
 
 
 TEXT = make_model(

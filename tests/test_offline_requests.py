@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.test_offline_catalogue import make_model
+from tests.offline_payloads import make_model
 from videostudio.catalogue import Catalogue
 from videostudio.offline.plan import validate
 from videostudio.offline.server import UNIVERSAL_PATH, OfflineBackend

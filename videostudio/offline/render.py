@@ -7,6 +7,7 @@ before the whole file has arrived. Everything runs through PyAV's bundled FFmpeg
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from dataclasses import dataclass
@@ -23,13 +24,15 @@ from videostudio.offline.render_audio import (
     AAC_OPTIONS,
     AUDIO_BITRATE,
     AUDIO_RATE,
+    ambience,
     audio_duration,
     audio_frames,
     decode_audio,
     layout_of,
     speech_tone,
 )
-from videostudio.offline.render_text import caption_band, placeholder
+from videostudio.offline.render_footage import Footage
+from videostudio.offline.render_text import caption_band, hsv_to_rgb, placeholder, scene
 
 __all__ = [
     "RenderRequest",
@@ -47,6 +50,12 @@ _PAN_SPAN = 0.12
 # Sub-pixel source copies (x, y) per motion; see _FrameSource.__init__.
 _PHASES = {"pan": (4, 1), "zoom": (2, 2)}
 _DEFAULT_ASPECT = 16 / 9
+# At most this many images between the first and last frame: each prepared picture holds a few frame-sized copies.
+_MAX_KEYFRAMES = 8
+# How much of the prompt's colour a replayed input clip takes on: a visible restyle that keeps the input legible.
+_TINT = 0.2
+# How far an extension fades from the input's last frame towards the prompt's scene by its end.
+_EXTEND_MIX = 0.6
 
 # libx264 tuning, measured on a photo-like 720p clip (see bench/render_speed.py): "ultrafast" costs a
 # third of "veryfast" in CPU, and turning three of its cheap omissions back on -- CABAC, the deblocking
@@ -79,6 +88,11 @@ class RenderRequest:
     tone: bool = False  # no audio given but a stand-in speech track wanted (pixverse lip-sync)
     motion: str = "zoom"  # "zoom" (slow Ken Burns zoom-in) or "pan" (slow horizontal pan)
     fps: int = 24
+    keyframes: tuple[bytes, ...] = ()  # images between image and end_image: the clip cross-fades through them
+    video: bytes | None = None  # an input clip whose frames are reused (replayed with a tint, or extended)
+    extend: bool = False  # with video: the input plays once, then new frames carry on from its last frame
+    scene: str = ""  # no image and no placeholder title: a scene drawn from this text (the prompt)
+    ambience: bool = False  # no audio and no tone: a generated sound track (foley, generate_audio)
 
 
 @dataclass(frozen=True)
@@ -177,8 +191,12 @@ def _encode(request: RenderRequest, path: Path) -> tuple[int, bool]:
         pcm = decode_audio(request.audio, exact_duration)
     elif request.tone:
         pcm = speech_tone(exact_duration)
+    elif request.ambience:
+        pcm = ambience(exact_duration, request.caption or request.scene)
 
-    frames = _FrameSource(request, n_frames)
+    frames: _FrameSource | _FootageSource = (
+        _FootageSource(request, n_frames) if request.video is not None else _FrameSource(request, n_frames)
+    )
 
     with av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"}) as container:
         vstream = container.add_stream("libx264", rate=fps)
@@ -251,13 +269,16 @@ class _FrameSource:
         # positions. Zooms use half-pixel x/y copies, which make every integer-sized crop exactly
         # centred; what remains is the crop size rounding, < 0.25 px at the frame edges.
         self.phases = _PHASES[self.motion]
-        self.start = self._prepare(request.image, request.placeholder_title)
-        self.end = self._prepare(request.end_image, None) if request.end_image is not None else None
+        # The pictures the clip cross-fades through, in order: first frame, keyframes, last frame.
+        self.pictures = [self._prepare(request.image, request.placeholder_title, request.scene)]
+        self.pictures += [self._prepare(data, "", "") for data in request.keyframes[:_MAX_KEYFRAMES]]
+        if request.end_image is not None:
+            self.pictures.append(self._prepare(request.end_image, "", ""))
         self._sws = VideoReformatter()
         self._sws_end = VideoReformatter()
         self.caption = _Overlay.caption(request.caption, self.width, self.height)
 
-    def _prepare(self, data: bytes | None, title: str | None) -> list[list[np.ndarray]]:
+    def _prepare(self, data: bytes | None, title: str, scene_text: str) -> list[list[np.ndarray]]:
         """The source picture, cover-fitted to src_size, as [y phase][x phase] RGB arrays."""
         if data is not None:
             picture = _load_image(data, self.src_size)
@@ -265,28 +286,31 @@ class _FrameSource:
             # Drawn larger than needed so that, like a photo, every phase copy is a genuine resample
             # (an unscaled phase 0 next to blurred half-pixel phases would make the title shimmer).
             src_w, src_h = self.src_size
-            picture = placeholder((round(src_w * 1.5), round(src_h * 1.5)), title or "")
+            size = (round(src_w * 1.5), round(src_h * 1.5))
+            picture = scene(size, scene_text) if scene_text and not title else placeholder(size, title)
         return [[np.asarray(img) for img in row] for row in _cover(picture, self.src_size, self.phases)]
 
     def frame(self, index: int) -> av.VideoFrame:
         """Return frame `index` as a width x height yuv420p frame."""
         t = index / (self.n_frames - 1) if self.n_frames > 1 else 1.0
         phase_x, phase_y, left, top, crop_w, crop_h = self._crop(t)
-        start = self.start[phase_y][phase_x]
+        # Which two pictures are on screen: each of the n-1 spans cross-fades one into the next.
+        spans = len(self.pictures) - 1
+        first = min(int(t * spans), spans - 1) if spans else 0
+        local = t * spans - first if spans else 0.0
+        start = self.pictures[first][phase_y][phase_x]
         frame = _to_yuv(self._sws, start[top : top + crop_h, left : left + crop_w], self.width, self.height)
-        if self.end is not None:
+        if spans:
             # Smoothstep easing: the cross-fade starts and settles gently instead of at a constant rate.
-            alpha = t * t * (3 - 2 * t)
+            alpha = local * local * (3 - 2 * local)
             weight = round(alpha * 256)
             if weight > 0:
-                end_crop = self.end[phase_y][phase_x][top : top + crop_h, left : left + crop_w]
+                end_crop = self.pictures[first + 1][phase_y][phase_x][top : top + crop_h, left : left + crop_w]
                 end_frame = _to_yuv(self._sws_end, end_crop, self.width, self.height)
                 if weight >= 256:
                     frame = end_frame
                 else:
-                    # YUV is an affine transform of RGB, so blending planes equals blending pictures.
-                    for dst, src in zip(_planes(frame), _planes(end_frame), strict=True):
-                        dst[:] = (dst.astype(np.uint16) * (256 - weight) + src * np.uint16(weight) + 128) >> 8
+                    _blend(frame, end_frame, weight)
         if self.caption is not None:
             self.caption.apply(frame)
         return frame
@@ -309,6 +333,72 @@ class _FrameSource:
         if left + self.width > src_w:
             left, phase_x = src_w - self.width, 0
         return phase_x, 0, left, (src_h - self.height) // 2, self.width, self.height
+
+
+def _blend(frame: av.VideoFrame, other: av.VideoFrame, weight: int) -> None:
+    """Mix ``other`` into ``frame`` in place, ``weight``/256 of it."""
+    # YUV is an affine transform of RGB, so blending planes equals blending pictures.
+    for dst, src in zip(_planes(frame), _planes(other), strict=True):
+        dst[:] = (dst.astype(np.uint16) * (256 - weight) + src * np.uint16(weight) + 128) >> 8
+
+
+class _FootageSource:
+    """Frames from an input clip: replayed (looping) under a light tint from the prompt, or played once and
+    then continued from its last frame, zooming and fading towards the prompt's scene (extend); caption on top."""
+
+    def __init__(self, request: RenderRequest, n_frames: int) -> None:
+        assert request.video is not None
+        self.width, self.height, self.fps = request.width, request.height, request.fps
+        self.n_frames = n_frames
+        self.extend = request.extend
+        self.footage = Footage(request.video, self.width, self.height)
+        self.prompt = request.caption or request.scene or "video"
+        self._sws = VideoReformatter()
+        # Both looks are mixed in on the yuv420p frame (half the samples of RGB, integer maths): the restyle
+        # is a fixed share of a colour from the prompt, the extension fades towards the prompt's scene.
+        self._look: av.VideoFrame | None = None
+        self.caption = _Overlay.caption(request.caption, self.width, self.height)
+
+    def frame(self, index: int) -> av.VideoFrame:
+        seconds = index / self.fps
+        length = self.footage.duration
+        if self.extend:
+            new = length > 0 and seconds >= length
+            rgb = self.footage.at(min(seconds, length))
+            weight = 0
+            if new:
+                # The new part: the last input frame, slowly zoomed in, fading towards the prompt's scene.
+                t = (seconds - length) / max(1e-6, (self.n_frames / self.fps) - length)
+                rgb = self._zoomed(rgb, 1.0 + (_ZOOM_END - 1.0) * t)
+                weight = round(_EXTEND_MIX * t * 256)
+        else:
+            rgb = self.footage.at(seconds % length if length > 0 else seconds)
+            weight = round(_TINT * 256)
+        frame = _to_yuv(self._sws, np.ascontiguousarray(rgb), self.width, self.height)
+        if weight > 0:
+            _blend(frame, self._look_frame(), weight)
+        if self.caption is not None:
+            self.caption.apply(frame)
+        if index == self.n_frames - 1:
+            self.footage.close()
+        return frame
+
+    def _look_frame(self) -> av.VideoFrame:
+        """What the input is mixed with: the prompt's scene (extend) or its colour (replay)."""
+        if self._look is None:
+            if self.extend:
+                picture = np.asarray(scene((self.width, self.height), self.prompt))
+            else:
+                hue = hashlib.sha256(self.prompt.encode()).digest()[0] / 255
+                colour = np.array(hsv_to_rgb(hue, 0.7, 0.9), dtype=np.float32)
+                picture = np.broadcast_to((colour + 0.5).astype(np.uint8), (self.height, self.width, 3)).copy()
+            self._look = _to_yuv(VideoReformatter(), picture, self.width, self.height)
+        return self._look
+
+    def _zoomed(self, rgb: np.ndarray, zoom: float) -> np.ndarray:
+        crop_w, crop_h = round(self.width / zoom), round(self.height / zoom)
+        left, top = (self.width - crop_w) // 2, (self.height - crop_h) // 2
+        return rgb[top : top + crop_h, left : left + crop_w]
 
 
 class _Overlay:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 from fractions import Fraction
@@ -116,6 +117,30 @@ def speech_tone(duration: float) -> np.ndarray:
     if fade:
         out[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
     return out[None, :]  # mono: the stand-in voice has no stereo image to keep
+
+
+def ambience(duration: float, seed: str) -> np.ndarray:
+    """A generated sound track: a low rumble, a soft drone and a few soft hits, seeded by the prompt (mono)."""
+    n_samples = max(1, round(duration * AUDIO_RATE))
+    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
+    t = np.arange(n_samples, dtype=np.float32) / AUDIO_RATE
+    # Rumble: noise at 1/64 of the rate, interpolated up, is low-passed for free.
+    coarse = rng.standard_normal(n_samples // 64 + 2).astype(np.float32)
+    rumble = np.interp(np.arange(n_samples) / 64, np.arange(coarse.size), coarse).astype(np.float32)
+    base = rng.uniform(90.0, 160.0)
+    drone = np.sin(2 * np.pi * base * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 0.25 * t))
+    out = 0.08 * rumble + 0.06 * drone.astype(np.float32)
+    # Hits: short decaying noise bursts, the kind of event sound foley adds.
+    for start in rng.uniform(0.2, max(0.3, duration - 0.3), size=max(1, round(duration / 1.5))):
+        first = int(start * AUDIO_RATE)
+        length = min(n_samples - first, int(0.25 * AUDIO_RATE))
+        if length > 0:
+            decay = np.exp(-np.arange(length, dtype=np.float32) / (0.04 * AUDIO_RATE))
+            out[first : first + length] += 0.25 * decay * rng.standard_normal(length).astype(np.float32)
+    fade = min(n_samples, int(0.02 * AUDIO_RATE))
+    out[:fade] *= np.linspace(0.0, 1.0, fade, dtype=np.float32)
+    out[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    return np.clip(out, -1.0, 1.0)[None, :]
 
 
 def audio_frames(pcm: np.ndarray) -> Iterator[av.AudioFrame]:

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 _CAPTION_BAND_ALPHA = 150
 _MAX_CAPTION_LINES = 2
@@ -18,10 +18,10 @@ _MAX_TITLE_LINES = 3
 _ELLIPSIS = "\u2026"
 
 
-def placeholder(size: tuple[int, int], title: str) -> Image.Image:
-    """A diagonal two-colour gradient (colours derived from the title) with the title centred."""
+def placeholder(size: tuple[int, int], title: str, seed: str = "") -> Image.Image:
+    """A diagonal two-colour gradient (colours derived from the title, or ``seed``) with the title centred."""
     width, height = size
-    digest = hashlib.sha256(title.encode("utf-8")).digest()
+    digest = hashlib.sha256((seed or title).encode("utf-8")).digest()
     # Hues from the title's hash so different models/prompts get distinguishable but stable placeholders.
     hue = digest[0] / 255.0
     colour_a = np.array(hsv_to_rgb(hue, 0.6, 0.6), dtype=np.float32)
@@ -41,6 +41,35 @@ def placeholder(size: tuple[int, int], title: str) -> Image.Image:
             font, text = font_for(text, max(12, round(min(width, height) * 0.075)))
             lines = wrap(text, font, width * 0.8, _MAX_TITLE_LINES)
             _draw_centred(img, lines, font, (width / 2, height / 2))
+    return img
+
+
+def scene(size: tuple[int, int], prompt: str) -> Image.Image:
+    """A picture drawn from a prompt, with no image: its hash picks a gradient and a few soft shapes.
+
+    The same prompt always gives the same scene; different prompts look different at a glance.
+    """
+    width, height = size
+    digest = hashlib.sha256(prompt.encode("utf-8")).digest()
+    img = placeholder(size, "", seed=prompt)
+    layer = Image.new("RGB", size, (0, 0, 0))
+    mask = Image.new("L", size, 0)
+    draw_layer, draw_mask = ImageDraw.Draw(layer), ImageDraw.Draw(mask)
+    for n in range(2 + digest[1] % 4):  # 2-5 shapes: circles and rounded boxes, like lights in a scene
+        a, b, c, d = digest[4 + 4 * n : 8 + 4 * n]
+        radius = (0.08 + 0.22 * a / 255) * min(width, height)
+        centre = (width * b / 255, height * (0.15 + 0.7 * c / 255))
+        box = (centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius)
+        colour = tuple(round(v) for v in hsv_to_rgb(d / 255, 0.55, 0.95))
+        if n % 2:
+            draw_layer.rounded_rectangle(box, radius=radius / 3, fill=colour)
+            draw_mask.rounded_rectangle(box, radius=radius / 3, fill=150)
+        else:
+            draw_layer.ellipse(box, fill=colour)
+            draw_mask.ellipse(box, fill=170)
+    # Soft edges: the shapes read as out-of-focus lights rather than clip art.
+    mask = mask.filter(ImageFilter.GaussianBlur(radius=max(1, min(width, height) // 60)))
+    img.paste(layer, (0, 0), mask)
     return img
 
 
