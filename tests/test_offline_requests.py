@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import requests
@@ -103,3 +107,59 @@ def test_a_vendor_path_refuses_another_vendors_model(backend: OfflineBackend) ->
     assert f"Expected '{WAN.id}', received '{VEO.id}'" in message
     unknown = requests.post(backend.url + "/v2/generate/video/nobody/generation", json={}, headers=AUTH, timeout=5)
     assert unknown.status_code == 404
+
+
+def test_web_addresses_of_every_kind_are_never_fetched(tmp_path: Path) -> None:
+    hits: list[str] = []
+
+    class Trap(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    uri = {"type": "string", "format": "uri"}
+    model = make_model(
+        "acme/everything",
+        {
+            "prompt": {"type": "string"},
+            "video_url": uri,
+            "image_urls": {"type": "array", "items": uri},
+            "audio_url": uri,
+            "resolution": {"type": "string", "enum": ["360p"]},
+            "duration": {"type": "integer"},
+        },
+    )
+    trap = ThreadingHTTPServer(("127.0.0.1", 0), Trap)
+    threading.Thread(target=trap.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{trap.server_address[1]}"
+    body = {
+        "model": model.id,
+        "prompt": "Everything at once",
+        "video_url": f"{base}/clip.mp4",
+        "image_urls": [f"{base}/a.png", f"{base}/b.png"],
+        "audio_url": f"{base}/voice.mp3",
+        "resolution": "360p",
+        "duration": 1,
+    }
+    try:
+        with OfflineBackend(tmp_path, catalogue=Catalogue([model]), speed=0) as backend:
+            job_id = submit(backend, body).json()["id"]
+            for _ in range(200):
+                answer = requests.get(
+                    backend.url + UNIVERSAL_PATH, params={"generation_id": job_id}, headers=AUTH, timeout=5
+                )
+                if answer.json()["status"] in ("completed", "error"):
+                    break
+                time.sleep(0.05)
+            assert answer.json()["status"] == "completed", answer.text
+            video = requests.get(answer.json()["video"]["url"], timeout=5)
+            assert video.status_code == 200 and video.content[4:8] == b"ftyp"
+    finally:
+        trap.shutdown()
+        trap.server_close()
+    assert hits == []
