@@ -163,3 +163,11 @@ def test_web_addresses_of_every_kind_are_never_fetched(tmp_path: Path) -> None:
         trap.shutdown()
         trap.server_close()
     assert hits == []
+
+
+def test_an_alias_names_the_same_model(tmp_path: Path) -> None:
+    renamed = make_model("acme/new-name", {"prompt": {"type": "string"}}, aliases=("acme/old-name",))
+    with OfflineBackend(tmp_path, catalogue=Catalogue([renamed]), speed=1000) as backend:
+        accepted = submit(backend, {"model": "acme/old-name", "prompt": "Hello"})
+        assert accepted.status_code == 200, accepted.text
+        assert backend.jobs.get(accepted.json()["id"]).model_id == "acme/new-name"

@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from videostudio.catalogue import MediaKind, Model, Task
 
 if TYPE_CHECKING:
+    from videostudio.offline.render import RenderRequest
     from videostudio.offline.render_footage import ClipInfo
 from videostudio.offline.vendor import short_side_of
 
@@ -64,7 +65,7 @@ def problems_message(problems: list[str]) -> str:
     return "Body validation error! " + "; ".join(p.rstrip(". ") for p in problems) + "."
 
 
-def plan_render(model: Model, payload: dict[str, Any]) -> Any:
+def plan_render(model: Model, payload: dict[str, Any]) -> RenderRequest:
     """The RenderRequest for a payload, read through the catalogue's hints; ValueError on a bad data URI."""
     from videostudio.offline.render import RenderRequest, audio_duration
     from videostudio.offline.render_footage import clip_info

@@ -184,6 +184,7 @@ class OfflineBackend:
             raise RequestError(faults.submit_error)
         payload = _json_object(body)
         model = self._model_for(route, payload)
+        payload["model"] = model.id  # an alias names the same model: the job keeps its id
         if route != UNIVERSAL_PATH:
             payload = modern_field_names(model, payload)
         problems = validate(model, payload)
@@ -219,14 +220,16 @@ class OfflineBackend:
             raise RequestError(401)
 
     def _model_for(self, route: str, payload: dict[str, Any]) -> Model:
-        accepted = [m.id for m in self.catalogue if route == UNIVERSAL_PATH or route in vendor_routes(m)]
+        """The model the payload names (by id or alias) if this route takes it; a 400 like the API's otherwise."""
+        accepted = [m for m in self.catalogue if route == UNIVERSAL_PATH or route in vendor_routes(m)]
         model_id = payload.get("model")
-        if model_id not in accepted:
-            expected = " | ".join(f"'{m}'" for m in accepted)
-            received = f"'{model_id}'" if isinstance(model_id, str) else json.dumps(model_id)
-            message = f"Invalid enum value. Expected {expected}, received {received}"
-            raise RequestError(400, f"Body validation error! model: {message}")
-        return self.catalogue.get(model_id)
+        for model in accepted:
+            if model_id == model.id or model_id in model.aliases:
+                return model
+        expected = " | ".join(f"'{m.id}'" for m in accepted)
+        received = f"'{model_id}'" if isinstance(model_id, str) else json.dumps(model_id)
+        message = f"Invalid enum value. Expected {expected}, received {received}"
+        raise RequestError(400, f"Body validation error! model: {message}")
 
     # ----------------------------------------------------------------------------------------- poll
 
