@@ -20,6 +20,7 @@ from tests.offline_payloads import WEB_VIDEO, make_model, minimal_payload
 from videostudio.catalogue import Model, Task, load_catalogue
 from videostudio.offline.plan import plan_render, validate
 from videostudio.offline.render import RenderRequest, render_video
+from videostudio.offline.render_footage import Footage
 
 RED, GREEN, BLUE, TEAL = (220, 30, 30), (30, 200, 40), (30, 40, 220), (20, 160, 170)
 URI = {"type": "string", "format": "uri"}
@@ -242,3 +243,12 @@ def test_every_catalogue_model_accepts_a_minimal_payload_and_plans_a_render() ->
         assert validate(model, payload) == [], model.id
         plan = plan_render(model, payload)
         assert plan.width >= 16 and plan.height >= 16 and plan.duration > 0, model.id
+
+
+def test_an_input_clip_is_decoded_only_as_far_as_it_is_shown(clip_uri: str) -> None:
+    footage = Footage(base64.b64decode(clip_uri.split(",", 1)[1]), 160, 90)
+    assert footage.duration == pytest.approx(2.0, abs=0.05)
+    for index in range(12):  # the first half second of a 2-second, 24 fps clip
+        footage.at(index / 24)
+    footage.close()
+    assert footage.frames_read <= 13

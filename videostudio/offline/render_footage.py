@@ -57,6 +57,7 @@ class Footage:
         if info is None:
             raise ValueError("cannot decode the input video")
         self.duration = info.duration
+        self.frames_read = 0  # decoded so far, over every pass: shows that only what is shown gets decoded
         self._container: av.container.InputContainer | None = None
         self._open()
 
@@ -84,6 +85,7 @@ class Footage:
             if self._pending is None:
                 try:
                     self._pending = next(self._frames)
+                    self.frames_read += 1
                 except (StopIteration, av.FFmpegError):
                     self.exhausted = True
                     break
