@@ -17,11 +17,22 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from videostudio.catalogue import MediaKind, Model, Task
+from videostudio.offline.vendor import short_side_of
 
 if TYPE_CHECKING:
     from videostudio.offline.render import RenderRequest
     from videostudio.offline.render_footage import ClipInfo
-from videostudio.offline.vendor import short_side_of
+
+
+MAX_SECONDS = 60.0  # a longer request is rendered this long: the demo stays quick
+MAX_IMAGES = 8  # images after the first that are cross-faded through
+# Fields that hold the clip's last frame (last_image_url, tail_image_url, end_image, keyframes.frame1.url).
+_END_FIELD = re.compile(r"(^|[._])(last|tail|end)([._]|$)|frame1([._]|$)")
+# Fields whose images guide the look but do not fix the frame's shape.
+_REFERENCE_FIELD = re.compile(r"reference|element|style|subject")
+_SKIPPED_FIELD = re.compile(r"mask|alpha")  # masks and mattes are not pictures to show
+# Two numbers with a separator: "16:9", "1280:720", "1280x720", "1280*720".
+_PAIR = re.compile(r"\s*(\d+(?:\.\d+)?)\s*[:/x*×]\s*(\d+(?:\.\d+)?)\s*")
 
 
 def validate(model: Model, payload: dict[str, Any]) -> list[str]:
@@ -133,15 +144,6 @@ def plan_render(model: Model, payload: dict[str, Any]) -> RenderRequest:
         ambience=audio is None and generated,
         motion=_motion(payload.get("camera_control")),
     )
-
-
-MAX_SECONDS = 60.0  # a longer request is rendered this long: the demo stays quick
-MAX_IMAGES = 8  # images after the first that are cross-faded through
-# Fields that hold the clip's last frame (last_image_url, tail_image_url, end_image, keyframes.frame1.url).
-_END_FIELD = re.compile(r"(^|[._])(last|tail|end)([._]|$)|frame1([._]|$)")
-# Fields whose images guide the look but do not fix the frame's shape.
-_REFERENCE_FIELD = re.compile(r"reference|element|style|subject")
-_SKIPPED_FIELD = re.compile(r"mask|alpha")  # masks and mattes are not pictures to show
 
 
 @dataclass(frozen=True)
@@ -262,9 +264,7 @@ def _frame_size(
 
 
 def _pair(value: Any) -> tuple[float, float] | None:
-    match = (
-        re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[:/x*×]\s*(\d+(?:\.\d+)?)\s*", value) if isinstance(value, str) else None
-    )
+    match = _PAIR.fullmatch(value) if isinstance(value, str) else None
     if not match or not float(match.group(1)) or not float(match.group(2)):
         return None
     return float(match.group(1)), float(match.group(2))
