@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -177,3 +178,15 @@ def test_a_completed_job_costs_what_the_catalogue_quoted(backend: OfflineBackend
     else:
         raise AssertionError("the job did not complete")
     assert answer.json()["meta"]["usage"]["credits_used"] == round(variant["price"] * 4 * CREDITS_PER_USD)
+
+
+def test_docs_json_serves_the_bundled_document_a_model_was_read_from(tmp_path) -> None:
+    from videostudio.offline.catalogue_api import docs_json
+
+    document = {"openapi": "3.0.0", "info": {"title": "As shipped"}, "paths": {}}
+    path = tmp_path / "shipped.json"
+    path.write_text(json.dumps(document))
+    shipped = make_model("acme/shipped", {"prompt": {"type": "string"}}, source=str(path))
+    assert docs_json(Catalogue([shipped]), "acme/shipped") == document
+    missing = make_model("acme/shipped", {"prompt": {"type": "string"}}, source="no/such/file.json")
+    assert docs_json(Catalogue([missing]), "acme/shipped")["info"]["title"] == "shipped"  # wrapped schema

@@ -13,9 +13,11 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import videostudio.catalogue
 from videostudio.catalogue import MODELS_DIR, TASK_CAPABILITIES, Catalogue, Model
 from videostudio.offline.vendor import pricing_of
 
@@ -25,6 +27,7 @@ SECTIONS = ("pricing", "capabilities", "modalities")
 MODALITY_ORDER = ("text", "image", "video", "audio")
 LIST_PATHS = frozenset(("/v1/models", "/models", "/api/v1/models"))
 MODEL_PREFIX = "/model/"
+CATALOGUE_DIR = Path(videostudio.catalogue.__file__).parent
 DOCS_PATH = "/docs-json"
 
 
@@ -177,15 +180,21 @@ def one_model(
 def docs_json(catalogue: Catalogue, model_id: str) -> dict[str, Any]:
     """The model's OpenAPI document: the bundled one, or its request schema wrapped in a minimal OpenAPI 3.1."""
     model = find(catalogue, model_id)
-    if model.source:
-        path = MODELS_DIR / model.source
+    for path in _source_paths(model.source):
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            document = None
+            continue
         if isinstance(document, dict) and "openapi" in document:
             return document
     return openapi_for(model)
+
+
+def _source_paths(source: str) -> list[Path]:
+    """Where the model's file may be: ``source`` is relative to the catalogue folder or to its models folder."""
+    if not source:
+        return []
+    return [CATALOGUE_DIR / source, MODELS_DIR / source]
 
 
 def openapi_for(model: Model) -> dict[str, Any]:
