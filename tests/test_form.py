@@ -561,9 +561,8 @@ def test_array_of_media_inside_repeated_groups_is_a_media_list() -> None:
 @pytest.mark.parametrize(
     "schema",
     [
-        {"$ref": "#/components/schemas/Elsewhere"},
-        {"allOf": [{"type": "string"}, {"maxLength": 3}]},
         {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+        {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]},
         {"type": "object", "additionalProperties": True},
         {"type": "file"},
         {"description": "no type at all"},
@@ -572,3 +571,16 @@ def test_array_of_media_inside_repeated_groups_is_a_media_list() -> None:
 def test_what_the_studio_cannot_draw_is_unsupported(schema: dict[str, Any]) -> None:
     spec = only({"odd": schema})
     assert spec.widget is Widget.UNSUPPORTED and spec.reason
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [{"$ref": "#/components/schemas/Elsewhere"}, {"allOf": [{"type": "string"}, {"maxLength": 3}]}],
+)
+def test_references_and_merges_left_unresolved_are_unsupported(schema: dict[str, Any]) -> None:
+    # The loader resolves and merges these; a schema that reaches the form without that still draws.
+    model = Model(
+        id="test/raw", name="Raw", vendor="test", summary="", schema={"type": "object", "properties": {"odd": schema}}
+    )
+    (spec,) = form_fields(model)
+    assert spec.widget is Widget.UNSUPPORTED

@@ -357,8 +357,11 @@ def test_a_valid_payload_for_each_model_has_no_problems(catalogue: Catalogue, mo
     assert validate_payload(model, payload) == []
 
 
-def test_every_shipped_model_field_is_covered_by_the_valid_payloads(catalogue: Catalogue) -> None:
-    for model in catalogue:
+def test_every_seed_model_field_is_covered_by_the_valid_payloads(catalogue: Catalogue) -> None:
+    # The five hand-written seed models; the whole catalogue is covered by tests/test_every_model_form.py.
+    seeds = [model for model in catalogue if model.source.startswith("models/")]
+    assert {model.id for model in seeds} == set(VALID)
+    for model in seeds:
         assert set(VALID[model.id]) == set(model.field_names()), model.id
 
 

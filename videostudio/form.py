@@ -173,8 +173,10 @@ def field_spec(
     if "const" in schema or ("enum" in schema and len(schema["enum"]) == 1 and required):
         value = schema["const"] if "const" in schema else schema["enum"][0]
         return FieldSpec(widget=Widget.CONST, options=(value,), **common)
-    media_kind = model.media_kind(path) or _uri_kind(name, schema, media_hint)
-    if media_kind and json_type not in ("array", "object"):
+    # Inside a tagged variant the tag says the media; the catalogue's map keeps one kind per path (the first).
+    media_kind = _uri_kind(name, schema, media_hint) if media_hint else None
+    media_kind = media_kind or model.media_kind(path) or _uri_kind(name, schema, None)
+    if media_kind and json_type in ("string", None):
         return FieldSpec(widget=Widget.MEDIA, media_kind=media_kind, **common)
     if "enum" in schema:
         options = tuple(schema["enum"])
@@ -273,7 +275,7 @@ def _variant_spec(
     variants = []
     for branch in real:
         tag = _tag(branch)
-        branch_hint = tag if tag in _MEDIA_KINDS else hint or _name_kind(name)
+        branch_hint = tag if tag in _MEDIA_KINDS else hint
         spec = field_spec(model, name, branch, path=path, required=True, media_hint=branch_hint)
         variants.append(replace(spec, label=_variant_label(branch, spec, tag)))
     if has_null:

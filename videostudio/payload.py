@@ -145,16 +145,16 @@ def _join(path: str, name: str) -> str:
 
 def _media_kind(model: Model, path: str, parent: Any, instance: Any) -> str | None:
     """The media a missing field holds: from the catalogue, else (inside a variant) its uri format and the tag."""
-    kind = model.media_kind(_strip_indices(path))
-    if kind:
-        return kind
     name = path.rsplit(".", 1)[-1]
     child = parent.get("properties", {}).get(name) if isinstance(parent, dict) else None
-    if not isinstance(child, dict) or child.get("format") != "uri":
-        return None
     tag = instance.get("type") if isinstance(instance, dict) else None
-    if tag in ("image", "audio", "video"):
+    uri = isinstance(child, dict) and child.get("format") == "uri"
+    # A tagged object ({type: "image", url}) says its media; the catalogue keeps one kind per path.
+    if uri and tag in ("image", "audio", "video"):
         return tag
+    kind = model.media_kind(_strip_indices(path))
+    if kind or not uri:
+        return kind
     return "audio" if "audio" in name else "video" if "video" in name else "image"
 
 
