@@ -15,9 +15,10 @@ import json
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,9 +35,27 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from videostudio.generation import Status
 
-# Statuses the store knows beyond the API's: a job exists before its submit has answered.
-SUBMITTING = "submitting"
-ACTIVE_STATUSES = (SUBMITTING, Status.QUEUED.value, Status.GENERATING.value)
+
+class JobStatus(StrEnum):
+    """Where a job is, in the history's words: the API's four statuses, and one before the submit answers."""
+
+    SUBMITTING = "submitting"  # the row exists; the submit has not answered yet
+    QUEUED = Status.QUEUED.value
+    GENERATING = Status.GENERATING.value
+    COMPLETED = Status.COMPLETED.value
+    FAILED = Status.FAILED.value
+
+    @property
+    def is_active(self) -> bool:
+        return self in ACTIVE_STATUSES
+
+
+SUBMITTING = JobStatus.SUBMITTING
+# Plain strings: database drivers are given text, never an enum (psycopg would send an enum's name).
+ACTIVE_STATUSES = tuple(s.value for s in (JobStatus.SUBMITTING, JobStatus.QUEUED, JobStatus.GENERATING))
+# A job still "submitting" this long after it was created was cut off mid-submit (a crash or a restart);
+# until then a follower leaves it to the submit that is still waiting for its answer.
+SUBMIT_GRACE = timedelta(minutes=2)
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 # The schema every store had before migrations existed; such a database is stamped with it, then upgraded.
@@ -78,6 +97,9 @@ jobs_table = sa.Table(
     sa.Column("poster_path", sa.Text),
     sa.Column("download_attempts", sa.Integer, nullable=False, default=0, server_default=sa.text("0")),
     sa.Column("inputs_dir", sa.Text),
+    # Revision 0003: the follower polling the job right now, and until when (see JobStore.claim_due).
+    sa.Column("lease_owner", sa.String(64)),
+    sa.Column("lease_until", sa.DateTime(timezone=True)),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
@@ -121,6 +143,8 @@ class Job:
     poster_path: str | None = None  # JPEG poster frame of the local copy
     download_attempts: int = 0  # tries at copying the video locally, so the library can give up on a dead link
     inputs_dir: str | None = None  # kept copies of the uploaded inputs, for "Use these settings"
+    lease_owner: str | None = None  # the follower polling (or downloading) this job right now
+    lease_until: datetime | None = None  # when that claim runs out, if the follower died meanwhile
 
     @property
     def is_active(self) -> bool:
@@ -133,7 +157,7 @@ class Job:
 
 
 _JSON_COLUMNS = ("params", "media")
-_DATETIME_COLUMNS = ("created_at", "updated_at", "finished_at", "next_poll_at")
+_DATETIME_COLUMNS = ("created_at", "updated_at", "finished_at", "next_poll_at", "lease_until")
 JOB_FIELDS = tuple(f.name for f in fields(Job))
 
 # Write transactions are retried this many times when the database says it is busy, not wrong.
@@ -207,6 +231,79 @@ class JobStore:
             raise KeyError(job_id)
         return _from_row(stored)
 
+    def update_leased(self, job_id: str, owner: str, **changes: Any) -> Job | None:
+        """Write ``changes`` only while ``owner`` still holds the job's lease; None when it does not.
+
+        A follower whose lease ran out (it was slow, another took over) must not record a second answer
+        or download the video a second time.
+        """
+        unknown = set(changes) - set(JOB_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown job fields: {sorted(unknown)}")
+        changes.setdefault("updated_at", utcnow())
+        c = jobs_table.c
+        held = (c.id == job_id, c.lease_owner == owner)
+        statement = jobs_table.update().where(*held).values(**_to_row_partial(changes))
+
+        def work(conn: Connection) -> Mapping[str, Any] | None:
+            if self._returning:
+                return conn.execute(statement.returning(*jobs_table.c)).mappings().first()
+            if conn.execute(statement).rowcount == 0:
+                return None
+            return conn.execute(jobs_table.select().where(c.id == job_id)).mappings().first()
+
+        stored = self._write(work)
+        return _from_row(stored) if stored is not None else None
+
+    def claim_due(
+        self,
+        owner: str,
+        *,
+        backends: Collection[str] | None = None,
+        lease_seconds: float = 120.0,
+        limit: int = 50,
+        now: datetime | None = None,
+    ) -> list[Job]:
+        """Take the lease on active jobs whose poll is due and that no live lease holds; returns them.
+
+        The claim is the database's own: ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (two followers
+        never wait for, nor take, each other's rows), one atomic conditional UPDATE elsewhere (SQLite's write
+        lock makes the whole transaction one step). A lease that ran out is taken over. A "submitting" job is
+        due only after ``SUBMIT_GRACE``: until then its submit may still answer.
+        """
+        now = _as_utc(now or utcnow())
+        until = now + timedelta(seconds=lease_seconds)
+        c = jobs_table.c
+        due = [
+            c.status.in_(ACTIVE_STATUSES),
+            sa.or_(c.next_poll_at.is_(None), c.next_poll_at <= now),
+            sa.or_(c.lease_until.is_(None), c.lease_until < now),
+            sa.or_(c.status != JobStatus.SUBMITTING.value, c.created_at <= now - SUBMIT_GRACE),
+        ]
+        if backends is not None:
+            due.append(c.backend.in_(list(backends)))
+        # Jobs never polled first, then the most overdue.
+        candidates = sa.select(c.id).where(*due).order_by(c.next_poll_at.is_not(None), c.next_poll_at, c.id)
+        candidates = candidates.limit(limit)
+
+        def work(conn: Connection) -> list[Mapping[str, Any]]:
+            if conn.dialect.name == "postgresql":
+                ids = list(conn.execute(candidates.with_for_update(skip_locked=True)).scalars())
+            else:
+                ids = list(conn.execute(candidates).scalars())
+            if not ids:
+                return []
+            # Conditional on the same terms: on a database without row locks this is what makes the claim safe.
+            claim = jobs_table.update().where(c.id.in_(ids), *due).values(lease_owner=owner, lease_until=until)
+            if self._returning:
+                return list(conn.execute(claim.returning(*jobs_table.c)).mappings())
+            conn.execute(claim)
+            mine = jobs_table.select().where(c.id.in_(ids), c.lease_owner == owner, c.lease_until == until)
+            return list(conn.execute(mine).mappings())
+
+        rows = self._write(work)
+        return sorted((_from_row(r) for r in rows), key=lambda j: (j.next_poll_at is not None, j.next_poll_at))
+
     def delete(self, job_ids: Iterable[str]) -> None:
         ids = list(job_ids)
 
@@ -236,6 +333,31 @@ class JobStore:
         """Jobs not yet finished, oldest first: the ones polling must follow."""
         c = jobs_table.c
         return self._jobs(jobs_table.select().where(c.status.in_(ACTIVE_STATUSES)).order_by(c.created_at.asc()))
+
+    def next_poll_due(self) -> datetime | None:
+        """The earliest time any unfinished job wants its next poll (None: none is waiting for a time)."""
+        c = jobs_table.c
+        query = sa.select(sa.func.min(c.next_poll_at)).where(c.status.in_(ACTIVE_STATUSES))
+        with self.engine.connect() as conn:
+            value = conn.execute(query).scalar_one_or_none()
+        return _aware(value) if isinstance(value, datetime) else None
+
+    def used_by_another_job(
+        self, job_id: str, *, inputs_dir: str | None = None, upload_sha256: str | None = None
+    ) -> bool:
+        """Whether a job other than ``job_id`` was sent with these kept inputs, or with an upload of this hash."""
+        c = jobs_table.c
+        if inputs_dir is not None:
+            condition = c.inputs_dir == inputs_dir
+        elif upload_sha256 is not None:
+            # An upload's hash appears in the media column of every job that sent it (jobs.Submission.of).
+            condition = c.media.contains(upload_sha256)
+        else:
+            raise ValueError("give inputs_dir or upload_sha256")
+        # One column of at most one row: loading 10,000 whole jobs to answer this would take half a second.
+        query = sa.select(c.id).where(condition, c.id != job_id).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
 
     def count(self) -> int:
         return self.count_matching()
@@ -309,7 +431,12 @@ class JobStore:
         """
         c = jobs_table.c
         query = jobs_table.select().where(
-            c.status == Status.COMPLETED.value, c.video_url.is_not(None), c.video_url != "", c.local_path.is_(None)
+            c.status == Status.COMPLETED.value,
+            c.video_url.is_not(None),
+            c.video_url != "",
+            c.local_path.is_(None),
+            # A follower holding the lease is downloading it right now: once is enough.
+            sa.or_(c.lease_until.is_(None), c.lease_until < _as_utc(utcnow())),
         )
         if max_attempts is not None:
             query = query.where(c.download_attempts < max_attempts)
@@ -340,24 +467,39 @@ class JobStore:
         with self.engine.connect() as conn:
             return [(m, float(cr), float(usd), int(n)) for m, cr, usd, n in conn.execute(query)]
 
-    def median_seconds(self, model_id: str, *, backend: str | None = None, limit: int = 50) -> float | None:
+    def median_seconds(
+        self,
+        model_id: str,
+        *,
+        backend: str | None = None,
+        limit: int = 50,
+        params: Mapping[str, Any] | None = None,
+        min_matching: int = 3,
+    ) -> float | None:
         """Median run time of the model's latest ``limit`` completed jobs; None without any (no ETA then).
 
         ``backend`` keeps offline demo runs (seconds) from predicting real API runs (minutes), and back.
+        ``params`` (say duration and resolution) narrows it to the runs sent with the same values, when the
+        history has at least ``min_matching`` of them; otherwise every run of the model counts.
         """
         c = jobs_table.c
+        wanted = {k: v for k, v in (params or {}).items() if v is not None}
+        columns = [c.created_at, c.finished_at] + ([c.params] if wanted else [])
         query = (
-            sa.select(c.created_at, c.finished_at)
+            sa.select(*columns)
             .where(c.model_id == model_id, c.status == Status.COMPLETED.value, c.finished_at.is_not(None))
             .order_by(c.created_at.desc())
-            .limit(limit)
+            .limit(limit * 4 if wanted else limit)
         )
         if backend is not None:
             query = query.where(c.backend == backend)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
+        if wanted:
+            same = [r for r in rows if _params_match(r[2], wanted)]
+            rows = same if len(same) >= min_matching else rows
         # A median over at most ``limit`` rows is cheaper here than any portable SQL for it.
-        runs = [max(0.0, (_aware(end) - _aware(start)).total_seconds()) for start, end in rows]
+        runs = [max(0.0, (_aware(row[1]) - _aware(row[0])).total_seconds()) for row in rows[:limit]]
         return statistics.median(runs) if runs else None
 
     def close(self) -> None:
@@ -588,6 +730,14 @@ def _values(values: Sequence[str]) -> list[str]:
     return [values] if isinstance(values, str) else list(values)
 
 
+def _params_match(params_json: str | None, wanted: Mapping[str, Any]) -> bool:
+    try:
+        params = json.loads(params_json or "{}")
+    except ValueError:
+        return False
+    return isinstance(params, dict) and all(str(params.get(k)) == str(v) for k, v in wanted.items())
+
+
 def _as_utc(value: datetime) -> datetime:
     # SQLite compares the stored UTC text, so a bound value must be UTC too; naive means UTC.
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -608,6 +758,8 @@ def _to_row(job: Job) -> dict[str, Any]:
 
 def _to_row_partial(values: Mapping[str, Any]) -> dict[str, Any]:
     row = dict(values)
+    if isinstance(row.get("status"), StrEnum):
+        row["status"] = row["status"].value  # text for the driver (see ACTIVE_STATUSES)
     for name in _DATETIME_COLUMNS:
         # SQLite keeps no offset: store every instant as UTC so it reads back the same.
         if isinstance(row.get(name), datetime) and row[name].tzinfo is not None:
