@@ -125,13 +125,9 @@ def studio_backends(settings: Settings, catalogue: Catalogue, offline_url: Calla
                 badge="Offline demo: videos are simulated",
                 icon=":material/science:",
                 color="orange",
-                # Demo jobs take seconds: nothing to wait for long between polls.
+                # The API's schedule, denser: demo jobs take seconds, so a late one is not waited for long.
                 policy=PollPolicy(
-                    interval=settings.offline_poll_seconds,
-                    deadline=deadline,
-                    sparse_interval=30.0,
-                    max_interval=10.0,
-                    overdue_interval=5.0,
+                    interval=settings.offline_poll_seconds, deadline=deadline, max_interval=10.0, overdue_interval=5.0
                 ),
                 base_url=offline_url,
                 fixed_key=OFFLINE_KEY,

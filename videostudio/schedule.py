@@ -59,8 +59,8 @@ class PollPolicy:
         # move down as well as up.
         dense_from = expected - self.interval / 2
         if elapsed < dense_from:
-            sparse = min(self.sparse_interval, max(self.interval, expected / 2))
-            return min(sparse, dense_from - elapsed)
+            # Nothing to see yet but a failure: one look every sparse interval at most, then the dense polls.
+            return min(self.sparse_interval, dense_from - elapsed)
         overrun = elapsed - expected
         return min(self.max_interval, max(self.interval, self.backoff_ratio * overrun))
 
