@@ -10,7 +10,6 @@ the newest revision, so a new studio version never loses the history an older on
 
 from __future__ import annotations
 
-import functools
 import json
 import statistics
 import time
@@ -23,17 +22,25 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
 
 from videostudio.generation import Status
+from videostudio.store_sql import (  # alembic_config is the store's too: new revisions are made with it
+    WRITE_OPTION,
+    Elapsed,
+    UtcDay,
+    alembic_config,
+    engine_options,
+    is_transient,
+    is_transient_or_race,
+    sqlite_begin,
+    sqlite_connect,
+    sum_or_zero,
+    upgrade_locked,
+)
+
+__all__ = ["ACTIVE_STATUSES", "SUBMIT_GRACE", "SUBMITTING", "Job", "JobStatus", "JobStore", "alembic_config", "utcnow"]
 
 
 class JobStatus(StrEnum):
@@ -57,9 +64,6 @@ ACTIVE_STATUSES = tuple(s.value for s in (JobStatus.SUBMITTING, JobStatus.QUEUED
 # until then a follower leaves it to the submit that is still waiting for its answer.
 SUBMIT_GRACE = timedelta(minutes=2)
 
-MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
-# The schema every store had before migrations existed; such a database is stamped with it, then upgraded.
-BASELINE_REVISION = "0001"
 
 # What ``search`` can sort by; "elapsed" is the run time, finished_at - created_at.
 ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed")
@@ -162,10 +166,6 @@ JOB_FIELDS = tuple(f.name for f in fields(Job))
 
 # Write transactions are retried this many times when the database says it is busy, not wrong.
 _WRITE_ATTEMPTS = 5
-# Marks connections that will write: on SQLite they begin with BEGIN IMMEDIATE.
-_WRITE_OPTION = "videostudio_write"
-# pg_advisory_xact_lock key serialising schema upgrades of studios that start together ("VIDEOSTU").
-_MIGRATION_LOCK_KEY = 0x564944454F535455
 # SQLite and PostgreSQL both accept far more bound parameters than this; it keeps IN lists modest.
 _DELETE_CHUNK = 500
 
@@ -183,15 +183,15 @@ class JobStore:
     def __init__(self, url: str) -> None:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = sa.create_engine(url, **_engine_options(url))
+        self.engine: Engine = sa.create_engine(url, **engine_options(url))
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_connect)
-            sa.event.listen(self.engine, "begin", _sqlite_begin)
-        self._writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+            sa.event.listen(self.engine, "connect", sqlite_connect)
+            sa.event.listen(self.engine, "begin", sqlite_begin)
+        self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
         # One statement instead of two per update where the database can return the updated row.
         self._returning = bool(self.engine.dialect.update_returning)
         try:
-            self._write(_upgrade_locked, retry=_is_transient_or_race)
+            self._write(upgrade_locked, retry=is_transient_or_race)
         except BaseException:
             self.engine.dispose()  # no store, so nobody else would ever close its connections
             raise
@@ -387,7 +387,7 @@ class JobStore:
         if (limit is not None and limit < 0) or offset < 0:
             raise ValueError("limit and offset cannot be negative")
         c = jobs_table.c
-        key: ColumnElement[Any] = _Elapsed(c.finished_at, c.created_at) if order_by == "elapsed" else c[order_by]
+        key: ColumnElement[Any] = Elapsed(c.finished_at, c.created_at) if order_by == "elapsed" else c[order_by]
         ordering: list[ColumnElement[Any]] = []
         if order_by in ("credits", "elapsed"):
             # Portable NULLS LAST: false sorts before true on every database.
@@ -448,8 +448,8 @@ class JobStore:
         Jobs without a cost count as nothing; a day whose jobs have none shows 0.0.
         """
         c = jobs_table.c
-        day = _UtcDay(c.created_at).label("day")
-        query = sa.select(day, _sum(c.credits), _sum(c.usd)).group_by(day).order_by(day)
+        day = UtcDay(c.created_at).label("day")
+        query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(c.usd)).group_by(day).order_by(day)
         if since is not None:
             query = query.where(c.created_at >= _as_utc(since))
         with self.engine.connect() as conn:
@@ -458,9 +458,9 @@ class JobStore:
     def cost_by_model(self) -> list[tuple[str, float, float, int]]:
         """(model_id, credits, usd, number of jobs) per model, the biggest spender first."""
         c = jobs_table.c
-        credits = _sum(c.credits)
+        credits = sum_or_zero(c.credits)
         query = (
-            sa.select(c.model_id, credits, _sum(c.usd), sa.func.count())
+            sa.select(c.model_id, credits, sum_or_zero(c.usd), sa.func.count())
             .group_by(c.model_id)
             .order_by(credits.desc(), c.model_id)
         )
@@ -518,7 +518,7 @@ class JobStore:
 
         A retried attempt is safe: the failed one was rolled back as a whole.
         """
-        retry = retry or _is_transient
+        retry = retry or is_transient
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
             try:
                 with self._writer.begin() as conn:
@@ -528,177 +528,6 @@ class JobStore:
                     raise
                 time.sleep(0.05 * attempt)
         raise AssertionError("unreachable")
-
-
-# --- Schema migrations -----------------------------------------------------------------------------------------------
-
-
-def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
-    """Alembic's configuration, built in code: the studio needs no alembic.ini.
-
-    ``connection`` is used as is (inside its transaction); otherwise env.py connects to ``url``,
-    or to ``DATABASE_URL``. New revisions: ``command.revision(alembic_config(), "msg", rev_id="0003")``.
-    """
-    config = Config()
-    # ConfigParser would read a "%" in the path as interpolation.
-    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
-    config.set_main_option("path_separator", "os")
-    if url:
-        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    config.attributes["connection"] = connection
-    return config
-
-
-@functools.cache
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
-
-
-def _head_revisions() -> frozenset[str]:
-    return frozenset(_scripts().get_heads())
-
-
-def _known_revisions() -> frozenset[str]:
-    return frozenset(script.revision for script in _scripts().walk_revisions())
-
-
-def upgrade_database(connection: Connection) -> None:
-    """Bring the schema on ``connection`` to the newest revision, in the caller's transaction.
-
-    A database written before migrations existed (a ``jobs`` table, no ``alembic_version``) holds
-    exactly revision 0001's schema: it is stamped so, then upgraded like any other.
-    """
-    current = MigrationContext.configure(connection).get_current_heads()
-    if set(current) == _head_revisions():
-        return  # the usual start: nothing to do
-    unknown = set(current) - _known_revisions()
-    if unknown:
-        # A team database already upgraded by a newer studio: say so rather than Alembic's "can't locate".
-        raise RuntimeError(
-            f"The history database has schema revision {', '.join(sorted(unknown))}, written by a newer "
-            f"Video Studio; this one knows up to {', '.join(sorted(_head_revisions()))}. Update this studio."
-        )
-    config = alembic_config(connection)
-    tables = set(sa.inspect(connection).get_table_names())
-    if "jobs" in tables and not current:
-        command.stamp(config, BASELINE_REVISION)
-    command.upgrade(config, "head")
-
-
-def _upgrade_locked(conn: Connection) -> None:
-    # Two studios starting together on one database: the second waits for the first's upgrade,
-    # then finds the schema current. SQLite gets the same from BEGIN IMMEDIATE (the write lock).
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
-    upgrade_database(conn)
-
-
-def _is_transient_or_race(exc: sa.exc.DBAPIError) -> bool:
-    # Elsewhere, without a lock, the loser of a race to create the schema sees "already exists";
-    # its next attempt finds the schema made and upgrades nothing.
-    return _is_transient(exc) or "already exists" in str(exc.orig).lower()
-
-
-# --- Dialect details -------------------------------------------------------------------------------------------------
-
-
-def _engine_options(url: str) -> dict[str, Any]:
-    if url.startswith("sqlite"):
-        # Streamlit runs each session in its own thread; SQLite connections must allow that.
-        # The timeout is SQLite's busy timeout: a writer waits this long for another's lock.
-        return {"connect_args": {"check_same_thread": False, "timeout": 15}}
-    options: dict[str, Any] = {"pool_pre_ping": True}
-    if url.startswith("postgresql"):
-        # A team server that is down should give an error, not a page that loads forever.
-        options["connect_args"] = {"connect_timeout": 10}
-    return options
-
-
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin): sqlite3's own transaction handling
-    # starts none before a SELECT and cannot start an IMMEDIATE one.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    # WAL lets the page read history while a poll writes; NORMAL sync is safe with WAL.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-    # SQLite's lower() folds ASCII only; prompts are any language ("CAFÉ" must find "café").
-    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    # A writer takes the write lock up front, so it waits (busy timeout) instead of failing with
-    # "database is locked" when its read turns into a write while another process writes.
-    immediate = conn.get_execution_options().get(_WRITE_OPTION)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def _lower(value: str | None) -> str | None:
-    return value.lower() if isinstance(value, str) else value
-
-
-def _is_transient(exc: sa.exc.DBAPIError) -> bool:
-    """Whether the database refused only for now: busy (SQLite), a deadlock or serialisation failure."""
-    if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
-        return True
-    message = str(exc.orig).lower()
-    return "database is locked" in message or "database table is locked" in message
-
-
-class _UtcDay(FunctionElement[date]):
-    """The UTC calendar day of a timestamp column; each database spells it differently."""
-
-    type = sa.Date()
-    name = "utc_day"
-    inherit_cache = True
-
-
-@compiles(_UtcDay)
-def _utc_day_default(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
-
-
-@compiles(_UtcDay, "sqlite")
-def _utc_day_sqlite(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite keeps the UTC text the store wrote: its date part is the UTC day.
-    return f"date({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(_UtcDay, "postgresql")
-def _utc_day_postgresql(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
-    # A timestamptz's date is taken in the session's time zone unless converted to UTC first.
-    return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-class _Elapsed(FunctionElement[float]):
-    """Seconds from the second timestamp to the first (NULL when either is): a sort key."""
-
-    type = sa.Float()
-    name = "elapsed"
-    inherit_cache = True
-
-
-def _elapsed_args(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
-    end, start = (compiler.process(arg, **kw) for arg in element.clauses)
-    return end, start
-
-
-@compiles(_Elapsed)
-def _elapsed_default(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = _elapsed_args(element, compiler, **kw)
-    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
-
-
-@compiles(_Elapsed, "sqlite")
-def _elapsed_sqlite(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = _elapsed_args(element, compiler, **kw)
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
-
-
-def _sum(column: sa.Column[Any]) -> ColumnElement[float]:
-    # SUM skips NULLs; a group with nothing to add gives NULL, shown as 0.
-    return sa.func.coalesce(sa.func.sum(column), 0.0)
 
 
 def _filters(
