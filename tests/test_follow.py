@@ -103,7 +103,19 @@ def test_the_follower_sleeps_until_the_next_poll_is_due(tmp_path: Path, offline:
     store = follower.service.store
     assert follower._wait_seconds() == follower.idle_wait  # nothing running: look again after the idle wait
     store.add(Job(model_id=VIDEO01, backend="offline", status="queued", next_poll_at=utcnow() + timedelta(seconds=0.3)))
+    assert set(follower.clients()) == {"offline"}  # only backends with running jobs get a client
     assert 0.1 < follower._wait_seconds() <= 0.3  # not the next fixed tick: the poll's own time
+
+
+def test_jobs_the_follower_cannot_take_do_not_keep_it_awake(tmp_path: Path, offline: OfflineBackend) -> None:
+    follower = standalone(settings_for(tmp_path, offline.url), env={})
+    store = follower.service.store
+    overdue = utcnow() - timedelta(seconds=5)
+    store.add(Job(model_id=VIDEO01, backend="aimlapi", status="queued", next_poll_at=overdue))  # no key here
+    leased = store.add(Job(model_id=VIDEO01, backend="offline", status="queued", next_poll_at=overdue))
+    assert [j.id for j in store.claim_due("another studio", backends=["offline"])] == [leased.id]
+    assert set(follower.clients()) == {"offline"}
+    assert follower._wait_seconds() == follower.idle_wait
 
 
 # --- leases ----------------------------------------------------------------------------------------------------------

@@ -92,9 +92,15 @@ class Follower:
             return not found.needs_key or bool(self._keys.get(backend))
 
     def clients(self) -> dict[str, Client]:
-        """A client for every backend that can be asked now; made anew when its key changes."""
+        """A client for every backend that has running jobs and can be asked; made anew when its key changes.
+
+        Only backends with running jobs: the offline demo is not started for a studio that only uses the API.
+        """
         clients: dict[str, Client] = {}
+        running = self.service.store.active_backends()
         for backend in self.backends:
+            if backend.name not in running:
+                continue
             with self._lock:
                 key = self._keys.get(backend.name)
                 held = self._clients.get(backend.name)
@@ -163,8 +169,12 @@ class Follower:
         log.info("follower %s stopped", self.service.owner)
 
     def _wait_seconds(self) -> float:
-        # Sleep until the next poll is due: polls go out on time rather than on the next fixed tick.
-        due = self.service.store.next_poll_due()
+        # Sleep until the next poll is due: polls go out on time rather than on the next fixed tick. Only jobs
+        # this follower could claim count: not those of a backend it cannot ask (no key, or held back by a
+        # 429), nor those another follower is polling right now.
+        with self._lock:
+            held = list(self._clients)
+        due = self.service.store.next_poll_due(self.service.ready_backends(held))
         if due is None:
             return self.idle_wait
         return min(self.idle_wait, max(0.02, (due - utcnow()).total_seconds()))

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -177,6 +177,12 @@ class JobService:
         with self._lock:
             return self._paused_until.get(backend)
 
+    def ready_backends(self, names: Iterable[str], now: datetime | None = None) -> list[str]:
+        """Those of ``names`` that may be polled now (not held back by a 429)."""
+        now = now or utcnow()
+        with self._lock:
+            return [name for name in names if self._paused_until.get(name, now) <= now]
+
     def poll_due(
         self,
         clients: Mapping[str, Client],
@@ -192,8 +198,7 @@ class JobService:
         if policies is not None:
             self.policies.update(policies)
         now = now or utcnow()
-        with self._lock:
-            ready = [name for name in clients if self._paused_until.get(name, now) <= now]
+        ready = self.ready_backends(clients, now)
         if not ready:
             return []
         changed = []

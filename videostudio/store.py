@@ -334,13 +334,24 @@ class JobStore:
         c = jobs_table.c
         return self._jobs(jobs_table.select().where(c.status.in_(ACTIVE_STATUSES)).order_by(c.created_at.asc()))
 
-    def next_poll_due(self) -> datetime | None:
-        """The earliest time any unfinished job wants its next poll (None: none is waiting for a time)."""
+    def next_poll_due(self, backends: Collection[str] | None = None, now: datetime | None = None) -> datetime | None:
+        """The earliest next poll of an unfinished job of ``backends`` that no live lease holds (None: none)."""
         c = jobs_table.c
-        query = sa.select(sa.func.min(c.next_poll_at)).where(c.status.in_(ACTIVE_STATUSES))
+        query = sa.select(sa.func.min(c.next_poll_at)).where(
+            c.status.in_(ACTIVE_STATUSES), sa.or_(c.lease_until.is_(None), c.lease_until < _as_utc(now or utcnow()))
+        )
+        if backends is not None:
+            query = query.where(c.backend.in_(list(backends)))
         with self.engine.connect() as conn:
             value = conn.execute(query).scalar_one_or_none()
         return _aware(value) if isinstance(value, datetime) else None
+
+    def active_backends(self) -> set[str]:
+        """The backends that unfinished jobs run on."""
+        c = jobs_table.c
+        query = sa.select(c.backend).where(c.status.in_(ACTIVE_STATUSES)).distinct()
+        with self.engine.connect() as conn:
+            return set(conn.execute(query).scalars())
 
     def used_by_another_job(
         self, job_id: str, *, inputs_dir: str | None = None, upload_sha256: str | None = None
