@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 # How long a follower's claim on a job lasts: longer than a poll can take (the client's read timeout),
 # short enough that a dead follower's jobs are soon taken over by another.
 LEASE_SECONDS = 120.0
+# Jobs claimed at a time: polled one after another, they must all be asked within the lease.
+CLAIM_BATCH = 10
 # While a finished video is downloaded the job keeps its lease, so no other studio fetches it too.
 DOWNLOAD_LEASE_SECONDS = 15 * 60.0
 
@@ -166,7 +168,7 @@ class JobService:
         except StudioError as exc:
             self.store.update(job.id, status=JobStatus.FAILED, error=str(exc), finished_at=utcnow())
             raise
-        job = self._record(job, generation, first=True, polled_at=sent_at)
+        job = self._record(job, generation, self.policy(backend), first=True, polled_at=sent_at)
         return self.on_submit(job, payload, upload_names) if self.on_submit else job
 
     def policy(self, backend: str) -> PollPolicy:
@@ -195,14 +197,16 @@ class JobService:
         Only jobs of backends in ``clients`` that are not held back by a 429 are claimed; the others
         stay as they are, for a follower that can ask about them.
         """
-        if policies is not None:
-            self.policies.update(policies)
+        chosen = {**self.policies, **(policies or {})}
         now = now or utcnow()
         ready = self.ready_backends(clients, now)
         if not ready:
             return []
         changed = []
-        for job in self.store.claim_due(self.owner, backends=ready, lease_seconds=LEASE_SECONDS, now=now):
+        claimed = self.store.claim_due(
+            self.owner, backends=ready, lease_seconds=LEASE_SECONDS, limit=CLAIM_BATCH, now=now
+        )
+        for job in claimed:
             if job.status == SUBMITTING:
                 # Past its grace (claim_due takes no younger one): the submit was cut off.
                 changed.append(self._fail(job, INTERRUPTED_SUBMIT))
@@ -211,7 +215,7 @@ class JobService:
             if paused is not None and paused > utcnow():
                 self._release(job)  # a poll earlier in this round met a 429
                 continue
-            updated = self.poll_one(clients[job.backend], job, self.policy(job.backend))
+            updated = self.poll_one(clients[job.backend], job, chosen.get(job.backend) or PollPolicy())
             if updated.status != job.status or updated.raw_status != job.raw_status:
                 changed.append(updated)
         return changed
@@ -242,7 +246,7 @@ class JobService:
             return self._fail(job, str(exc))
         with self._lock:
             self._rate_limits.pop(job.backend, None)
-        return self._record(job, generation, polled_at=sent_at)
+        return self._record(job, generation, policy, polled_at=sent_at)
 
     def _pause(self, backend: str, policy: PollPolicy, retry_after: float | None) -> None:
         with self._lock:
@@ -261,7 +265,9 @@ class JobService:
         changes = {"poll_failures": failures, "next_poll_at": sent_at + timedelta(seconds=delay), "error": reason}
         return self._write(job, changes, release=True)
 
-    def _record(self, job: Job, generation: Generation, *, polled_at: datetime, first: bool = False) -> Job:
+    def _record(
+        self, job: Job, generation: Generation, policy: PollPolicy, *, polled_at: datetime, first: bool = False
+    ) -> Job:
         changes: dict[str, Any] = {
             "status": generation.status.value,
             "raw_status": generation.raw_status,
@@ -284,7 +290,6 @@ class JobService:
                 changes["error"] = f"{reason} {GENERATION_FAILED_HINT}"
         else:
             seen = replace(job, status=generation.status.value)
-            policy = self.policy(job.backend)
             delay = policy.next_delay(seen, expected=self.expected_seconds(seen), now=polled_at)
             changes["next_poll_at"] = polled_at + timedelta(seconds=delay)
         if generation.status is Status.COMPLETED and self.on_complete:
