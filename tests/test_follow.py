@@ -266,3 +266,27 @@ def test_two_studio_processes_on_postgresql_poll_each_job_once_per_step(tmp_path
             service.store.close()
     finally:
         backend.stop()
+
+
+def test_the_follower_runs_on_its_own_as_a_module(tmp_path: Path, offline: OfflineBackend) -> None:
+    settings = settings_for(tmp_path, offline.url)
+    job = submit(standalone(settings, env={}).service, offline.url, "Followed apart")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "VIDEO_STUDIO_HOME": str(settings.data_dir),
+        "VIDEO_STUDIO_OFFLINE_URL": offline.url,
+        "VIDEO_STUDIO_OFFLINE_SPEED": "0",
+        "VIDEO_STUDIO_OFFLINE_POLL_SECONDS": "0",
+    }
+    store = JobStore(settings.database_url)
+    for _ in range(10):  # a poll per run: until its render is done, the job answers "generating"
+        store.update(job.id, next_poll_at=utcnow() - timedelta(seconds=1))
+        ran = subprocess.run(
+            [sys.executable, "-m", "videostudio.follow", "--once"], cwd=REPO, env=env, capture_output=True, text=True
+        )
+        assert ran.returncode == 0, ran.stderr
+        if not store.active():
+            break
+    done = store.get(job.id)
+    assert done is not None and done.status == JobStatus.COMPLETED and done.local_path
+    assert "AIMLAPI_API_KEY is not set" in ran.stderr  # it says which jobs it cannot follow

@@ -115,3 +115,15 @@ def test_a_job_finished_by_the_follower_shows_done_with_a_toast(studio: Studio, 
     assert not at.exception, [e.value for e in at.exception]
     assert tray(at) == []
     assert any(t.value.endswith(": the job failed.") for t in at.toast), [t.value for t in at.toast]
+
+
+def test_a_key_typed_in_a_session_lets_the_follower_follow_api_jobs(studio: Studio) -> None:
+    from components import services
+
+    at = open_studio()
+    assert not services.follower().can_follow("aimlapi")
+    at.sidebar.text_input(key="sidebar_api_key").input("typed-key-123").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Lent in memory to this process's follower, so the jobs of this session are followed with no tab open.
+    assert services.follower().can_follow("aimlapi")
+    assert "typed-key-123" not in str(services.settings())
