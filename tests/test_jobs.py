@@ -271,6 +271,19 @@ def test_legacy_submit_uses_and_remembers_the_legacy_endpoint(
     assert client.polls == [("gen-1", model.legacy_endpoint)]
 
 
+def test_a_model_offered_only_on_a_vendor_path_is_sent_and_polled_there(
+    catalogue: Catalogue, store: JobStore, service: JobService
+) -> None:
+    model = load_catalogue().get("wan/v2.1/1.3b/text-to-video")
+    assert model.endpoint == "/v2/generate/video/alibaba/generation"
+    client = FakeClient(poll_answers=[generating()])
+    job = service.submit(client, model, {"model": model.id, "prompt": "a fox"}, backend="aimlapi")
+    assert client.submits[0][1] == model.endpoint
+    assert job.endpoint == model.endpoint
+    service.poll_due({"aimlapi": client}, {}, now=utcnow() + timedelta(minutes=1))
+    assert client.polls == [("gen-1", model.endpoint)]
+
+
 def test_on_submit_runs_once_for_an_accepted_submit_and_never_for_a_refused_one(
     catalogue: Catalogue, store: JobStore
 ) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from videostudio.catalogue import Model
+from videostudio.contract import GENERATIONS_PATH
 from videostudio.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -150,7 +151,8 @@ class JobService:
     ) -> Job:
         """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed."""
         submission = Submission.of(payload, upload_names)
-        endpoint = model.legacy_endpoint if legacy else None
+        # A model whose document offers only a vendor path is always sent there; the seeds may opt into theirs.
+        endpoint = model.legacy_endpoint if legacy else (model.endpoint if model.endpoint != GENERATIONS_PATH else None)
         job = self.store.add(
             Job(
                 model_id=model.id,
