@@ -460,7 +460,7 @@ def test_labels_from_hints_and_humanized_names(catalogue: Catalogue) -> None:
     kling = catalogue.get(KLING)
     assert kling.label("tail_image_url") == "End frame"
     assert kling.label("cfg_scale") == "Prompt adherence (CFG scale)"
-    assert kling.label("negative_prompt") == "Negative prompt"
+    assert kling.label("negative_prompt") == "Things to avoid"
     assert catalogue.get(PIXVERSE).label("lip_sync_tts_speaker") == "Voice"
     assert humanize("image_url") == "Image"
     assert humanize("reference_image_urls") == "Reference image"

@@ -277,7 +277,7 @@ def test_labels_come_from_hints_else_from_the_name() -> None:
         ui={"labels": {"cfg_scale": "Prompt adherence"}},
     )
     assert spec_of(model, "cfg_scale").label == "Prompt adherence"
-    assert spec_of(model, "tail_image_url").label == "Tail image"
+    assert spec_of(model, "tail_image_url").label == "End image"
 
 
 def test_help_comes_from_the_description() -> None:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from videostudio.catalogue import MediaKind, Model, humanize
+from videostudio.labels import field_label, plain_help
 
 # Integer enums with this many choices or fewer read best as a row of buttons.
 SEGMENTED_MAX_OPTIONS = 5
@@ -147,11 +148,13 @@ def field_spec(
     """
     if not isinstance(schema, dict):
         schema = {"not": "a schema"}
+    description = schema.get("description", "")
+    description = description if isinstance(description, str) else ""
     common: dict[str, Any] = {
         "name": name,
         "path": path,
-        "label": model.label(path) if "." not in path else humanize(name),
-        "help": schema.get("description", ""),
+        "label": model.label(path) if "." not in path else field_label(name, description),
+        "help": plain_help(description, model.field_labels()),
         "required": required,
         "advanced": advanced,
         "default": schema.get("default"),
@@ -177,6 +180,8 @@ def field_spec(
     media_kind = _uri_kind(name, schema, media_hint) if media_hint else None
     media_kind = media_kind or model.media_kind(path) or _uri_kind(name, schema, None)
     if media_kind and json_type in ("string", None):
+        if name in ("url", "uri"):  # {"type": "image", "url": ...}: the file is the image
+            common["label"] = media_kind.capitalize()
         return FieldSpec(widget=Widget.MEDIA, media_kind=media_kind, **common)
     if "enum" in schema:
         options = tuple(schema["enum"])

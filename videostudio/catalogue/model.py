@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from videostudio.catalogue.tasks import Task
 from videostudio.contract import GENERATIONS_PATH
+from videostudio.labels import field_label
 
 MediaKind = Literal["image", "audio", "video"]
 
@@ -123,7 +124,15 @@ class Model:
         return self.media.get(path)
 
     def label(self, name: str) -> str:
-        return self.labels.get(name) or humanize(name)
+        """What a top-level field is for, in plain words: this model's own hint, else the rule table's."""
+        if name in self.labels:
+            return self.labels[name]
+        description = self.properties.get(name, {}).get("description", "")
+        return field_label(name, description if isinstance(description, str) else "", self.properties)
+
+    def field_labels(self) -> dict[str, str]:
+        """Every top-level field's label, by name (to put labels in place of names in help texts)."""
+        return {name: self.label(name) for name in self.properties if name != "model"}
 
     def inputs(self) -> dict[str, MediaKind]:
         """Top-level media inputs, for the Models page."""

@@ -1,0 +1,102 @@
+"""Plain words: every label and help text of the whole catalogue, and the rules that make them."""
+
+from __future__ import annotations
+
+import re
+
+from videostudio.catalogue import load_catalogue
+from videostudio.form import FieldSpec, form_fields
+from videostudio.labels import field_label, mentions_transport, plain_help
+
+CATALOGUE = load_catalogue()
+
+
+def _all_specs(specs: list[FieldSpec] | tuple[FieldSpec, ...]) -> list[FieldSpec]:
+    out: list[FieldSpec] = []
+    for spec in specs:
+        out.append(spec)
+        out += _all_specs(spec.children) + _all_specs(spec.variants)
+    return out
+
+
+EVERY_FIELD = [(model.id, spec) for model in CATALOGUE for spec in _all_specs(form_fields(model))]
+
+
+def test_the_whole_catalogue_is_covered() -> None:
+    assert len(CATALOGUE) >= 143
+    assert len(EVERY_FIELD) > 1000
+
+
+def test_no_label_is_a_raw_name_or_speaks_of_transport() -> None:
+    wrong = [
+        f"{model_id}: {spec.path} → {spec.label!r}"
+        for model_id, spec in EVERY_FIELD
+        if "_" in spec.label
+        or spec.label[:1] != spec.label[:1].upper()
+        or re.search(r"(?i)\burls?\b|base64|\buri\b", spec.label)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_help_text_speaks_of_transport() -> None:
+    wrong = [
+        f"{model_id}: {spec.path}: {spec.help!r}" for model_id, spec in EVERY_FIELD if mentions_transport(spec.help)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_check_itself_sees_transport_talk() -> None:
+    assert mentions_transport("A direct link to an online image or a Base64-encoded local image")
+    assert mentions_transport("This parameter takes effect only when")
+    assert not mentions_transport("An image to start the video from.")
+
+
+def test_the_words_a_person_knows() -> None:
+    assert field_label("negative_prompt") == "Things to avoid"
+    assert field_label("cfg_scale") == "How closely to follow the prompt"
+    assert field_label("guidance_scale") == "How closely to follow the prompt"
+    assert field_label("seed") == "Random seed"
+    assert field_label("duration") == "Length"
+    assert field_label("aspect_ratio") == "Shape"
+    assert field_label("lip_sync_tts_speaker") == "Voice"
+    assert field_label("last_image_url") == "End image"
+    assert field_label("tail_image_url") == "End image"
+
+
+def test_an_image_beside_an_end_image_or_called_a_first_frame_is_the_start_image() -> None:
+    assert field_label("image_url", "", ["image_url", "tail_image_url"]) == "Start image"
+    assert field_label("image_url", "An image to be used as the first frame of the video.") == "Start image"
+    assert field_label("image_url", "The picture to animate.", ["image_url", "prompt"]) == "Image"
+
+
+def test_unknown_names_are_read_as_words() -> None:
+    assert field_label("num_interpolated_frames") == "Number of interpolated frames"
+    assert field_label("reference_video_urls") == "Reference videos"
+    assert field_label("mask_video_url") == "Mask video"
+
+
+def test_help_speaks_of_the_effect_not_the_transport() -> None:
+    link = "A direct link to an online image or a Base64-encoded local image that will serve as the first frame."
+    assert plain_help(link) == "An image that will serve as the first frame."
+    assert (
+        plain_help("The URL of the audio file. Maximum file size: 5 MB.") == "The audio file. Maximum file size: 5 MB."
+    )
+    assert plain_help("Camera control parameters.") == "Camera control settings."
+    assert plain_help("Video URL, gs:// URI, or base64 data URI for edit workflows.") == "Video for edit workflows."
+
+
+def test_help_names_other_fields_by_their_labels() -> None:
+    text = "Use either audio_url or (lip_sync_tts_speaker together with lip_sync_tts_content), but not both."
+    labels = {"audio_url": "Audio", "lip_sync_tts_speaker": "Voice", "lip_sync_tts_content": "Words to speak"}
+    assert plain_help(text, labels) == "Use either “Audio” or (“Voice” together with “Words to speak”), but not both."
+    assert plain_help("Cannot be combined with `image_url`.", {"image_url": "Start image"}) == (
+        "Cannot be combined with “Start image”."
+    )
+
+
+def test_a_studio_files_own_labels_still_win() -> None:
+    kling = CATALOGUE.get("kling-video/v1/standard/image-to-video")
+    assert kling.label("tail_image_url") == "End frame"
+    pixverse = CATALOGUE.get("pixverse/v5/image-to-video")
+    assert pixverse.label("lip_sync_tts_speaker") == "Voice"
+    assert pixverse.label("negative_prompt") == "Things to avoid"
