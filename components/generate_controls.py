@@ -8,9 +8,10 @@ from typing import Any
 
 import streamlit as st
 
-from components import services
+from components import api_refusal, services
 from components.model_browser import NOT_OFFERED, model_browser
 from components.schema_form import FormState, model_key
+from components.sidebar import endpoint_choice_on
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
 from videostudio.payload import Problem, build_payload, validate_payload
@@ -51,7 +52,7 @@ def send(
             client, model, payload, backend=backend, legacy=legacy, upload_names=upload_names
         )
     except StudioError as exc:
-        return str(exc)
+        return api_refusal.explain(model, payload, exc)
     finally:
         st.session_state["submitted_at"] = time.monotonic()
 
@@ -68,9 +69,12 @@ def generate_controls(model: Model, form: FormState) -> None:
     key = model_key(model)
     payload = build_payload(model, form.values)
     problems = validate_payload(model, payload)
-    form.show(problems, include_missing=st.session_state.get(f"{key}__attempted", False))
+    refused = api_refusal.refused_field(model, payload)  # shown under its field; it does not block a new try
+    form.show(
+        problems + ([refused] if refused else []), include_missing=st.session_state.get(f"{key}__attempted", False)
+    )
     legacy = False
-    if model.legacy_endpoint:
+    if model.legacy_endpoint and endpoint_choice_on():
         with st.expander("Endpoint", icon=":material/lan:"):
             legacy = st.toggle(
                 f"Send to the legacy vendor endpoint ({model.legacy_endpoint})",

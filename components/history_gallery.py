@@ -26,7 +26,7 @@ def history_gallery(jobs: list[Job]) -> None:
                 label, _color, icon = status_look(job)
                 st.caption(f"{icon} {label} · {model_name(job.model_id)} · {created_text(job.created_at)}")
                 if job.prompt:
-                    st.caption(job.prompt[:80] + ("…" if len(job.prompt) > 80 else ""))
+                    st.text(job.prompt[:80] + ("…" if len(job.prompt) > 80 else ""))  # as typed, never Markdown
                 st.button(
                     "Opened" if job.id == open_id else "Open",
                     key=f"history_gallery_open_{job.id}",

@@ -58,7 +58,8 @@ def job_card(job: Job, *, key_prefix: str = "card") -> None:
             + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )
         if job.prompt:
-            st.markdown(f"> {job.prompt[:200]}{'…' if len(job.prompt) > 200 else ''}")
+            # As typed: st.text never reads Markdown, so **bold**, :red[colours] and links stay characters.
+            st.text(f"{job.prompt[:200]}{'…' if len(job.prompt) > 200 else ''}")
         if job.is_active:
             _progress(job, policy)
         elif job.status == JobStatus.COMPLETED:

@@ -7,6 +7,9 @@ import streamlit as st
 from components import services
 
 KEY_FIELD = "sidebar_api_key"
+# On: the Generate page offers each model's legacy vendor endpoint. Off (the default): nothing about it is shown
+# or sent.
+DEVELOPER_ENDPOINTS = "developer_endpoint_choice"
 
 
 def _take_typed_key() -> None:
@@ -59,3 +62,15 @@ def draw_backend_panel() -> None:
             st.caption("Create a key at [aimlapi.com/app/keys](https://aimlapi.com/app/keys).")
         if missing_key:
             st.warning(f"Add an API key to generate with the {current.label}, or switch to the offline demo.")
+        with st.expander("Developer options", icon=":material/code:"):
+            st.toggle(
+                "Choose the endpoint per model",
+                key=DEVELOPER_ENDPOINTS,
+                persist_state="session",
+                help="Offers, under Generate, sending to a model's older vendor endpoint instead of the universal one.",
+            )
+
+
+def endpoint_choice_on() -> bool:
+    """True when the person asked, under Developer options, to choose each model's endpoint."""
+    return bool(st.session_state.get(DEVELOPER_ENDPOINTS, False))

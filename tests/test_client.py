@@ -201,7 +201,10 @@ def test_bad_request_keeps_request_id_and_detail(server: ScriptedServer) -> None
         client.submit(PAYLOAD)
     assert info.value.request_id == "req-400"
     assert info.value.detail is not None and info.value.detail.startswith("Body validation error!")
-    assert info.value.hint == "Check the highlighted settings and try again."
+    # The message names no field, so nothing will be highlighted and nothing is promised.
+    assert info.value.hint == "Check the settings and try again."
+    assert "highlighted" not in str(info.value)
+    assert info.value.named_field(["prompt", "duration", "image_url"]) is None
 
 
 def test_422_validation_detail_names_the_field(server: ScriptedServer) -> None:
@@ -210,6 +213,20 @@ def test_422_validation_detail_names_the_field(server: ScriptedServer) -> None:
     with make_client(server.url) as client, pytest.raises(BadRequestError) as info:
         client.submit(PAYLOAD)
     assert info.value.message == "The AI/ML API refused the request: image_url: Could not detect face in the image."
+    assert info.value.loc == "image_url"
+    assert info.value.named_field(["prompt", "image_url"]) == "image_url"
+
+
+def test_a_refusal_names_the_field_its_message_mentions() -> None:
+    error = error_from_response(
+        400, {"message": "Body validation error! duration: Invalid enum value", "path": "/v2/video/generations"}
+    )
+    # "path" is the request's URL path, not a field; the message names the field.
+    assert error.named_field(["tail_image_url", "image_url", "duration"]) == "duration"
+    tail = error_from_response(400, {"message": "Body validation error! tail_image_url: Invalid url"})
+    assert tail.named_field(["image_url", "tail_image_url"]) == "tail_image_url"
+    nested = error_from_response(422, {"detail": [{"loc": ["body", "dynamic_masks", 0, "mask"], "msg": "bad"}]})
+    assert nested.named_field(["dynamic_masks"]) == "dynamic_masks.0.mask"
 
 
 def test_rate_limit_error_exposes_retry_after(server: ScriptedServer) -> None:
@@ -245,7 +262,10 @@ def test_submit_not_retried_on_dropped_connection(server: ScriptedServer, sleep:
         client.submit(PAYLOAD)
     assert len(server.requests_to("POST")) == 1
     assert sleep.waits == []
-    assert "history" in info.value.hint  # warns that the job may exist before the user clicks again
+    # Warns that the job may exist before the user clicks again, and where to look: not the studio's History,
+    # which lists this try as failed.
+    assert "usage on aimlapi.com" in info.value.hint
+    assert "history" not in info.value.hint.lower()
     assert_no_key(str(info.value))
 
 

@@ -171,7 +171,7 @@ def test_max_length(catalogue: Catalogue) -> None:
     assert validate_payload(model, {"model": VIDEO_01, "prompt": "x" * 2000}) == []
     (problem,) = validate_payload(model, {"model": VIDEO_01, "prompt": "x" * 2001})
     assert problem.path == "prompt"
-    assert "2001" in problem.message and "2000" in problem.message
+    assert problem.message == "Too long: 2,001 characters, at most 2,000."
 
 
 @pytest.mark.parametrize(
@@ -246,7 +246,7 @@ def test_boolean_is_not_a_number(catalogue: Catalogue) -> None:
     "url",
     [
         "https://example.com/cat.jpg",
-        "http://127.0.0.1:8000/a.png?sig=1&x=2",
+        "http://8.8.4.4:8000/a.png?sig=1&x=2",
         PNG_URI,
         "data:audio/mpeg;base64,SUQzBAAAAAAA",
     ],

@@ -195,7 +195,11 @@ class VideoClient:
         except requests.exceptions.RequestException as exc:
             hint = "Check your internet connection and try again in a minute."
             if is_submit:
-                hint += " If the connection dropped after sending, the job may still have started: check your history."
+                # The studio's own History lists this try as failed: the provider's usage page is where to look.
+                hint += (
+                    " If the connection dropped after sending, the provider may have started the job anyway: "
+                    "look at your usage on aimlapi.com before sending it again, so you are not charged twice."
+                )
             raise APIConnectionError(f"Could not reach {self._where()}.", hint) from exc
 
         if not 200 <= response.status_code < 300:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -84,8 +84,29 @@ class BadRequestError(APIError):
     """The API refused the request's settings (HTTP 400 or 422)."""
 
     default_message = "The AI/ML API refused the request because some settings are not valid."
-    default_hint = "Check the highlighted settings and try again."
+    # Nothing is highlighted unless the form finds the field the API names (``named_field``).
+    default_hint = "Check the settings and try again."
     default_status_code = 400
+
+    def __init__(self, *args: Any, loc: str | None = None, **kwargs: Any) -> None:
+        self.loc = loc  # the field a validation error's ``loc`` names ("camera_control.config.zoom"), if any
+        super().__init__(*args, **kwargs)
+
+    def named_field(self, names: Iterable[str]) -> str | None:
+        """The top-level field (one of ``names``) this refusal is about, as a dotted path; None when it names none.
+
+        FastAPI-style bodies say it in ``loc``; the AI/ML API says it in its message ("Body validation error!
+        duration: Invalid enum value"). The body's ``path`` is the request's URL path, never a field.
+        """
+        known = [n for n in names if n]
+        if self.loc:
+            path = re.sub(r"\[(\d+)\]", r".\1", self.loc)
+            if path.split(".")[0] in known:
+                return path
+        if not self.detail:
+            return None
+        found = [(m.start(), m.group(1)) for n in known for m in [_whole_word(n).search(self.detail)] if m]
+        return min(found)[1] if found else None
 
 
 class AuthenticationError(APIError):
@@ -255,6 +276,25 @@ def _describe(obj: Any, depth: int = 0) -> str | None:
     return str(obj)
 
 
+def _first_loc(body: Any) -> str | None:
+    """The field the first FastAPI-style validation item names (``{"detail": [{"loc": [...], "msg": ...}]}``)."""
+    if isinstance(body, bytes | bytearray):
+        try:
+            body = json.loads(bytes(body).decode("utf-8", errors="replace"))
+        except ValueError:
+            return None
+    items = body.get("detail") if isinstance(body, Mapping) else None
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, Mapping) and item.get("loc"):
+            return _format_loc(item["loc"]) or None
+    return None
+
+
+def _whole_word(name: str) -> re.Pattern[str]:
+    # Underscores count as word characters, so "image_url" is not found inside "tail_image_url".
+    return re.compile(rf"(?<![\w.])({re.escape(name)})(?![\w])")
+
+
 def describe_error(error: Any, *, limit: int = MAX_DETAIL_CHARS) -> str | None:
     """Plain text for any error shape the API uses ({message}, {error:{name,message}}, {detail:[...]}, text)."""
     text = _describe(error)
@@ -372,7 +412,7 @@ def error_from_response(
             message = _sentence(f"The AI/ML API refused the request: {detail}")
         else:
             message = None
-        return BadRequestError(message, **common)
+        return BadRequestError(message, loc=_first_loc(body), **common)
 
     if status_code == 401:
         # The documented 401 text only repeats our message, and proxies may echo the header: never quote it.

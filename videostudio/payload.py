@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
 from videostudio.catalogue import Model
+from videostudio.web_address import looks_like_web_address, refusal
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ def validate_payload(model: Model, payload: Mapping[str, Any]) -> list[Problem]:
     for error in sorted(validator.iter_errors(dict(payload)), key=relevance):
         for problem in _explain(model, error):
             problems.setdefault(problem.path, problem)
+    for path, value in leaves(dict(payload)):
+        refused = refusal(value) if looks_like_web_address(value) else None
+        if refused:
+            problems.setdefault(path, Problem(path, refused))
     for rule in model.rules:
         if rule.broken_by(dict(payload), model.defaults):
             path = next(iter(rule.forbid))
@@ -172,7 +177,7 @@ def _message(model: Model, path: str, kind: str, expected: Any, instance: Any) -
     if kind == "enum":
         return "Pick one of: " + ", ".join(str(v) for v in expected) + "."
     if kind == "maxLength":
-        return f"Too long: {len(instance)} characters, at most {expected}."
+        return f"Too long: {len(instance):,} characters, at most {expected:,}."
     if kind == "minLength":
         return f"Too short: at least {expected} characters."
     if kind == "minimum":

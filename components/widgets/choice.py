@@ -13,25 +13,42 @@ from videostudio.form import FieldSpec, Widget
 
 
 class Select:
+    """A select box. An optional list that has its own "Auto" offers it as the empty choice, never beside it."""
+
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
-        options = list(spec.options)
+        options, auto = auto_choices(spec)
         index = options.index(spec.default) if spec.default in options else (0 if spec.required else None)
         return st.selectbox(
             label(spec),
             options,
             index=index,
             format_func=lambda o: option_label(spec, o),
-            placeholder="Not set: the model decides",
+            placeholder=f"{option_label(spec, auto)}: the model decides" if auto else "Not set: the model decides",
             key=field_key(model, path),
             help=help_text(spec),
             persist_state="session",
         )
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
-        put(field_key(model, path), _saved_option(spec, value, first_if_required=True))
+        options, auto = auto_choices(spec)
+        chosen = _saved_option(spec, value, first_if_required=True)
+        put(field_key(model, path), chosen if chosen in options else None)
 
     def describe(self, spec: FieldSpec) -> str:
-        return ", ".join(str(o) for o in spec.options)
+        return ", ".join(option_label(spec, o) for o in spec.options)
+
+
+def auto_choices(spec: FieldSpec) -> tuple[list[Any], Any]:
+    """The options to list, and the "Auto" option that the empty choice stands for (or None).
+
+    Sending nothing lets the model decide, which is what its "Auto" means: listing both would offer one
+    choice twice under two names.
+    """
+    options = list(spec.options)
+    auto = next((o for o in options if isinstance(o, str) and o.strip().lower() == "auto"), None)
+    if auto is None or spec.required:
+        return options, None
+    return [o for o in options if o != auto], auto
 
 
 class Segmented:

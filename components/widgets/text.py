@@ -12,15 +12,20 @@ from videostudio.form import FieldSpec, Widget
 
 
 class TextArea:
+    """Prose. No ``max_chars``: Streamlit would drop a longer pasted text without a word, so the text is kept,
+    the counter turns red, and validation says "Too long" and blocks Generate."""
+
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> str:
-        return st.text_area(
+        text = st.text_area(
             label(spec),
-            max_chars=spec.max_length,
             key=field_key(model, path),
             help=help_text(spec),
             placeholder=spec.help[:120] if spec.help else None,
             persist_state="session",
         )
+        if spec.max_length:
+            st.caption(counter_text(len(text or ""), spec.max_length))
+        return text
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         put(field_key(model, path), str(value) if given(value) else "")
@@ -61,6 +66,12 @@ class TextList:
 
     def describe(self, spec: FieldSpec) -> str:
         return "texts, one per line" + (f" ({_limits(spec)})" if _limits(spec) else "")
+
+
+def counter_text(length: int, limit: int) -> str:
+    """``120 / 2,000 characters``, in red once over the limit."""
+    count = f"{length:,} / {limit:,} characters"
+    return f":red[**{count}**]" if length > limit else count
 
 
 def _limits(spec: FieldSpec) -> str:

@@ -248,7 +248,13 @@ def has_type(schema: dict[str, Any], json_type: str) -> bool:
     return json_type in declared if isinstance(declared, list) else declared == json_type
 
 
+# Optional settings that stay on the main form: the prompt, and a style the model's summary advertises (PixVerse).
+MAIN_FORM_NAMES = frozenset({"prompt", "style"})
+
+
 def optional_non_media(schema: dict[str, Any], media: dict[str, MediaKind]) -> frozenset[str]:
     """Optional settings that are neither media nor the prompt: the ones a form tucks under Advanced."""
     required = set(schema.get("required", ()))
-    return frozenset(n for n in schema.get("properties", {}) if n not in required and n != "prompt" and n not in media)
+    return frozenset(
+        n for n in schema.get("properties", {}) if n not in required and n not in MAIN_FORM_NAMES and n not in media
+    )
