@@ -20,7 +20,7 @@ def try_it(model: Model) -> None:
 
 
 def details(model: Model) -> None:
-    with st.expander("Inputs, limits and parameters"):
+    with st.expander("What it takes, its limits and settings"):
         model_sheet(model)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -395,15 +396,17 @@ def test_seedance_reference_images_keep_their_order(studio_on_whole_catalogue: l
 
 
 def test_every_model_describes_every_field_for_the_models_page() -> None:
-    from components.model_sheet import parameter_frame
+    from components.model_sheet import settings_lines
 
     for model in CATALOGUE:
-        frame = parameter_frame(form_fields(model))
-        assert len(frame) >= len(model.field_names()), model.id
+        lines = settings_lines(form_fields(model))
+        assert len(lines) >= len(model.field_names()), model.id
+        assert not [line for line in lines if re.search(r"\b[a-z]+_[a-z_]+\b|\bURLs?\b", line.split(":")[0])], model.id
 
 
 def test_the_models_page_shows_the_whole_catalogue(studio_on_whole_catalogue: list[dict[str, Any]]) -> None:
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     at.switch_page("pages/models.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.dataframe  # a page of model sheets, each with its parameter table
+    assert not at.dataframe  # no parameter tables: settings in plain words
+    assert any(m.value.startswith("**Settings:**") for m in at.markdown)

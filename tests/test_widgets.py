@@ -111,7 +111,7 @@ def test_every_kind_describes_itself_in_words() -> None:
     assert described["duration"] == "5 s, 10 s"
     assert described["strength"] == "0 to 1"
     assert described["guidance"] == "more than 0, in steps of 0.5"
-    assert described["image_urls"] == "up to 3 images: uploads or URLs"
+    assert described["image_urls"] == "up to 3 images: uploaded or from web addresses"
     assert described["character"].startswith("one of: Video (")
     assert described["version"] == "always v2"
     assert described["extra"].startswith("not editable in the studio")

@@ -62,7 +62,8 @@ class Media:
             put(f"{key}__url", "")
 
     def describe(self, spec: FieldSpec) -> str:
-        return f"{spec.media_kind}: upload or URL"
+        what = {"image": "an image", "video": "a video", "audio": "an audio clip"}.get(spec.media_kind or "", "a file")
+        return f"{what}, uploaded or from a web address"
 
 
 class MediaList:
@@ -106,7 +107,7 @@ class MediaList:
             saved.notes.append(f"{spec.label}: {len(urls)} web address(es) were left out; add them again.")
 
     def describe(self, spec: FieldSpec) -> str:
-        how = "uploads or URLs" if spec.media_kind in UPLOADABLE else "URLs"
+        how = "uploaded or from web addresses" if spec.media_kind in UPLOADABLE else "from web addresses"
         return f"{limits_text(spec)}: {how}"
 
 

@@ -43,7 +43,7 @@ class Text:
 
     def describe(self, spec: FieldSpec) -> str:
         if spec.pattern:
-            return f"text matching `{spec.pattern}`"
+            return "text in the form the model expects"
         return f"up to {spec.max_length} characters" if spec.max_length else "text"
 
 

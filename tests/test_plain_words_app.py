@@ -1,0 +1,131 @@
+"""Plain words and nothing sent that was not meant (issue 10 §2 and §6b), on the pages through AppTest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from components.sidebar import DEVELOPER_ENDPOINTS
+from tests.conftest import Studio
+from tests.test_app import KEYS, PIXVERSE, VIDEO01, choose, generate, open_studio, submitted_payloads, wait_for_video
+
+V01 = KEYS[VIDEO01]
+PIX = KEYS[PIXVERSE]
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def _keys_inside(node: Any) -> set[str]:
+    """The widget keys drawn inside ``node`` (an expander), at any depth."""
+    keys: set[str] = set()
+    for child in getattr(node, "children", {}).values():
+        key = getattr(child, "key", None)
+        if key:
+            keys.add(key)
+        keys |= _keys_inside(child)
+    return keys
+
+
+def test_a_prompt_longer_than_the_limit_is_kept_and_blocks_generate(studio: Studio) -> None:
+    at = open_studio()
+    choose(at, VIDEO01)
+    at.text_area(key=f"{V01}__prompt").input("x" * 10_000).run()
+    # Kept as pasted, not cut (max_chars would drop it and then say the field is required).
+    assert len(at.text_area(key=f"{V01}__prompt").value) == 10_000
+    assert "Too long: 10,000 characters, at most 2,000." in _errors(at)
+    assert any("10,000 / 2,000 characters" in c.value and ":red[" in c.value for c in at.caption)
+    generate(at)
+    assert submitted_payloads(studio) == []
+    assert any("Nothing was sent" in e for e in _errors(at))
+
+
+def test_a_prompt_is_shown_on_its_card_exactly_as_typed(studio: Studio) -> None:
+    prompt = "**bold** :red[hot] [a link](https://example.com) <b>tag</b>"
+    at = open_studio()
+    choose(at, VIDEO01)
+    at.text_area(key=f"{V01}__prompt").input(prompt).run()
+    generate(at)
+    wait_for_video(at)
+    assert prompt in [t.value for t in at.text]
+    assert not [m.value for m in at.markdown if "bold" in m.value]
+
+
+def test_a_private_web_address_is_refused_and_nothing_is_sent(studio: Studio) -> None:
+    at = open_studio()
+    choose(at, VIDEO01)
+    at.text_area(key=f"{V01}__prompt").input("A cat").run()
+    at.get_by_key(f"{V01}__image_url__source").set_value("Web address").run()
+    at.text_input(key=f"{V01}__image_url__url").input("http://169.254.169.254/latest/meta-data/").run()
+    assert any("private or local network (169.254.169.254)" in e for e in _errors(at))
+    generate(at)
+    assert submitted_payloads(studio) == []
+
+
+def test_a_voice_list_offers_auto_once(studio: Studio) -> None:
+    at = open_studio()
+    choose(at, PIXVERSE)
+    speaker = at.selectbox(key=f"{PIX}__lip_sync_tts_speaker")
+    assert "Auto" not in speaker.options and len(speaker.options) == 14
+    assert speaker.value is None
+    assert speaker.proto.placeholder == "Auto: the model decides"
+
+
+def test_pixverse_style_is_on_the_main_form(studio: Studio) -> None:
+    at = open_studio()
+    choose(at, PIXVERSE)
+    style = at.selectbox(key=f"{PIX}__style")
+    assert style.label == "Style"
+    advanced = next(e for e in at.expander if e.label == "Advanced")
+    inside = _keys_inside(advanced)
+    assert f"{PIX}__style" not in inside
+    assert f"{PIX}__negative_prompt" in inside  # the check can see what Advanced holds
+
+
+def test_the_endpoint_choice_is_a_developer_option_off_by_default(studio: Studio) -> None:
+    at = open_studio()
+    choose(at, PIXVERSE)
+    assert not [t for t in at.toggle if t.key == f"{PIX}__legacy"]
+    assert not [e for e in at.expander if e.label == "Endpoint"]
+    assert at.toggle(key=DEVELOPER_ENDPOINTS).value is False
+    at.toggle(key=DEVELOPER_ENDPOINTS).set_value(True).run()
+    assert at.toggle(key=f"{PIX}__legacy").value is False
+    at.toggle(key=DEVELOPER_ENDPOINTS).set_value(False).run()
+    assert not [t for t in at.toggle if t.key == f"{PIX}__legacy"]
+
+
+def _refuse_submits_with(monkeypatch: Any, body: dict[str, Any]) -> None:
+    from videostudio.errors import error_from_response
+    from videostudio.jobs import JobService
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise error_from_response(400, body)
+
+    monkeypatch.setattr(JobService, "submit", refuse)
+
+
+def test_a_refusal_that_names_a_field_highlights_it(studio: Studio, monkeypatch: Any) -> None:
+    _refuse_submits_with(monkeypatch, {"message": "Body validation error! prompt: Contains a banned word"})
+    at = open_studio()
+    choose(at, VIDEO01)
+    at.text_area(key=f"{V01}__prompt").input("A cat").run()
+    generate(at)
+    errors = _errors(at)
+    assert any("Check the highlighted setting" in e for e in errors)
+    assert "The AI/ML API refused this setting: Body validation error! prompt: Contains a banned word" in errors
+    # Changing the field takes the mark away.
+    at.text_area(key=f"{V01}__prompt").input("A dog").run()
+    assert not [e for e in _errors(at) if "refused this setting" in e]
+
+
+def test_a_refusal_that_names_no_field_promises_no_highlight(studio: Studio, monkeypatch: Any) -> None:
+    _refuse_submits_with(monkeypatch, {"message": "Body validation error! Something is off"})
+    at = open_studio()
+    choose(at, VIDEO01)
+    at.text_area(key=f"{V01}__prompt").input("A cat").run()
+    generate(at)
+    errors = _errors(at)
+    assert any("Something is off" in e for e in errors)
+    assert not [e for e in errors if "highlighted" in e]
