@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.upload_formats import formats_caption
 from videostudio.catalogue import MediaKind, Model
 from videostudio.form import FieldSpec
 from videostudio.media import (
@@ -22,7 +23,6 @@ from videostudio.media import (
     decode_data_uri,
     prepare_audio,
     prepare_image,
-    upload_extensions,
 )
 
 UPLOADS = "Upload"
@@ -108,15 +108,16 @@ def _web_addresses(spec: FieldSpec, kind: str, key: str) -> MediaListValue:
 
 
 def _uploads(spec: FieldSpec, kind: MediaKind, model: Model, key: str) -> MediaListValue:
+    # No type filter: a file the browser refused would never reach the checks below (components/upload_formats.py).
     uploaded = st.file_uploader(
         f"Upload the {kind}s",
-        type=upload_extensions(kind),
         accept_multiple_files=True,
         key=f"{key}__files",
         label_visibility="collapsed",
         on_change=_forget_if_cleared,
         args=(key,),
     )
+    formats_caption(kind)
     if uploaded:
         _sync(key, kind, model, uploaded)
     items: list[ListItem] = st.session_state.get(f"{key}__items", [])

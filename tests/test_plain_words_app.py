@@ -129,3 +129,22 @@ def test_a_refusal_that_names_no_field_promises_no_highlight(studio: Studio, mon
     errors = _errors(at)
     assert any("Something is off" in e for e in errors)
     assert not [e for e in errors if "highlighted" in e]
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+
+
+def test_a_refused_file_in_an_optional_list_blocks_generate(studio: Studio) -> None:
+    model_id, key = "alibaba/wan-2-7-r2v", "alibaba-wan-2-7-r2v"
+    at = open_studio()
+    choose(at, model_id)
+    at.text_area(key=f"{key}__prompt").input("A cat").run()
+    uploader = next(w for w in at.get("file_uploader") if w.key == f"{key}__image_urls__files")
+    uploader.upload("logo.svg", SVG, "image/svg+xml").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("logo.svg: This file is not an image" in e for e in _errors(at))
+    generate(at)
+    assert submitted_payloads(studio) == []
+    # The formats are named in a few words; the full list is on the hover.
+    formats = next(c for c in at.caption if c.value == "JPG, PNG, WebP and other photos")
+    assert "JFIF" in formats.proto.help
