@@ -110,3 +110,14 @@ def test_accepted_formats_are_named_briefly_with_the_full_list_behind() -> None:
     assert "JFIF" in full and "HEIC" in full and "…" not in full
     assert accepted_formats("video", ["mp4", "mov", "webm"]) == ("MP4, MOV and WebM", "MOV, MP4, WEBM")
     assert accepted_formats("audio", ["flac"]) == ("FLAC", "FLAC")
+
+
+def test_guidance_is_explained_by_its_effect() -> None:
+    text = (
+        "The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt."
+    )
+    assert plain_help(text) == (
+        "How closely the video follows your prompt: higher sticks to it, lower leaves the model more freedom."
+    )
+    no_jargon = [s.help for _, s in EVERY_FIELD if re.search(r"(?i)classifier", s.help)]
+    assert not no_jargon

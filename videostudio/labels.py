@@ -115,6 +115,7 @@ def field_label(name: str, description: str = "", siblings: Collection[str] = ()
 
 # --- help text ---------------------------------------------------------------------------------------------------
 
+_GUIDANCE = "How closely the video follows your prompt: higher sticks to it, lower leaves the model more freedom."
 # (pattern, replacement), applied in order; the specific sentences first, then the general wording.
 _HELP_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement)
@@ -144,7 +145,16 @@ _HELP_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(image|video|audio|frame|Start-frame|End-frame|first frame|Last frame|Source video) URL\b", r"\1"),
         (r"\b(image|video) URLs\b", r"\1s"),
         (r"\bReference (image|video) URLs\b", r"Reference \1s"),
+        # Guidance: what it does, not what it is called in papers.
+        (
+            r"The CFG \(Classifier Free Guidance\) scale is a measure of how close you want the model to stick "
+            r"to your prompt\.|Classifier-free guidance scale\. Controls prompt adherence / creativity\.",
+            _GUIDANCE,
+        ),
+        (r"\bclassifier[- ]free guidance\b", "prompt guidance"),
+        (r"\s*The seed used is always returned in the response\.", ""),
         # Talk of the request itself.
+        (r"\b(?:other )?request (?:parameters|settings)\b", "settings"),
         (r"\b(?:provided |specified )?in the (\w+ )?parameter\b", ""),
         (r"\bparameters\b", "settings"),
         (r"\bparameter\b", "setting"),
