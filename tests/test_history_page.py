@@ -232,9 +232,9 @@ def test_selecting_a_row_shows_the_kept_video_every_setting_and_the_cost(studio:
     settings = settings_table(at)
     assert settings["Prompt"] == "A cat surfing at dawn"
     assert settings["Resolution"] == "360p"
-    assert settings["Seed"] == "4242"
-    assert settings["Duration"] == "5 s"
-    assert settings["Image"].startswith("cat.jpg, uploaded image")
+    assert settings["Random seed"] == "4242"
+    assert settings["Length"] == "5 s"
+    assert settings["Start image"].startswith("cat.jpg, uploaded image")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Credits"] == f"{job.credits:,.0f}" and metrics["Length"] == "5.0 s"
     assert "Kept on this computer" in text_of(at)
@@ -314,7 +314,7 @@ def test_use_these_settings_restores_nested_camera_control_and_end_frame(studio:
     at.get_by_key(f"{KEYS[KLING]}__duration").set_value(5).run()
     history(at)
     select_row(at, 0)
-    assert settings_table(at)["Camera control › Config › Zoom"] == "4.5"
+    assert settings_table(at)["Camera movement › Config › Zoom"] == "4.5"
 
     use_these_settings(at)
     assert at.toggle(key=f"{KEYS[KLING]}__camera_control__on").value is True
@@ -346,7 +346,7 @@ def test_run_again_sends_one_new_job_with_a_fresh_seed(studio: Studio) -> None:
     assert len(jobs) == 2
     new = next(j for j in jobs if j.id != original.id)
     assert new.inputs_dir == original.inputs_dir  # the same upload, kept once
-    assert "Seed" not in settings_table(at)  # the new job is the one open now
+    assert "Random seed" not in settings_table(at)  # the new job is the one open now
 
 
 def test_run_again_is_disabled_while_a_submit_is_in_flight(studio: Studio) -> None:
