@@ -87,7 +87,7 @@ class Number:
 class Seed:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
         random_seed = st.toggle(
-            f"{spec.label}: random",
+            f"{spec.label}: a new one each time",
             value=True,
             key=field_key(model, f"{path}__random"),
             help="Leave on for a new result each time; turn off to repeat a result with a fixed seed.\n\n" + spec.help,

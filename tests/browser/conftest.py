@@ -579,7 +579,7 @@ def fill_kling(
         upload(page, f"{KLING}__tail_image_url", end_frame)
     if camera is not None:
         open_expander(page, "Advanced")
-        page.get_by_text("Use camera control", exact=True).click()
+        page.get_by_text("Use camera movement", exact=True).click()
         settle(page)
         choose(page, f"{KLING}__camera_control.type", camera)
 
