@@ -31,8 +31,10 @@ from videostudio.catalogue import Catalogue, Model, load_catalogue
 from videostudio.offline.faults import FaultConfig
 from videostudio.offline.handler import Handler, Server
 from videostudio.offline.jobs import Job, JobBook, RenderQueue
+from videostudio.offline.logs import UsageLogs
 from videostudio.offline.plan import demo_seconds, plan_render, problems_message, validate
 from videostudio.offline.vendor import (
+    CREDITS_PER_USD,
     LEGACY_PATHS,
     LEGACY_STATUS,
     MESSAGES,
@@ -88,6 +90,7 @@ class OfflineBackend:
         self._workers = max(1, workers)
         self._stats = _Stats()
         self.jobs = JobBook(self.state_dir)
+        self.logs = UsageLogs(self.state_dir)  # GET /v2/logs; its rate limit can be lowered for a test
         self._renders = RenderQueue(self._render, self.jobs.lock)
         self._server: Server | None = None
         self._threads: list[threading.Thread] = []
@@ -177,9 +180,33 @@ class OfflineBackend:
     # ----------------------------------------------------------------------------------------- submit
 
     def submit(self, route: str, headers: dict[str, str], body: bytes, faults: FaultConfig) -> dict[str, Any]:
-        """Accept a generation request, or raise RequestError as the API would refuse it."""
+        """Accept a generation request, or raise RequestError as the API would refuse it.
+
+        Either way the usage logs get a row, before any answer leaves (a lost answer can be found there).
+        """
         self.count("submits")
         self._check_key(headers)
+        client_request_id = headers.get("x-client-request-id")
+        try:
+            job = self._accept(route, body, faults)
+        except RequestError:
+            model = _json_model(body)
+            self.logs.record(
+                model=model, status="failed", credits=0, inference_id=None, client_request_id=client_request_id
+            )
+            raise
+        self.logs.record(
+            model=job.model_id,
+            status="succeeded",
+            credits=job.credits,
+            inference_id=job.id,
+            client_request_id=client_request_id,
+        )
+        if faults.legacy:
+            return {"generation_id": job.id, "status": "queued"}
+        return {"id": job.id, "status": "queued", "meta": {"usage": {"credits_used": job.credits}}}
+
+    def _accept(self, route: str, body: bytes, faults: FaultConfig) -> Job:
         if faults.submit_error is not None:
             raise RequestError(faults.submit_error)
         payload = _json_object(body)
@@ -207,9 +234,20 @@ class OfflineBackend:
         self.jobs.add(job)
         if not faults.fail:  # a job that will fail never needs its video
             self._renders.add(job, at=job.created + QUEUED_SECONDS * self.speed)
-        if faults.legacy:
-            return {"generation_id": job.id, "status": "queued"}
-        return {"id": job.id, "status": "queued", "meta": {"usage": {"credits_used": job.credits}}}
+        return job
+
+    def cost_headers(self, job_id: str | None, status: str | None = None) -> list[tuple[str, str]]:
+        """The API's cost headers for an answer about ``job_id``; a failed generation costs nothing."""
+        job = self.jobs.get(job_id) if job_id else None
+        if job is None:
+            return []
+        credits = 0 if status in ("error", "failed") else job.credits
+        return [("x-aimlapi-credits-used", str(credits)), ("x-aimlapi-usd-spent", f"{credits / CREDITS_PER_USD:.6f}")]
+
+    def usage_logs(self, headers: dict[str, str], query: dict[str, list[str]]) -> dict[str, Any]:
+        """``GET /v2/logs``: a key is needed, as on the API."""
+        self._check_key(headers)
+        return self.logs.query(query)
 
     def _check_key(self, headers: dict[str, str]) -> None:
         scheme, _, key = headers.get("authorization", "").strip().partition(" ")
@@ -326,6 +364,16 @@ def _json_object(body: bytes) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise RequestError(400, "Body validation error! The body must be a JSON object.")
     return payload
+
+
+def _json_model(body: bytes) -> str:
+    """The model a request body names, for the log row of a refused request ("" when there is none)."""
+    try:
+        payload = json.loads(body or b"null")
+    except ValueError:
+        return ""
+    model = payload.get("model") if isinstance(payload, dict) else None
+    return model if isinstance(model, str) else ""
 
 
 def _load_secret(path: Path) -> bytes:
