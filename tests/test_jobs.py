@@ -526,7 +526,7 @@ def test_server_error_retry_after_is_honoured(store: JobStore, service: JobServi
     assert_near(stored.next_poll_at, before + timedelta(seconds=60))
 
 
-def test_an_interrupted_submit_without_a_request_id_is_failed_and_never_resubmitted(store: JobStore, service: JobService) -> None:
+def test_a_cut_off_submit_without_a_request_id_is_failed_and_never_resent(store: JobStore, service: JobService) -> None:
     # Sent by a studio from before request ids: it cannot be looked up in the usage logs.
     stuck = store.add(
         Job(model_id=PIXVERSE, backend="offline", created_at=utcnow() - SUBMIT_GRACE - timedelta(seconds=5))

@@ -225,7 +225,7 @@ class JobService:
         )
         for job in claimed:
             paused = self.paused_until(job.backend)
-            if paused is not None and paused > utcnow():
+            if paused is not None and paused > now:
                 self._release(job)  # a poll earlier in this round met a 429
                 continue
             policy = chosen.get(job.backend) or PollPolicy()
