@@ -291,3 +291,20 @@ def test_usage_comes_from_the_cost_headers_and_the_id_from_x_inference_id() -> N
         {"id": "g-8", "meta": {"usage": {"credits_used": 5}}}, headers={"x-aimlapi-credits-used": "7"}
     )
     assert in_body.usage is not None and in_body.usage.credits == 5
+
+
+# --- what the person sees -------------------------------------------------------------------------------------------
+
+
+def test_the_page_says_a_lost_answer_is_being_checked_then_shows_the_video(studio: Any) -> None:
+    from tests.test_app import KEYS, choose, generate, open_studio, wait_for_video
+
+    studio.backend.faults = FaultConfig.parse("drop-answer")  # every submit's answer is lost, its job made
+    at = open_studio()
+    choose(at, VIDEO01)
+    at.text_area(key=f"{KEYS[VIDEO01]}__prompt").input("A quiet forest").run()
+    generate(at)
+    assert any("Do not press Generate again" in e.value for e in at.error)
+    assert any("is asking the AI/ML API whether it received it" in i.value for i in at.info)
+    wait_for_video(at)  # the follower found the job in the logs and kept its video
+    assert studio.backend_stats()["submits"] == 1
