@@ -103,6 +103,21 @@ class UsageLogs:
             self._asked.append(now)
 
 
+def cost_headers(credits: int) -> list[tuple[str, str]]:
+    """The API's cost headers for an answer about a job of ``credits`` (catalogue_and_billing.md §4)."""
+    return [("x-aimlapi-credits-used", str(credits)), ("x-aimlapi-usd-spent", f"{credits / CREDITS_PER_USD:.6f}")]
+
+
+def model_named(body: bytes) -> str:
+    """The model a request body names, for the log row of a refused request ("" when there is none)."""
+    try:
+        payload = json.loads(body or b"null")
+    except ValueError:
+        return ""
+    model = payload.get("model") if isinstance(payload, dict) else None
+    return model if isinstance(model, str) else ""
+
+
 def _window(query: dict[str, list[str]]) -> tuple[datetime, datetime]:
     now = datetime.now(UTC)
     period = (query.get("period") or [""])[0]

@@ -31,10 +31,9 @@ from videostudio.catalogue import Catalogue, Model, load_catalogue
 from videostudio.offline.faults import FaultConfig
 from videostudio.offline.handler import Handler, Server
 from videostudio.offline.jobs import Job, JobBook, RenderQueue
-from videostudio.offline.logs import UsageLogs
+from videostudio.offline.logs import UsageLogs, cost_headers, model_named
 from videostudio.offline.plan import demo_seconds, plan_render, problems_message, validate
 from videostudio.offline.vendor import (
-    CREDITS_PER_USD,
     LEGACY_PATHS,
     LEGACY_STATUS,
     MESSAGES,
@@ -190,7 +189,7 @@ class OfflineBackend:
         try:
             job = self._accept(route, body, faults)
         except RequestError:
-            model = _json_model(body)
+            model = model_named(body)
             self.logs.record(
                 model=model, status="failed", credits=0, inference_id=None, client_request_id=client_request_id
             )
@@ -241,8 +240,7 @@ class OfflineBackend:
         job = self.jobs.get(job_id) if job_id else None
         if job is None:
             return []
-        credits = 0 if status in ("error", "failed") else job.credits
-        return [("x-aimlapi-credits-used", str(credits)), ("x-aimlapi-usd-spent", f"{credits / CREDITS_PER_USD:.6f}")]
+        return cost_headers(0 if status in ("error", "failed") else job.credits)
 
     def usage_logs(self, headers: dict[str, str], query: dict[str, list[str]]) -> dict[str, Any]:
         """``GET /v2/logs``: a key is needed, as on the API."""
@@ -364,16 +362,6 @@ def _json_object(body: bytes) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise RequestError(400, "Body validation error! The body must be a JSON object.")
     return payload
-
-
-def _json_model(body: bytes) -> str:
-    """The model a request body names, for the log row of a refused request ("" when there is none)."""
-    try:
-        payload = json.loads(body or b"null")
-    except ValueError:
-        return ""
-    model = payload.get("model") if isinstance(payload, dict) else None
-    return model if isinstance(model, str) else ""
 
 
 def _load_secret(path: Path) -> bytes:
