@@ -21,7 +21,7 @@ from tests.test_jobs import FakeClient
 from tests.test_store import sqlite_url
 from videostudio.catalogue import load_catalogue
 from videostudio.client import VideoClient
-from videostudio.errors import APIConnectionError, RateLimitError, SubmitAnswerLost
+from videostudio.errors import APIConnectionError, RateLimitError, ServerError, SubmitAnswerLost
 from videostudio.follow import Follower, standalone
 from videostudio.generation import Generation, Status
 from videostudio.jobs import JobService, PollPolicy
@@ -192,6 +192,19 @@ def test_a_submit_missing_from_the_logs_after_the_grace_is_not_accepted_and_neve
     assert failed.status == JobStatus.FAILED and failed.error == NOT_ACCEPTED
     assert failed.error.startswith("Not accepted: the provider never received this request; nothing was charged.")
     assert backend.stats["submits"] == 0 and backend.stats["jobs"] == 0
+
+
+def test_logs_that_cannot_be_read_never_make_a_job_not_accepted(tmp_path: Path) -> None:
+    store = JobStore(sqlite_url(tmp_path / "history.sqlite3"))
+    old = utcnow() - NOT_RECEIVED_GRACE - timedelta(minutes=5)
+    job = store.add(Job(model_id=VIDEO01, backend="offline", client_request_id="vs-1", created_at=old))
+    client = FakeClient(log_answers=[ServerError(status_code=502), APIConnectionError()])
+    service = JobService(store)
+    for hours in (1, 2):
+        assert service.poll_due({"offline": client}, now=utcnow() + timedelta(hours=hours)) == []
+    kept = store.get(job.id)
+    assert kept is not None and kept.status == JobStatus.SUBMITTING and kept.poll_failures == 2
+    assert client.submits == []
 
 
 def test_a_submit_the_logs_show_refused_is_not_accepted_and_never_resent(tmp_path: Path) -> None:
