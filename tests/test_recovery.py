@@ -106,6 +106,13 @@ def test_the_client_refuses_a_request_id_the_api_would_drop(make_backend: Any) -
     assert backend.stats["submits"] == 0
 
 
+def test_a_dropped_answer_reaches_the_client_as_a_lost_answer_with_its_request_id(make_backend: Any) -> None:
+    backend = make_backend("drop-answer")
+    with VideoClient(backend.url, KEY) as client, pytest.raises(SubmitAnswerLost) as raised:
+        client.submit({"model": VIDEO01, "prompt": "x"}, client_request_id="vs-lost")
+    assert raised.value.client_request_id == "vs-lost" and backend.stats["submits"] == 1
+
+
 def test_a_refused_connection_is_not_a_lost_answer() -> None:
     # Nothing listens there: nothing was sent, so nothing needs looking for.
     with VideoClient("http://127.0.0.1:9", KEY) as client, pytest.raises(APIConnectionError) as raised:
