@@ -69,6 +69,10 @@ def job_card(job: Job, *, key_prefix: str = "card") -> None:
 
 
 def _progress(job: Job, policy: PollPolicy | None) -> None:
+    if job.status == JobStatus.SUBMITTING and job.error:
+        # The submit's answer was lost: the follower is looking for it in the usage logs (videostudio/recovery.py).
+        st.info(job.error, icon=":material/travel_explore:")
+        return
     if policy and policy.is_overdue(job):
         st.info(
             "This job is taking much longer than usual. It is still running at the provider: "

@@ -262,8 +262,8 @@ def test_submit_not_retried_on_dropped_connection(server: ScriptedServer, sleep:
         client.submit(PAYLOAD)
     assert len(server.requests_to("POST")) == 1
     assert sleep.waits == []
-    # Warns that the job may exist before the user clicks again, and where to look: not the studio's History,
-    # which lists this try as failed.
+    # Warns that the job may exist before the user clicks again, and where to look (never "check your history":
+    # the studio's History is where the try shows as failed or is being looked for).
     assert "usage on aimlapi.com" in info.value.hint
     assert "history" not in info.value.hint.lower()
     assert_no_key(str(info.value))

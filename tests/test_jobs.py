@@ -64,15 +64,22 @@ class FakeClient:
         submit_answer: Generation | StudioError | None = None,
         poll_answers: list[Generation | StudioError] | None = None,
         on_submit: Callable[[dict[str, Any]], None] | None = None,
+        log_answers: list[list[dict[str, Any]] | StudioError] | None = None,
     ) -> None:
         self.submit_answer = submit_answer or Generation(id="gen-1", status=Status.QUEUED, raw_status="queued")
         self.poll_answers = list(poll_answers or [])
+        self.log_answers = list(log_answers or [])
         self.on_submit = on_submit
         self.submits: list[tuple[dict[str, Any], str | None]] = []
+        self.request_ids: list[str | None] = []
         self.polls: list[tuple[str, str | None]] = []
+        self.log_queries: list[dict[str, Any]] = []
 
-    def submit(self, payload: dict[str, Any], *, legacy_endpoint: str | None = None) -> Generation:
+    def submit(
+        self, payload: dict[str, Any], *, legacy_endpoint: str | None = None, client_request_id: str | None = None
+    ) -> Generation:
         self.submits.append((copy.deepcopy(payload), legacy_endpoint))
+        self.request_ids.append(client_request_id)
         if self.on_submit:
             self.on_submit(payload)
         if isinstance(self.submit_answer, StudioError):
@@ -84,6 +91,15 @@ class FakeClient:
         if not self.poll_answers:
             raise AssertionError(f"unexpected poll of {generation_id}")
         answer = self.poll_answers.pop(0)
+        if isinstance(answer, StudioError):
+            raise answer
+        return answer
+
+    def logs(self, **query: Any) -> list[dict[str, Any]]:
+        self.log_queries.append(query)
+        if not self.log_answers:
+            raise AssertionError("unexpected look at the usage logs")
+        answer = self.log_answers.pop(0)
         if isinstance(answer, StudioError):
             raise answer
         return answer
@@ -510,7 +526,8 @@ def test_server_error_retry_after_is_honoured(store: JobStore, service: JobServi
     assert_near(stored.next_poll_at, before + timedelta(seconds=60))
 
 
-def test_interrupted_submit_is_failed_and_never_resubmitted(store: JobStore, service: JobService) -> None:
+def test_a_cut_off_submit_without_a_request_id_is_failed_and_never_resent(store: JobStore, service: JobService) -> None:
+    # Sent by a studio from before request ids: it cannot be looked up in the usage logs.
     stuck = store.add(
         Job(model_id=PIXVERSE, backend="offline", created_at=utcnow() - SUBMIT_GRACE - timedelta(seconds=5))
     )

@@ -520,3 +520,88 @@ def test_command_line_serves(module: str, tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------------------------- usage logs
+
+
+def logs(url: str, headers: dict[str, str] | None = None, **params: Any) -> requests.Response:
+    return requests.get(url + "/v2/logs", params=params, headers=AUTH if headers is None else headers, timeout=10)
+
+
+def test_answers_echo_the_ids_and_carry_the_cost_headers(backend: OfflineBackend) -> None:
+    accepted = submit(backend.url, pixverse(), headers={"X-Client-Request-Id": "vs-abc.1:2_3-4"})
+    job_id = accepted.json()["id"]
+    credits = backend.jobs.get(job_id).credits
+    assert accepted.headers["x-inference-id"] == job_id
+    assert accepted.headers["x-client-request-id"] == "vs-abc.1:2_3-4"
+    assert int(accepted.headers["x-aimlapi-credits-used"]) == credits > 0
+    assert float(accepted.headers["x-aimlapi-usd-spent"]) == pytest.approx(credits / 2_000_000, abs=1e-6)
+    wait_done(backend.url, job_id)
+    polled = poll(backend.url, job_id)
+    assert polled.headers["x-inference-id"] == job_id and int(polled.headers["x-aimlapi-credits-used"]) == credits
+    # An id the API would drop is not echoed, and the request still runs.
+    odd = submit(backend.url, pixverse(), headers={"X-Client-Request-Id": "has spaces"})
+    assert odd.status_code == 200 and "x-client-request-id" not in odd.headers
+
+
+def test_the_usage_logs_list_every_submit_with_its_request_id(make_backend: Any) -> None:
+    backend = make_backend()
+    first = submit(backend.url, pixverse(), headers={"X-Client-Request-Id": "vs-1"}).json()["id"]
+    submit(backend.url, {"model": "video-01", "prompt": "x"}, headers={"X-Client-Request-Id": "vs-2"})
+    refused = submit(backend.url, {"model": PIXVERSE}, headers={"X-Client-Request-Id": "vs-3"})
+    assert refused.status_code == 400
+
+    assert_api_error(logs(backend.url, headers={}, period="24h"), 401)
+    everything = logs(backend.url, period="24h").json()
+    assert everything["total"] == 3
+    rows = {row["client_request_id"]: row for row in everything["data"]}
+    mine = rows["vs-1"]
+    assert mine["inference_id"] == first and mine["status"] == "succeeded" and mine["origin"] == "api"
+    assert mine["model"] == PIXVERSE and mine["cost"]["credits"] == backend.jobs.get(first).credits
+    assert set(mine) == {"created", "status", "origin", "model", "cost", "tokens", "request_id", "inference_id",
+                         "client_request_id"}  # fmt: skip
+    assert rows["vs-3"]["status"] == "failed" and rows["vs-3"]["cost"] == {"usd": 0.0, "credits": 0}
+
+    now = time.time()
+    start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 60))
+    end = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + 60))
+    by_model = logs(backend.url, start=start, end=end, model=PIXVERSE, status="succeeded").json()
+    assert [row["client_request_id"] for row in by_model["data"]] == ["vs-1"]
+    paged = [logs(backend.url, period="24h", limit=2, offset=offset).json()["data"] for offset in (0, 2)]
+    assert [len(page) for page in paged] == [2, 1]
+    earlier = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 3600))
+    assert logs(backend.url, start=earlier, end=start).json()["data"] == []
+    assert_api_error(logs(backend.url), 400)  # no window
+    assert_api_error(logs(backend.url, period="24h", limit=101), 400)
+
+
+def test_the_usage_logs_survive_a_restart(make_backend, tmp_path: Path) -> None:
+    first = make_backend(state_dir=tmp_path / "kept")
+    submit(first.url, pixverse(), headers={"X-Client-Request-Id": "vs-kept"})
+    first.stop()
+    again = make_backend(state_dir=tmp_path / "kept")
+    assert [row["client_request_id"] for row in logs(again.url, period="7d").json()["data"]] == ["vs-kept"]
+
+
+def test_drop_answer_makes_the_job_and_hangs_up(make_backend) -> None:
+    backend = make_backend(faults=FaultConfig.parse("drop-answer"))
+    with pytest.raises(requests.exceptions.ConnectionError):
+        submit(backend.url, pixverse(), headers={"X-Client-Request-Id": "vs-dropped"})
+    (row,) = logs(backend.url, period="24h").json()["data"]
+    assert row["client_request_id"] == "vs-dropped" and backend.jobs.get(row["inference_id"]) is not None
+    assert backend.stats["submits"] == 1
+
+
+def test_delay_answer_makes_the_job_before_it_answers(make_backend) -> None:
+    backend = make_backend(faults=FaultConfig.parse("delay-answer=2000"))
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(backend.url + UNIVERSAL_PATH, json=pixverse(), headers=AUTH, timeout=(5, 0.3))
+    assert backend.stats["jobs"] == 1  # made at once; only its answer waits
+
+
+def test_answer_faults_read_and_write_as_text() -> None:
+    faults = FaultConfig.parse("drop-answer,delay-answer=1500")
+    assert (faults.drop_answer, faults.delay_answer_ms) == (True, 1500)
+    assert FaultConfig.parse(faults.to_text()) == faults
+    assert FaultConfig.parse("delay-answer").delay_answer_ms == 5000

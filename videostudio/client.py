@@ -2,13 +2,16 @@
 
 Submit with ``POST /v2/video/generations``, then poll ``GET /v2/video/generations?generation_id=<id>`` until the
 status is terminal. Only polls are retried: the API charges per submit, so a submit that failed in transit might
-still have started a paid job, and sending it again could pay twice.
+still have started a paid job, and sending it again could pay twice. Each submit carries the caller's
+``X-Client-Request-Id``, so a submit whose answer was lost can be found in the usage logs (``GET /v2/logs``).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,13 +27,18 @@ from videostudio.errors import (
     RateLimitError,
     ResponseFormatError,
     ServerError,
+    SubmitAnswerLost,
+    SubmitTimeout,
     error_from_response,
 )
 from videostudio.generation import Generation
 
-__all__ = ["DEFAULT_BASE_URL", "SUBMIT_PATH", "USER_AGENT", "VideoClient"]
+__all__ = ["DEFAULT_BASE_URL", "LOGS_PATH", "SUBMIT_PATH", "USER_AGENT", "VideoClient", "valid_request_id"]
 
 SUBMIT_PATH = GENERATIONS_PATH
+LOGS_PATH = "/v2/logs"
+# What the API keeps of an X-Client-Request-Id (fact sheet §5); anything else is silently dropped by it.
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 USER_AGENT = "video-studio/0.1"
 
 # First poll retry waits this long, then doubles (0.5 s, 1 s, 2 s, ...), unless the server says otherwise.
@@ -81,16 +89,51 @@ class VideoClient:
 
     # --- public calls ------------------------------------------------------------------------------------------------
 
-    def submit(self, payload: dict[str, Any], *, legacy_endpoint: str | None = None) -> Generation:
+    def submit(
+        self, payload: dict[str, Any], *, legacy_endpoint: str | None = None, client_request_id: str | None = None
+    ) -> Generation:
         """Start a generation. ``payload`` is the model's JSON body, including ``"model"``.
 
-        Never retried, whatever the error: the API charges per submit.
+        ``client_request_id`` goes out as ``X-Client-Request-Id`` (1-128 of ``A-Z a-z 0-9 . _ : -``): the
+        usage logs report it, so a lost answer can be found again. Never retried, whatever the error: the API
+        charges per submit. When the request may have arrived but its answer did not (a read timeout, a
+        connection cut after sending), ``SubmitAnswerLost`` says so.
         """
         if not isinstance(payload, Mapping):
             raise TypeError("payload must be a dict holding the model's JSON body")
+        if client_request_id is not None and not valid_request_id(client_request_id):
+            raise ValueError("client_request_id must be 1-128 characters of A-Z a-z 0-9 . _ : -")
         url = self._url(legacy_endpoint)
-        body = self._request("POST", url, json=dict(payload), is_submit=True)
-        return Generation.from_response(body)
+        extra = {"X-Client-Request-Id": client_request_id} if client_request_id else None
+        body, headers = self._request(
+            "POST", url, json=dict(payload), is_submit=True, extra_headers=extra, request_id=client_request_id
+        )
+        return Generation.from_response(body, headers=headers)
+
+    def logs(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        models: list[str] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Mapping[str, Any]]:
+        """One page of the usage logs (``GET /v2/logs``) between ``start`` and ``end``, for ``models``.
+
+        Rows as the API sends them (``created``, ``status``, ``model``, ``cost``, ``inference_id``,
+        ``client_request_id``, ...). Asked once: a 429 (over 200 requests a minute) is the caller's to wait out.
+        """
+        params: list[tuple[str, str]] = [("start", _iso(start)), ("end", _iso(end))]
+        params += [("model", model) for model in models or []]
+        params += [("limit", str(max(1, min(100, int(limit))))), ("offset", str(max(0, int(offset))))]
+        body, _headers = self._request("GET", self._url(LOGS_PATH), params=params, is_submit=False)
+        rows = body.get("data")
+        if rows is None:  # the envelope's name is not documented: take the first list it carries
+            rows = next((v for v in body.values() if isinstance(v, list)), [])
+        if not isinstance(rows, list):
+            raise ResponseFormatError("The AI/ML API sent usage logs the studio could not read.")
+        return [row for row in rows if isinstance(row, Mapping)]
 
     def poll(self, generation_id: str, *, legacy_endpoint: str | None = None) -> Generation:
         """Fetch a job's current state. Retries 429, 5xx and network failures up to ``poll_attempts`` calls in all."""
@@ -103,8 +146,8 @@ class VideoClient:
         attempt = 1
         while True:
             try:
-                body = self._request("GET", url, params=params, is_submit=False)
-                return Generation.from_response(body, fallback_id=generation_id)
+                body, headers = self._request("GET", url, params=params, is_submit=False)
+                return Generation.from_response(body, fallback_id=generation_id, headers=headers)
             except (RateLimitError, ServerError, APIConnectionError) as exc:
                 if attempt >= self.poll_attempts:
                     raise
@@ -161,11 +204,14 @@ class VideoClient:
         method: str,
         url: str,
         *,
-        params: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | list[tuple[str, str]] | None = None,
         json: Any = None,
         is_submit: bool,
-    ) -> Mapping[str, Any]:
-        headers = self._headers()
+        extra_headers: Mapping[str, str] | None = None,
+        request_id: str | None = None,
+    ) -> tuple[Mapping[str, Any], Mapping[str, str]]:
+        """The answer's JSON object and its headers; a ``StudioError`` for anything else."""
+        headers = {**self._headers(), **(extra_headers or {})}
         try:
             response = self._session.request(
                 method, url, params=params, json=json, headers=headers, timeout=self.timeout
@@ -184,9 +230,8 @@ class VideoClient:
                     "The job may still have started. Check your generation history on aimlapi.com before "
                     "submitting again, so you are not charged twice."
                 )
-            else:
-                hint = "The service may be busy. Try again in a minute."
-            raise APITimeoutError(message, hint) from exc
+                raise SubmitTimeout(message, hint, client_request_id=request_id) from exc
+            raise APITimeoutError(message, "The service may be busy. Try again in a minute.") from exc
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
             raise APIConnectionError(
                 "The AI/ML API address set in the studio is not a valid web address.",
@@ -194,12 +239,12 @@ class VideoClient:
             ) from None  # the original message repeats the URL, which could be anything the user typed
         except requests.exceptions.RequestException as exc:
             hint = "Check your internet connection and try again in a minute."
-            if is_submit:
-                # The studio's own History lists this try as failed: the provider's usage page is where to look.
-                hint += (
-                    " If the connection dropped after sending, the provider may have started the job anyway: "
-                    "look at your usage on aimlapi.com before sending it again, so you are not charged twice."
-                )
+            if is_submit and _may_have_arrived(exc):
+                raise SubmitAnswerLost(
+                    f"The connection to {self._where()} dropped before it answered.",
+                    "The job may still have started: look at your usage on aimlapi.com before sending it again.",
+                    client_request_id=request_id,
+                ) from exc
             raise APIConnectionError(f"Could not reach {self._where()}.", hint) from exc
 
         if not 200 <= response.status_code < 300:
@@ -216,7 +261,7 @@ class VideoClient:
             raise ResponseFormatError(
                 "The AI/ML API sent an answer the studio could not read (expected a JSON object)."
             )
-        return body
+        return body, response.headers
 
     def _api_error(self, response: requests.Response) -> APIError:
         try:
@@ -224,3 +269,29 @@ class VideoClient:
         except ValueError:
             body = response.text
         return error_from_response(response.status_code, body, response.headers, api_key=self._api_key)
+
+
+def valid_request_id(value: str) -> bool:
+    """Whether the API keeps ``value`` as an ``X-Client-Request-Id`` (it silently drops any other)."""
+    return bool(REQUEST_ID_PATTERN.fullmatch(value))
+
+
+def _iso(moment: datetime) -> str:
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _may_have_arrived(exc: requests.exceptions.RequestException) -> bool:
+    """False only when the connection was never made (refused, no such host): then nothing was sent."""
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        reasons = [seen, *(a for a in getattr(seen, "args", ()) if isinstance(a, BaseException))]
+        for reason in reasons:
+            inner = getattr(reason, "reason", None)
+            for candidate in (reason, inner):
+                if isinstance(candidate, NewConnectionError | ConnectTimeoutError):
+                    return False
+        seen = seen.__cause__ or seen.__context__
+    return True

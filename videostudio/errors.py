@@ -26,6 +26,8 @@ __all__ = [
     "ResponseFormatError",
     "ServerError",
     "StudioError",
+    "SubmitAnswerLost",
+    "SubmitTimeout",
     "describe_error",
     "error_from_response",
     "parse_retry_after",
@@ -176,6 +178,25 @@ class APITimeoutError(APIConnectionError):
 
     default_message = "The AI/ML API did not answer in time."
     default_hint = "The service may be busy. Try again in a minute."
+
+
+class SubmitAnswerLost(APIConnectionError):
+    """A submit went out but its answer was lost (a timeout, a reset connection): the job may have started.
+
+    Raised only for submits; the client never sends one again. ``client_request_id`` is the id the request
+    carried, by which the API's usage logs can tell whether it arrived (videostudio/recovery.py).
+    """
+
+    default_message = "The AI/ML API's answer to this request was lost, so it is not known whether the job started."
+    default_hint = "Check your generation history on aimlapi.com before submitting again, so you are not charged twice."
+
+    def __init__(self, message: str | None = None, hint: str | None = None, *, client_request_id: str | None = None):
+        self.client_request_id = client_request_id
+        super().__init__(message, hint)
+
+
+class SubmitTimeout(SubmitAnswerLost, APITimeoutError):
+    """A submit went out and no answer came within the read timeout."""
 
 
 class ResponseFormatError(StudioError):

@@ -5,6 +5,8 @@ It needs no browser: it asks each backend about every active job when the job's 
 service's completion hook). Several followers may share one history, in one process or many: each
 job is claimed through a lease in the store, so one of them polls it at a time, and a dead follower's
 jobs are taken over when its leases run out. On start it simply finds the active jobs in the history.
+A job whose submit lost its answer (still "submitting") is looked up in the API's usage logs by its
+request id and followed from there, or said to be not accepted; it is never sent again (recovery.py).
 
 The studio starts one inside each server process. It also runs on its own, for teams that keep the
 web processes and the follower apart::

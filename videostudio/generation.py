@@ -102,6 +102,8 @@ class Usage:
 
     credits: float | None = None
     usd: float | None = None
+    # True when read from the cost headers: a poll's own headers may say 0 while the job cost more.
+    by_header: bool = False
 
     @classmethod
     def from_mapping(cls, usage: Any) -> Usage | None:
@@ -115,6 +117,17 @@ class Usage:
         if credits is None and usd is None:
             return None
         return cls(credits=credits, usd=usd)
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str] | None) -> Usage | None:
+        """Read the cost headers ``x-aimlapi-credits-used`` / ``x-aimlapi-usd-spent``; None without either."""
+        if not headers:
+            return None
+        credits = _number(_header(headers, "x-aimlapi-credits-used"))
+        usd = _number(_header(headers, "x-aimlapi-usd-spent"))
+        if credits is None and usd is None:
+            return None
+        return cls(credits=credits, usd=usd, by_header=True)
 
 
 @dataclass(frozen=True)
@@ -134,8 +147,13 @@ class Generation:
         return self.video_urls[0] if self.video_urls else None
 
     @classmethod
-    def from_response(cls, body: Mapping[str, Any], *, fallback_id: str | None = None) -> Generation:
+    def from_response(
+        cls, body: Mapping[str, Any], *, fallback_id: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> Generation:
         """Read a submit or poll answer. ``fallback_id`` (the id that was polled) is used when the answer has none.
+
+        ``headers`` are the answer's: ``x-inference-id`` is the generation id when the body has none, and the
+        cost headers give the usage when the body carries none.
 
         Raises ResponseFormatError when the answer is not an object or carries no id and there is no fallback.
         """
@@ -144,6 +162,7 @@ class Generation:
                 "The AI/ML API sent an answer the studio could not read (expected a JSON object).",
             )
         gen_id = _id_text(body.get("id")) or _id_text(body.get("generation_id")) or _id_text(fallback_id)
+        gen_id = gen_id or _id_text(_header(headers or {}, "x-inference-id"))
         if gen_id is None:
             raise ResponseFormatError(
                 "The AI/ML API accepted the request but did not say which job it started (no generation id).",
@@ -162,6 +181,8 @@ class Generation:
         usage = Usage.from_mapping(meta.get("usage")) if isinstance(meta, Mapping) else None
         if usage is None:
             usage = Usage.from_mapping(body.get("usage"))
+        if usage is None:
+            usage = Usage.from_headers(headers)
 
         return cls(
             id=gen_id,
@@ -179,3 +200,11 @@ def _id_text(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    # requests gives a case-insensitive mapping; a plain dict from a test may use any case.
+    value = headers.get(name)
+    if value is None:
+        value = next((v for k, v in headers.items() if k.lower() == name), None)
+    return value

@@ -1,8 +1,9 @@
 """Jobs: submitting a generation, following it to the end, and the one polling policy.
 
-The store is written before anything can be lost: a job row exists before the submit is sent,
-gets its generation id the moment the submit answers, and every poll's outcome is recorded.
-A submit is never repeated: the API charges per submit.
+The store is written before anything can be lost: a job row exists, with the request id its submit
+carries, before the submit is sent; it gets its generation id the moment the submit answers, and every
+poll's outcome is recorded. A submit is never repeated: the API charges per submit. One whose answer was
+lost is found again in the usage logs (videostudio/recovery.py).
 """
 
 from __future__ import annotations
@@ -26,14 +27,25 @@ from videostudio.errors import (
     ResponseFormatError,
     ServerError,
     StudioError,
+    SubmitAnswerLost,
 )
 from videostudio.generation import Generation, Status
 from videostudio.media import decode_data_uri, is_data_uri, thumbnail_data_uri
 from videostudio.payload import map_leaves
+from videostudio.recovery import (
+    ANSWER_LOST,
+    INTERRUPTED_SUBMIT,
+    NOT_ACCEPTED,
+    REFUSED,
+    LogsClient,
+    find_logged,
+    given_up,
+    next_lookup,
+)
 from videostudio.schedule import PollPolicy
 from videostudio.store import SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
 
-__all__ = ["SUBMIT_GRACE", "Client", "JobService", "PollPolicy", "Submission"]
+__all__ = ["INTERRUPTED_SUBMIT", "NOT_ACCEPTED", "SUBMIT_GRACE", "Client", "JobService", "PollPolicy", "Submission"]
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +57,6 @@ CLAIM_BATCH = 10
 # While a finished video is downloaded the job keeps its lease, so no other studio fetches it too.
 DOWNLOAD_LEASE_SECONDS = 15 * 60.0
 
-INTERRUPTED_SUBMIT = (
-    "The studio stopped while sending this job, so it is not known whether the provider started it. "
-    "Check your AI/ML API dashboard before generating again, so you are not charged twice."
-)
-
-
 # The provider's own words say what went wrong; this says what to do next. The API does not charge
 # for failed generations (fact sheet, billing), which is worth saying to someone about to retry.
 GENERATION_FAILED_HINT = (
@@ -59,10 +65,12 @@ GENERATION_FAILED_HINT = (
 )
 
 
-class Client(Protocol):
+class Client(LogsClient, Protocol):
     """What jobs need of an API client (``videostudio.client.VideoClient``)."""
 
-    def submit(self, payload: dict[str, Any], *, legacy_endpoint: str | None = None) -> Generation: ...
+    def submit(
+        self, payload: dict[str, Any], *, legacy_endpoint: str | None = None, client_request_id: str | None = None
+    ) -> Generation: ...
 
     def poll(self, generation_id: str, *, legacy_endpoint: str | None = None) -> Generation: ...
 
@@ -162,11 +170,18 @@ class JobService:
                 params=submission.params,
                 media=submission.media,
                 thumbnail=submission.thumbnail,
+                # Fresh for every submit and in the history before the request leaves: if the answer is
+                # lost, the usage logs tell by this id whether the provider received it.
+                client_request_id=f"vs-{uuid.uuid4().hex}",
             )
         )
         sent_at = utcnow()
         try:
-            generation = client.submit(payload, legacy_endpoint=endpoint)
+            generation = client.submit(payload, legacy_endpoint=endpoint, client_request_id=job.client_request_id)
+        except SubmitAnswerLost as exc:
+            # It may have started: the job stays "submitting", and the follower looks for it in the logs now.
+            self.store.update(job.id, error=ANSWER_LOST, next_poll_at=utcnow())
+            raise SubmitAnswerLost(ANSWER_LOST, "", client_request_id=job.client_request_id) from exc
         except StudioError as exc:
             self.store.update(job.id, status=JobStatus.FAILED, error=str(exc), finished_at=utcnow())
             raise
@@ -209,15 +224,18 @@ class JobService:
             self.owner, backends=ready, lease_seconds=LEASE_SECONDS, limit=CLAIM_BATCH, now=now
         )
         for job in claimed:
-            if job.status == SUBMITTING:
-                # Past its grace (claim_due takes no younger one): the submit was cut off.
-                changed.append(self._fail(job, INTERRUPTED_SUBMIT))
-                continue
             paused = self.paused_until(job.backend)
-            if paused is not None and paused > utcnow():
+            if paused is not None and paused > now:
                 self._release(job)  # a poll earlier in this round met a 429
                 continue
-            updated = self.poll_one(clients[job.backend], job, chosen.get(job.backend) or PollPolicy())
+            policy = chosen.get(job.backend) or PollPolicy()
+            if job.status == SUBMITTING:
+                # Its answer was lost, or its submit was cut off (claim_due takes no younger one).
+                updated = self.recover(clients[job.backend], job, policy, now=now)
+                if updated.status != job.status or updated.generation_id != job.generation_id:
+                    changed.append(updated)
+                continue
+            updated = self.poll_one(clients[job.backend], job, policy)
             if updated.status != job.status or updated.raw_status != job.raw_status:
                 changed.append(updated)
         return changed
@@ -250,6 +268,48 @@ class JobService:
             self._rate_limits.pop(job.backend, None)
         return self._record(job, generation, policy, polled_at=sent_at)
 
+    def recover(self, client: Client, job: Job, policy: PollPolicy, *, now: datetime | None = None) -> Job:
+        """Find a "submitting" job (leased by this service) whose answer was lost, in the usage logs.
+
+        Found: the job is followed from its generation id (polled at once). Not found after the grace: it
+        says the provider never received it. Never sent again.
+        """
+        now = now or utcnow()
+        if not job.client_request_id:
+            return self._fail(job, INTERRUPTED_SUBMIT)  # submitted by a studio that sent no request ids
+        try:
+            found = find_logged(client, job, now)
+        except RateLimitError as exc:
+            self._pause(job.backend, policy, exc.retry_after)  # the logs allow 200 requests a minute
+            return self._write(job, {"next_poll_at": self.paused_until(job.backend)}, release=True)
+        except StudioError as exc:
+            # The logs could not be read now (no key, a network hiccup): look again later, never guess.
+            log.info("job %s: the usage logs could not be read: %s", job.id, exc)
+            delay = policy.next_delay(job, failures=job.poll_failures + 1)
+            changes = {"poll_failures": job.poll_failures + 1, "next_poll_at": now + timedelta(seconds=delay)}
+            return self._write(job, changes, release=True)
+        if found is None:
+            if given_up(job, now):
+                return self._fail(job, NOT_ACCEPTED)
+            return self._write(job, {"next_poll_at": next_lookup(job, now)}, release=True)
+        if found.refused:
+            return self._fail(job, REFUSED)
+        log.info("job %s: its lost submit was found in the usage logs", job.id)
+        changes: dict[str, Any] = {
+            "generation_id": found.inference_id,
+            "status": JobStatus.QUEUED,
+            "error": None,
+            "poll_failures": 0,
+        }
+        if found.credits:
+            changes["credits"] = found.credits
+        if found.usd:
+            changes["usd"] = found.usd
+        held = self.store.update_leased(job.id, self.owner, **changes)
+        if held is None:  # the lease ran out meanwhile: the follower that took over does the rest
+            return self.store.get(job.id) or job
+        return self.poll_one(client, held, policy)
+
     def _pause(self, backend: str, policy: PollPolicy, retry_after: float | None) -> None:
         with self._lock:
             strikes = self._rate_limits.get(backend, 0) + 1
@@ -278,11 +338,13 @@ class JobService:
         }
         if first:
             changes["generation_id"] = generation.id
-        if generation.usage:
-            if generation.usage.credits is not None:
-                changes["credits"] = generation.usage.credits
-            if generation.usage.usd is not None:
-                changes["usd"] = generation.usage.usd
+        usage = generation.usage
+        if usage:
+            # A cost header of 0 on a poll is that poll's price, not the job's: it never erases a recorded cost.
+            if usage.credits is not None and not (usage.by_header and usage.credits == 0 and job.credits):
+                changes["credits"] = usage.credits
+            if usage.usd is not None and not (usage.by_header and usage.usd == 0 and job.usd):
+                changes["usd"] = usage.usd
         if generation.video_url:
             changes["video_url"] = generation.video_url
         if generation.status.is_terminal:

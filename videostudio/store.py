@@ -61,7 +61,8 @@ SUBMITTING = JobStatus.SUBMITTING
 # Plain strings: database drivers are given text, never an enum (psycopg would send an enum's name).
 ACTIVE_STATUSES = tuple(s.value for s in (JobStatus.SUBMITTING, JobStatus.QUEUED, JobStatus.GENERATING))
 # A job still "submitting" this long after it was created was cut off mid-submit (a crash or a restart);
-# until then a follower leaves it to the submit that is still waiting for its answer.
+# until then a follower leaves it to the submit that is still waiting for its answer (the client's read
+# timeout is 30 s). A submit that knows its answer was lost says so at once, by setting next_poll_at.
 SUBMIT_GRACE = timedelta(minutes=2)
 
 
@@ -104,6 +105,8 @@ jobs_table = sa.Table(
     # Revision 0003: the follower polling the job right now, and until when (see JobStore.claim_due).
     sa.Column("lease_owner", sa.String(64)),
     sa.Column("lease_until", sa.DateTime(timezone=True)),
+    # Revision 0004: the X-Client-Request-Id the submit carried (see videostudio/recovery.py).
+    sa.Column("client_request_id", sa.String(128)),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
@@ -149,6 +152,7 @@ class Job:
     inputs_dir: str | None = None  # kept copies of the uploaded inputs, for "Use these settings"
     lease_owner: str | None = None  # the follower polling (or downloading) this job right now
     lease_until: datetime | None = None  # when that claim runs out, if the follower died meanwhile
+    client_request_id: str | None = None  # the X-Client-Request-Id the submit carried, to find it in the logs
 
     @property
     def is_active(self) -> bool:
@@ -269,7 +273,8 @@ class JobStore:
         The claim is the database's own: ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (two followers
         never wait for, nor take, each other's rows), one atomic conditional UPDATE elsewhere (SQLite's write
         lock makes the whole transaction one step). A lease that ran out is taken over. A "submitting" job is
-        due only after ``SUBMIT_GRACE``: until then its submit may still answer.
+        due only after ``SUBMIT_GRACE`` (until then its submit may still answer), or once its submit has
+        recorded that the answer was lost (it set ``next_poll_at``): then the usage logs are asked about it.
         """
         now = _as_utc(now or utcnow())
         until = now + timedelta(seconds=lease_seconds)
@@ -278,7 +283,9 @@ class JobStore:
             c.status.in_(ACTIVE_STATUSES),
             sa.or_(c.next_poll_at.is_(None), c.next_poll_at <= now),
             sa.or_(c.lease_until.is_(None), c.lease_until < now),
-            sa.or_(c.status != JobStatus.SUBMITTING.value, c.created_at <= now - SUBMIT_GRACE),
+            sa.or_(
+                c.status != JobStatus.SUBMITTING.value, c.created_at <= now - SUBMIT_GRACE, c.next_poll_at.is_not(None)
+            ),
         ]
         if backends is not None:
             due.append(c.backend.in_(list(backends)))

@@ -18,15 +18,23 @@ _BOOL_WORDS = {
     "video-list": "video_list",
     "expired": "expired_urls",
     "expired-urls": "expired_urls",
+    "drop-answer": "drop_answer",
 }
 _INT_WORDS = {
     "rate-limit": "rate_limit_polls",
     "server-error": "server_error_polls",
     "submit-error": "submit_error",
     "slow": "slow_ms",
+    "delay-answer": "delay_answer_ms",
 }
 # The value a counted word takes when written bare ("rate-limit" means "rate-limit=1").
-_BARE_VALUES = {"rate_limit_polls": 1, "server_error_polls": 1, "submit_error": 500, "slow_ms": 500}
+_BARE_VALUES = {
+    "rate_limit_polls": 1,
+    "server_error_polls": 1,
+    "submit_error": 500,
+    "slow_ms": 500,
+    "delay_answer_ms": 5000,
+}
 _TRUE = {"", "1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -43,6 +51,8 @@ class FaultConfig:
     legacy: bool = False  # legacy vocabulary: {"generation_id"} on submit; waiting → active → succeeded
     video_list: bool = False  # the video comes as a list: [{"url": ...}]
     expired_urls: bool = False  # video URLs are already expired, so fetching them answers 403
+    drop_answer: bool = False  # a submit creates its job, then the connection closes without an answer
+    delay_answer_ms: int = 0  # a submit creates its job, then waits this long before answering
 
     @classmethod
     def parse(cls, text: str | None) -> FaultConfig:

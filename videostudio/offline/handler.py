@@ -6,9 +6,11 @@ with byte ranges (browsers seek) and refused like an object store's signed links
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import socket
 import sys
 import time
 import uuid
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from videostudio.offline.server import OfflineBackend
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
+LOGS_PATH = "/v2/logs"
 
 
 class Server(ThreadingHTTPServer):
@@ -96,7 +99,15 @@ class Handler(BaseHTTPRequestHandler):
             reading = self.command in ("GET", "HEAD")
             if path in self.backend.generation_paths and self.command == "POST":
                 answer = self.backend.submit(path, headers, body, faults)
-                self._send_json(200, answer, job_id=answer.get("id") or answer.get("generation_id"))
+                job_id = answer.get("id") or answer.get("generation_id")
+                if faults.drop_answer:  # the job exists and is billed; its answer never arrives
+                    self._hang_up()
+                    return
+                if faults.delay_answer_ms:  # long enough to kill the studio before it hears back
+                    time.sleep(faults.delay_answer_ms / 1000)
+                self._send_json(200, answer, job_id=job_id, extra=self.backend.cost_headers(job_id))
+            elif path == LOGS_PATH and reading:
+                self._send_json(200, self.backend.usage_logs(headers, query))
             elif reading and (path in catalogue_api.LIST_PATHS or path.startswith(catalogue_api.MODEL_PREFIX)):
                 self._send_catalogue(path, query)
             elif reading and path == catalogue_api.DOCS_PATH:
@@ -104,7 +115,8 @@ class Handler(BaseHTTPRequestHandler):
             elif path in self.backend.generation_paths and reading:
                 generation_id = (query.get("generation_id") or [""])[0]
                 answer = self.backend.poll(headers, generation_id, faults)
-                self._send_json(200, answer, job_id=answer["id"])
+                cost = self.backend.cost_headers(answer["id"], answer["status"])
+                self._send_json(200, answer, job_id=answer["id"], extra=cost)
             elif path.startswith("/files/") and self.command in ("GET", "HEAD"):
                 self._send_file(path, query)
             elif path == "/healthz" and self.command in ("GET", "HEAD"):
@@ -159,9 +171,17 @@ class Handler(BaseHTTPRequestHandler):
             raise RequestError(413)
         return self.rfile.read(length) if length > 0 else b""
 
-    def _send_json(self, status: int, answer: Any, *, job_id: str | None = None) -> None:
+    def _send_json(
+        self, status: int, answer: Any, *, job_id: str | None = None, extra: Iterable[tuple[str, str]] = ()
+    ) -> None:
         headers = [("x-inference-id", job_id)] if job_id else []
-        self._send(status, json.dumps(answer).encode(), "application/json; charset=utf-8", headers)
+        self._send(status, json.dumps(answer).encode(), "application/json; charset=utf-8", [*headers, *extra])
+
+    def _hang_up(self) -> None:
+        """Close the connection without a byte of answer, as a cut connection or a crashed proxy would."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _send_error(self, exc: RequestError, path: str) -> None:
         body = {

@@ -31,6 +31,7 @@ from videostudio.catalogue import Catalogue, Model, load_catalogue
 from videostudio.offline.faults import FaultConfig
 from videostudio.offline.handler import Handler, Server
 from videostudio.offline.jobs import Job, JobBook, RenderQueue
+from videostudio.offline.logs import UsageLogs, cost_headers, model_named
 from videostudio.offline.plan import demo_seconds, plan_render, problems_message, validate
 from videostudio.offline.vendor import (
     LEGACY_PATHS,
@@ -88,6 +89,7 @@ class OfflineBackend:
         self._workers = max(1, workers)
         self._stats = _Stats()
         self.jobs = JobBook(self.state_dir)
+        self.logs = UsageLogs(self.state_dir)  # GET /v2/logs; its rate limit can be lowered for a test
         self._renders = RenderQueue(self._render, self.jobs.lock)
         self._server: Server | None = None
         self._threads: list[threading.Thread] = []
@@ -177,9 +179,33 @@ class OfflineBackend:
     # ----------------------------------------------------------------------------------------- submit
 
     def submit(self, route: str, headers: dict[str, str], body: bytes, faults: FaultConfig) -> dict[str, Any]:
-        """Accept a generation request, or raise RequestError as the API would refuse it."""
+        """Accept a generation request, or raise RequestError as the API would refuse it.
+
+        Either way the usage logs get a row, before any answer leaves (a lost answer can be found there).
+        """
         self.count("submits")
         self._check_key(headers)
+        client_request_id = headers.get("x-client-request-id")
+        try:
+            job = self._accept(route, body, faults)
+        except RequestError:
+            model = model_named(body)
+            self.logs.record(
+                model=model, status="failed", credits=0, inference_id=None, client_request_id=client_request_id
+            )
+            raise
+        self.logs.record(
+            model=job.model_id,
+            status="succeeded",
+            credits=job.credits,
+            inference_id=job.id,
+            client_request_id=client_request_id,
+        )
+        if faults.legacy:
+            return {"generation_id": job.id, "status": "queued"}
+        return {"id": job.id, "status": "queued", "meta": {"usage": {"credits_used": job.credits}}}
+
+    def _accept(self, route: str, body: bytes, faults: FaultConfig) -> Job:
         if faults.submit_error is not None:
             raise RequestError(faults.submit_error)
         payload = _json_object(body)
@@ -207,9 +233,19 @@ class OfflineBackend:
         self.jobs.add(job)
         if not faults.fail:  # a job that will fail never needs its video
             self._renders.add(job, at=job.created + QUEUED_SECONDS * self.speed)
-        if faults.legacy:
-            return {"generation_id": job.id, "status": "queued"}
-        return {"id": job.id, "status": "queued", "meta": {"usage": {"credits_used": job.credits}}}
+        return job
+
+    def cost_headers(self, job_id: str | None, status: str | None = None) -> list[tuple[str, str]]:
+        """The API's cost headers for an answer about ``job_id``; a failed generation costs nothing."""
+        job = self.jobs.get(job_id) if job_id else None
+        if job is None:
+            return []
+        return cost_headers(0 if status in ("error", "failed") else job.credits)
+
+    def usage_logs(self, headers: dict[str, str], query: dict[str, list[str]]) -> dict[str, Any]:
+        """``GET /v2/logs``: a key is needed, as on the API."""
+        self._check_key(headers)
+        return self.logs.query(query)
 
     def _check_key(self, headers: dict[str, str]) -> None:
         scheme, _, key = headers.get("authorization", "").strip().partition(" ")
