@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from videostudio import media
+from videostudio.media import image_codec
 from videostudio.catalogue import AudioRules, ImageRules
 from videostudio.media import (
     MediaError,
@@ -335,7 +335,7 @@ def test_decompression_bomb_header_refused() -> None:
 
 
 def test_real_image_over_the_pixel_cap_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(media, "MAX_PIXELS", 100_000)
+    monkeypatch.setattr(image_codec, "MAX_PIXELS", 100_000)
     data = make_image((500, 400), "PNG", "1", 0)
     with pytest.raises(MediaError, match="500×400 px"):
         prepare_image(data)
