@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from videostudio.media import image_codec
 from videostudio.catalogue import AudioRules, ImageRules
 from videostudio.media import (
     MediaError,
     decode_data_uri,
+    image_codec,
     is_data_uri,
     prepare_audio,
     prepare_image,

@@ -71,12 +71,13 @@ def prepare_image(
     notes: list[str] = []
     with readable(filename):
         im = open_verified(data)
+        stored = im.size
         turn = orientation(im)
         # Every size decision is made on the header, in the photo's own (upright) pixels, before decoding.
-        upright = (im.height, im.width) if turn in _QUARTER_TURNS else im.size
+        upright = stored[::-1] if turn in _QUARTER_TURNS else stored
         _check_short_side(upright, rules, who)
         crop = _aspect_crop_box(upright, rules)
-        kept = (crop[2] - crop[0], crop[3] - crop[1]) if crop else upright
+        kept: tuple[int, int] = (crop[2] - crop[0], crop[3] - crop[1]) if crop else upright
         if crop:
             _check_short_side(kept, rules, who, cropped_from=upright)
         scale = _downscale_factor(kept, max_side, rules.min_short_side)
@@ -94,16 +95,22 @@ def prepare_image(
             notes.append("This is an animated image; only its first frame is used.")
         changed = True
 
+    # Crop and shrink before turning upright: the turn then moves only the pixels that are sent.
+    quarter = turn in _QUARTER_TURNS
+    if crop:
+        im = im.crop(_centred_box(im.size, _scaled(kept[::-1] if quarter else kept, stored, im.size)))
+    size = _target_size(kept, scale, rules) if scale < 1 else kept
+    if scale < 1:
+        im = _resize_to(im, size[::-1] if quarter else size)
     if turn not in (0, 1):
         im = ImageOps.exif_transpose(im)
         notes.append("Rotated upright using the photo's orientation data.")
-        changed = True
-
-    if im.mode == "CMYK":
+    cmyk = im.mode == "CMYK"
+    if cmyk:
         # Many decoders, and some model back ends, mishandle CMYK JPEGs; screen RGB is the safe form.
         im = cmyk_to_rgb(im, icc)
         notes.append("Converted the colours from print (CMYK) to screen (RGB).")
-        changed = True
+    changed = changed or bool(crop) or scale < 1 or turn not in (0, 1) or cmyk
 
     allowed = _allowed_formats(rules)
     plain_source = "JPEG" if source_format == "MPO" else source_format
@@ -122,23 +129,17 @@ def prepare_image(
         changed = True
 
     if crop:
-        im = im.crop(_scaled_box(crop, upright, im.size))
         notes.append(
             f"Cropped from {dims(upright)} to {dims(kept)} px to fit "
             f"{possessive(model_name)}{_limit_ratio(upright, rules)} aspect-ratio limit."
         )
-        changed = True
-
     if scale < 1:
-        size = _target_size(kept, scale, rules)
-        im = _resize_to(im, size)
         notes.append(f"Made smaller from {dims(kept)} to {dims(size)} px (longest side at most {max_side} px).")
-        changed = True
 
     # With nothing to fix, the person's file goes byte for byte: no needless quality loss.
     encoded = encode(im, target, _JPEG_QUALITY, icc) if changed else data
     if photo_as_jpeg:
-        if len(encoded) * 2 > len(data) and len(notes) == 0:
+        if not notes and len(encoded) * 2 > len(data):  # no other fix: the original is still an option
             # Not worth it after all (an unusually well-compressed PNG): send the original untouched.
             target, encoded = "PNG", data
         else:
@@ -222,13 +223,16 @@ def _aspect_crop_box(size: tuple[int, int], rules: ImageRules) -> tuple[int, int
     return None
 
 
-def _scaled_box(box: tuple[int, int, int, int], full: tuple[int, int], actual: tuple[int, int]) -> tuple[int, ...]:
-    """``box`` (in ``full``-size pixels) in the pixels of the same picture decoded at ``actual`` size."""
+def _scaled(size: tuple[int, int], full: tuple[int, int], actual: tuple[int, int]) -> tuple[int, int]:
+    """``size`` (in ``full``-size pixels) in the pixels of the same picture decoded at ``actual`` size."""
     if actual == full:
-        return box
-    fx, fy = actual[0] / full[0], actual[1] / full[1]
-    left, top, right, bottom = box
-    return (round(left * fx), round(top * fy), round(right * fx), round(bottom * fy))
+        return size
+    return (min(actual[0], round(size[0] * actual[0] / full[0])), min(actual[1], round(size[1] * actual[1] / full[1])))
+
+
+def _centred_box(size: tuple[int, int], kept: tuple[int, int]) -> tuple[int, int, int, int]:
+    left, top = (size[0] - kept[0]) // 2, (size[1] - kept[1]) // 2
+    return (left, top, left + kept[0], top + kept[1])
 
 
 def _downscale_factor(size: tuple[int, int], max_side: int, min_short_side: int) -> float:
@@ -255,7 +259,9 @@ def _target_size(size: tuple[int, int], scale: float, rules: ImageRules) -> tupl
 def _resize_to(im: Image.Image, size: tuple[int, int]) -> Image.Image:
     if im.mode in ("P", "1"):
         im = im.convert("RGBA" if im.has_transparency_data else "RGB")  # resampling needs real colours
-    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Bicubic, as Pillow's own thumbnail(): for shrinking it looks the same as Lanczos (both filter over the whole
+    # reduced area) and costs a third less on a 24-megapixel photo.
+    return im.resize(size, Image.Resampling.BICUBIC, reducing_gap=3.0)
 
 
 def _shrink_to_fit(

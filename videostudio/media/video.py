@@ -248,7 +248,7 @@ def _check_length(probe: VideoProbe, rules: VideoRules, who: str) -> None:
     if rules.max_frames and probe.frames > rules.max_frames:
         raise MediaError(
             f"This video has {probe.frames} frames; {who} takes at most {rules.max_frames}. "
-            f"Trim it (at {_fps(probe)} frames a second, to {seconds(rules.max_frames / _fps(probe))} s) "
+            f"Trim it (at {seconds(_fps(probe))} frames a second, to {seconds(rules.max_frames / _fps(probe))} s) "
             f"and upload it again."
         )
 

@@ -26,26 +26,27 @@ def remux_to_mp4(data: bytes) -> bytes:
     with tempfile.TemporaryDirectory(prefix="videostudio-") as folder:
         target = Path(folder) / "out.mp4"
         # genpts: AVI and some Matroska files carry no presentation times, which MP4 needs.
-        with av.open(io.BytesIO(data), options={"fflags": "+genpts"}) as source:
-            with av.open(str(target), "w", format="mp4", options=_MP4_OPTIONS) as out:
-                video_in = source.streams.video[0]
-                video_out = out.add_stream_from_template(video_in)
-                audio_in = source.streams.audio[0] if source.streams.audio else None
-                audio_out, audio_copy = _audio_stream(out, audio_in)
-                streams = [video_in] + ([audio_in] if audio_in is not None else [])
-                for packet in source.demux(streams):
-                    if packet.dts is None:
-                        continue  # the demuxer's end-of-stream marker
-                    if packet.stream is video_in:
-                        packet.stream = video_out
-                        out.mux(packet)
-                    elif audio_copy:
-                        packet.stream = audio_out
-                        out.mux(packet)
-                    elif audio_out is not None:
-                        _encode_audio(out, audio_out, packet.decode())
-                if audio_out is not None and not audio_copy:
-                    _encode_audio(out, audio_out, [None])
+        with _source(data) as source, _mp4(target) as out:
+            video_in = source.streams.video[0]
+            video_out = out.add_stream_from_template(video_in)
+            audio_in = source.streams.audio[0] if source.streams.audio else None
+            audio_out, audio_copy = _audio_stream(out, audio_in)
+            streams = [video_in] + ([audio_in] if audio_in is not None else [])
+            last_dts: dict[int, int] = {}
+            for packet in source.demux(streams):
+                if packet.size == 0:
+                    continue  # the demuxer's end-of-stream marker
+                _fill_dts(packet, last_dts)
+                if packet.stream is video_in:
+                    packet.stream = video_out
+                    out.mux(packet)
+                elif audio_copy:
+                    packet.stream = audio_out
+                    out.mux(packet)
+                elif audio_out is not None:
+                    _encode_audio(out, audio_out, packet.decode())
+            if audio_out is not None and not audio_copy:
+                _encode_audio(out, audio_out, [None])
         return target.read_bytes()
 
 
@@ -54,35 +55,58 @@ def transcode_to_h264(data: bytes, size: tuple[int, int], rotation: int) -> byte
     width, height = size
     with tempfile.TemporaryDirectory(prefix="videostudio-") as folder:
         target = Path(folder) / "out.mp4"
-        with av.open(io.BytesIO(data), options={"fflags": "+genpts"}) as source:
-            with av.open(str(target), "w", format="mp4", options=_MP4_OPTIONS) as out:
-                video_in = source.streams.video[0]
-                rate = video_in.average_rate or video_in.guessed_rate or Fraction(30)
-                video_out = out.add_stream("libx264", rate=rate, options=_X264_OPTIONS)
-                video_out.width, video_out.height, video_out.pix_fmt = width, height, "yuv420p"
-                # Keep each frame's own time, so a variable-frame-rate phone or screen recording keeps its timing.
-                video_out.codec_context.time_base = video_in.time_base or Fraction(1, 90_000)
-                audio_in = source.streams.audio[0] if source.streams.audio else None
-                audio_out, _ = _audio_stream(out, audio_in, copy=False)
-                streams = [video_in] + ([audio_in] if audio_in is not None else [])
-                last_pts = None
-                for packet in source.demux(streams):
-                    if packet.stream is video_in:
-                        for frame in packet.decode():
-                            if frame.pts is None or (last_pts is not None and frame.pts <= last_pts):
-                                continue  # a frame with no time, or out of order, can't be placed in MP4
-                            last_pts = frame.pts
-                            upright = _upright(frame, rotation, width, height)
-                            upright.pts, upright.time_base = frame.pts, frame.time_base
-                            for encoded in video_out.encode(upright):
-                                out.mux(encoded)
-                    elif audio_out is not None and packet.dts is not None:
-                        _encode_audio(out, audio_out, packet.decode())
-                for encoded in video_out.encode(None):
-                    out.mux(encoded)
-                if audio_out is not None:
-                    _encode_audio(out, audio_out, [None])
+        with _source(data) as source, _mp4(target) as out:
+            video_in = source.streams.video[0]
+            rate = video_in.average_rate or video_in.guessed_rate or Fraction(30)
+            video_out = out.add_stream("libx264", rate=rate, options=_X264_OPTIONS)
+            video_out.width, video_out.height, video_out.pix_fmt = width, height, "yuv420p"
+            # Keep each frame's own time, so a variable-frame-rate phone or screen recording keeps its timing.
+            video_out.codec_context.time_base = video_in.time_base or Fraction(1, 90_000)
+            audio_in = source.streams.audio[0] if source.streams.audio else None
+            audio_out, _ = _audio_stream(out, audio_in, copy=False)
+            streams = [video_in] + ([audio_in] if audio_in is not None else [])
+            last_pts = None
+            for packet in source.demux(streams):
+                if packet.stream is video_in:
+                    for frame in packet.decode():
+                        if frame.pts is None or (last_pts is not None and frame.pts <= last_pts):
+                            continue  # a frame with no time, or out of order, can't be placed in MP4
+                        last_pts = frame.pts
+                        upright = _upright(frame, rotation, width, height)
+                        upright.pts, upright.time_base = frame.pts, frame.time_base
+                        for encoded in video_out.encode(upright):
+                            out.mux(encoded)
+                elif audio_out is not None and packet.dts is not None:
+                    _encode_audio(out, audio_out, packet.decode())
+            for encoded in video_out.encode(None):
+                out.mux(encoded)
+            if audio_out is not None:
+                _encode_audio(out, audio_out, [None])
         return target.read_bytes()
+
+
+def _fill_dts(packet: av.Packet, last_dts: dict[int, int]) -> None:
+    """Give a packet the decode time MP4 needs and Matroska may leave out (the first frames before B-frames).
+
+    Decode times only have to rise and stay at or before the show time, so a missing one is placed just after the
+    previous one, or (at the start) a little before the frame is shown.
+    """
+    index = packet.stream.index
+    previous = last_dts.get(index)
+    if packet.dts is None or (previous is not None and packet.dts <= previous):
+        lead = (packet.duration or 1) * 4
+        packet.dts = previous + 1 if previous is not None else (packet.pts or 0) - lead
+    if packet.pts is not None and packet.pts < packet.dts:
+        packet.pts = packet.dts
+    last_dts[index] = packet.dts
+
+
+def _source(data: bytes) -> av.container.InputContainer:
+    return av.open(io.BytesIO(data), options={"fflags": "+genpts"})
+
+
+def _mp4(path: Path) -> av.container.OutputContainer:
+    return av.open(str(path), "w", format="mp4", options=_MP4_OPTIONS)
 
 
 def _upright(frame: av.VideoFrame, rotation: int, width: int, height: int) -> av.VideoFrame:

@@ -1,0 +1,98 @@
+"""Media made in memory for the media tests and benches, and a studio model with an image and a video field."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import av
+import numpy as np
+
+VIDEO_MODEL_ID = "test/video-edit"
+VIDEO_MODEL_KEY = "test-video-edit"  # components.schema_form.model_key of VIDEO_MODEL_ID
+VIDEO_FIELD_TEXT = "A HTTPS URL pointing to a video or a data URI containing a video. Duration 1–10 s, up to 50MB."
+
+
+def video_bytes(
+    fmt: str = "mp4",
+    codec: str = "libx264",
+    *,
+    seconds: float = 1.0,
+    size: tuple[int, int] = (320, 240),
+    rate: int = 30,
+    audio: str | None = None,
+) -> bytes:
+    """A clip whose frames get redder over time, top half green; optionally with a 440 Hz tone."""
+    out = io.BytesIO()
+    with av.open(out, "w", format=fmt) as box:
+        stream = box.add_stream(codec, rate=rate)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+        sound = box.add_stream(audio, rate=44100, layout="mono") if audio else None
+        count = round(seconds * rate)
+        for i in range(count):
+            pixels = np.zeros((size[1], size[0], 3), np.uint8)
+            pixels[:, :, 0] = min(255, i * 255 // max(count - 1, 1))
+            pixels[: size[1] // 2, :, 1] = 255
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                box.mux(packet)
+        for packet in stream.encode(None):
+            box.mux(packet)
+        if sound is not None:
+            samples = (np.sin(2 * np.pi * 440 * np.arange(int(44100 * seconds)) / 44100) * 12000).astype(np.int16)
+            tone = av.AudioFrame.from_ndarray(samples[None, :], format="s16", layout="mono")
+            tone.sample_rate = 44100
+            for packet in [*sound.encode(tone), *sound.encode(None)]:
+                box.mux(packet)
+    return out.getvalue()
+
+
+def video_model_file() -> dict:
+    """A studio model file whose form has a prompt, an optional image and a required video."""
+    return {
+        "id": VIDEO_MODEL_ID,
+        "name": "Test video edit",
+        "vendor": "Test",
+        "summary": "Restyles a video, optionally after a reference image.",
+        "typical_seconds": 60,
+        "ui": {"order": ["prompt", "video_url", "image_url"], "media": {"video_url": "video", "image_url": "image"}},
+        "schema": {
+            "type": "object",
+            "properties": {
+                "model": {"type": "string", "enum": [VIDEO_MODEL_ID]},
+                "prompt": {"type": "string", "description": "What to change."},
+                "video_url": {"type": "string", "format": "uri", "description": VIDEO_FIELD_TEXT},
+                "image_url": {"type": "string", "format": "uri", "description": "A reference image."},
+            },
+            "required": ["model", "prompt", "video_url"],
+        },
+    }
+
+
+@contextmanager
+def catalogue_with_video_model(folder: Path) -> Iterator[Path]:
+    """The bundled catalogue plus the video model, in ``folder``, served by the studio while inside.
+
+    The studio reads its catalogue through components.services.load_catalogue (cached per process); this points
+    that at ``folder`` and clears the cache on the way in and out.
+    """
+    import streamlit as st
+
+    from components import services
+    from videostudio.catalogue import MODELS_DIR, load_catalogue
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in MODELS_DIR.glob("*.json"):
+        shutil.copy(path, folder / path.name)
+    (folder / "test-video-edit.json").write_text(json.dumps(video_model_file()), encoding="utf-8")
+    original = services.load_catalogue
+    services.load_catalogue = lambda directory=folder: load_catalogue(directory)  # type: ignore[assignment]
+    st.cache_resource.clear()
+    try:
+        yield folder
+    finally:
+        services.load_catalogue = original  # type: ignore[assignment]
+        st.cache_resource.clear()
