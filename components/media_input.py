@@ -61,16 +61,22 @@ def media_input(spec: FieldSpec, model: Model, key: str) -> MediaValue:
         )
         return MediaValue(value=url.strip() or None)
 
+    # Once a file is prepared, the uploader is drawn afresh (empty, ready for a replacement): Streamlit copies the
+    # file an uploader holds on every rerun (three times 50 MB for a big video), and the prepared copy is in the
+    # session already. Its identity changes, not its key, by giving the same endings in the other order.
+    prepared_count = st.session_state.get(f"{key}__uploads", 0)
+    endings = upload_extensions(kind)
     uploaded = st.file_uploader(
         f"Upload the {kind}",
-        type=upload_extensions(kind),
+        type=endings if prepared_count % 2 == 0 else endings[::-1],
         key=f"{key}__file",
         label_visibility="collapsed",
         on_change=_forget_if_cleared,
         args=(key,),
     )
     if uploaded is not None and st.session_state.get(f"{key}__file_id") != uploaded.file_id:
-        _prepare(key, spec, model, uploaded.name, uploaded.getvalue())
+        if _prepare(key, spec, model, uploaded.name, uploaded.getvalue()):
+            st.session_state[f"{key}__uploads"] = prepared_count + 1
         st.session_state[f"{key}__file_id"] = uploaded.file_id
     error = st.session_state.get(f"{key}__error")
     if error:
@@ -87,7 +93,8 @@ def _label(spec: FieldSpec) -> str:
     return spec.label + (" :red[*]" if spec.required else "")
 
 
-def _prepare(key: str, spec: FieldSpec, model: Model, name: str, data: bytes) -> None:
+def _prepare(key: str, spec: FieldSpec, model: Model, name: str, data: bytes) -> bool:
+    """Prepare the upload into the session; False (with the reason kept under ``__error``) if it can't be used."""
     st.session_state[f"{key}__name"] = name
     try:
         with st.spinner(f"Checking the {spec.media_kind or 'image'}…", show_time=True):
@@ -95,9 +102,10 @@ def _prepare(key: str, spec: FieldSpec, model: Model, name: str, data: bytes) ->
     except MediaError as exc:
         st.session_state[f"{key}__error"] = str(exc)
         st.session_state.pop(f"{key}__prepared", None)
-        return
+        return False
     st.session_state.pop(f"{key}__error", None)
     st.session_state[f"{key}__prepared"] = prepared
+    return True
 
 
 def _forget_if_cleared(key: str) -> None:
