@@ -80,13 +80,19 @@ def plain_pillow(data: bytes) -> bytes:
 
 
 def median_ms(work: Callable[[], object], runs: int) -> float:
+    """Median wall-clock time of ``work``; its CPU time goes to ``LAST_CPU_MS`` (steadier on a busy machine)."""
     work()  # warm-up: imports, plugin registration
-    times = []
+    wall, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         work()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    LAST_CPU_MS[0] = statistics.median(cpu)
+    return statistics.median(wall)
+
+
+LAST_CPU_MS = [0.0]
 
 
 def main() -> int:
@@ -104,11 +110,19 @@ def main() -> int:
         return prepare_image(photo, "IMG_0001.jpg", video01.image_rules, model_name=video01.name)
 
     ours = median_ms(ours_once, args.runs)
+    ours_cpu = LAST_CPU_MS[0]
     baseline = median_ms(lambda: plain_pillow(photo), args.runs)
+    baseline_cpu = LAST_CPU_MS[0]
     sent = ours_once()
     print(f"24 MP phone JPEG (6000×4000, EXIF 6, {len(photo) / 1e6:.1f} MB) → video-01, median of {args.runs}:")
-    print(f"  prepare_image      {ours:7.1f} ms   ({sent.width}×{sent.height}, {len(sent.data_uri):,} characters)")
-    print(f"  plain Pillow       {baseline:7.1f} ms   (open, exif_transpose, thumbnail 2048, save)")
+    print(
+        f"  prepare_image      {ours:7.1f} ms   (CPU {ours_cpu:6.1f} ms; {sent.width}×{sent.height}, "
+        f"{len(sent.data_uri):,} characters)"
+    )
+    print(
+        f"  plain Pillow       {baseline:7.1f} ms   (CPU {baseline_cpu:6.1f} ms; open, exif_transpose, thumbnail 2048, "
+        f"save)"
+    )
     verdict = "met" if ours <= GOAL_MS else "NOT met"
     print(f"  ratio              {ours / baseline:7.2f}×   goal ≤ {GOAL_MS:.0f} ms: {verdict}")
 

@@ -453,7 +453,7 @@ def test_upload_fields_offer_what_preparation_reads() -> None:
 
 
 def sideways_photo(size: tuple[int, int], marker: tuple[int, int, int] = RED) -> bytes:
-    """A JPEG stored sideways (orientation 6), ``marker`` colour on its stored left quarter, which is the top upright."""
+    """A JPEG stored sideways (orientation 6), ``marker`` on its stored left quarter: the top, once upright."""
     im = Image.new("RGB", size, BLUE)
     im.paste(marker, (0, 0, size[0] // 4, size[1]))
     exif = Image.Exif()

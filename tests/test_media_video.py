@@ -269,5 +269,29 @@ def test_a_video_upload_shows_its_poster_and_details(studio: Studio, tmp_path) -
         assert not at.get("video")  # the poster stands in for a player
         images = at.get("image")
         assert any(img.proto.imgs[0].url == prepared.thumbnail_data_uri for img in images)
-        at.run()  # a rerun keeps the preview without preparing again
+        at.run()  # a rerun keeps the preview without preparing again, and the uploader no longer holds the file
         assert at.session_state[f"{VIDEO_MODEL_KEY}__video_url__prepared"] is prepared
+        uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__video_url__file")
+        assert uploader.value is None
+        assert any("clip.mkv" in c.value for c in at.caption)
+        assert any(b.label == "Remove" for b in at.button)
+
+        # A new file dropped on the freed uploader replaces the first one.
+        uploader.upload("second.mp4", video_bytes(seconds=1.0), "video/mp4").run()
+        assert not at.exception and not at.error
+        replaced = at.session_state[f"{VIDEO_MODEL_KEY}__video_url__prepared"]
+        assert replaced is not prepared and replaced.notes == ()
+        assert any("second.mp4" in c.value and "1.0 s" in c.value for c in at.caption)
+
+
+def test_an_image_upload_is_previewed_by_its_thumbnail(studio: Studio, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with catalogue_with_video_model(tmp_path / "catalogue"):
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+        at.selectbox(key="model_choice").select(VIDEO_MODEL_ID).run()
+        uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__image_url__file")
+        uploader.upload("photo.jpg", jpeg_bytes((1600, 1200)), "image/jpeg").run()
+        assert not at.exception and not at.error
+        prepared = at.session_state[f"{VIDEO_MODEL_KEY}__image_url__prepared"]
+        # The page gets the few-KB thumbnail, not the full picture decoded again on every rerun.
+        assert [img.proto.imgs[0].url for img in at.get("image")] == [prepared.thumbnail_data_uri]
+        assert len(prepared.thumbnail_data_uri) < len(prepared.data_uri) // 10

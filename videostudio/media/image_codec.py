@@ -125,9 +125,8 @@ def looks_like_photo(im: Image.Image) -> bool:
     if im.mode not in ("RGB", "RGBA"):
         return False  # palette, grey and bilevel images are graphics, or gain little from JPEG
     # Nearest-neighbour keeps the picture's own colours; any smoothing filter would invent new ones.
-    sample = im.convert("RGB").resize(
-        (min(im.width, _PHOTO_SAMPLE_SIDE), min(im.height, _PHOTO_SAMPLE_SIDE)), Image.Resampling.NEAREST
-    )
+    side = (min(im.width, _PHOTO_SAMPLE_SIDE), min(im.height, _PHOTO_SAMPLE_SIDE))
+    sample = im.resize(side, Image.Resampling.NEAREST).convert("RGB")
     return sample.getcolors(maxcolors=PHOTO_COLOURS) is None  # None: more colours than that
 
 
