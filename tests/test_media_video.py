@@ -213,6 +213,11 @@ def test_a_conversion_too_long_to_wait_for_is_refused(monkeypatch: pytest.Monkey
         ("MP4/MOV, duration 2–10 s, up to 50MB", {"formats": ("MP4", "MOV"), "min_seconds": 2.0, "max_seconds": 10.0}),
         ("between 3 and 10 seconds long, at least 720p", {"min_seconds": 3.0, "max_seconds": 10.0, "min_side": 720}),
         ("A HTTPS URL pointing to a video or a data URI containing a video.", {}),
+        ("Up to 1920x1080, at most 30 s.", {"max_side": 1920, "max_pixels": 1920 * 1080, "max_seconds": 30.0}),
+        (
+            "If the input video is longer than 15 seconds, only the first 15 seconds are used.",
+            {},  # a condition, not a limit on the upload
+        ),
     ],
 )
 def test_video_rules_from_text(text: str, expected: dict) -> None:
@@ -225,6 +230,10 @@ def test_video_rules_from_text(text: str, expected: dict) -> None:
 def test_rules_describe_themselves() -> None:
     rules = video_rules_from_text("MP4/MOV, duration 2–10 s, up to 50MB")
     assert rules.describe() == ["Video format: MP4, MOV", "Video length: 2–10 s", "Video file at most 50 MB"]
+    assert VideoRules(min_side=720, max_pixels=2_770_000).describe() == [
+        "Video shorter side at least 720 px",
+        "Video frame at most 2,770,000 pixels",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ _FRAME_SIZE = re.compile(r"(\d{3,4})\s*[x×]\s*(\d{3,4})")
 _BETWEEN = re.compile(r"between\b(.*?)\band\b(.*?)(?:in resolution|resolution|[.;]|$)", re.I)
 _MIN_P = re.compile(rf"(?:{_AT_LEAST}\s*(\d{{3,4}})p\b)|(?:(\d{{3,4}})p\s*or (?:higher|more|above))", re.I)
 _MAX_P = re.compile(rf"{_AT_MOST}\s*(\d{{3,4}})p\b", re.I)
+_MAX_FRAME_SIZE = re.compile(rf"{_AT_MOST}\s*(\d{{3,4}})\s*[x×]\s*(\d{{3,4}})", re.I)
+# A limit inside "if …" / "when …" is a condition ("if the input is longer than 15 s, only the first 15 s are
+# used"), not a rule for the upload.
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b", re.I)
 _UNITS = {"KB": 1000, "MB": 1_000_000, "GB": 1_000_000_000}
 
 
@@ -66,6 +70,14 @@ class VideoRules:
             lines.append(f"Video at most {self.max_frames} frames")
         if self.max_bytes:
             lines.append(f"Video file at most {_plain(self.max_bytes / 1_000_000)} MB")
+        if self.min_side:
+            lines.append(f"Video shorter side at least {self.min_side} px")
+        if self.max_side:
+            lines.append(f"Video longer side at most {self.max_side} px")
+        if self.min_pixels:
+            lines.append(f"Video frame at least {self.min_pixels:,} pixels")
+        if self.max_pixels:
+            lines.append(f"Video frame at most {self.max_pixels:,} pixels")
         return lines
 
 
@@ -88,12 +100,12 @@ def video_rules_from_text(description: str) -> VideoRules:
         )
     )
     minima, maxima = [], []
-    for low, high in _RANGE.findall(text):
+    for low, high in _stated(_RANGE, text):
         minima.append(_float(low))
         maxima.append(_float(high))
-    maxima += [_float(v) for v in _MAX_SECONDS.findall(text)]
-    minima += [_float(v) for v in _MIN_SECONDS.findall(text)]
-    frames = [int(_float(v)) for v in _MAX_FRAMES.findall(text)]
+    maxima += [_float(v) for v in _stated(_MAX_SECONDS, text)]
+    minima += [_float(v) for v in _stated(_MIN_SECONDS, text)]
+    frames = [int(_float(v)) for v in _stated(_MAX_FRAMES, text)]
     sizes = [int(float(n) * _UNITS[unit.upper()]) for n, unit in _BYTES.findall(text)]
     max_pixels = [int(v.replace(",", "")) for v in _MAX_PIXELS.findall(text) if len(v.replace(",", "")) > 4]
     min_pixels: list[int] = []
@@ -105,6 +117,8 @@ def video_rules_from_text(description: str) -> VideoRules:
             max_pixels.append(int(high[1]) * int(high[2]))
     min_side = [int(a or b) for a, b in _MIN_P.findall(text)]
     max_pixels += [round(int(p) ** 2 * 16 / 9) for p in _MAX_P.findall(text)]
+    max_side = [max(int(w), int(h)) for w, h in _MAX_FRAME_SIZE.findall(text)]
+    max_pixels += [int(w) * int(h) for w, h in _MAX_FRAME_SIZE.findall(text)]
     return VideoRules(
         formats=formats,
         codecs=codecs,
@@ -114,10 +128,22 @@ def video_rules_from_text(description: str) -> VideoRules:
         max_frames=max(frames, default=0),
         max_bytes=max(sizes, default=0),
         min_side=min(min_side, default=0),
+        max_side=max(max_side, default=0),
         min_pixels=min(min_pixels, default=0),
         max_pixels=max(max_pixels, default=0),
         source=text.strip(),
     )
+
+
+def _stated(pattern: re.Pattern[str], text: str) -> list:
+    """``pattern``'s matches (as findall gives them) outside conditional clauses."""
+    found = []
+    for match in pattern.finditer(text):
+        clause = re.split(r"[.;:\n]", text[: match.start()])[-1]
+        if not _CONDITION.search(clause):
+            groups = match.groups()
+            found.append(groups if len(groups) > 1 else groups[0])
+    return found
 
 
 def _float(value: str) -> float:
