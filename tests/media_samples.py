@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +49,19 @@ def video_bytes(
             for packet in [*sound.encode(tone), *sound.encode(None)]:
                 box.mux(packet)
     return out.getvalue()
+
+
+def rotated(mp4: bytes, degrees: int) -> bytes:
+    """The MP4 with its track's display matrix saying "turn ``degrees`` counter-clockwise", as phones write it."""
+    data = bytearray(mp4)
+    start = data.find(b"tkhd") - 4
+    assert data[start + 8] == 0, "version-0 track header expected"
+    # size, type, version/flags, created, modified, track id, reserved, duration, reserved 8, layer..volume 8
+    matrix = start + 48
+    cos, sin = {90: (0, 1), -90: (0, -1), 180: (-1, 0)}[degrees]
+    one = 1 << 16
+    data[matrix : matrix + 36] = struct.pack(">9i", cos * one, -sin * one, 0, sin * one, cos * one, 0, 0, 0, 1 << 30)
+    return bytes(data)
 
 
 def video_model_file() -> dict:

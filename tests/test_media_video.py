@@ -12,7 +12,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO, Studio, jpeg_bytes, wav_bytes
-from tests.media_samples import VIDEO_MODEL_ID, VIDEO_MODEL_KEY, catalogue_with_video_model, video_bytes
+from tests.media_samples import VIDEO_MODEL_ID, VIDEO_MODEL_KEY, catalogue_with_video_model, rotated, video_bytes
 from videostudio.catalogue import load_catalogue
 from videostudio.media import (
     MediaError,
@@ -73,6 +73,30 @@ def test_h264_mp4_is_sent_byte_for_byte_with_a_poster() -> None:
     top, bottom = picture.getpixel((160, 40)), picture.getpixel((160, 140))
     assert top[1] > 200 and bottom[1] < 60  # the frame's green top half, upright
     assert bottom[0] > 40  # a frame a little into the clip (it reddens over time), not the black first one
+
+
+@pytest.mark.parametrize(("degrees", "green_side"), [(-90, "right"), (90, "left")])
+def test_a_phone_video_turned_by_its_display_matrix_is_shown_upright(degrees: int, green_side: str) -> None:
+    # Stored landscape with a green top half; the file says "turn it" (as phones record portrait video).
+    data = rotated(video_bytes(size=(320, 240)), degrees)
+    result = prepare_video(data, "portrait.mp4", model_name="Test")
+    assert decode_data_uri(result.data_uri)[1] == data  # sent as it is: every reader honours the matrix
+    assert (result.width, result.height) == (240, 320)
+    picture = poster(result)
+    assert picture.size == (240, 320)
+    left, right = picture.getpixel((10, 160)), picture.getpixel((230, 160))
+    assert (left if green_side == "left" else right)[1] > 200 and (right if green_side == "left" else left)[1] < 60
+
+
+def test_a_turned_video_that_must_be_converted_has_its_pixels_turned() -> None:
+    data = rotated(video_bytes(size=(320, 240)), -90)
+    result = prepare_video(data, "portrait.mp4", VideoRules(max_pixels=240 * 320 // 4), model_name="Test")
+    assert (result.width, result.height) == (120, 160)
+    with sent(result) as box:
+        frame = next(box.decode(video=0))
+        assert (frame.width, frame.height, frame.rotation) == (120, 160, 0)
+        pixels = frame.to_image()
+    assert pixels.getpixel((110, 80))[1] > 200 and pixels.getpixel((10, 80))[1] < 60  # green turned to the right
 
 
 def test_mov_is_sent_as_quicktime() -> None:

@@ -215,11 +215,19 @@ def _poster(
             break
     if picked is None:
         return None, 0, 0
-    rotation = int(picked.rotation or 0)
+    rotation = _quarter_turns(picked.rotation)
     image = picked.to_image()
     if rotation:
         image = image.rotate(rotation, expand=True)  # PIL turns counter-clockwise, as the display matrix says
     return image, rotation, seen
+
+
+def _quarter_turns(rotation: float | None) -> int:
+    """The display rotation as a multiple of 90° in (-180, 180]; 0 for none, or for a nonsense value."""
+    if rotation is None or not -360 <= rotation <= 360:
+        return 0
+    turned = round(rotation / 90) * 90 % 360
+    return turned - 360 if turned > 180 else turned
 
 
 def _container_label(container: av.container.InputContainer, stream: av.video.VideoStream, filename: str) -> str:
