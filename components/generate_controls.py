@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from components import services
+from components.model_browser import NOT_OFFERED, model_browser
 from components.schema_form import FormState, model_key
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
@@ -20,17 +21,8 @@ DOUBLE_CLICK_SECONDS = 2.0
 
 
 def pick_model() -> Model:
-    catalogue = services.catalogue()
-    model_id = st.selectbox(
-        "Model",
-        catalogue.ids(),
-        format_func=lambda i: f"{catalogue.get(i).vendor} · {catalogue.get(i).name}",
-        key="model_choice",
-        persist_state="session",
-    )
-    model = catalogue.get(model_id)
-    st.caption(f"{model.summary} Typically takes {model.typical_run_time()}.")
-    return model
+    """The model browser (components/model_browser.py): the chosen model, also in ``?model=``."""
+    return model_browser()
 
 
 def claim_send() -> bool:
@@ -95,8 +87,10 @@ def generate_controls(model: Model, form: FormState) -> None:
         key="generate",
         on_click=_request_generate,
         args=(key,),
-        disabled=st.session_state.get("submitting", False),
+        disabled=st.session_state.get("submitting", False) or not model.offered,
     )
+    if not model.offered:
+        st.caption(f"This model is {NOT_OFFERED}, so it cannot be sent. Choose another model above.")
     st.caption(f"Runs on: {services.BACKEND_NAMES[backend]}")
 
     if st.session_state.pop("generate_requested", None) == key:

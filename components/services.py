@@ -15,6 +15,7 @@ from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalog
 from videostudio.client import VideoClient
 from videostudio.config import Settings, api_key_from
 from videostudio.jobs import JobService, PollPolicy
+from videostudio.live_catalogue import LiveCatalogue, LiveCatalogueRefresher, find_model
 from videostudio.store import Job, JobStore
 
 log = logging.getLogger(__name__)
@@ -34,16 +35,44 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def catalogue() -> Catalogue:
+def bundled_catalogue() -> Catalogue:
+    """The catalogue shipped with the studio (what the offline backend serves, and the fallback)."""
     return load_catalogue()
 
 
+# How often a server process reads a backend's live model list again (the ETag makes a repeat cheap).
+LIVE_CATALOGUE_EVERY = 6 * 3600.0
+
+
+@st.cache_resource(show_spinner=False)
+def _catalogue_refresher(backend_name: str, base_url: str) -> LiveCatalogueRefresher:
+    # One per backend and address, for the whole process: it starts from the disk copy (or the bundle)
+    # and swaps in the live list when its background read ends, so no page waits for the network.
+    folder = settings().data_dir / "live-catalogue" / backend_name
+    return LiveCatalogueRefresher(bundled_catalogue(), base_url, folder, every=LIVE_CATALOGUE_EVERY)
+
+
+def live_catalogue() -> LiveCatalogue:
+    """The catalogue of this session's backend as its live list sees it, and where that came from."""
+    name = backend()
+    base_url = offline_backend_url() if name == OFFLINE else settings().base_url
+    refresher = _catalogue_refresher(name, base_url)
+    refresher.maybe_start()
+    return refresher.current
+
+
+def catalogue() -> Catalogue:
+    """The models this session can choose from: the bundle, with the live list's prices and offers."""
+    return live_catalogue().catalogue
+
+
 def model_or_none(model_id: str) -> Model | None:
-    """The catalogue's model, or None for one since removed: its old jobs still show, but cannot be reused."""
+    """The catalogue's model (by id or alias), or None for one since removed: its old jobs still show."""
+    models = catalogue()
     try:
-        return catalogue().get(model_id)
+        return models.get(model_id)
     except CatalogueError:
-        return None
+        return find_model(models, model_id)
 
 
 def job_service() -> JobService:
@@ -86,7 +115,7 @@ def offline_backend_url() -> str:
 
     backend = OfflineBackend(
         config.offline_dir,
-        catalogue=catalogue(),
+        catalogue=bundled_catalogue(),
         speed=config.offline_speed,
         faults=FaultConfig.parse(config.offline_faults),
     )

@@ -1,14 +1,57 @@
-"""Models: what each model takes, its limits and its typical run time."""
+"""Models: every model, found with the browser's filters, each with what it takes, its limits and a way to try it."""
 
 import streamlit as st
 
 from components import services
+from components.model_browser import MODEL_CHOICE, URL_PARAM, model_entry, model_filters, paged, show_more
 from components.model_sheet import model_sheet
 from components.router import ensure_router
+from videostudio.catalogue import Model
 
 ensure_router()
 
+PREFIX = "models"
+
+
+def try_it(model: Model) -> None:
+    if st.button("Try it", key=f"models_try__{model.id}", type="primary", icon=":material/movie:"):
+        st.session_state[MODEL_CHOICE] = model.id
+        st.switch_page("pages/generate.py", query_params={URL_PARAM: model.id})
+
+
+def details(model: Model) -> None:
+    with st.expander("Inputs, limits and parameters"):
+        model_sheet(model)
+
+
+def describe(problem: object) -> str:
+    # The catalogue lists each unreadable file as (file, reason).
+    if isinstance(problem, tuple) and len(problem) == 2:
+        return f"`{problem[0]}`: {problem[1]}"
+    return str(problem)
+
+
 st.title("Models")
-st.caption("Each model's form is built from its official parameter schema. Add a model by adding a schema file.")
-for model in services.catalogue():
-    model_sheet(model)
+live = services.live_catalogue()
+catalogue = live.catalogue
+st.caption(
+    f"{len(catalogue)} models. Each model's form is built from its official parameter schema; prices come from the "
+    "live model list of the backend in use (simulated in the offline demo)."
+)
+matching = model_filters(catalogue, PREFIX)
+for model in paged(matching, PREFIX):
+    model_entry(model, try_it, details)
+show_more(matching, PREFIX)
+
+problems = getattr(catalogue, "problems", None)
+if live.note or live.skipped or problems:
+    st.divider()
+    st.markdown("**About this list**")
+    if live.note:
+        st.caption(live.note + " The studio shows the models it ships with.")
+    if live.skipped:
+        st.caption("Models the live list names that the studio could not read, left out:")
+        st.markdown("\n".join(f"- {note}" for note in live.skipped))
+    if problems:
+        st.caption("Model files the studio could not read, left out:")
+        st.markdown("\n".join(f"- {describe(problem)}" for problem in problems))

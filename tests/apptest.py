@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -28,3 +29,16 @@ def entrypoint_on_every_run() -> Iterator[None]:
         yield
     finally:
         PagesManager.__init__ = original_init  # type: ignore[method-assign]
+
+
+def choose_model_in_browser(at: Any, model_id: str) -> None:
+    """Choose ``model_id`` on the Generate page as a person does: open the model browser, search, press Choose."""
+    if "model_choice" in at.session_state and at.session_state["model_choice"] == model_id:
+        return
+    choose_key = f"model_browser_choose__{model_id}"
+    if not any(b.key == choose_key for b in at.button):
+        if at.button(key="model_browser_toggle").label == "Change":
+            at.button(key="model_browser_toggle").click().run()
+        at.text_input(key="browser_search").input(model_id).run()
+    at.button(key=choose_key).click().run()
+    assert not at.exception, [e.value for e in at.exception]

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import choose_model_in_browser
 from tests.conftest import REPO, Studio, jpeg_bytes, wav_bytes
 
 APP = REPO / "app.py"
@@ -39,7 +40,7 @@ def open_studio() -> AppTest:
 
 
 def choose(at: AppTest, model_id: str) -> None:
-    at.selectbox(key="model_choice").select(model_id).run()
+    choose_model_in_browser(at, model_id)
     assert not at.exception, [e.value for e in at.exception]
 
 
@@ -329,13 +330,17 @@ def test_history_survives_a_new_session(studio: Studio) -> None:
 
 
 def test_models_page_lists_every_model_with_limits(studio: Studio) -> None:
+    from components import services
+    from components.model_browser import PAGE_SIZE
+
     at = open_studio()
     at.switch_page("pages/models.py").run()
     assert not at.exception
-    names = [h.value for h in at.subheader]
-    assert len(names) == 5
-    text = " ".join(m.value for m in at.markdown)
-    assert "over 300 px" in text and "1080p" in text
+    assert len(at.subheader) == min(len(services.catalogue()), PAGE_SIZE)  # a page of model sheets
+    for model_id, limit in ((LIVE2D, "over 300 px"), (PIXVERSE, "1080p")):
+        at.text_input(key="models_search").input(model_id).run()
+        assert services.catalogue().get(model_id).name in [h.value for h in at.subheader]
+        assert limit in " ".join(m.value for m in at.markdown)
 
 
 def _store_jobs():

@@ -1,4 +1,8 @@
-"""The model catalogue: the five shipped models, the schema quirks the loader absorbs, and drop-in OpenAPI documents."""
+"""The model catalogue: the five seed models and their hints, the schema quirks the loader absorbs, drop-in documents.
+
+The whole bundled catalogue (every official document) is tested in test_catalogue_bundle.py, the loader's rules in
+test_catalogue_loader.py, the schema normalizer in test_catalogue_schema.py.
+"""
 
 from __future__ import annotations
 
@@ -63,20 +67,43 @@ def minimal_openapi(schema: dict[str, Any], description: str = "") -> dict[str, 
 # --- The shipped catalogue -------------------------------------------------------------------------------------------
 
 
-def test_five_models_with_their_ids(catalogue: Catalogue) -> None:
-    assert len(catalogue) == 5
-    assert set(catalogue.ids()) == {KLING, PIXVERSE, VIDEO_01, LIVE2D, FABRIC}
-    for model_id in catalogue.ids():
-        assert model_id in catalogue
-        assert catalogue.get(model_id).id == model_id
+SEEDS = {
+    KLING: "kling-video-v1-standard-image-to-video.json",
+    PIXVERSE: "pixverse-v5-image-to-video.json",
+    VIDEO_01: "minimax-video-01.json",
+    LIVE2D: "minimax-video-01-live2d.json",
+    FABRIC: "veed-fabric-1.0.json",
+}
+
+
+def test_the_five_seeds_are_present_with_their_hand_written_hints(catalogue: Catalogue) -> None:
+    assert set(SEEDS) <= set(catalogue.ids())
+    for model_id, file_name in SEEDS.items():
+        model = catalogue.get(model_id)
+        studio_file = json.loads((MODELS_DIR / file_name).read_text(encoding="utf-8"))
+        # The studio file wins over the official documents for its id: its words and hints, not inferred ones.
+        assert model.source == f"models/{file_name}"
+        assert (model.name, model.vendor, model.summary) == (
+            studio_file["name"],
+            studio_file["vendor"],
+            studio_file["summary"],
+        )
+        assert model.typical_seconds == studio_file["typical_seconds"]
+        assert model.legacy_endpoint == studio_file["legacy_endpoint"]
+        assert model.endpoint == "/v2/video/generations"
+        assert list(model.order) == studio_file["ui"]["order"]
+        assert model.advanced == frozenset(studio_file["ui"]["advanced"])
+        assert not model.deprecated
         # The model enum in the schema names the same model the studio files it under.
-        assert catalogue.get(model_id).properties["model"]["enum"] == [model_id]
+        assert model.properties["model"]["enum"] == [model_id]
 
 
 def test_catalogue_sorted_by_vendor_then_name(catalogue: Catalogue) -> None:
     keys = [(m.vendor.lower(), m.name.lower()) for m in catalogue]
     assert keys == sorted(keys)
-    assert [m.id for m in catalogue][0] == KLING  # "Kling AI" sorts before "MiniMax", "PixVerse", "VEED"
+    vendors = [m.vendor for m in catalogue]
+    assert vendors[0] == "Alibaba"
+    assert vendors.index("Kling AI") < vendors.index("MiniMax") < vendors.index("PixVerse") < vendors.index("VEED")
 
 
 def test_unknown_model_is_a_catalogue_error(catalogue: Catalogue) -> None:
@@ -128,8 +155,8 @@ def test_model_file_schema_equals_the_official_request_schema(file_name: str) ->
     assert studio_file["schema"] == official_request_schema(official)
 
 
-def test_five_model_files_are_shipped() -> None:
-    assert len(MODEL_FILES) == 5
+def test_five_studio_files_are_shipped() -> None:
+    assert sorted(SEEDS.values()) == MODEL_FILES
 
 
 @pytest.mark.parametrize("file_name", MODEL_FILES)
@@ -197,7 +224,7 @@ def test_legacy_model_enum_without_type_still_gives_an_id() -> None:
     )
     assert model.id == "kling-video/v1/pro/image-to-video"
     assert model.properties["model"]["type"] == "string"
-    assert model.vendor == "kling-video"
+    assert model.vendor == "Kling AI"  # from the id's prefix, by the vendor table
 
 
 def test_nullable_becomes_a_type_list() -> None:
@@ -289,7 +316,7 @@ def test_inline_openapi_document_loads_with_inferred_hints(tmp_path: Path) -> No
     assert model.required == frozenset({"model", "audio_url", "image_url"})
     assert model.defaults == {"duration": 5}
     assert model.summary == "Talks."
-    assert model.vendor == "acme"
+    assert model.vendor == "acme"  # a prefix the vendor table does not know is shown as it is
     # Optional settings that are neither media nor the prompt are tucked away as advanced.
     assert model.advanced == frozenset({"duration", "seed"})
     Draft202012Validator.check_schema(model.schema)
@@ -315,7 +342,8 @@ def test_unchanged_official_document_loads_as_a_model(
 
     assert catalogue.ids() == [model_id]
     model = catalogue.get(model_id)
-    assert model.name == model_id  # no studio file, so the id is the best name there is
+    assert model.source == file_name
+    assert model.name != "AIML API"  # the documents' title is the API's, so the name is made from the id
     for name, kind in inputs.items():
         assert model.media_kind(name) == kind
     Draft202012Validator.check_schema(model.schema)
@@ -328,7 +356,7 @@ def test_unchanged_official_document_loads_as_a_model(
         assert model.defaults["duration"] == 5
 
 
-def test_the_fetch_only_document_is_refused_by_name(tmp_path: Path) -> None:
+def test_the_fetch_only_document_is_skipped_and_named(tmp_path: Path) -> None:
     document = {
         "openapi": "3.0.0",
         "info": {"title": "AIML API", "version": "1.0.0"},
@@ -337,13 +365,21 @@ def test_the_fetch_only_document_is_refused_by_name(tmp_path: Path) -> None:
     path = tmp_path / "universal-video-fetch.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(CatalogueError, match="universal-video-fetch.json"):
-        load_catalogue(tmp_path)
+        load_model(path)
+    catalogue = load_catalogue(tmp_path)
+    assert len(catalogue) == 0
+    assert catalogue.problems == [
+        ("universal-video-fetch.json", "not a model file (ValueError: no POST operation with a JSON request body).")
+    ]
 
 
-def test_broken_json_file_raises_with_its_name(tmp_path: Path) -> None:
+def test_broken_json_file_is_skipped_and_named(tmp_path: Path) -> None:
     (tmp_path / "broken-model.json").write_text('{"id": "x", "schema": {', encoding="utf-8")
     with pytest.raises(CatalogueError, match="broken-model.json"):
-        load_catalogue(tmp_path)
+        load_model(tmp_path / "broken-model.json")
+    ((name, reason),) = load_catalogue(tmp_path).problems
+    assert name == "broken-model.json"
+    assert reason.startswith("not a readable JSON file")
 
 
 @pytest.mark.parametrize("content", ["{}", "[1, 2]", '"just text"', '{"id": "x"}'])

@@ -290,7 +290,8 @@ def test_use_these_settings_fills_the_generate_form_uploads_included(studio: Stu
 
     use_these_settings(at)
 
-    assert at.selectbox(key="model_choice").value == PIXVERSE
+    assert at.session_state["model_choice"] == PIXVERSE
+    assert at.button(key="model_browser_toggle").label == "Change"  # the model browser folded: the form is on top
     assert at.text_area(key=f"{KEYS[PIXVERSE]}__prompt").value == "A cat surfing at dawn"
     assert at.selectbox(key=f"{KEYS[PIXVERSE]}__resolution").value == "360p"
     assert at.selectbox(key=f"{KEYS[PIXVERSE]}__style").value is None

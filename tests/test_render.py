@@ -24,13 +24,12 @@ from PIL import Image
 from videostudio.offline.render import (
     RenderRequest,
     RenderResult,
-    _font_for,
-    _wrap,
     audio_duration,
     frame_size,
     image_aspect,
     render_video,
 )
+from videostudio.offline.render_text import font_for, wrap
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
@@ -488,21 +487,21 @@ def test_invalid_requests(tmp_path: Path, kwargs: dict) -> None:
 
 
 def test_wrap_limits_lines_and_adds_ellipsis() -> None:
-    font, text = _font_for("word " * 200, 20)
-    lines = _wrap(text.strip(), font, 300, 2)
+    font, text = font_for("word " * 200, 20)
+    lines = wrap(text.strip(), font, 300, 2)
     assert len(lines) == 2
     assert lines[-1].endswith("\u2026")
     assert all(font.getlength(line) <= 300 for line in lines)
 
 
 def test_wrap_short_text_untouched() -> None:
-    font, text = _font_for("A fox", 20)
-    assert _wrap(text, font, 300, 2) == ["A fox"]
+    font, text = font_for("A fox", 20)
+    assert wrap(text, font, 300, 2) == ["A fox"]
 
 
 def test_wrap_breaks_overlong_words() -> None:
-    font, _ = _font_for("x", 20)
-    lines = _wrap("https://example.com/" + "a" * 300, font, 200, 2)
+    font, _ = font_for("x", 20)
+    lines = wrap("https://example.com/" + "a" * 300, font, 200, 2)
     assert len(lines) == 2
     assert all(font.getlength(line) <= 200 for line in lines)
 

@@ -367,10 +367,20 @@ def go_to(page: Page, title: str) -> None:
 
 
 def pick_model(page: Page, label: str | re.Pattern[str]) -> None:
-    """Choose a model in the picker by (part of) its visible label, e.g. "PixVerse v5"."""
-    keyed(page, "model_choice").locator("[data-testid='stSelectbox']").click()
-    page.get_by_role("option").filter(has_text=label).first.click()
+    """Choose a model in the model browser by (part of) its name, e.g. "PixVerse v5": search, then Choose."""
+    toggle = keyed(page, "model_browser_toggle").locator("button")
+    if "Change" in toggle.inner_text():
+        toggle.click()
+        settle(page)
+    search = keyed(page, "browser_search").locator("input")
+    search.fill(label if isinstance(label, str) else re.sub(r"[\\^$]", "", label.pattern))
+    search.press("Enter")
     settle(page)
+    name = page.locator("strong").filter(has_text=label)
+    button = page.locator("div[class*='st-key-model_entry__']").filter(has=name).first.locator("button")
+    if button.is_enabled():  # "Chosen" (disabled) when it already is the model
+        button.click()
+        settle(page)
 
 
 def choose(page: Page, key: str, option: str) -> None:

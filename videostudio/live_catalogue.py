@@ -1,0 +1,399 @@
+"""The live catalogue of a backend (``GET /v1/models``), kept on disk and merged into the bundled catalogue.
+
+The live list says which video models the API offers now, at what price and for which tasks
+(catalogue_and_billing.md §1–2). It needs no key, and none is ever sent: the list is public, and the
+key must never reach a request it is not needed for. The answer is kept on disk with its ETag so the
+next refresh is a cheap ``304``, and a studio with no network starts from that copy or the bundle.
+Nothing here blocks: every request has a short timeout, and any failure gives the bundled catalogue
+with a short note saying why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from videostudio import catalogue as catalogue_module
+from videostudio.catalogue import TASK_CAPABILITIES, Catalogue, Model, Task, model_from_openapi
+
+log = logging.getLogger(__name__)
+
+MODELS_PATH = "/v1/models"
+INCLUDE = "pricing,capabilities,modalities"
+VIDEO_TYPE = "internal/video-generations/submit"
+VIDEO_TAG = "playground:video"
+TIMEOUT = (3.05, 10.0)  # connect, read: the list is large (400+ models with prices)
+KEPT_LIST = "models.json"
+KEPT_DOCS = "docs"
+
+CAPABILITY_TASKS: dict[str, Task] = {word: task for task, word in TASK_CAPABILITIES.items()}
+
+Item = Mapping[str, Any]  # one entry of the live list, as the API gives it
+DocumentSource = Callable[[Item], dict[str, Any] | None]
+
+
+class LiveCatalogueError(Exception):
+    """The live list could not be read; the message is plain words for the Models page."""
+
+
+@dataclass(frozen=True)
+class LiveCatalogue:
+    """The catalogue the studio shows, and where its list of offered models came from."""
+
+    catalogue: Catalogue
+    source: Literal["bundle", "kept", "live"]
+    note: str = ""  # why it is the bundle, when the live list could not be read
+    skipped: tuple[str, ...] = ()  # live models left out, each with its reason
+
+
+@dataclass(frozen=True)
+class KeptList:
+    """The last live answer, as kept on disk: only its video models."""
+
+    base_url: str
+    etag: str | None
+    fetched_at: float
+    items: tuple[Item, ...]
+
+
+# --- reading the list -------------------------------------------------------------------------------------------------
+
+
+class _NoCredentials(requests.auth.AuthBase):
+    """Sends no Authorization header, not even one requests would take from a ~/.netrc."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers.pop("Authorization", None)
+        return request
+
+
+def new_session() -> requests.Session:
+    session = requests.Session()
+    session.auth = _NoCredentials()
+    session.headers["Accept"] = "application/json"
+    return session
+
+
+def is_video_model(item: Item) -> bool:
+    tags = item.get("tags")
+    return item.get("type") == VIDEO_TYPE or (isinstance(tags, list) and VIDEO_TAG in tags)
+
+
+def read_kept(folder: Path) -> KeptList | None:
+    """The kept answer, or None when there is none or it cannot be read."""
+    try:
+        raw = json.loads((folder / KEPT_LIST).read_text(encoding="utf-8"))
+        return KeptList(
+            base_url=str(raw["base_url"]),
+            etag=raw.get("etag"),
+            fetched_at=float(raw.get("fetched_at", 0)),
+            items=tuple(_video_items(raw["items"])),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def fetch_list(session: requests.Session, base_url: str, folder: Path) -> KeptList:
+    """The video models the backend lists now, revalidated with the kept ETag; kept on disk for next time."""
+    kept = read_kept(folder)
+    if kept and kept.base_url != base_url:
+        kept = None  # another backend's answer
+    headers = {"If-None-Match": kept.etag} if kept and kept.etag else {}
+    where = urlsplit(base_url).netloc or base_url
+    try:
+        response = session.get(base_url + MODELS_PATH, params={"include": INCLUDE}, headers=headers, timeout=TIMEOUT)
+    except requests.Timeout:
+        raise LiveCatalogueError(f"{where} did not answer in time.") from None
+    except requests.RequestException:
+        raise LiveCatalogueError(f"{where} could not be reached.") from None
+    if response.status_code == 304 and kept:
+        return kept
+    if response.status_code != 200:
+        raise LiveCatalogueError(f"{where} answered {response.status_code}.")
+    try:
+        data = response.json()["data"]
+        if not isinstance(data, list):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        raise LiveCatalogueError(f"{where} sent a model list the studio cannot read.") from None
+    items = tuple(_video_items(data))
+    if not items:
+        # An answer with no video model at all is a broken answer, not the API dropping every model.
+        raise LiveCatalogueError(f"{where} listed no video models.")
+    fresh = KeptList(base_url=base_url, etag=response.headers.get("ETag"), fetched_at=time.time(), items=items)
+    _keep(
+        folder / KEPT_LIST,
+        {"base_url": base_url, "etag": fresh.etag, "fetched_at": fresh.fetched_at, "items": list(items)},
+    )
+    return fresh
+
+
+def kept_documents(folder: Path) -> DocumentSource:
+    """Documents of new models from disk only (for start-up, before any request)."""
+
+    def document(item: Item) -> dict[str, Any] | None:
+        return _read_document(folder, str(item["id"]))
+
+    return document
+
+
+def fetched_documents(session: requests.Session, base_url: str, folder: Path) -> DocumentSource:
+    """Documents of new models from disk, else from their ``info.docsJson`` (then kept on disk)."""
+
+    def document(item: Item) -> dict[str, Any] | None:
+        model_id = str(item["id"])
+        kept = _read_document(folder, model_id)
+        if kept is not None:
+            return kept
+        info = item.get("info")
+        address = info.get("docsJson") if isinstance(info, Mapping) else None
+        if not isinstance(address, str) or not address:
+            raise LiveCatalogueError("the live list gives no document for it")
+        try:
+            response = session.get(urljoin(base_url + "/", address), timeout=TIMEOUT)
+            response.raise_for_status()
+            fetched = response.json()
+        except requests.RequestException as exc:
+            raise LiveCatalogueError(f"its document could not be fetched ({type(exc).__name__})") from None
+        except ValueError:
+            raise LiveCatalogueError("its document is not JSON") from None
+        if not isinstance(fetched, dict):
+            raise LiveCatalogueError("its document is not an OpenAPI document")
+        _keep(_document_path(folder, model_id), fetched)
+        return fetched
+
+    return document
+
+
+# --- merging ----------------------------------------------------------------------------------------------------------
+
+
+def merge(bundled: Catalogue, items: Iterable[Item], document_for: DocumentSource) -> tuple[Catalogue, list[str]]:
+    """The bundled catalogue as the live list sees it, and a note for each live model left out.
+
+    A live model matched to a bundled one (id and aliases, case-insensitive) gives it its pricing, aliases and
+    tasks; a bundled model the list lacks is marked not offered; a live model the bundle lacks is read from its
+    document, or left out with a note.
+    """
+    by_name: dict[str, Model] = {}
+    for model in bundled:
+        for name in (model.id, *model.aliases):
+            by_name.setdefault(name.lower(), model)
+    merged: dict[str, Model] = {}
+    notes: list[str] = []
+    for item in items:
+        names = _names(item)
+        match = next((by_name[n.lower()] for n in names if n.lower() in by_name), None)
+        if match is not None:
+            merged[match.id] = _updated(merged.get(match.id, match), item, names)
+            continue
+        if any(n.lower() in (m.lower() for m in merged) for n in names):
+            continue  # listed twice
+        added = _new_model(item, names, document_for, notes)
+        if added is not None:
+            merged[added.id] = added
+    models = [merged.get(m.id) or dataclasses.replace(m, offered=False) for m in bundled]
+    bundled_ids = set(bundled.ids())
+    models += [m for m in merged.values() if m.id not in bundled_ids]
+    models.sort(key=lambda m: (m.vendor.lower(), m.name.lower()))
+    return _like(bundled, models), notes
+
+
+def find_model(catalogue: Catalogue, name: str) -> Model | None:
+    """The model called ``name`` by its id or one of its aliases, ignoring case; None when none is."""
+    wanted = name.strip().lower()
+    for model in catalogue:
+        if model.id.lower() == wanted or wanted in (a.lower() for a in model.aliases):
+            return model
+    return None
+
+
+def tasks_of(item: Item) -> frozenset[Task]:
+    capabilities = item.get("capabilities")
+    if not isinstance(capabilities, list):
+        return frozenset()
+    return frozenset(CAPABILITY_TASKS[c] for c in capabilities if isinstance(c, str) and c in CAPABILITY_TASKS)
+
+
+def _names(item: Item) -> list[str]:
+    aliases = item.get("aliases")
+    aliases = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+    return [str(item["id"]), *aliases]
+
+
+def _updated(model: Model, item: Item, names: list[str]) -> Model:
+    aliases = tuple(dict.fromkeys([*model.aliases, *(n for n in names if n.lower() != model.id.lower())]))
+    pricing = item.get("pricing")
+    return dataclasses.replace(
+        model,
+        offered=True,
+        aliases=aliases,
+        pricing=pricing if isinstance(pricing, dict) else model.pricing,
+        tasks=model.tasks | tasks_of(item),
+    )
+
+
+def _new_model(item: Item, names: list[str], document_for: DocumentSource, notes: list[str]) -> Model | None:
+    model_id = names[0]
+    try:
+        document = document_for(item)
+        if document is None:
+            return None  # not fetched yet (start-up reads the disk only)
+        # One model per id of the document's ``model`` enum where the catalogue can say so (else its first).
+        read_all = getattr(catalogue_module, "models_from_openapi", None)
+        candidates = list(read_all(document)) if read_all else [model_from_openapi(document)]
+    except LiveCatalogueError as exc:
+        notes.append(f"{model_id}: {exc}.")
+        return None
+    except Exception as exc:  # noqa: BLE001 - a document of any shape must not take the catalogue down
+        notes.append(f"{model_id}: its document could not be read as a model ({type(exc).__name__}).")
+        return None
+    model = next((m for m in candidates if model_id.lower() in {m.id.lower(), *_enum_of(m)}), None)
+    if model is None:
+        notes.append(f"{model_id}: its document describes another model.")
+        return None
+    info = item.get("info") if isinstance(item.get("info"), Mapping) else {}
+    pricing = item.get("pricing")
+    return dataclasses.replace(
+        model,
+        id=model_id,
+        name=str(info.get("name") or (model.name if model.name != model.id else model_id)),
+        vendor=str(info.get("developer") or model.vendor),
+        summary=model.summary or _first_sentence(str(info.get("description") or "")),
+        aliases=tuple(n for n in names[1:] if n.lower() != model_id.lower()),
+        pricing=pricing if isinstance(pricing, dict) else None,
+        tasks=model.tasks | tasks_of(item),
+        offered=True,
+        source=f"live:{model_id}",
+    )
+
+
+def _enum_of(model: Model) -> set[str]:
+    """The ids the model's own schema accepts in its ``model`` field, lower-cased."""
+    enum = model.properties.get("model", {}).get("enum") or ()
+    return {str(value).lower() for value in enum}
+
+
+def _like(bundled: Catalogue, models: list[Model]) -> Catalogue:
+    merged = Catalogue(models)
+    problems = getattr(bundled, "problems", None)
+    if problems is not None:
+        # The bundle's unreadable files stay listed on the Models page.
+        with contextlib.suppress(AttributeError):
+            merged.problems = problems  # type: ignore[attr-defined]
+    return merged
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    end = re.search(r"(?<=[.!?])\s", text)
+    return text[: end.start()] if end else text
+
+
+def _video_items(data: Iterable[Any]) -> Iterable[Item]:
+    for item in data:
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and is_video_model(item):
+            yield item
+
+
+# --- on disk ----------------------------------------------------------------------------------------------------------
+
+
+def _document_path(folder: Path, model_id: str) -> Path:
+    return folder / KEPT_DOCS / (re.sub(r"[^A-Za-z0-9._-]", "_", model_id) + ".json")
+
+
+def _read_document(folder: Path, model_id: str) -> dict[str, Any] | None:
+    try:
+        document = json.loads(_document_path(folder, model_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _keep(path: Path, value: Any) -> None:
+    """Write ``value`` as JSON; a disk that refuses only costs the next start its head start."""
+    # Written beside and renamed: a studio stopped mid-write leaves the old copy, never half a file.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(value), encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        log.warning("could not keep %s: %s", path.name, exc)
+
+
+# --- the studio's view ------------------------------------------------------------------------------------------------
+
+
+def from_disk(bundled: Catalogue, folder: Path, base_url: str) -> LiveCatalogue:
+    """What the studio shows before any request: the kept answer merged in, else the bundle."""
+    kept = read_kept(folder)
+    if kept is None or kept.base_url != base_url:
+        return LiveCatalogue(bundled, "bundle")
+    catalogue, _ = merge(bundled, kept.items, kept_documents(folder))
+    return LiveCatalogue(catalogue, "kept")
+
+
+def refresh(bundled: Catalogue, base_url: str, folder: Path) -> LiveCatalogue:
+    """Read the live list now and merge it; any failure gives the bundle and says why."""
+    with new_session() as session:
+        try:
+            listed = fetch_list(session, base_url, folder)
+            catalogue, skipped = merge(bundled, listed.items, fetched_documents(session, base_url, folder))
+        except LiveCatalogueError as exc:
+            return LiveCatalogue(bundled, "bundle", note=f"The live model list could not be read: {exc}")
+    return LiveCatalogue(catalogue, "live", skipped=tuple(skipped))
+
+
+class LiveCatalogueRefresher:
+    """One backend's catalogue for the studio: the disk copy at once, the live list once a background read ends."""
+
+    def __init__(self, bundled: Catalogue, base_url: str, folder: Path, *, every: float = 6 * 3600) -> None:
+        self.bundled, self.base_url, self.folder, self.every = bundled, base_url.rstrip("/"), folder, every
+        self._lock = threading.Lock()
+        self._current = from_disk(bundled, folder, self.base_url)
+        self._thread: threading.Thread | None = None
+        self._started_at: float | None = None
+
+    @property
+    def current(self) -> LiveCatalogue:
+        with self._lock:
+            return self._current
+
+    def maybe_start(self) -> bool:
+        """Start a background refresh unless one runs or the last began less than ``every`` seconds ago."""
+        with self._lock:
+            running = self._thread is not None and self._thread.is_alive()
+            recent = self._started_at is not None and time.monotonic() - self._started_at < self.every
+            if running or recent:
+                return False
+            self._started_at = time.monotonic()
+            self._thread = threading.Thread(target=self.refresh_now, name="live-catalogue", daemon=True)
+            self._thread.start()
+            return True
+
+    def refresh_now(self) -> LiveCatalogue:
+        result = refresh(self.bundled, self.base_url, self.folder)
+        with self._lock:
+            self._current = result
+        return result
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the background refresh (if any) ends: for tests and scripts."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
