@@ -1,21 +1,16 @@
-"""Media made in memory for the media tests and benches, and a studio model with an image and a video field."""
+"""Videos made in memory for the media tests and benches."""
 
 from __future__ import annotations
 
 import io
-import json
-import shutil
 import struct
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import av
 import numpy as np
 
-VIDEO_MODEL_ID = "test/video-edit"
-VIDEO_MODEL_KEY = "test-video-edit"  # components.schema_form.model_key of VIDEO_MODEL_ID
-VIDEO_FIELD_TEXT = "A HTTPS URL pointing to a video or a data URI containing a video. Duration 1–10 s, up to 50MB."
+# A bundled model whose form has an image and a video field, both required.
+VIDEO_MODEL_ID = "klingai/video-v3-motion-control"
+VIDEO_MODEL_KEY = "klingai-video-v3-motion-control"  # components.schema_form.model_key of VIDEO_MODEL_ID
 
 
 def video_bytes(
@@ -62,51 +57,3 @@ def rotated(mp4: bytes, degrees: int) -> bytes:
     one = 1 << 16
     data[matrix : matrix + 36] = struct.pack(">9i", cos * one, -sin * one, 0, sin * one, cos * one, 0, 0, 0, 1 << 30)
     return bytes(data)
-
-
-def video_model_file() -> dict:
-    """A studio model file whose form has a prompt, an optional image and a required video."""
-    return {
-        "id": VIDEO_MODEL_ID,
-        "name": "Test video edit",
-        "vendor": "Test",
-        "summary": "Restyles a video, optionally after a reference image.",
-        "typical_seconds": 60,
-        "ui": {"order": ["prompt", "video_url", "image_url"], "media": {"video_url": "video", "image_url": "image"}},
-        "schema": {
-            "type": "object",
-            "properties": {
-                "model": {"type": "string", "enum": [VIDEO_MODEL_ID]},
-                "prompt": {"type": "string", "description": "What to change."},
-                "video_url": {"type": "string", "format": "uri", "description": VIDEO_FIELD_TEXT},
-                "image_url": {"type": "string", "format": "uri", "description": "A reference image."},
-            },
-            "required": ["model", "prompt", "video_url"],
-        },
-    }
-
-
-@contextmanager
-def catalogue_with_video_model(folder: Path) -> Iterator[Path]:
-    """The bundled catalogue plus the video model, in ``folder``, served by the studio while inside.
-
-    The studio reads its catalogue through components.services.load_catalogue (cached per process); this points
-    that at ``folder`` and clears the cache on the way in and out.
-    """
-    import streamlit as st
-
-    from components import services
-    from videostudio.catalogue import MODELS_DIR, load_catalogue
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in MODELS_DIR.glob("*.json"):
-        shutil.copy(path, folder / path.name)
-    (folder / "test-video-edit.json").write_text(json.dumps(video_model_file()), encoding="utf-8")
-    original = services.load_catalogue
-    services.load_catalogue = lambda directory=folder: load_catalogue(directory)  # type: ignore[assignment]
-    st.cache_resource.clear()
-    try:
-        yield folder
-    finally:
-        services.load_catalogue = original  # type: ignore[assignment]
-        st.cache_resource.clear()

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+from pathlib import Path
 
 import av
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import choose_model_in_browser
 from tests.conftest import REPO, Studio, jpeg_bytes, wav_bytes
-from tests.media_samples import VIDEO_MODEL_ID, VIDEO_MODEL_KEY, catalogue_with_video_model, rotated, video_bytes
+from tests.media_samples import VIDEO_MODEL_ID, VIDEO_MODEL_KEY, rotated, video_bytes
 from videostudio.catalogue import load_catalogue
 from videostudio.media import (
     MediaError,
@@ -286,45 +289,65 @@ def test_video_endings_come_from_what_pyav_reads() -> None:
 # The Generate page
 
 
-def test_a_video_upload_shows_its_poster_and_details(studio: Studio, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with catalogue_with_video_model(tmp_path / "catalogue"):
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-        at.selectbox(key="model_choice").select(VIDEO_MODEL_ID).run()
-        uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__video_url__file")
-        uploader.upload("clip.mkv", video_bytes("matroska", seconds=2.0), "video/x-matroska").run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
-        prepared = at.session_state[f"{VIDEO_MODEL_KEY}__video_url__prepared"]
-        assert isinstance(prepared, PreparedVideo)
-        captions = [c.value for c in at.caption]
-        assert any("clip.mkv" in c and "2.0 s" in c and "320×240 px" in c and "H.264" in c for c in captions)
-        assert any("Repackaged from MKV to MP4" in c for c in captions)
-        assert not at.get("video")  # the poster stands in for a player
-        images = at.get("image")
-        assert any(img.proto.imgs[0].url == prepared.thumbnail_data_uri for img in images)
-        at.run()  # a rerun keeps the preview without preparing again, and the uploader no longer holds the file
-        assert at.session_state[f"{VIDEO_MODEL_KEY}__video_url__prepared"] is prepared
-        uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__video_url__file")
-        assert uploader.value is None
-        assert any("clip.mkv" in c.value for c in at.caption)
-        assert any(b.label == "Remove" for b in at.button)
-
-        # A new file dropped on the freed uploader replaces the first one.
-        uploader.upload("second.mp4", video_bytes(seconds=1.0), "video/mp4").run()
-        assert not at.exception and not at.error
-        replaced = at.session_state[f"{VIDEO_MODEL_KEY}__video_url__prepared"]
-        assert replaced is not prepared and replaced.notes == ()
-        assert any("second.mp4" in c.value and "1.0 s" in c.value for c in at.caption)
+def open_video_model() -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    choose_model_in_browser(at, VIDEO_MODEL_ID)
+    return at
 
 
-def test_an_image_upload_is_previewed_by_its_thumbnail(studio: Studio, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with catalogue_with_video_model(tmp_path / "catalogue"):
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-        at.selectbox(key="model_choice").select(VIDEO_MODEL_ID).run()
-        uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__image_url__file")
-        uploader.upload("photo.jpg", jpeg_bytes((1600, 1200)), "image/jpeg").run()
-        assert not at.exception and not at.error
-        prepared = at.session_state[f"{VIDEO_MODEL_KEY}__image_url__prepared"]
-        # The page gets the few-KB thumbnail, not the full picture decoded again on every rerun.
-        assert [img.proto.imgs[0].url for img in at.get("image")] == [prepared.thumbnail_data_uri]
-        assert len(prepared.thumbnail_data_uri) < len(prepared.data_uri) // 10
+def test_a_video_upload_shows_its_poster_and_details(studio: Studio) -> None:
+    at = open_video_model()
+    uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__video_url__file")
+    uploader.upload("clip.mkv", video_bytes("matroska", seconds=2.0), "video/x-matroska").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    prepared = at.session_state[f"{VIDEO_MODEL_KEY}__video_url__prepared"]
+    assert isinstance(prepared, PreparedVideo)
+    captions = [c.value for c in at.caption]
+    assert any("clip.mkv" in c and "2.0 s" in c and "320×240 px" in c and "H.264" in c for c in captions)
+    assert any("Repackaged from MKV to MP4" in c for c in captions)
+    assert not at.get("video")  # the poster stands in for a player
+    images = at.get("image")
+    assert any(img.proto.imgs[0].url == prepared.thumbnail_data_uri for img in images)
+    at.run()  # a rerun keeps the preview without preparing again, and the uploader no longer holds the file
+    assert at.session_state[f"{VIDEO_MODEL_KEY}__video_url__prepared"] is prepared
+    uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__video_url__file")
+    assert uploader.value is None
+    assert any("clip.mkv" in c.value for c in at.caption)
+    assert any(b.label == "Remove" for b in at.button)
+
+    # A new file dropped on the freed uploader replaces the first one.
+    uploader.upload("second.mp4", video_bytes(seconds=1.0), "video/mp4").run()
+    assert not at.exception and not at.error
+    replaced = at.session_state[f"{VIDEO_MODEL_KEY}__video_url__prepared"]
+    assert replaced is not prepared and replaced.notes == ()
+    assert any("second.mp4" in c.value and "1.0 s" in c.value for c in at.caption)
+
+
+def test_an_image_upload_is_previewed_by_its_thumbnail(studio: Studio) -> None:
+    at = open_video_model()
+    uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__image_url__file")
+    uploader.upload("photo.jpg", jpeg_bytes((1600, 1200)), "image/jpeg").run()
+    assert not at.exception and not at.error
+    prepared = at.session_state[f"{VIDEO_MODEL_KEY}__image_url__prepared"]
+    # The page gets the few-KB thumbnail, not the full picture decoded again on every rerun.
+    assert [img.proto.imgs[0].url for img in at.get("image")] == [prepared.thumbnail_data_uri]
+    assert len(prepared.thumbnail_data_uri) < len(prepared.data_uri) // 10
+
+
+def test_a_video_upload_is_sent_as_an_mp4_data_uri(studio: Studio) -> None:
+    at = open_video_model()
+    for field, name, data, mime in (
+        ("image_url", "dancer.jpg", jpeg_bytes((720, 1280)), "image/jpeg"),
+        ("video_url", "moves.webm", video_bytes("webm", "libvpx-vp9", seconds=2.0), "video/webm"),
+    ):
+        uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__{field}__file")
+        uploader.upload(name, data, mime).run()
+    at.button(key="generate").click().run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    payloads = [json.loads(p.read_text())["payload"] for p in sorted(Path(studio.backend.jobs_dir).glob("*.json"))]
+    assert len(payloads) == 1 and payloads[0]["model"] == VIDEO_MODEL_ID
+    mime, video = decode_data_uri(payloads[0]["video_url"])
+    assert mime == "video/mp4"
+    with av.open(io.BytesIO(video)) as box:
+        assert box.streams.video[0].codec_context.name == "h264"  # the WebM (VP9) was converted
