@@ -130,14 +130,18 @@ def test_faststart_puts_the_index_first() -> None:
 
 @pytest.mark.parametrize(
     ("fmt", "codec", "name", "said"),
-    [("webm", "libvpx-vp9", "clip.webm", "WebM (VP9)"), ("avi", "mpeg4", "clip.avi", "AVI (MPEG-4)")],
+    [
+        ("webm", "libvpx-vp9", "clip.webm", "WebM (VP9)"),
+        ("avi", "mpeg4", "clip.avi", "AVI (MPEG-4)"),
+        ("mpegts", "mpeg2video", "clip.ts", "MPEG-TS (MPEG-2)"),  # its clock starts 1/30 s in: sent from 0
+    ],
 )
 def test_other_codecs_are_converted_to_h264(fmt: str, codec: str, name: str, said: str) -> None:
     result = prepare_video(video_bytes(fmt, codec, seconds=1.0), name, model_name="Test")
     assert result.notes == (f"Converted from {said} to MP4 (H.264) so Test can read it.",)
     assert (result.mime, result.codec, result.width, result.height) == ("video/mp4", "H.264", 320, 240)
     with sent(result) as box:
-        assert box.streams.video[0].codec_context.name == "h264"
+        assert box.streams.video[0].codec_context.name == "h264" and box.streams.video[0].start_time == 0
         assert sum(1 for _ in box.decode(video=0)) == 30
     assert poster(result).getpixel((160, 20))[1] > 200
 

@@ -33,6 +33,8 @@ VIDEO_CONTAINERS: dict[str, tuple[str, tuple[str, ...]]] = {
 _DEFAULT_FORMATS = ("MP4", "MOV")
 _DEFAULT_CODECS = ("h264", "hevc")
 _CODEC_LABEL = {"h264": "H.264", "hevc": "HEVC", "vp8": "VP8", "vp9": "VP9", "av1": "AV1", "mpeg4": "MPEG-4"}
+_CODEC_LABEL |= {"mpeg2video": "MPEG-2", "mpeg1video": "MPEG-1", "prores": "ProRes", "mjpeg": "Motion JPEG"}
+_CODEC_LABEL |= {"wmv3": "WMV", "vc1": "VC-1", "theora": "Theora", "flv1": "Flash video"}
 _MIME = {"MP4": "video/mp4", "MOV": "video/quicktime"}
 # Request sizes are undocumented; the API's one stated upload limit is MiniMax's 20 MB (api_contract.md).
 _LARGE_UPLOAD = 20_000_000

@@ -65,15 +65,18 @@ def transcode_to_h264(data: bytes, size: tuple[int, int], rotation: int) -> byte
             audio_in = source.streams.audio[0] if source.streams.audio else None
             audio_out, _ = _audio_stream(out, audio_in, copy=False)
             streams = [video_in] + ([audio_in] if audio_in is not None else [])
-            last_pts = None
+            first_pts = last_pts = None
             for packet in source.demux(streams):
                 if packet.stream is video_in:
                     for frame in packet.decode():
                         if frame.pts is None or (last_pts is not None and frame.pts <= last_pts):
                             continue  # a frame with no time, or out of order, can't be placed in MP4
+                        first_pts = frame.pts if first_pts is None else first_pts
                         last_pts = frame.pts
                         upright = _upright(frame, rotation, width, height)
-                        upright.pts, upright.time_base = frame.pts, frame.time_base
+                        # The picture starts at 0 s, as the sound (timed from its samples) does: MPEG-TS clocks
+                        # often start seconds in, which would leave a gap at the front.
+                        upright.pts, upright.time_base = frame.pts - first_pts, frame.time_base
                         for encoded in video_out.encode(upright):
                             out.mux(encoded)
                 elif audio_out is not None and packet.dts is not None:
