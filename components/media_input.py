@@ -4,6 +4,11 @@ An upload is checked and prepared (videostudio.media) once, when it arrives; the
 is kept in the session, so it survives switching models and coming back, which a file uploader
 alone does not. The preview is drawn from the small thumbnail or poster prepared with it: a rerun
 never decodes the uploaded file again, and a video is never pushed through a player.
+
+Session keys, under the field's widget key ``k``: ``k__source`` (Upload / Web address), ``k__url``,
+``k__file`` (the uploader), ``k__file_id`` (the upload last prepared), ``k__prepared`` (a PreparedImage,
+PreparedAudio or PreparedVideo), ``k__name`` (its file name), ``k__error`` (why it was refused), and
+``k__uploads`` (how many uploads were prepared: it sets the uploader's identity, see below; never reset).
 """
 
 from __future__ import annotations
@@ -115,6 +120,7 @@ def _forget_if_cleared(key: str) -> None:
 
 
 def forget(key: str) -> None:
+    # __uploads stays: resetting it could bring back the identity of an uploader that still holds a file.
     for suffix in ("prepared", "error", "name", "file_id"):
         st.session_state.pop(f"{key}__{suffix}", None)
 
