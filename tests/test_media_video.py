@@ -44,6 +44,13 @@ def poster(result: PreparedVideo) -> Image.Image:
     return Image.open(io.BytesIO(data))
 
 
+def animated_gif() -> bytes:
+    frames = [Image.new("RGB", (64, 64), color) for color in ("red", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    return out.getvalue()
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Probe
 
@@ -200,6 +207,8 @@ def test_too_small_a_frame_is_refused() -> None:
         (b"just some notes\n" * 50, "notes.mp4", "not a video we can read"),
         (jpeg_bytes(), "photo.mp4", "picture, not a video"),
         (wav_bytes(1.0), "voice.wav", "sound but no picture"),
+        (animated_gif(), "dance.gif", "picture, not a video"),
+        (video_bytes("h264"), "clip.h264", r"This kind of video file \(raw H.264 video\) can't be read here"),
     ],
 )
 def test_what_is_not_a_video_is_refused_in_plain_words(data: bytes, name: str, message: str) -> None:

@@ -154,8 +154,13 @@ def probe_video(data: bytes, filename: str = "") -> VideoProbe:
         if name not in VIDEO_CONTAINERS or not moving:
             if container.streams.audio and not moving:
                 raise MediaError("This file has sound but no picture. Upload a video file (MP4 or MOV).")
-            if name.endswith("_pipe") or name == "image2" or moving:
+            if name.endswith("_pipe") or name in ("image2", "gif", "apng", "webp"):
                 raise MediaError("This is a picture, not a video. Upload a video file (MP4 or MOV).")
+            if moving:
+                raise MediaError(
+                    f"This kind of video file ({container.format.long_name or name}) can't be read here. "
+                    f"Convert it to MP4 and upload it again."
+                )
             raise not_video
         stream = moving[0]
         duration = _duration(container, stream)
@@ -191,7 +196,7 @@ def _duration(container: av.container.InputContainer, stream: av.video.VideoStre
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
         return container.duration / av.time_base
-    return 0.0  # e.g. a WebM written live by a browser: the length is found while reading the poster
+    return 0.0  # e.g. a WebM written live by a browser: the length is then read from its packets
 
 
 def _duration_by_packets(data: bytes) -> float:
