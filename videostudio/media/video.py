@@ -38,8 +38,8 @@ _CODEC_LABEL |= {"wmv3": "WMV", "vc1": "VC-1", "theora": "Theora", "flv1": "Flas
 _MIME = {"MP4": "video/mp4", "MOV": "video/quicktime"}
 # Request sizes are undocumented; the API's one stated upload limit is MiniMax's 20 MB (api_contract.md).
 _LARGE_UPLOAD = 20_000_000
-# Re-encoding above this many pixels × frames (30 s of 1080p, 10 s of 4K) keeps a person waiting a minute or more on a
-# small machine (10 s of 720p VP9 takes about 4 s on two busy cores): above it, ask them to convert it instead.
+# Re-encoding more pixels × frames than this (30 s of 1080p, 7 s of 4K) keeps a person waiting half a minute or
+# more on a small machine (10 s of 720p VP9 takes about 4 s on two busy cores): above it, ask them to convert it.
 _MAX_CONVERT_WORK = 1920 * 1080 * 30 * 30
 _POSTER_AT = 0.5  # seconds in: the very first frame is often black (a fade-in)
 
