@@ -68,12 +68,13 @@ def media_input(spec: FieldSpec, model: Model, key: str) -> MediaValue:
 
     # Once a file is prepared, the uploader is drawn afresh (empty, ready for a replacement): Streamlit copies the
     # file an uploader holds on every rerun (three times 50 MB for a big video), and the prepared copy is in the
-    # session already. Its identity changes, not its key, by giving the same endings in the other order.
+    # session already. Its identity changes, not its key: the upload limit alternates between "the server's" and
+    # the same number given outright, which Streamlit counts as a new uploader.
     prepared_count = st.session_state.get(f"{key}__uploads", 0)
-    endings = upload_extensions(kind)
     uploaded = st.file_uploader(
         f"Upload the {kind}",
-        type=endings if prepared_count % 2 == 0 else endings[::-1],
+        type=upload_extensions(kind),
+        max_upload_size=None if prepared_count % 2 == 0 else st.get_option("server.maxUploadSize"),
         key=f"{key}__file",
         label_visibility="collapsed",
         on_change=_forget_if_cleared,
