@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.job_card import elapsed_text, job_card
 from videostudio.catalogue import Model, humanize
-from videostudio.store import Job, JobStore
+from videostudio.store import Job, JobStatus, JobStore
 
 # The id of the job shown in detail; set by the table, the gallery's Open buttons and Run again.
 OPEN_KEY = "history_open"
@@ -61,7 +61,7 @@ def job_detail(job: Job) -> None:
             column.metric(label, value, help=help_text)
     if job.video_bytes:
         st.caption(f":material/save: Kept on this computer · {job.video_bytes / 1_000_000:,.1f} MB")
-    elif job.status == "completed" and job.download_attempts:
+    elif job.status == JobStatus.COMPLETED and job.download_attempts:
         st.caption(
             f":material/cloud_off: Not copied to this computer yet ({job.download_attempts} tries); "
             "the studio tries again on its own."

@@ -10,14 +10,14 @@ import streamlit as st
 from components import services
 from videostudio.jobs import PollPolicy
 from videostudio.library import download_name
-from videostudio.store import SUBMITTING, Job
+from videostudio.store import Job, JobStatus
 
 STATUS_LOOK = {
-    SUBMITTING: ("Sending", "gray", ":material/upload:"),
-    "queued": ("Queued", "blue", ":material/schedule:"),
-    "generating": ("Generating", "violet", ":material/autorenew:"),
-    "completed": ("Done", "green", ":material/check_circle:"),
-    "failed": ("Failed", "red", ":material/error:"),
+    JobStatus.SUBMITTING: ("Sending", "gray", ":material/upload:"),
+    JobStatus.QUEUED: ("Queued", "blue", ":material/schedule:"),
+    JobStatus.GENERATING: ("Generating", "violet", ":material/autorenew:"),
+    JobStatus.COMPLETED: ("Done", "green", ":material/check_circle:"),
+    JobStatus.FAILED: ("Failed", "red", ":material/error:"),
 }
 OVERDUE_LOOK = ("Still running at the provider", "orange", ":material/hourglass_top:")
 
@@ -44,7 +44,8 @@ def elapsed_text(seconds: float) -> str:
 
 def job_card(job: Job, *, key_prefix: str = "card") -> None:
     """Draw one job in a bordered box."""
-    policy = services.poll_policies().get(job.backend)
+    backend = services.backends().get(job.backend)
+    policy = backend.policy if backend else None
     label, color, icon = status_look(job, policy)
     with st.container(border=True, key=f"{key_prefix}-{job.id}"):
         header = st.columns([3, 2], vertical_alignment="center")
@@ -54,13 +55,13 @@ def job_card(job: Job, *, key_prefix: str = "card") -> None:
         st.caption(
             f"{created_text(job.created_at)} · {elapsed_text(job.elapsed_seconds)}"
             + (f" · {job.credits:,.0f} credits" if job.credits else "")
-            + (" · offline demo" if job.backend == services.OFFLINE else "")
+            + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )
         if job.prompt:
             st.markdown(f"> {job.prompt[:200]}{'…' if len(job.prompt) > 200 else ''}")
         if job.is_active:
             _progress(job, policy)
-        elif job.status == "completed":
+        elif job.status == JobStatus.COMPLETED:
             _video(job, key_prefix)
         elif job.error:
             st.error(job.error, icon=":material/error:")
@@ -74,7 +75,7 @@ def _progress(job: Job, policy: PollPolicy | None) -> None:
             icon=":material/hourglass_top:",
         )
         return
-    if job.backend == services.AIMLAPI and services.client_for(services.AIMLAPI) is None:
+    if not services.follower().can_follow(job.backend):
         st.warning("Waiting for an API key: add it in the sidebar to follow this job.", icon=":material/key:")
     doing = STATUS_LOOK.get(job.status, ("Working",))[0]
     # This studio's own past runs of the model say more than the catalogue's typical time; only they give an ETA.

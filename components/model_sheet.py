@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.widgets import describe_field
 from videostudio.catalogue import Model
-from videostudio.form import FieldSpec, Widget, form_fields
+from videostudio.form import FieldSpec, form_fields
 
 
 def model_sheet(model: Model) -> None:
@@ -34,24 +35,10 @@ def parameter_frame(specs: list[FieldSpec], prefix: str = "") -> pd.DataFrame:
                 "parameter": prefix + spec.name,
                 "required": "yes" if spec.required else "",
                 "default": "" if spec.default is None else str(spec.default),
-                "values": _values(spec),
+                "values": describe_field(spec),
                 "description": spec.help.split("\n")[0],
             }
         )
         if spec.children:
             rows += parameter_frame(list(spec.children), prefix=f"{prefix}{spec.name}.").to_dict("records")
     return pd.DataFrame(rows, columns=["parameter", "required", "default", "values", "description"])
-
-
-def _values(spec: FieldSpec) -> str:
-    if spec.options:
-        return ", ".join(str(o) for o in spec.options)
-    if spec.minimum is not None or spec.maximum is not None:
-        return f"{spec.minimum:g} to {spec.maximum:g}"
-    if spec.max_length:
-        return f"up to {spec.max_length} characters"
-    if spec.widget is Widget.MEDIA:
-        return f"{spec.media_kind}: upload or URL"
-    if spec.max_items:
-        return f"{spec.min_items} to {spec.max_items} items"
-    return ""

@@ -1,4 +1,10 @@
-"""The one place that polls: a fragment that follows every active job without blocking the page."""
+"""The running-jobs tray, and a cheap tick that keeps every page current with the history.
+
+Sessions do not poll: the process's follower (videostudio/follow.py) asks the backends and writes each
+answer to the history. Each page only reads the history, on a short timer, and reruns itself when what
+it shows has changed: a job started (in another tab, or another studio sharing the history), moved on,
+or finished.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +14,35 @@ import streamlit as st
 
 from components import services
 from components.job_card import elapsed_text, model_name, status_look
-from videostudio.store import Job
+from videostudio.store import Job, JobStatus
 
 TOASTS_KEY = "pending_toasts"
 # The statuses of the running jobs as this page last drew them.
 DRAWN_KEY = "tray_drawn_statuses"
+# How often a page looks at the history: a finished job shows a second or two after the follower saw it.
+# Always on, even with nothing running, so a tab opened before a job started (in another tab) sees it.
+TICK_SECONDS = 1.5
 
 
 def job_tray() -> None:
-    """Poll the active jobs on a timer, and list them compactly; rerun the page when one changes."""
-    active = services.job_service().store.active()
-    # Another tab, or another studio sharing the database, may move a job on: each tick compares the store
-    # with what this page shows, rather than trusting only its own polls to notice a change.
-    st.session_state[DRAWN_KEY] = _statuses(active)
-    policies = services.poll_policies()
-    interval = min((policies[j.backend].interval for j in active if j.backend in policies), default=None)
-    st.fragment(_tick, run_every=interval)()
+    """List the running jobs compactly, and keep the page current with the history."""
+    # What this run draws (job cards included) is the history as it is now; the tick compares with it.
+    st.session_state[DRAWN_KEY] = _statuses(services.job_service().store.active())
+    st.fragment(_tick, run_every=TICK_SECONDS)()
     _show_queued_toasts()
 
 
 def _tick() -> None:
-    service = services.job_service()
-    running = service.store.active()
-    if running:
-        clients = {name: services.client_for(name) for name in {job.backend for job in running}}
-        service.poll_due({k: v for k, v in clients.items() if v is not None}, services.poll_policies())
-    active = service.store.active()
+    # A key typed in this session lets the follower ask the API about the jobs it follows.
+    services.share_key_with_follower()
+    active = services.job_service().store.active()
     _draw_running(active)
     drawn: dict[str, str] = st.session_state.get(DRAWN_KEY, {})
     if _statuses(active) != drawn:
-        _queue_toasts(service.store.get(job_id) for job_id in drawn.keys() - {job.id for job in active})
+        store = services.job_service().store
+        _queue_toasts(store.get(job_id) for job_id in drawn.keys() - {job.id for job in active})
         # The job cards are drawn outside this fragment: a full rerun redraws them with the new status.
-        st.rerun()
+        st.rerun(scope="app")
 
 
 def _statuses(jobs: list[Job]) -> dict[str, str]:
@@ -61,9 +64,9 @@ def _queue_toasts(finished: Iterable[Job | None]) -> None:
     for job in finished:
         if job is None:
             continue  # deleted meanwhile
-        if job.status == "completed":
+        if job.status == JobStatus.COMPLETED:
             toasts.append((f"{model_name(job.model_id)}: your video is ready.", ":material/movie:"))
-        elif job.status == "failed":
+        elif job.status == JobStatus.FAILED:
             toasts.append((f"{model_name(job.model_id)}: the job failed.", ":material/error:"))
 
 

@@ -5,26 +5,27 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
 from videostudio import library
+from videostudio.backends import LABELS, Backend, Backends, studio_backends
 from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
 from videostudio.client import VideoClient
 from videostudio.config import Settings, api_key_from
+from videostudio.follow import Follower, follower_name
 from videostudio.jobs import JobService, PollPolicy
 from videostudio.live_catalogue import LiveCatalogue, LiveCatalogueRefresher, find_model
+from videostudio.schedule import RunTimes
 from videostudio.store import Job, JobStore
 
 log = logging.getLogger(__name__)
 
-OFFLINE = "offline"
-AIMLAPI = "aimlapi"
-BACKEND_NAMES = {OFFLINE: "Offline demo", AIMLAPI: "AI/ML API"}
-# The offline backend accepts any key; this stands in for one so the client's auth path is the same.
-OFFLINE_KEY = "offline-demo"
+# Backend names by label, for callers that show the session's backend (prefer current_backend().label).
+BACKEND_NAMES = LABELS
 # How often a page load may look for finished videos still without a local copy (per server process).
 RETRY_MISSING_EVERY = 60.0
 
@@ -54,9 +55,8 @@ def _catalogue_refresher(backend_name: str, base_url: str) -> LiveCatalogueRefre
 
 def live_catalogue() -> LiveCatalogue:
     """The catalogue of this session's backend as its live list sees it, and where that came from."""
-    name = backend()
-    base_url = offline_backend_url() if name == OFFLINE else settings().base_url
-    refresher = _catalogue_refresher(name, base_url)
+    chosen = current_backend()
+    refresher = _catalogue_refresher(chosen.name, chosen.base_url())
     refresher.maybe_start()
     return refresher.current
 
@@ -76,16 +76,26 @@ def model_or_none(model_id: str) -> Model | None:
 
 
 def job_service() -> JobService:
-    """The process's job service; also, now and then, retries keeping videos whose download failed."""
+    """The process's job service; also starts the follower once, and now and then retries keeping videos
+    whose download failed."""
     service = _job_service()
+    follower()
     _missing_video_retrier().maybe_start()
     return service
+
+
+@st.cache_resource(show_spinner=False)
+def backends() -> Backends:
+    """Every backend of this studio (the AI/ML API, the offline demo), made once per process."""
+    # Process-wide, so it reads the bundle: the live list belongs to a session's backend.
+    return studio_backends(settings(), bundled_catalogue(), _offline_backend().url)
 
 
 @st.cache_resource(show_spinner=False)
 def _job_service() -> JobService:
     config = settings()
     store = JobStore(config.database_url)
+    registry = backends()
 
     def keep_local_copy(job: Job) -> Job:
         # The API's video links expire within a day or two; a local copy keeps the history playable.
@@ -96,7 +106,33 @@ def _job_service() -> JobService:
     def keep_uploads(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
         return library.keep_job_inputs(store, job, payload, upload_names, config.media_dir)
 
-    return JobService(store, on_complete=keep_local_copy, on_submit=keep_uploads)
+    return JobService(
+        store,
+        on_complete=keep_local_copy,
+        on_submit=keep_uploads,
+        policies=registry.policies(),
+        expected_seconds=RunTimes(store, registry.typical_seconds).expected_seconds,
+        owner=follower_name(),
+    )
+
+
+def _stop_follower(running: Follower) -> None:
+    running.stop(timeout=5)
+
+
+@st.cache_resource(show_spinner=False, on_release=_stop_follower)
+def follower() -> Follower:
+    """The process's one follower: polls every running job, with or without a browser open (issue 9 §1).
+
+    One per server process, whatever the number of sessions; with ``VIDEO_STUDIO_FOLLOWER=apart`` it is
+    made but not started (``python -m videostudio.follow`` runs apart instead).
+    """
+    registry = backends()
+    key = configured_api_key()
+    running = Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+    if settings().follow_in_studio:
+        running.start()
+    return running
 
 
 @st.cache_resource(show_spinner=False)
@@ -104,22 +140,44 @@ def _missing_video_retrier() -> library.MissingVideoRetrier:
     return library.MissingVideoRetrier(_job_service().store, settings().media_dir, every=RETRY_MISSING_EVERY)
 
 
-@st.cache_resource(show_spinner="Starting the offline demo backend…")
+class _OfflineBackend:
+    """The offline backend's address: the configured one, else one started in this process on first use.
+
+    Asked from sessions and from the follower's thread, so it starts under a lock and never twice.
+    """
+
+    def __init__(self, config: Settings, models: Catalogue) -> None:
+        self.config, self.models = config, models
+        self._lock = threading.Lock()
+        self._server: Any = None
+        self._url: str | None = None
+
+    def url(self) -> str:
+        if self.config.offline_url:
+            return self.config.offline_url
+        with self._lock:
+            if self._url is None:
+                from videostudio.offline.faults import FaultConfig
+                from videostudio.offline.server import OfflineBackend
+
+                self._server = OfflineBackend(
+                    self.config.offline_dir,
+                    catalogue=self.models,
+                    speed=self.config.offline_speed,
+                    faults=FaultConfig.parse(self.config.offline_faults),
+                )
+                self._url = self._server.start()
+            return self._url
+
+
+@st.cache_resource(show_spinner=False)
+def _offline_backend() -> _OfflineBackend:
+    return _OfflineBackend(settings(), bundled_catalogue())
+
+
 def offline_backend_url() -> str:
     """The offline backend's base URL: started in this process, once, unless one is configured."""
-    config = settings()
-    if config.offline_url:
-        return config.offline_url
-    from videostudio.offline.faults import FaultConfig
-    from videostudio.offline.server import OfflineBackend
-
-    backend = OfflineBackend(
-        config.offline_dir,
-        catalogue=bundled_catalogue(),
-        speed=config.offline_speed,
-        faults=FaultConfig.parse(config.offline_faults),
-    )
-    return backend.start()
+    return _offline_backend().url()
 
 
 def configured_api_key() -> str | None:
@@ -145,22 +203,26 @@ def session_api_key() -> str | None:
     return typed_api_key() or configured_api_key()
 
 
+def current_backend() -> Backend:
+    """The backend this session uses: the person's choice, else the first one it can use."""
+    registry = backends()
+    chosen = registry.get(st.session_state.get("backend_choice") or "")
+    return chosen or registry.default(has_key=session_api_key() is not None)
+
+
 def backend() -> str:
-    """Which backend this session uses: the person's choice, else the API when a key is set."""
-    chosen = st.session_state.get("backend_choice")
-    if chosen in BACKEND_NAMES:
-        return chosen
-    return AIMLAPI if session_api_key() else OFFLINE
+    """The name of the backend this session uses (``current_backend().name``)."""
+    return current_backend().name
 
 
 def client_for(name: str) -> VideoClient | None:
-    """This session's client for a backend, or None when it cannot be used (the API without a key)."""
-    if name == OFFLINE:
-        base_url, key = offline_backend_url(), OFFLINE_KEY
-    else:
-        base_url, key = settings().base_url, session_api_key()
-        if not key:
-            return None
+    """This session's client for a backend (its submits), or None when it cannot be used (no key)."""
+    found = backends().get(name)
+    key = (found.fixed_key or session_api_key()) if found else None
+    if found is None or not key:
+        return None
+    share_key_with_follower()
+    base_url = found.base_url()
     # One client per session and backend (requests.Session is not documented as thread-safe), made anew
     # when the key changes; the fingerprint keeps the key itself out of the session's bookkeeping.
     fingerprint = hashlib.sha256(f"{base_url}|{key}".encode()).hexdigest()
@@ -174,10 +236,15 @@ def client_for(name: str) -> VideoClient | None:
     return clients[name][1]
 
 
+def share_key_with_follower() -> None:
+    """Let the follower use a key typed in this session for the jobs it follows (in memory, never on disk)."""
+    key = typed_api_key()
+    if key:
+        running = follower()
+        for found in backends():
+            if found.needs_key:
+                running.use_key(found.name, key)
+
+
 def poll_policies() -> dict[str, PollPolicy]:
-    config = settings()
-    deadline = config.job_deadline_seconds
-    return {
-        OFFLINE: PollPolicy(interval=config.offline_poll_seconds, deadline=deadline, overdue_interval=5.0),
-        AIMLAPI: PollPolicy(interval=config.poll_seconds, deadline=deadline),
-    }
+    return backends().policies()

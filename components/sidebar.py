@@ -24,25 +24,24 @@ def _forget_typed_key() -> None:
 
 def draw_backend_panel() -> None:
     """Backend badge, backend switch and a key field that lives only in this browser session."""
-    current = services.backend()
+    current = services.current_backend()
+    labels = services.backends().labels()
     with st.sidebar:
-        if current == services.OFFLINE:
-            st.badge("Offline demo: videos are simulated", icon=":material/science:", color="orange")
-        else:
-            st.badge("AI/ML API: real generations, billed", icon=":material/cloud:", color="green")
+        st.badge(current.badge, icon=current.icon, color=current.color)
         has_key = services.session_api_key() is not None
         st.caption("API key: " + ("set" if has_key else "not set"))
         st.segmented_control(
             "Backend",
-            options=list(services.BACKEND_NAMES),
-            format_func=services.BACKEND_NAMES.get,
-            default=current,
+            options=list(labels),
+            format_func=labels.get,
+            default=current.name,
             key="backend_choice",
             required=True,
             help="The offline demo renders stand-in videos on this machine, free. "
             "The AI/ML API makes real videos and needs a key.",
         )
-        with st.expander("API key", icon=":material/key:", expanded=current == services.AIMLAPI and not has_key):
+        missing_key = current.needs_key and not has_key
+        with st.expander("API key", icon=":material/key:", expanded=missing_key):
             st.text_input(
                 "AI/ML API key",
                 type="password",
@@ -58,5 +57,5 @@ def draw_backend_panel() -> None:
                     "Forget this key", icon=":material/key_off:", key="forget_api_key", on_click=_forget_typed_key
                 )
             st.caption("Create a key at [aimlapi.com/app/keys](https://aimlapi.com/app/keys).")
-        if current == services.AIMLAPI and not has_key:
-            st.warning("Add an API key to generate with the AI/ML API, or switch to the offline demo.")
+        if missing_key:
+            st.warning(f"Add an API key to generate with the {current.label}, or switch to the offline demo.")

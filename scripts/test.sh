@@ -40,6 +40,15 @@ else
   fi
 fi
 
+echo "== PostgreSQL (for the store's and the followers' team-mode tests)"
+# Team mode's locking is tested wherever the suite runs: start a local server when none is given, as CI does.
+# scripts/postgres.sh says why when it cannot (not root, no apt-get); those tests then skip and say so too.
+if [ -n "${VIDEO_STUDIO_TEST_POSTGRES_URL:-}" ]; then
+  echo "using VIDEO_STUDIO_TEST_POSTGRES_URL"
+else
+  eval "$(bash scripts/postgres.sh)"
+fi
+
 echo "== pytest (unit, AppTest and browser suites)"
 status=0
 .venv/bin/python -m pytest "$@" || status=$?

@@ -197,9 +197,10 @@ def test_array_of_flat_number_objects_is_a_table() -> None:
     assert [c.name for c in spec.children] == ["x", "t"]
 
 
-def test_array_of_objects_without_properties_is_not_a_table() -> None:
+def test_array_of_objects_without_properties_is_not_a_table_but_unsupported() -> None:
+    # Free-form objects have no fields to draw: the field says so instead of drawing empty groups.
     spec = only({"things": {"type": "array", "items": {"type": "object"}}})
-    assert spec.widget is Widget.GROUP_LIST
+    assert spec.widget is Widget.UNSUPPORTED
     assert spec.children == ()
 
 
@@ -220,8 +221,8 @@ def test_array_of_media_keeps_its_item_limits() -> None:
             }
         }
     )
-    # A list of web addresses, not a single upload: the item limits must reach the form.
-    assert spec.widget is Widget.LIST
+    # Several uploads or web addresses, not a single upload: the item limits must reach the form.
+    assert spec.widget is Widget.MEDIA_LIST
     assert spec.media_kind == "image"
     assert (spec.min_items, spec.max_items) == (1, 3)
 
@@ -394,3 +395,192 @@ def test_nullable_integer_enum_stays_segmented() -> None:
     spec = only({"duration": {"type": "integer", "enum": [5, 10], "nullable": True, "default": "5"}})
     assert spec.widget is Widget.SEGMENTED
     assert spec.integer and spec.default == 5
+
+
+# --- Numbers: one numeric type, one-sided and exclusive bounds, steps ------------------------------------------------
+
+
+def test_whole_number_default_on_a_number_field_becomes_a_float() -> None:
+    # The wan2.2 documents: a number field with "default": 30 and no bounds (Streamlit refused the mix).
+    spec = only({"guidance_scale": {"type": "number", "default": 30}})
+    assert spec.widget is Widget.NUMBER
+    assert spec.default == 30.0 and isinstance(spec.default, float)
+    assert isinstance(spec.step, float)
+
+
+def test_multiple_of_is_the_step_in_the_fields_type() -> None:
+    assert only({"frames": {"type": "integer", "multipleOf": 4, "minimum": 8, "maximum": 80}}).step == 4
+    spec = only({"scale": {"type": "number", "multipleOf": 0.25}})
+    assert spec.step == 0.25 and spec.multiple_of == 0.25
+
+
+def test_one_sided_bound_is_a_number_with_that_bound() -> None:
+    spec = only({"frames": {"type": "integer", "minimum": 8}})
+    assert spec.widget is Widget.NUMBER
+    assert (spec.low, spec.high) == (8, None)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 1},  # JSON Schema: the bound itself
+        {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1},  # OpenAPI 3.0: a flag
+    ],
+)
+def test_exclusive_minimum_starts_one_step_above_the_bound(schema: dict[str, Any]) -> None:
+    spec = only({"strength": schema})
+    assert spec.widget is Widget.SLIDER
+    assert (spec.minimum, spec.exclusive_minimum) == (0, True)
+    assert spec.low == 0.05 and spec.high == 1.0
+
+
+def test_number_enum_of_floats_is_segmented_floats() -> None:
+    spec = only({"cfg": {"type": "number", "enum": [0.5, 1.0, 1.5]}})
+    assert spec.widget is Widget.SEGMENTED
+    assert spec.options == (0.5, 1.0, 1.5) and not spec.integer
+
+
+def test_nullable_number_is_a_nullable_number() -> None:
+    spec = only({"shift": {"type": "number", "nullable": True}})
+    assert spec.widget is Widget.NUMBER and spec.nullable
+
+
+# --- Variants (anyOf / oneOf, type lists) ----------------------------------------------------------------------------
+
+
+def test_string_or_array_of_uris_is_one_image_or_several() -> None:
+    spec = only(
+        {
+            "image_url": {
+                "anyOf": [
+                    {"type": "string", "format": "uri"},
+                    {"type": "array", "items": {"type": "string", "format": "uri"}},
+                ]
+            }
+        }
+    )
+    assert spec.widget is Widget.VARIANT
+    assert [v.label for v in spec.variants] == ["One image", "Several images"]
+    assert [(v.widget, v.media_kind) for v in spec.variants] == [(Widget.MEDIA, "image"), (Widget.MEDIA_LIST, "image")]
+
+
+def test_tagged_objects_are_labelled_by_their_type_and_their_url_is_that_media() -> None:
+    tagged = [
+        {
+            "type": "object",
+            "properties": {"type": {"type": "string", "enum": [kind]}, "url": {"type": "string", "format": "uri"}},
+            "required": ["type", "url"],
+        }
+        for kind in ("video", "image")
+    ]
+    spec = only({"character": {"oneOf": tagged}})
+    assert [v.label for v in spec.variants] == ["Video", "Image"]
+    for variant, kind in zip(spec.variants, ("video", "image"), strict=True):
+        tag, url = variant.children
+        assert (tag.widget, tag.const) == (Widget.CONST, kind)
+        assert (url.widget, url.media_kind, url.path) == (Widget.MEDIA, kind, "character.url")
+
+
+def test_a_null_branch_is_the_variant_none() -> None:
+    spec = only({"frame0": {"anyOf": [{"type": "string", "format": "uri"}, {"type": "integer"}, {"nullable": True}]}})
+    assert [v.label for v in spec.variants] == ["One image", "A number", "None"]
+    assert spec.nullable and spec.variants[-1].const is None
+
+
+def test_one_branch_and_null_is_that_branch_left_optional() -> None:
+    spec = only({"seed_image": {"anyOf": [{"type": "string", "format": "uri"}, {"type": "null"}]}})
+    assert (spec.widget, spec.media_kind, spec.nullable) == (Widget.MEDIA, "image", True)
+
+
+def test_type_list_of_two_kinds_is_a_variant_and_with_null_a_nullable_field() -> None:
+    spec = only({"size": {"type": ["string", "integer"]}})
+    assert [v.label for v in spec.variants] == ["Text", "A number"]
+    text = only({"note": {"type": ["string", "null"]}})
+    assert (text.widget, text.nullable) == (Widget.TEXT, True)
+
+
+def test_the_official_documents_variants() -> None:
+    from pathlib import Path
+
+    from videostudio.catalogue import load_model
+
+    root = Path("/work/shared/reference/openapi/video-models")
+    if not root.is_dir():
+        pytest.skip("the reference documents are not on this machine")
+    act_two = load_model(root / "runway/act_two.json")
+    ray = load_model(root / "luma-ai/ray-1-6.json")
+    character = spec_of(act_two, "character")
+    assert character.widget is Widget.VARIANT and [v.label for v in character.variants] == ["Video", "Image"]
+    frame0 = spec_of(ray, "keyframes").children[0]
+    assert [v.label for v in frame0.variants] == ["Image", "Generation", "None"]
+
+
+# --- Fixed values, patterns, nested lists, and what cannot be drawn ---------------------------------------------------
+
+
+def test_const_and_a_required_single_choice_are_fixed_values() -> None:
+    assert only({"mode": {"const": "pro"}}).widget is Widget.CONST
+    fixed = only({"kind": {"type": "string", "enum": ["video"]}}, required=("kind",))
+    assert (fixed.widget, fixed.const) == (Widget.CONST, "video")
+    # An optional single choice may still be left out: a select.
+    assert only({"kind": {"type": "string", "enum": ["video"]}}).widget is Widget.SELECT
+
+
+def test_pattern_reaches_the_text_field() -> None:
+    spec = only({"code": {"type": "string", "pattern": "^[a-z]+$"}})
+    assert (spec.widget, spec.pattern) == (Widget.TEXT, "^[a-z]+$")
+
+
+def test_array_of_media_inside_repeated_groups_is_a_media_list() -> None:
+    spec = only(
+        {
+            "elements": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "reference_image_urls": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "uri"},
+                            "maxItems": 4,
+                        }
+                    },
+                },
+            }
+        }
+    )
+    (child,) = spec.children
+    assert (spec.widget, child.widget, child.media_kind, child.max_items) == (
+        Widget.GROUP_LIST,
+        Widget.MEDIA_LIST,
+        "image",
+        4,
+    )
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+        {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]},
+        {"type": "object", "additionalProperties": True},
+        {"type": "file"},
+        {"description": "no type at all"},
+    ],
+)
+def test_what_the_studio_cannot_draw_is_unsupported(schema: dict[str, Any]) -> None:
+    spec = only({"odd": schema})
+    assert spec.widget is Widget.UNSUPPORTED and spec.reason
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [{"$ref": "#/components/schemas/Elsewhere"}, {"allOf": [{"type": "string"}, {"maxLength": 3}]}],
+)
+def test_references_and_merges_left_unresolved_are_unsupported(schema: dict[str, Any]) -> None:
+    # The loader resolves and merges these; a schema that reaches the form without that still draws.
+    model = Model(
+        id="test/raw", name="Raw", vendor="test", summary="", schema={"type": "object", "properties": {"odd": schema}}
+    )
+    (spec,) = form_fields(model)
+    assert spec.widget is Widget.UNSUPPORTED

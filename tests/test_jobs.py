@@ -267,8 +267,21 @@ def test_legacy_submit_uses_and_remembers_the_legacy_endpoint(
     assert model.legacy_endpoint
     assert client.submits[0][1] == model.legacy_endpoint
     assert job.endpoint == model.legacy_endpoint
-    service.poll_due({"aimlapi": client}, {})
+    service.poll_due({"aimlapi": client}, {}, now=utcnow() + timedelta(minutes=1))  # once its first poll is due
     assert client.polls == [("gen-1", model.legacy_endpoint)]
+
+
+def test_a_model_offered_only_on_a_vendor_path_is_sent_and_polled_there(
+    catalogue: Catalogue, store: JobStore, service: JobService
+) -> None:
+    model = load_catalogue().get("wan/v2.1/1.3b/text-to-video")
+    assert model.endpoint == "/v2/generate/video/alibaba/generation"
+    client = FakeClient(poll_answers=[generating()])
+    job = service.submit(client, model, {"model": model.id, "prompt": "a fox"}, backend="aimlapi")
+    assert client.submits[0][1] == model.endpoint
+    assert job.endpoint == model.endpoint
+    service.poll_due({"aimlapi": client}, {}, now=utcnow() + timedelta(minutes=1))
+    assert client.polls == [("gen-1", model.endpoint)]
 
 
 def test_on_submit_runs_once_for_an_accepted_submit_and_never_for_a_refused_one(
@@ -428,9 +441,7 @@ def test_rate_limit_shorter_than_the_backoff_uses_the_backoff(store: JobStore, s
 
 
 @pytest.mark.parametrize(
-    "error",
-    [ServerError(status_code=502), APIConnectionError(), RateLimitError()],
-    ids=["server-error", "connection-error", "rate-limit-without-retry-after"],
+    "error", [ServerError(status_code=502), APIConnectionError()], ids=["server-error", "connection-error"]
 )
 def test_passing_failures_back_off_doubling_then_recover(
     store: JobStore, service: JobService, error: StudioError
@@ -606,7 +617,8 @@ def test_is_overdue_follows_the_deadline() -> None:
         assert not policy.is_overdue(policy_job(timedelta(hours=5), status=status))
 
 
-def test_default_policy_matches_the_documented_loops() -> None:
+def test_default_policy_is_dense_only_around_the_expected_end() -> None:
     policy = PollPolicy()
-    assert 10 <= policy.interval <= 15  # the docs' own loops wait 10-15 s
-    assert policy.deadline >= 600  # and give up after 600-1000 s; the studio only stops expecting it soon
+    assert policy.interval == 2.0  # about every 2 s around the expected end (issue 9 §3)
+    assert policy.sparse_interval >= 30 and policy.max_interval >= 30  # far from it, far fewer polls
+    assert policy.deadline >= 600  # the docs give up after 600-1000 s; the studio only stops expecting it soon

@@ -28,8 +28,9 @@ class Settings:
     offline_faults: str = ""
     offline_url: str = ""  # an offline backend already running elsewhere; empty starts one in-process
     job_deadline_seconds: float = 20 * 60
-    poll_seconds: float = 10.0  # the real API; the docs' own loops wait 10-15 s
+    poll_seconds: float = 2.0  # the real API: the shortest wait between two polls, around a job's expected end
     offline_poll_seconds: float = 1.0
+    follow_in_studio: bool = True  # each studio process runs a follower; off when one runs apart
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -45,8 +46,9 @@ class Settings:
             offline_faults=env.get("VIDEO_STUDIO_OFFLINE_FAULTS", ""),
             offline_url=(env.get("VIDEO_STUDIO_OFFLINE_URL") or "").rstrip("/"),
             job_deadline_seconds=float(env.get("VIDEO_STUDIO_JOB_DEADLINE_MINUTES") or 20) * 60,
-            poll_seconds=float(env.get("VIDEO_STUDIO_POLL_SECONDS") or 10),
+            poll_seconds=float(env.get("VIDEO_STUDIO_POLL_SECONDS") or 2),
             offline_poll_seconds=float(env.get("VIDEO_STUDIO_OFFLINE_POLL_SECONDS") or 1),
+            follow_in_studio=(env.get("VIDEO_STUDIO_FOLLOWER") or "studio").strip().lower() != "apart",
         )
 
 

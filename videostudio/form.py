@@ -1,12 +1,13 @@
 """The form a model's schema asks for: which widget each field gets, with its label, help and limits.
 
-This is the one place that maps JSON Schema constructs to widgets. It knows nothing of Streamlit;
-``components/schema_form.py`` draws what it describes.
+This is the one place that maps JSON Schema constructs to widget kinds; choosing a kind is a lookup
+from the schema. It knows nothing of Streamlit: ``components/widgets/`` holds one object per kind
+that draws, restores and describes what this module specifies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -16,24 +17,31 @@ from videostudio.catalogue import MediaKind, Model, humanize
 SEGMENTED_MAX_OPTIONS = 5
 # Strings whose name says they hold prose get a text area.
 _PROSE_NAMES = ("prompt", "content", "text", "description")
+_MEDIA_KINDS: tuple[MediaKind, ...] = ("image", "video", "audio")
+# Keywords the form cannot honour when it meets them unresolved (the loader is meant to resolve them).
+_UNDRAWABLE = ("$ref", "allOf", "not", "if", "patternProperties")
 
 
 class Widget(StrEnum):
     """The kinds of input the studio draws."""
 
     SELECT = "select"  # string enum: a select box (the speaker list)
-    SEGMENTED = "segmented"  # small integer enum: a row of buttons (duration)
+    SEGMENTED = "segmented"  # small number enum: a row of buttons (duration)
     TOGGLE = "toggle"  # boolean
     SLIDER = "slider"  # number with both bounds
-    NUMBER = "number"  # number without bounds
-    SEED = "seed"  # unbounded integer named seed: a number with a "random" choice
+    NUMBER = "number"  # number without both bounds
+    SEED = "seed"  # integer named seed: a number with a "random" choice
     TEXT_AREA = "text_area"  # prose: prompts and spoken text, with a counter when maxLength exists
     TEXT = "text"  # any other string
     MEDIA = "media"  # image, audio or video: upload with preview, or a URL
+    MEDIA_LIST = "media_list"  # array of media: several uploads in order, or URLs one per line
     GROUP = "group"  # nested object (camera_control): its fields in a group
     GROUP_LIST = "group_list"  # array of objects (dynamic_masks): repeated groups
     TABLE = "table"  # array of flat objects of numbers (trajectories): an editable table
     LIST = "list"  # array of strings: one entry per line
+    VARIANT = "variant"  # anyOf/oneOf: pick one variant, then fill its fields
+    CONST = "const"  # a fixed value: always sent, shown read-only
+    UNSUPPORTED = "unsupported"  # a construct the studio cannot draw: the model's default is used
 
 
 @dataclass(frozen=True)
@@ -48,23 +56,63 @@ class FieldSpec:
     required: bool = False
     advanced: bool = False
     default: Any = None
-    options: tuple[Any, ...] = ()
+    options: tuple[Any, ...] = ()  # enum choices; for CONST, the one fixed value
     minimum: float | None = None
     maximum: float | None = None
+    exclusive_minimum: bool = False  # the bound itself is not allowed
+    exclusive_maximum: bool = False
+    multiple_of: float | None = None
     integer: bool = False
+    nullable: bool = False
     max_length: int | None = None
+    pattern: str | None = None
     media_kind: MediaKind | None = None
     children: tuple[FieldSpec, ...] = ()
+    variants: tuple[FieldSpec, ...] = ()  # VARIANT: one spec per branch, labelled in plain words; NONE for null
     min_items: int = 0
     max_items: int | None = None
+    reason: str = ""  # UNSUPPORTED: what the studio met
 
     @property
     def step(self) -> float | int:
+        """The step between values, of the field's own numeric type."""
+        if self.multiple_of:
+            return self.number(self.multiple_of)
         if self.integer:
             return 1
         if self.minimum is not None and self.maximum is not None and self.maximum - self.minimum <= 2:
             return 0.05
         return 0.5
+
+    def number(self, value: Any) -> Any:
+        """``value`` as this field's numeric type (int for integers, float otherwise); None stays None.
+
+        Streamlit refuses a number input whose value, step and bounds mix ints and floats.
+        """
+        if value is None or isinstance(value, bool):
+            return value
+        return int(round(value)) if self.integer else float(value)
+
+    @property
+    def low(self) -> Any:
+        """The smallest value the widget offers: the minimum, one step above it when exclusive."""
+        if self.minimum is None:
+            return None
+        return self.number(self.minimum + self.step if self.exclusive_minimum else self.minimum)
+
+    @property
+    def high(self) -> Any:
+        if self.maximum is None:
+            return None
+        return self.number(self.maximum - self.step if self.exclusive_maximum else self.maximum)
+
+    @property
+    def const(self) -> Any:
+        return self.options[0] if self.options else None
+
+
+# The label of a variant that sends nothing (a null branch).
+NONE_LABEL = "None"
 
 
 def form_fields(model: Model) -> list[FieldSpec]:
@@ -83,9 +131,22 @@ def form_fields(model: Model) -> list[FieldSpec]:
 
 
 def field_spec(
-    model: Model, name: str, schema: dict[str, Any], *, path: str, required: bool, advanced: bool = False
+    model: Model,
+    name: str,
+    schema: dict[str, Any],
+    *,
+    path: str,
+    required: bool,
+    advanced: bool = False,
+    media_hint: MediaKind | None = None,
 ) -> FieldSpec:
-    """The widget and settings for one schema node."""
+    """The widget and settings for one schema node.
+
+    ``media_hint`` is the media a uri string holds where the catalogue's media map cannot say (inside a
+    variant tagged ``{"type": "video", "url": ...}``).
+    """
+    if not isinstance(schema, dict):
+        schema = {"not": "a schema"}
     common: dict[str, Any] = {
         "name": name,
         "path": path,
@@ -95,9 +156,27 @@ def field_spec(
         "advanced": advanced,
         "default": schema.get("default"),
     }
-    json_type = _single_type(schema.get("type"))
-    media_kind = model.media_kind(path)
-    if media_kind and json_type != "array":
+    odd = [k for k in _UNDRAWABLE if k in schema]
+    if odd:
+        return FieldSpec(widget=Widget.UNSUPPORTED, reason=", ".join(odd), **common)
+    if "anyOf" in schema or "oneOf" in schema:
+        return _variant_spec(model, name, schema, path, common, media_hint)
+    types = _types(schema.get("type"))
+    nullable = "null" in types
+    concrete = [t for t in types if t != "null"]
+    if len(concrete) > 1:
+        # ["string", "integer"]: each type is a variant of its own.
+        branches = [{**schema, "type": t} for t in concrete] + ([{"type": "null"}] if nullable else [])
+        return _variant_spec(model, name, {"anyOf": branches, **_meta(schema)}, path, common, media_hint)
+    json_type = concrete[0] if concrete else None
+    common["nullable"] = nullable
+    if "const" in schema or ("enum" in schema and len(schema["enum"]) == 1 and required):
+        value = schema["const"] if "const" in schema else schema["enum"][0]
+        return FieldSpec(widget=Widget.CONST, options=(value,), **common)
+    # Inside a tagged variant the tag says the media; the catalogue's map keeps one kind per path (the first).
+    media_kind = _uri_kind(name, schema, media_hint) if media_hint else None
+    media_kind = media_kind or model.media_kind(path) or _uri_kind(name, schema, None)
+    if media_kind and json_type in ("string", None):
         return FieldSpec(widget=Widget.MEDIA, media_kind=media_kind, **common)
     if "enum" in schema:
         options = tuple(schema["enum"])
@@ -107,42 +186,180 @@ def field_spec(
     if json_type == "boolean":
         return FieldSpec(widget=Widget.TOGGLE, **common)
     if json_type in ("integer", "number"):
-        bounded = "minimum" in schema and "maximum" in schema
-        # A seed is a number to type, even when bounded (0..4294967295 makes no slider).
-        widget = Widget.SEED if name == "seed" else Widget.SLIDER if bounded else Widget.NUMBER
-        return FieldSpec(
-            widget=widget,
-            minimum=schema.get("minimum"),
-            maximum=schema.get("maximum"),
-            integer=json_type == "integer",
-            **common,
-        )
+        return _number_spec(name, schema, json_type, common)
     if json_type == "object":
-        return FieldSpec(widget=Widget.GROUP, children=_children(model, schema, path), **common)
+        children = _children(model, schema, path, media_hint)
+        if not children:
+            return FieldSpec(widget=Widget.UNSUPPORTED, reason="a free-form object", **common)
+        return FieldSpec(widget=Widget.GROUP, children=children, **common)
     if json_type == "array":
-        items = schema.get("items", {})
-        limits = {"min_items": schema.get("minItems", 0), "max_items": schema.get("maxItems")}
-        if items.get("type") == "object":
-            children = _children(model, items, path)
-            flat_numbers = all(c.widget in (Widget.NUMBER, Widget.SLIDER) for c in children)
-            widget = Widget.TABLE if children and flat_numbers else Widget.GROUP_LIST
-            return FieldSpec(widget=widget, children=children, **limits, **common)
-        # Arrays of media (image_urls) are given as web addresses, one per line.
-        return FieldSpec(widget=Widget.LIST, media_kind=media_kind, **limits, **common)
+        return _array_spec(model, name, schema, path, common, media_kind or media_hint)
+    if json_type not in ("string", None):
+        return FieldSpec(widget=Widget.UNSUPPORTED, reason=f"type {json_type}", **common)
+    if json_type is None and not schema.get("format") and "maxLength" not in schema and "pattern" not in schema:
+        return FieldSpec(widget=Widget.UNSUPPORTED, reason="no type", **common)
     prose = any(word in name for word in _PROSE_NAMES) or "maxLength" in schema
-    return FieldSpec(widget=Widget.TEXT_AREA if prose else Widget.TEXT, max_length=schema.get("maxLength"), **common)
+    return FieldSpec(
+        widget=Widget.TEXT_AREA if prose else Widget.TEXT,
+        max_length=schema.get("maxLength"),
+        pattern=schema.get("pattern"),
+        **common,
+    )
 
 
-def _single_type(json_type: str | list[str] | None) -> str | None:
-    """The type a field really has: ``["number", "null"]`` (a nullable number) is a number."""
+def _number_spec(name: str, schema: dict[str, Any], json_type: str, common: dict[str, Any]) -> FieldSpec:
+    minimum, maximum = schema.get("minimum"), schema.get("maximum")
+    exclusive_min, exclusive_max = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    # JSON Schema gives exclusive bounds as numbers; OpenAPI 3.0 as a flag on minimum/maximum.
+    low_open = exclusive_min is True or _is_number(exclusive_min)
+    high_open = exclusive_max is True or _is_number(exclusive_max)
+    if _is_number(exclusive_min):
+        minimum = exclusive_min
+    if _is_number(exclusive_max):
+        maximum = exclusive_max
+    bounded = minimum is not None and maximum is not None
+    # A seed is a number to type, even when bounded (0..4294967295 makes no slider).
+    widget = Widget.SEED if name == "seed" else Widget.SLIDER if bounded else Widget.NUMBER
+    multiple_of = schema.get("multipleOf")
+    spec = FieldSpec(
+        widget=widget,
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_minimum=low_open and minimum is not None,
+        exclusive_maximum=high_open and maximum is not None,
+        multiple_of=multiple_of if _is_number(multiple_of) and multiple_of > 0 else None,
+        integer=json_type == "integer",
+        **common,
+    )
+    # One numeric type for value, step and bounds (an integer default on a number field is a float).
+    return replace(spec, default=spec.number(spec.default) if _is_number(spec.default) else None)
+
+
+def _array_spec(
+    model: Model, name: str, schema: dict[str, Any], path: str, common: dict[str, Any], media: MediaKind | None
+) -> FieldSpec:
+    items = schema.get("items", {})
+    limits = {"min_items": int(schema.get("minItems", 0)), "max_items": schema.get("maxItems")}
+    if not isinstance(items, dict):
+        return FieldSpec(widget=Widget.UNSUPPORTED, reason="a tuple of items", **common)
+    item_types = [t for t in _types(items.get("type")) if t != "null"]
+    if item_types == ["object"]:
+        children = _children(model, items, path, media)
+        flat_numbers = all(c.widget in (Widget.NUMBER, Widget.SLIDER) for c in children)
+        widget = Widget.TABLE if children and flat_numbers else Widget.GROUP_LIST
+        if not children:
+            return FieldSpec(widget=Widget.UNSUPPORTED, reason="a list of free-form objects", **limits, **common)
+        return FieldSpec(widget=widget, children=children, **limits, **common)
+    if item_types in (["string"], []) and "enum" not in items and not _odd(items):
+        kind = media or _uri_kind(name, items, None)
+        if kind:
+            return FieldSpec(widget=Widget.MEDIA_LIST, media_kind=kind, **limits, **common)
+        if item_types == ["string"]:
+            return FieldSpec(widget=Widget.LIST, max_length=items.get("maxLength"), **limits, **common)
+    return FieldSpec(widget=Widget.UNSUPPORTED, reason="a list of this kind", **limits, **common)
+
+
+def _variant_spec(
+    model: Model, name: str, schema: dict[str, Any], path: str, common: dict[str, Any], hint: MediaKind | None
+) -> FieldSpec:
+    siblings = _meta(schema)
+    branches = [dict(b) for b in schema.get("oneOf", schema.get("anyOf", [])) if isinstance(b, dict)]
+    real = [b for b in branches if not _is_null(b)]
+    has_null = len(real) < len(branches)
+    if len(real) == 1:
+        # anyOf [X, null]: X that may be left empty.
+        spec = field_spec(model, name, {**siblings, **real[0]}, path=path, required=common["required"], media_hint=hint)
+        return replace(spec, nullable=True, advanced=common["advanced"], help=spec.help or common["help"])
+    if not real:
+        return FieldSpec(widget=Widget.UNSUPPORTED, reason="no usable variant", **common)
+    variants = []
+    for branch in real:
+        tag = _tag(branch)
+        branch_hint = tag if tag in _MEDIA_KINDS else hint
+        spec = field_spec(model, name, branch, path=path, required=True, media_hint=branch_hint)
+        variants.append(replace(spec, label=_variant_label(branch, spec, tag)))
+    if has_null:
+        variants.append(FieldSpec(name=name, path=path, label=NONE_LABEL, widget=Widget.CONST, options=(None,)))
+    labels = [v.label for v in variants]
+    variants = [
+        replace(v, label=f"{v.label} ({i + 1})") if labels.count(v.label) > 1 else v for i, v in enumerate(variants)
+    ]
+    return FieldSpec(widget=Widget.VARIANT, variants=tuple(variants), nullable=has_null, **common)
+
+
+def _variant_label(branch: dict[str, Any], spec: FieldSpec, tag: str | None) -> str:
+    if tag is not None:
+        return humanize(str(tag))
+    if branch.get("title"):
+        return str(branch["title"])
+    if spec.widget is Widget.MEDIA:
+        return f"One {spec.media_kind}"
+    if spec.widget is Widget.MEDIA_LIST:
+        return f"Several {spec.media_kind}s"
+    return {
+        Widget.TEXT: "Text",
+        Widget.TEXT_AREA: "Text",
+        Widget.LIST: "Several texts",
+        Widget.TOGGLE: "On or off",
+        Widget.GROUP: "Settings",
+        Widget.GROUP_LIST: "Several groups",
+        Widget.SELECT: "A choice",
+        Widget.SEGMENTED: "A choice",
+    }.get(spec.widget, "A number" if spec.widget in (Widget.NUMBER, Widget.SLIDER) else "Other")
+
+
+def _tag(branch: dict[str, Any]) -> Any:
+    """The value of a tagged object's fixed ``type`` (or other single-value, required) property."""
+    required = set(branch.get("required", ()))
+    for key, prop in branch.get("properties", {}).items():
+        if key in required and isinstance(prop, dict):
+            if "const" in prop:
+                return prop["const"]
+            if len(prop.get("enum", ())) == 1:
+                return prop["enum"][0]
+    return None
+
+
+def _is_null(branch: dict[str, Any]) -> bool:
+    """A branch that only allows nothing: ``{"type": "null"}``, or what OpenAPI's ``{"nullable": true}`` becomes."""
+    if _types(branch.get("type")) == ["null"]:
+        return True
+    meaningful = set(branch) - {"nullable", "description", "title"}
+    return not meaningful
+
+
+def _meta(schema: dict[str, Any]) -> dict[str, Any]:
+    return {k: schema[k] for k in ("description", "default", "title") if k in schema}
+
+
+def _odd(schema: dict[str, Any]) -> bool:
+    return any(k in schema for k in (*_UNDRAWABLE, "anyOf", "oneOf"))
+
+
+def _uri_kind(name: str, schema: dict[str, Any], hint: MediaKind | None) -> MediaKind | None:
+    """The media a uri string holds when the catalogue's media map does not list it."""
+    if schema.get("format") != "uri" or "enum" in schema:
+        return None
+    return hint or _name_kind(name)
+
+
+def _name_kind(name: str) -> MediaKind:
+    return "audio" if "audio" in name else "video" if "video" in name else "image"
+
+
+def _types(json_type: str | list[str] | None) -> list[str]:
     if isinstance(json_type, list):
-        return next((t for t in json_type if t != "null"), None)
-    return json_type
+        return [str(t) for t in json_type]
+    return [json_type] if isinstance(json_type, str) else []
 
 
-def _children(model: Model, schema: dict[str, Any], path: str) -> tuple[FieldSpec, ...]:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _children(model: Model, schema: dict[str, Any], path: str, hint: MediaKind | None = None) -> tuple[FieldSpec, ...]:
     required = set(schema.get("required", ()))
     return tuple(
-        field_spec(model, name, child, path=f"{path}.{name}", required=name in required)
+        field_spec(model, name, child, path=f"{path}.{name}", required=name in required, media_hint=hint)
         for name, child in schema.get("properties", {}).items()
     )

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from videostudio.catalogue import Model
+from videostudio.contract import GENERATIONS_PATH
 from videostudio.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -27,12 +30,20 @@ from videostudio.errors import (
 from videostudio.generation import Generation, Status
 from videostudio.media import decode_data_uri, is_data_uri, thumbnail_data_uri
 from videostudio.payload import map_leaves
-from videostudio.store import SUBMITTING, Job, JobStore, utcnow
+from videostudio.schedule import PollPolicy
+from videostudio.store import SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
+
+__all__ = ["SUBMIT_GRACE", "Client", "JobService", "PollPolicy", "Submission"]
 
 log = logging.getLogger(__name__)
 
-# A job still "submitting" this long after it was created was cut off mid-submit (a crash or a restart).
-SUBMIT_GRACE = timedelta(minutes=2)
+# How long a follower's claim on a job lasts: longer than a poll can take (the client's read timeout),
+# short enough that a dead follower's jobs are soon taken over by another.
+LEASE_SECONDS = 120.0
+# Jobs claimed at a time: polled one after another, they must all be asked within the lease.
+CLAIM_BATCH = 10
+# While a finished video is downloaded the job keeps its lease, so no other studio fetches it too.
+DOWNLOAD_LEASE_SECONDS = 15 * 60.0
 
 INTERRUPTED_SUBMIT = (
     "The studio stopped while sending this job, so it is not known whether the provider started it. "
@@ -54,28 +65,6 @@ class Client(Protocol):
     def submit(self, payload: dict[str, Any], *, legacy_endpoint: str | None = None) -> Generation: ...
 
     def poll(self, generation_id: str, *, legacy_endpoint: str | None = None) -> Generation: ...
-
-
-@dataclass(frozen=True)
-class PollPolicy:
-    """How often to ask about a running job, and when to stop expecting it soon."""
-
-    interval: float = 10.0  # seconds between polls while all is well
-    deadline: float = 20 * 60  # past this, a job is "still running at the provider, check later"
-    overdue_interval: float = 60.0  # overdue jobs are still followed, only less often
-    max_backoff: float = 120.0
-
-    def next_delay(self, job: Job, *, failures: int = 0, retry_after: float | None = None) -> float:
-        """Seconds until the next poll of ``job``, after ``failures`` failed polls in a row."""
-        if failures:
-            backoff = min(self.max_backoff, self.interval * 2 ** (failures - 1))
-            return max(backoff, retry_after or 0.0)
-        return self.overdue_interval if self.is_overdue(job) else self.interval
-
-    def is_overdue(self, job: Job, now: datetime | None = None) -> bool:
-        if not job.is_active:
-            return False
-        return ((now or utcnow()) - job.created_at).total_seconds() > self.deadline
 
 
 @dataclass(frozen=True)
@@ -117,7 +106,11 @@ def _sha256(data: bytes) -> str:
 
 
 class JobService:
-    """Submits jobs and moves them forward; shared by every session of one server process."""
+    """Submits jobs and moves them forward; one per server process, shared by its sessions and its follower.
+
+    Polls go through leases in the store (``JobStore.claim_due``): whoever calls ``poll_due``, in this
+    process or another sharing the history, each job is asked about by one of them at a time.
+    """
 
     def __init__(
         self,
@@ -125,6 +118,9 @@ class JobService:
         *,
         on_complete: Callable[[Job], Job] | None = None,
         on_submit: Callable[[Job, Mapping[str, Any], Mapping[str, str] | None], Job] | None = None,
+        policies: Mapping[str, PollPolicy] | None = None,
+        expected_seconds: Callable[[Job], float | None] | None = None,
+        owner: str | None = None,
     ) -> None:
         self.store = store
         # Called with each job that has just completed (the media library downloads its video).
@@ -132,6 +128,16 @@ class JobService:
         # Called with each job the API accepted, its payload and upload names (the library keeps the uploads).
         # After the submit, never before: the request is not held up, and a refused one leaves no files behind.
         self.on_submit = on_submit
+        # Each backend's schedule, by backend name; a backend without one is polled every PollPolicy().interval.
+        self.policies = dict(policies or {})
+        # A job's expected run time (schedule.RunTimes); None polls at the policy's plain interval.
+        self.expected_seconds = expected_seconds or (lambda job: None)
+        # This process's name on the leases it takes.
+        self.owner = owner or f"studio-{uuid.uuid4().hex[:12]}"
+        # A 429 from a backend holds back every poll to it, not only the poll of that one job.
+        self._paused_until: dict[str, datetime] = {}
+        self._rate_limits: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     def submit(
         self,
@@ -145,7 +151,8 @@ class JobService:
     ) -> Job:
         """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed."""
         submission = Submission.of(payload, upload_names)
-        endpoint = model.legacy_endpoint if legacy else None
+        # A model whose document offers only a vendor path is always sent there; the seeds may opt into theirs.
+        endpoint = model.legacy_endpoint if legacy else (model.endpoint if model.endpoint != GENERATIONS_PATH else None)
         job = self.store.add(
             Job(
                 model_id=model.id,
@@ -157,65 +164,117 @@ class JobService:
                 thumbnail=submission.thumbnail,
             )
         )
+        sent_at = utcnow()
         try:
             generation = client.submit(payload, legacy_endpoint=endpoint)
         except StudioError as exc:
-            self.store.update(job.id, status=Status.FAILED.value, error=str(exc), finished_at=utcnow())
+            self.store.update(job.id, status=JobStatus.FAILED, error=str(exc), finished_at=utcnow())
             raise
-        job = self._record(job, generation, first=True)
+        job = self._record(job, generation, self.policy(backend), first=True, polled_at=sent_at)
         return self.on_submit(job, payload, upload_names) if self.on_submit else job
 
-    def poll_due(self, clients: Mapping[str, Client], policies: Mapping[str, PollPolicy]) -> list[Job]:
-        """Poll every active job whose time has come; returns the jobs that changed."""
+    def policy(self, backend: str) -> PollPolicy:
+        return self.policies.get(backend) or PollPolicy()
+
+    def paused_until(self, backend: str) -> datetime | None:
+        """Until when polls to ``backend`` wait after it answered 429 (None: they do not)."""
+        with self._lock:
+            return self._paused_until.get(backend)
+
+    def ready_backends(self, names: Iterable[str], now: datetime | None = None) -> list[str]:
+        """Those of ``names`` that may be polled now (not held back by a 429)."""
+        now = now or utcnow()
+        with self._lock:
+            return [name for name in names if self._paused_until.get(name, now) <= now]
+
+    def poll_due(
+        self,
+        clients: Mapping[str, Client],
+        policies: Mapping[str, PollPolicy] | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> list[Job]:
+        """Claim and poll every active job whose time has come; returns the jobs that changed.
+
+        Only jobs of backends in ``clients`` that are not held back by a 429 are claimed; the others
+        stay as they are, for a follower that can ask about them.
+        """
+        chosen = {**self.policies, **(policies or {})}
+        now = now or utcnow()
+        ready = self.ready_backends(clients, now)
+        if not ready:
+            return []
         changed = []
-        for job in self.store.active():
-            now = utcnow()
+        claimed = self.store.claim_due(
+            self.owner, backends=ready, lease_seconds=LEASE_SECONDS, limit=CLAIM_BATCH, now=now
+        )
+        for job in claimed:
             if job.status == SUBMITTING:
-                if now - job.created_at > SUBMIT_GRACE:
-                    changed.append(self._fail(job, INTERRUPTED_SUBMIT))
+                # Past its grace (claim_due takes no younger one): the submit was cut off.
+                changed.append(self._fail(job, INTERRUPTED_SUBMIT))
                 continue
-            client = clients.get(job.backend)
-            if client is None or (job.next_poll_at and job.next_poll_at > now):
+            paused = self.paused_until(job.backend)
+            if paused is not None and paused > utcnow():
+                self._release(job)  # a poll earlier in this round met a 429
                 continue
-            updated = self.poll_one(client, job, policies.get(job.backend, PollPolicy()))
+            updated = self.poll_one(clients[job.backend], job, chosen.get(job.backend) or PollPolicy())
             if updated.status != job.status or updated.raw_status != job.raw_status:
                 changed.append(updated)
         return changed
 
     def poll_one(self, client: Client, job: Job, policy: PollPolicy) -> Job:
-        """Ask once about ``job`` and record the answer. A passing failure only delays the next poll."""
+        """Ask once about ``job`` (leased by this service) and record the answer.
+
+        A passing failure only delays the next poll; the lease is given back either way.
+        """
         assert job.generation_id, "only submitted jobs are polled"
+        # The next poll is counted from when this one was sent, not from when it answered, so a slow answer
+        # does not push every later poll back (the drift of fixed ticks over "10 s after the last poll").
+        sent_at = utcnow()
         try:
             generation = client.poll(job.generation_id, legacy_endpoint=job.endpoint)
-        except (RateLimitError, ServerError, APIConnectionError, ResponseFormatError) as exc:
+        except RateLimitError as exc:
+            self._pause(job.backend, policy, exc.retry_after)
+            return self._back_off(job, policy, exc.message, retry_after=exc.retry_after, sent_at=sent_at)
+        except (ServerError, APIConnectionError, ResponseFormatError) as exc:
             # Passing trouble: the job is still running at the provider, so only the next poll moves.
-            return self._back_off(job, policy, exc.message, retry_after=getattr(exc, "retry_after", None))
+            retry_after = getattr(exc, "retry_after", None)
+            return self._back_off(job, policy, exc.message, retry_after=retry_after, sent_at=sent_at)
         except (AuthenticationError, InsufficientCreditsError) as exc:
             # The key was refused, but the paid generation runs on: wait, at the slowest pace, for a good key.
-            return self._back_off(job, policy, str(exc), retry_after=policy.max_backoff)
+            return self._back_off(job, policy, str(exc), retry_after=policy.max_backoff, sent_at=sent_at)
         except StudioError as exc:
             # The API says the job cannot be followed (not found, refused): nothing will change that by itself.
             return self._fail(job, str(exc))
-        updated = self._record(job, generation)
-        if updated.is_active:
-            updated = self.store.update(
-                job.id, next_poll_at=utcnow() + timedelta(seconds=policy.next_delay(updated)), poll_failures=0
-            )
-        return updated
+        with self._lock:
+            self._rate_limits.pop(job.backend, None)
+        return self._record(job, generation, policy, polled_at=sent_at)
 
-    def _back_off(self, job: Job, policy: PollPolicy, reason: str, *, retry_after: float | None) -> Job:
+    def _pause(self, backend: str, policy: PollPolicy, retry_after: float | None) -> None:
+        with self._lock:
+            strikes = self._rate_limits.get(backend, 0) + 1
+            self._rate_limits[backend] = strikes
+            delay = policy.next_delay(Job(model_id="", backend=backend), failures=strikes, retry_after=retry_after)
+            self._paused_until[backend] = utcnow() + timedelta(seconds=delay)
+        log.info("%s answered 429: every poll to it waits %.0f s", backend, delay)
+
+    def _back_off(
+        self, job: Job, policy: PollPolicy, reason: str, *, retry_after: float | None, sent_at: datetime
+    ) -> Job:
         failures = job.poll_failures + 1
         delay = policy.next_delay(job, failures=failures, retry_after=retry_after)
         log.info("poll of job %s failed; next try in %.0f s", job.id, delay)
-        return self.store.update(
-            job.id, poll_failures=failures, next_poll_at=utcnow() + timedelta(seconds=delay), error=reason
-        )
+        changes = {"poll_failures": failures, "next_poll_at": sent_at + timedelta(seconds=delay), "error": reason}
+        return self._write(job, changes, release=True)
 
-    def _record(self, job: Job, generation: Generation, *, first: bool = False) -> Job:
+    def _record(
+        self, job: Job, generation: Generation, policy: PollPolicy, *, polled_at: datetime, first: bool = False
+    ) -> Job:
         changes: dict[str, Any] = {
             "status": generation.status.value,
             "raw_status": generation.raw_status,
             "error": generation.error,
+            "poll_failures": 0,
         }
         if first:
             changes["generation_id"] = generation.id
@@ -231,10 +290,54 @@ class JobService:
             if generation.status is Status.FAILED:
                 reason = generation.error or "The provider reported that this generation failed, without saying why."
                 changes["error"] = f"{reason} {GENERATION_FAILED_HINT}"
-        updated = self.store.update(job.id, **changes)
-        if updated.status == Status.COMPLETED.value and self.on_complete:
-            updated = self.on_complete(updated)
-        return updated
+        else:
+            seen = replace(job, status=generation.status.value)
+            delay = policy.next_delay(seen, expected=self.expected_seconds(seen), now=polled_at)
+            changes["next_poll_at"] = polled_at + timedelta(seconds=delay)
+        if generation.status is Status.COMPLETED and self.on_complete:
+            return self._complete(job, changes, leased=not first)
+        return self._write(job, changes, release=not first)
+
+    def _complete(self, job: Job, changes: dict[str, Any], *, leased: bool) -> Job:
+        """Keep the video of a job that just completed, then record it as completed, with the video kept.
+
+        The video is fetched before the status changes, so every page sees the job finish with its local
+        copy in place; the lease is held meanwhile, and a follower that lost it leaves the job to the one
+        that took over: the video is downloaded once.
+        """
+        assert self.on_complete is not None
+        if leased:
+            held = self.store.update_leased(
+                job.id,
+                self.owner,
+                video_url=changes.get("video_url"),
+                lease_until=utcnow() + timedelta(seconds=DOWNLOAD_LEASE_SECONDS),
+            )
+            if held is None:
+                return self.store.get(job.id) or job
+        else:
+            held = self.store.update(job.id, **changes)  # the submit's own answer: no follower has the job yet
+        try:
+            # The hook sees the job as it is about to be recorded: completed, with its video's address.
+            kept = self.on_complete(replace(held, status=changes["status"], finished_at=changes["finished_at"]))
+        except Exception:
+            log.exception("job %s: keeping the video failed", job.id)
+            kept = held
+        if not leased:
+            return kept
+        return self._write(kept, changes, release=True)
+
+    def _write(self, job: Job, changes: dict[str, Any], *, release: bool) -> Job:
+        """Record ``changes``; as the lease holder (and giving the lease back) when ``release``."""
+        if not release:
+            return self.store.update(job.id, **changes)
+        updated = self.store.update_leased(job.id, self.owner, lease_owner=None, lease_until=None, **changes)
+        return updated if updated is not None else (self.store.get(job.id) or job)
+
+    def _release(self, job: Job) -> Job:
+        released = self.store.update_leased(job.id, self.owner, lease_owner=None, lease_until=None)
+        return released if released is not None else job
 
     def _fail(self, job: Job, message: str) -> Job:
-        return self.store.update(job.id, status=Status.FAILED.value, error=message, finished_at=utcnow())
+        changes = {"status": JobStatus.FAILED, "error": message, "finished_at": utcnow()}
+        return self._write(job, changes, release=job.lease_owner == self.owner)

@@ -29,13 +29,12 @@ from typing import Any
 
 import av
 import requests
-import sqlalchemy as sa
 from PIL import Image
 
 from videostudio.files import atomic_path, write_atomic
 from videostudio.media import MediaError, decode_data_uri, is_data_uri
 from videostudio.payload import leaves
-from videostudio.store import Job, JobStore, jobs_table, utcnow
+from videostudio.store import Job, JobStore, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -404,7 +403,7 @@ def delete_job_files(job: Job, store: JobStore | None = None) -> list[Path]:
     manifest = Path(job.inputs_dir)
     if not _KEPT_INPUT.match(manifest.name):
         return removed  # not a manifest this module wrote: leave it alone
-    if _used_elsewhere(store, job.id, jobs_table.c.inputs_dir == job.inputs_dir):
+    if store.used_by_another_job(job.id, inputs_dir=job.inputs_dir):
         return removed
     try:
         files = json.loads(manifest.read_text())["files"].values()
@@ -413,20 +412,12 @@ def delete_job_files(job: Job, store: JobStore | None = None) -> list[Path]:
     for info in files:
         file_name = str(info.get("file", ""))
         sha = str(info.get("sha256", ""))
-        unused = _KEPT_INPUT.match(file_name) and not _used_elsewhere(store, job.id, jobs_table.c.media.contains(sha))
+        unused = _KEPT_INPUT.match(file_name) and not store.used_by_another_job(job.id, upload_sha256=sha)
         if unused and _unlink(manifest.parent / file_name):
             removed.append(manifest.parent / file_name)
     if _unlink(manifest):
         removed.append(manifest)
     return removed
-
-
-def _used_elsewhere(store: JobStore, job_id: str, condition: sa.ColumnElement[bool]) -> bool:
-    # One column of at most one row: loading 10,000 whole jobs to answer this would take half a second.
-    # An upload's hash appears in the media column of every job that sent it (jobs.Submission.of).
-    query = sa.select(jobs_table.c.id).where(condition, jobs_table.c.id != job_id).limit(1)
-    with store.engine.connect() as conn:
-        return conn.execute(query).first() is not None
 
 
 def _extension(mime: str) -> str:

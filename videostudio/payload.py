@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, relevance
+from jsonschema.exceptions import ValidationError, best_match, relevance
 
 from videostudio.catalogue import Model
 
@@ -106,13 +106,36 @@ def map_leaves(value: Any, change: Callable[[str, Any], Any], path: str = "") ->
     return change(path, value)
 
 
+# Errors that say a value is not of a variant at all, rather than wrong within it.
+_SHAPE = ("type", "const", "enum")
+
+
 def _explain(model: Model, error: ValidationError) -> list[Problem]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # No variant fits: explain what is wrong within the variant the value is of (its type and tag fit).
+        by_variant: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            by_variant.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else 0, []).append(sub)
+        shaped = [subs for subs in by_variant.values() if not any(e.validator in _SHAPE for e in subs)]
+        if shaped:
+            closest = best_match(min(shaped, key=len))
+            if closest is not None:
+                return _explain(model, closest)
+        path = ".".join(str(p) for p in error.absolute_path)
+        return [Problem(path, "Pick one of the choices and fill it in.")]
     path = ".".join(str(p) for p in error.absolute_path)
     kind = error.validator
     value = error.validator_value
     if kind == "required":
         missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
-        return [Problem(_join(path, n), _required_message(model, _join(path, n)), missing=True) for n in missing]
+        kinds = {n: _media_kind(model, _join(path, n), error.schema, error.instance) for n in missing}
+        return [Problem(_join(path, n), _required_message(kinds[n]), missing=True) for n in missing]
+    if kind == "format":
+        # Inside a variant the catalogue cannot say the media: the variant's tag or the field's name does.
+        holder = error.parent.instance if error.parent is not None else None
+        name = path.rsplit(".", 1)[-1]
+        what = _media_kind(model, path, {"properties": {name: error.schema}}, holder) or "file"
+        return [Problem(path, f"Give a web address (https://…) or upload the {what}.")]
     return [Problem(path, _message(model, path, kind, value, error.instance))]
 
 
@@ -120,12 +143,28 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _required_message(model: Model, path: str) -> str:
+def _media_kind(model: Model, path: str, parent: Any, instance: Any) -> str | None:
+    """The media a missing field holds: from the catalogue, else (inside a variant) its uri format and the tag."""
+    name = path.rsplit(".", 1)[-1]
+    child = parent.get("properties", {}).get(name) if isinstance(parent, dict) else None
+    tag = instance.get("type") if isinstance(instance, dict) else None
+    uri = isinstance(child, dict) and child.get("format") == "uri"
+    # A tagged object ({type: "image", url}) says its media; the catalogue keeps one kind per path.
+    if uri and tag in ("image", "audio", "video"):
+        return tag
     kind = model.media_kind(_strip_indices(path))
+    if kind or not uri:
+        return kind
+    return "audio" if "audio" in name else "video" if "video" in name else "image"
+
+
+def _required_message(kind: str | None) -> str:
     if kind == "image":
         return "An image is required: upload one or give its web address."
     if kind == "audio":
         return "An audio clip is required: upload one or give its web address."
+    if kind == "video":
+        return "A video is required: upload one or give its web address."
     return "This field is required."
 
 
@@ -140,14 +179,27 @@ def _message(model: Model, path: str, kind: str, expected: Any, instance: Any) -
         return f"Must be at least {expected:g}."
     if kind == "maximum":
         return f"Must be at most {expected:g}."
-    if kind == "minItems":
-        return f"Add at least {expected}."
-    if kind == "maxItems":
-        return f"At most {expected} allowed."
-    if kind == "format":
-        what = model.media_kind(_strip_indices(path)) or "file"
-        return f"Give a web address (https://…) or upload the {what}."
+    if kind == "exclusiveMinimum":
+        return f"Must be more than {expected:g}."
+    if kind == "exclusiveMaximum":
+        return f"Must be less than {expected:g}."
+    if kind == "multipleOf":
+        return f"Must be a multiple of {expected:g}."
+    if kind == "const":
+        return f"Must be {expected}."
+    if kind == "pattern":
+        return f"Not in the form this field expects (it must match `{expected}`)."
+    if kind == "uniqueItems":
+        return "Each entry may appear only once."
+    if kind in ("oneOf", "anyOf"):
+        return "Pick one of the choices and fill it in."
+    if kind in ("minItems", "maxItems"):
+        media = model.media_kind(_strip_indices(path))
+        things = f" {media}s" if media else ""
+        return f"Add at least {expected}{things}." if kind == "minItems" else f"At most {expected}{things} allowed."
     if kind == "type":
+        if isinstance(expected, list):
+            expected = next((t for t in expected if t != "null"), "")
         return {
             "integer": "Must be a whole number.",
             "number": "Must be a number.",

@@ -10,37 +10,60 @@ the newest revision, so a new studio version never loses the history an older on
 
 from __future__ import annotations
 
-import functools
 import json
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
 
 from videostudio.generation import Status
+from videostudio.store_sql import (  # alembic_config is the store's too: new revisions are made with it
+    WRITE_OPTION,
+    Elapsed,
+    UtcDay,
+    alembic_config,
+    engine_options,
+    is_transient,
+    is_transient_or_race,
+    sqlite_begin,
+    sqlite_connect,
+    sum_or_zero,
+    upgrade_locked,
+)
 
-# Statuses the store knows beyond the API's: a job exists before its submit has answered.
-SUBMITTING = "submitting"
-ACTIVE_STATUSES = (SUBMITTING, Status.QUEUED.value, Status.GENERATING.value)
+__all__ = ["ACTIVE_STATUSES", "SUBMIT_GRACE", "SUBMITTING", "Job", "JobStatus", "JobStore", "alembic_config", "utcnow"]
 
-MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
-# The schema every store had before migrations existed; such a database is stamped with it, then upgraded.
-BASELINE_REVISION = "0001"
+
+class JobStatus(StrEnum):
+    """Where a job is, in the history's words: the API's four statuses, and one before the submit answers."""
+
+    SUBMITTING = "submitting"  # the row exists; the submit has not answered yet
+    QUEUED = Status.QUEUED.value
+    GENERATING = Status.GENERATING.value
+    COMPLETED = Status.COMPLETED.value
+    FAILED = Status.FAILED.value
+
+    @property
+    def is_active(self) -> bool:
+        return self in ACTIVE_STATUSES
+
+
+SUBMITTING = JobStatus.SUBMITTING
+# Plain strings: database drivers are given text, never an enum (psycopg would send an enum's name).
+ACTIVE_STATUSES = tuple(s.value for s in (JobStatus.SUBMITTING, JobStatus.QUEUED, JobStatus.GENERATING))
+# A job still "submitting" this long after it was created was cut off mid-submit (a crash or a restart);
+# until then a follower leaves it to the submit that is still waiting for its answer.
+SUBMIT_GRACE = timedelta(minutes=2)
+
 
 # What ``search`` can sort by; "elapsed" is the run time, finished_at - created_at.
 ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed")
@@ -78,6 +101,9 @@ jobs_table = sa.Table(
     sa.Column("poster_path", sa.Text),
     sa.Column("download_attempts", sa.Integer, nullable=False, default=0, server_default=sa.text("0")),
     sa.Column("inputs_dir", sa.Text),
+    # Revision 0003: the follower polling the job right now, and until when (see JobStore.claim_due).
+    sa.Column("lease_owner", sa.String(64)),
+    sa.Column("lease_until", sa.DateTime(timezone=True)),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
@@ -121,6 +147,8 @@ class Job:
     poster_path: str | None = None  # JPEG poster frame of the local copy
     download_attempts: int = 0  # tries at copying the video locally, so the library can give up on a dead link
     inputs_dir: str | None = None  # kept copies of the uploaded inputs, for "Use these settings"
+    lease_owner: str | None = None  # the follower polling (or downloading) this job right now
+    lease_until: datetime | None = None  # when that claim runs out, if the follower died meanwhile
 
     @property
     def is_active(self) -> bool:
@@ -133,15 +161,11 @@ class Job:
 
 
 _JSON_COLUMNS = ("params", "media")
-_DATETIME_COLUMNS = ("created_at", "updated_at", "finished_at", "next_poll_at")
+_DATETIME_COLUMNS = ("created_at", "updated_at", "finished_at", "next_poll_at", "lease_until")
 JOB_FIELDS = tuple(f.name for f in fields(Job))
 
 # Write transactions are retried this many times when the database says it is busy, not wrong.
 _WRITE_ATTEMPTS = 5
-# Marks connections that will write: on SQLite they begin with BEGIN IMMEDIATE.
-_WRITE_OPTION = "videostudio_write"
-# pg_advisory_xact_lock key serialising schema upgrades of studios that start together ("VIDEOSTU").
-_MIGRATION_LOCK_KEY = 0x564944454F535455
 # SQLite and PostgreSQL both accept far more bound parameters than this; it keeps IN lists modest.
 _DELETE_CHUNK = 500
 
@@ -159,15 +183,15 @@ class JobStore:
     def __init__(self, url: str) -> None:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = sa.create_engine(url, **_engine_options(url))
+        self.engine: Engine = sa.create_engine(url, **engine_options(url))
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_connect)
-            sa.event.listen(self.engine, "begin", _sqlite_begin)
-        self._writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+            sa.event.listen(self.engine, "connect", sqlite_connect)
+            sa.event.listen(self.engine, "begin", sqlite_begin)
+        self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
         # One statement instead of two per update where the database can return the updated row.
         self._returning = bool(self.engine.dialect.update_returning)
         try:
-            self._write(_upgrade_locked, retry=_is_transient_or_race)
+            self._write(upgrade_locked, retry=is_transient_or_race)
         except BaseException:
             self.engine.dispose()  # no store, so nobody else would ever close its connections
             raise
@@ -207,6 +231,79 @@ class JobStore:
             raise KeyError(job_id)
         return _from_row(stored)
 
+    def update_leased(self, job_id: str, owner: str, **changes: Any) -> Job | None:
+        """Write ``changes`` only while ``owner`` still holds the job's lease; None when it does not.
+
+        A follower whose lease ran out (it was slow, another took over) must not record a second answer
+        or download the video a second time.
+        """
+        unknown = set(changes) - set(JOB_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown job fields: {sorted(unknown)}")
+        changes.setdefault("updated_at", utcnow())
+        c = jobs_table.c
+        held = (c.id == job_id, c.lease_owner == owner)
+        statement = jobs_table.update().where(*held).values(**_to_row_partial(changes))
+
+        def work(conn: Connection) -> Mapping[str, Any] | None:
+            if self._returning:
+                return conn.execute(statement.returning(*jobs_table.c)).mappings().first()
+            if conn.execute(statement).rowcount == 0:
+                return None
+            return conn.execute(jobs_table.select().where(c.id == job_id)).mappings().first()
+
+        stored = self._write(work)
+        return _from_row(stored) if stored is not None else None
+
+    def claim_due(
+        self,
+        owner: str,
+        *,
+        backends: Collection[str] | None = None,
+        lease_seconds: float = 120.0,
+        limit: int = 50,
+        now: datetime | None = None,
+    ) -> list[Job]:
+        """Take the lease on active jobs whose poll is due and that no live lease holds; returns them.
+
+        The claim is the database's own: ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (two followers
+        never wait for, nor take, each other's rows), one atomic conditional UPDATE elsewhere (SQLite's write
+        lock makes the whole transaction one step). A lease that ran out is taken over. A "submitting" job is
+        due only after ``SUBMIT_GRACE``: until then its submit may still answer.
+        """
+        now = _as_utc(now or utcnow())
+        until = now + timedelta(seconds=lease_seconds)
+        c = jobs_table.c
+        due = [
+            c.status.in_(ACTIVE_STATUSES),
+            sa.or_(c.next_poll_at.is_(None), c.next_poll_at <= now),
+            sa.or_(c.lease_until.is_(None), c.lease_until < now),
+            sa.or_(c.status != JobStatus.SUBMITTING.value, c.created_at <= now - SUBMIT_GRACE),
+        ]
+        if backends is not None:
+            due.append(c.backend.in_(list(backends)))
+        # Jobs never polled first, then the most overdue.
+        candidates = sa.select(c.id).where(*due).order_by(c.next_poll_at.is_not(None), c.next_poll_at, c.id)
+        candidates = candidates.limit(limit)
+
+        def work(conn: Connection) -> list[Mapping[str, Any]]:
+            if conn.dialect.name == "postgresql":
+                ids = list(conn.execute(candidates.with_for_update(skip_locked=True)).scalars())
+            else:
+                ids = list(conn.execute(candidates).scalars())
+            if not ids:
+                return []
+            # Conditional on the same terms: on a database without row locks this is what makes the claim safe.
+            claim = jobs_table.update().where(c.id.in_(ids), *due).values(lease_owner=owner, lease_until=until)
+            if self._returning:
+                return list(conn.execute(claim.returning(*jobs_table.c)).mappings())
+            conn.execute(claim)
+            mine = jobs_table.select().where(c.id.in_(ids), c.lease_owner == owner, c.lease_until == until)
+            return list(conn.execute(mine).mappings())
+
+        rows = self._write(work)
+        return sorted((_from_row(r) for r in rows), key=lambda j: (j.next_poll_at is not None, j.next_poll_at))
+
     def delete(self, job_ids: Iterable[str]) -> None:
         ids = list(job_ids)
 
@@ -237,6 +334,42 @@ class JobStore:
         c = jobs_table.c
         return self._jobs(jobs_table.select().where(c.status.in_(ACTIVE_STATUSES)).order_by(c.created_at.asc()))
 
+    def next_poll_due(self, backends: Collection[str] | None = None, now: datetime | None = None) -> datetime | None:
+        """The earliest next poll of an unfinished job of ``backends`` that no live lease holds (None: none)."""
+        c = jobs_table.c
+        query = sa.select(sa.func.min(c.next_poll_at)).where(
+            c.status.in_(ACTIVE_STATUSES), sa.or_(c.lease_until.is_(None), c.lease_until < _as_utc(now or utcnow()))
+        )
+        if backends is not None:
+            query = query.where(c.backend.in_(list(backends)))
+        with self.engine.connect() as conn:
+            value = conn.execute(query).scalar_one_or_none()
+        return _aware(value) if isinstance(value, datetime) else None
+
+    def active_backends(self) -> set[str]:
+        """The backends that unfinished jobs run on."""
+        c = jobs_table.c
+        query = sa.select(c.backend).where(c.status.in_(ACTIVE_STATUSES)).distinct()
+        with self.engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
+    def used_by_another_job(
+        self, job_id: str, *, inputs_dir: str | None = None, upload_sha256: str | None = None
+    ) -> bool:
+        """Whether a job other than ``job_id`` was sent with these kept inputs, or with an upload of this hash."""
+        c = jobs_table.c
+        if inputs_dir is not None:
+            condition = c.inputs_dir == inputs_dir
+        elif upload_sha256 is not None:
+            # An upload's hash appears in the media column of every job that sent it (jobs.Submission.of).
+            condition = c.media.contains(upload_sha256)
+        else:
+            raise ValueError("give inputs_dir or upload_sha256")
+        # One column of at most one row: loading 10,000 whole jobs to answer this would take half a second.
+        query = sa.select(c.id).where(condition, c.id != job_id).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def count(self) -> int:
         return self.count_matching()
 
@@ -265,7 +398,7 @@ class JobStore:
         if (limit is not None and limit < 0) or offset < 0:
             raise ValueError("limit and offset cannot be negative")
         c = jobs_table.c
-        key: ColumnElement[Any] = _Elapsed(c.finished_at, c.created_at) if order_by == "elapsed" else c[order_by]
+        key: ColumnElement[Any] = Elapsed(c.finished_at, c.created_at) if order_by == "elapsed" else c[order_by]
         ordering: list[ColumnElement[Any]] = []
         if order_by in ("credits", "elapsed"):
             # Portable NULLS LAST: false sorts before true on every database.
@@ -309,7 +442,12 @@ class JobStore:
         """
         c = jobs_table.c
         query = jobs_table.select().where(
-            c.status == Status.COMPLETED.value, c.video_url.is_not(None), c.video_url != "", c.local_path.is_(None)
+            c.status == Status.COMPLETED.value,
+            c.video_url.is_not(None),
+            c.video_url != "",
+            c.local_path.is_(None),
+            # A follower holding the lease is downloading it right now: once is enough.
+            sa.or_(c.lease_until.is_(None), c.lease_until < _as_utc(utcnow())),
         )
         if max_attempts is not None:
             query = query.where(c.download_attempts < max_attempts)
@@ -321,8 +459,8 @@ class JobStore:
         Jobs without a cost count as nothing; a day whose jobs have none shows 0.0.
         """
         c = jobs_table.c
-        day = _UtcDay(c.created_at).label("day")
-        query = sa.select(day, _sum(c.credits), _sum(c.usd)).group_by(day).order_by(day)
+        day = UtcDay(c.created_at).label("day")
+        query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(c.usd)).group_by(day).order_by(day)
         if since is not None:
             query = query.where(c.created_at >= _as_utc(since))
         with self.engine.connect() as conn:
@@ -331,33 +469,48 @@ class JobStore:
     def cost_by_model(self) -> list[tuple[str, float, float, int]]:
         """(model_id, credits, usd, number of jobs) per model, the biggest spender first."""
         c = jobs_table.c
-        credits = _sum(c.credits)
+        credits = sum_or_zero(c.credits)
         query = (
-            sa.select(c.model_id, credits, _sum(c.usd), sa.func.count())
+            sa.select(c.model_id, credits, sum_or_zero(c.usd), sa.func.count())
             .group_by(c.model_id)
             .order_by(credits.desc(), c.model_id)
         )
         with self.engine.connect() as conn:
             return [(m, float(cr), float(usd), int(n)) for m, cr, usd, n in conn.execute(query)]
 
-    def median_seconds(self, model_id: str, *, backend: str | None = None, limit: int = 50) -> float | None:
+    def median_seconds(
+        self,
+        model_id: str,
+        *,
+        backend: str | None = None,
+        limit: int = 50,
+        params: Mapping[str, Any] | None = None,
+        min_matching: int = 3,
+    ) -> float | None:
         """Median run time of the model's latest ``limit`` completed jobs; None without any (no ETA then).
 
         ``backend`` keeps offline demo runs (seconds) from predicting real API runs (minutes), and back.
+        ``params`` (say duration and resolution) narrows it to the runs sent with the same values, when the
+        history has at least ``min_matching`` of them; otherwise every run of the model counts.
         """
         c = jobs_table.c
+        wanted = {k: v for k, v in (params or {}).items() if v is not None}
+        columns = [c.created_at, c.finished_at] + ([c.params] if wanted else [])
         query = (
-            sa.select(c.created_at, c.finished_at)
+            sa.select(*columns)
             .where(c.model_id == model_id, c.status == Status.COMPLETED.value, c.finished_at.is_not(None))
             .order_by(c.created_at.desc())
-            .limit(limit)
+            .limit(limit * 4 if wanted else limit)
         )
         if backend is not None:
             query = query.where(c.backend == backend)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
+        if wanted:
+            same = [r for r in rows if _params_match(r[2], wanted)]
+            rows = same if len(same) >= min_matching else rows
         # A median over at most ``limit`` rows is cheaper here than any portable SQL for it.
-        runs = [max(0.0, (_aware(end) - _aware(start)).total_seconds()) for start, end in rows]
+        runs = [max(0.0, (_aware(row[1]) - _aware(row[0])).total_seconds()) for row in rows[:limit]]
         return statistics.median(runs) if runs else None
 
     def close(self) -> None:
@@ -376,7 +529,7 @@ class JobStore:
 
         A retried attempt is safe: the failed one was rolled back as a whole.
         """
-        retry = retry or _is_transient
+        retry = retry or is_transient
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
             try:
                 with self._writer.begin() as conn:
@@ -386,177 +539,6 @@ class JobStore:
                     raise
                 time.sleep(0.05 * attempt)
         raise AssertionError("unreachable")
-
-
-# --- Schema migrations -----------------------------------------------------------------------------------------------
-
-
-def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
-    """Alembic's configuration, built in code: the studio needs no alembic.ini.
-
-    ``connection`` is used as is (inside its transaction); otherwise env.py connects to ``url``,
-    or to ``DATABASE_URL``. New revisions: ``command.revision(alembic_config(), "msg", rev_id="0003")``.
-    """
-    config = Config()
-    # ConfigParser would read a "%" in the path as interpolation.
-    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
-    config.set_main_option("path_separator", "os")
-    if url:
-        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    config.attributes["connection"] = connection
-    return config
-
-
-@functools.cache
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
-
-
-def _head_revisions() -> frozenset[str]:
-    return frozenset(_scripts().get_heads())
-
-
-def _known_revisions() -> frozenset[str]:
-    return frozenset(script.revision for script in _scripts().walk_revisions())
-
-
-def upgrade_database(connection: Connection) -> None:
-    """Bring the schema on ``connection`` to the newest revision, in the caller's transaction.
-
-    A database written before migrations existed (a ``jobs`` table, no ``alembic_version``) holds
-    exactly revision 0001's schema: it is stamped so, then upgraded like any other.
-    """
-    current = MigrationContext.configure(connection).get_current_heads()
-    if set(current) == _head_revisions():
-        return  # the usual start: nothing to do
-    unknown = set(current) - _known_revisions()
-    if unknown:
-        # A team database already upgraded by a newer studio: say so rather than Alembic's "can't locate".
-        raise RuntimeError(
-            f"The history database has schema revision {', '.join(sorted(unknown))}, written by a newer "
-            f"Video Studio; this one knows up to {', '.join(sorted(_head_revisions()))}. Update this studio."
-        )
-    config = alembic_config(connection)
-    tables = set(sa.inspect(connection).get_table_names())
-    if "jobs" in tables and not current:
-        command.stamp(config, BASELINE_REVISION)
-    command.upgrade(config, "head")
-
-
-def _upgrade_locked(conn: Connection) -> None:
-    # Two studios starting together on one database: the second waits for the first's upgrade,
-    # then finds the schema current. SQLite gets the same from BEGIN IMMEDIATE (the write lock).
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
-    upgrade_database(conn)
-
-
-def _is_transient_or_race(exc: sa.exc.DBAPIError) -> bool:
-    # Elsewhere, without a lock, the loser of a race to create the schema sees "already exists";
-    # its next attempt finds the schema made and upgrades nothing.
-    return _is_transient(exc) or "already exists" in str(exc.orig).lower()
-
-
-# --- Dialect details -------------------------------------------------------------------------------------------------
-
-
-def _engine_options(url: str) -> dict[str, Any]:
-    if url.startswith("sqlite"):
-        # Streamlit runs each session in its own thread; SQLite connections must allow that.
-        # The timeout is SQLite's busy timeout: a writer waits this long for another's lock.
-        return {"connect_args": {"check_same_thread": False, "timeout": 15}}
-    options: dict[str, Any] = {"pool_pre_ping": True}
-    if url.startswith("postgresql"):
-        # A team server that is down should give an error, not a page that loads forever.
-        options["connect_args"] = {"connect_timeout": 10}
-    return options
-
-
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin): sqlite3's own transaction handling
-    # starts none before a SELECT and cannot start an IMMEDIATE one.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    # WAL lets the page read history while a poll writes; NORMAL sync is safe with WAL.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-    # SQLite's lower() folds ASCII only; prompts are any language ("CAFÉ" must find "café").
-    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    # A writer takes the write lock up front, so it waits (busy timeout) instead of failing with
-    # "database is locked" when its read turns into a write while another process writes.
-    immediate = conn.get_execution_options().get(_WRITE_OPTION)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def _lower(value: str | None) -> str | None:
-    return value.lower() if isinstance(value, str) else value
-
-
-def _is_transient(exc: sa.exc.DBAPIError) -> bool:
-    """Whether the database refused only for now: busy (SQLite), a deadlock or serialisation failure."""
-    if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
-        return True
-    message = str(exc.orig).lower()
-    return "database is locked" in message or "database table is locked" in message
-
-
-class _UtcDay(FunctionElement[date]):
-    """The UTC calendar day of a timestamp column; each database spells it differently."""
-
-    type = sa.Date()
-    name = "utc_day"
-    inherit_cache = True
-
-
-@compiles(_UtcDay)
-def _utc_day_default(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
-
-
-@compiles(_UtcDay, "sqlite")
-def _utc_day_sqlite(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite keeps the UTC text the store wrote: its date part is the UTC day.
-    return f"date({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(_UtcDay, "postgresql")
-def _utc_day_postgresql(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
-    # A timestamptz's date is taken in the session's time zone unless converted to UTC first.
-    return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-class _Elapsed(FunctionElement[float]):
-    """Seconds from the second timestamp to the first (NULL when either is): a sort key."""
-
-    type = sa.Float()
-    name = "elapsed"
-    inherit_cache = True
-
-
-def _elapsed_args(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
-    end, start = (compiler.process(arg, **kw) for arg in element.clauses)
-    return end, start
-
-
-@compiles(_Elapsed)
-def _elapsed_default(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = _elapsed_args(element, compiler, **kw)
-    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
-
-
-@compiles(_Elapsed, "sqlite")
-def _elapsed_sqlite(element: _Elapsed, compiler: SQLCompiler, **kw: Any) -> str:
-    end, start = _elapsed_args(element, compiler, **kw)
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
-
-
-def _sum(column: sa.Column[Any]) -> ColumnElement[float]:
-    # SUM skips NULLs; a group with nothing to add gives NULL, shown as 0.
-    return sa.func.coalesce(sa.func.sum(column), 0.0)
 
 
 def _filters(
@@ -588,6 +570,14 @@ def _values(values: Sequence[str]) -> list[str]:
     return [values] if isinstance(values, str) else list(values)
 
 
+def _params_match(params_json: str | None, wanted: Mapping[str, Any]) -> bool:
+    try:
+        params = json.loads(params_json or "{}")
+    except ValueError:
+        return False
+    return isinstance(params, dict) and all(str(params.get(k)) == str(v) for k, v in wanted.items())
+
+
 def _as_utc(value: datetime) -> datetime:
     # SQLite compares the stored UTC text, so a bound value must be UTC too; naive means UTC.
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -608,6 +598,8 @@ def _to_row(job: Job) -> dict[str, Any]:
 
 def _to_row_partial(values: Mapping[str, Any]) -> dict[str, Any]:
     row = dict(values)
+    if isinstance(row.get("status"), StrEnum):
+        row["status"] = row["status"].value  # text for the driver (see ACTIVE_STATUSES)
     for name in _DATETIME_COLUMNS:
         # SQLite keeps no offset: store every instant as UTC so it reads back the same.
         if isinstance(row.get(name), datetime) and row[name].tzinfo is not None:

@@ -1,4 +1,4 @@
-"""Alembic's environment for the history store, configured in code (``videostudio.store.alembic_config``).
+"""Alembic's environment for the history store, configured in code (``videostudio.store_sql.alembic_config``).
 
 The studio runs migrations itself: ``JobStore`` hands over a connection already inside a write
 transaction (and, on PostgreSQL, holding the upgrade lock), so the whole upgrade commits or not at all.

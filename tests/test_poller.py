@@ -1,0 +1,129 @@
+"""The page tick: sessions do not poll, they read the history every TICK_SECONDS and rerun the page when what
+it shows has changed (a job started in another tab or studio, a job finished).
+
+AppTest never fires ``run_every`` timers, so a spy on ``st.fragment`` records the timer each page asks for
+and lets a test change the history between a run's drawing and its tick, as time passing would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import poller
+from tests.conftest import REPO, Studio
+from videostudio.store import Job, JobStatus
+
+APP = REPO / "app.py"
+
+
+class TickSpy:
+    def __init__(self) -> None:
+        self.timers: list[Any] = []
+        self.ticks = 0
+        self.before_next_tick: Callable[[], None] | None = None
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> TickSpy:
+    import streamlit as st
+
+    original = st.fragment
+    recorded = TickSpy()
+
+    def fragment(func: Callable[[], None], *, run_every: Any = None, **options: Any) -> Any:
+        def tick() -> None:
+            recorded.ticks += 1
+            if recorded.before_next_tick:
+                change, recorded.before_next_tick = recorded.before_next_tick, None
+                change()
+            func()
+
+        recorded.timers.append(run_every)
+        return original(tick, run_every=run_every, **options)
+
+    monkeypatch.setattr(st, "fragment", fragment)
+    return recorded
+
+
+def open_studio() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def store():  # type: ignore[no-untyped-def]
+    from components import services
+
+    return services.job_service().store
+
+
+def tray(at: AppTest) -> list[str]:
+    return [c.value for c in at.sidebar.caption if "Running jobs" in c.value or "generating" in c.value]
+
+
+def test_a_page_ticks_even_with_nothing_running(studio: Studio, spy: TickSpy) -> None:
+    open_studio()
+    # A tab opened before any job started must still notice one started elsewhere: its tick has a timer.
+    assert spy.timers == [poller.TICK_SECONDS]
+    assert 1 <= poller.TICK_SECONDS <= 2
+
+
+def test_a_job_started_in_another_tab_shows_on_the_next_tick(studio: Studio, spy: TickSpy) -> None:
+    from components import services
+
+    at = open_studio()
+    services.follower().stop()  # keep the job as it is: this test is about the page, not the follower
+    assert tray(at) == []
+    started = Job(model_id="video-01", backend="offline", status="generating", generation_id="g-1", prompt="Elsewhere")
+    spy.before_next_tick = lambda: store().add(started)
+    ticks_before = spy.ticks
+
+    at.run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    # The tick saw a job the run had not drawn, and reran the page: the run draws it, and the tick is content.
+    assert spy.ticks - ticks_before == 2
+    assert any("Running jobs (1)" in text for text in tray(at))
+
+
+def test_a_tick_with_nothing_new_does_not_rerun_the_page(studio: Studio, spy: TickSpy) -> None:
+    from components import services
+
+    services.follower().stop()
+    store().add(Job(model_id="video-01", backend="offline", status="generating", generation_id="g-1"))
+    at = open_studio()
+    ticks_before = spy.ticks
+    at.run()
+    assert spy.ticks - ticks_before == 1
+
+
+def test_a_job_finished_by_the_follower_shows_done_with_a_toast(studio: Studio, spy: TickSpy) -> None:
+    from components import services
+
+    services.follower().stop()
+    job = store().add(Job(model_id="video-01", backend="offline", status="generating", generation_id="g-1"))
+    at = open_studio()
+    assert any("Running jobs (1)" in text for text in tray(at))
+    spy.before_next_tick = lambda: store().update(job.id, status=JobStatus.FAILED, error="Refused")
+
+    at.run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert tray(at) == []
+    assert any(t.value.endswith(": the job failed.") for t in at.toast), [t.value for t in at.toast]
+
+
+def test_a_key_typed_in_a_session_lets_the_follower_follow_api_jobs(studio: Studio) -> None:
+    from components import services
+
+    at = open_studio()
+    assert not services.follower().can_follow("aimlapi")
+    at.sidebar.text_input(key="sidebar_api_key").input("typed-key-123").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Lent in memory to this process's follower, so the jobs of this session are followed with no tab open.
+    assert services.follower().can_follow("aimlapi")
+    assert "typed-key-123" not in str(services.settings())
