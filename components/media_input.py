@@ -2,7 +2,13 @@
 
 An upload is checked and prepared (videostudio.media) once, when it arrives; the prepared result
 is kept in the session, so it survives switching models and coming back, which a file uploader
-alone does not.
+alone does not. The preview is drawn from the small thumbnail or poster prepared with it: a rerun
+never decodes the uploaded file again, and a video is never pushed through a player.
+
+Session keys, under the field's widget key ``k``: ``k__source`` (Upload / Web address), ``k__url``,
+``k__file`` (the uploader), ``k__file_id`` (the upload last prepared), ``k__prepared`` (a PreparedImage,
+PreparedAudio or PreparedVideo), ``k__name`` (its file name), ``k__error`` (why it was refused), and
+``k__uploads`` (how many uploads were prepared: it sets the uploader's identity, see below; never reset).
 """
 
 from __future__ import annotations
@@ -15,15 +21,17 @@ from videostudio.catalogue import Model
 from videostudio.form import FieldSpec
 from videostudio.media import (
     MediaError,
+    Prepared,
     PreparedAudio,
     PreparedImage,
+    PreparedVideo,
     decode_data_uri,
-    prepare_audio,
-    prepare_image,
+    prepare_upload,
     upload_extensions,
 )
 
 UPLOAD = "Upload"
+THUMBNAIL_WIDTH = 160  # the prepared thumbnails' own size (videostudio.media.THUMBNAIL_SIDE): never enlarged
 WEB_ADDRESS = "Web address"
 
 
@@ -58,21 +66,28 @@ def media_input(spec: FieldSpec, model: Model, key: str) -> MediaValue:
         )
         return MediaValue(value=url.strip() or None)
 
+    # Once a file is prepared, the uploader is drawn afresh (empty, ready for a replacement): Streamlit copies the
+    # file an uploader holds on every rerun (three times 50 MB for a big video), and the prepared copy is in the
+    # session already. Its identity changes, not its key: the upload limit alternates between "the server's" and
+    # the same number given outright, which Streamlit counts as a new uploader.
+    prepared_count = st.session_state.get(f"{key}__uploads", 0)
     uploaded = st.file_uploader(
         f"Upload the {kind}",
         type=upload_extensions(kind),
+        max_upload_size=None if prepared_count % 2 == 0 else st.get_option("server.maxUploadSize"),
         key=f"{key}__file",
         label_visibility="collapsed",
         on_change=_forget_if_cleared,
         args=(key,),
     )
     if uploaded is not None and st.session_state.get(f"{key}__file_id") != uploaded.file_id:
-        _prepare(key, kind, model, uploaded.name, uploaded.getvalue())
+        if _prepare(key, spec, model, uploaded.name, uploaded.getvalue()):
+            st.session_state[f"{key}__uploads"] = prepared_count + 1
         st.session_state[f"{key}__file_id"] = uploaded.file_id
     error = st.session_state.get(f"{key}__error")
     if error:
         return MediaValue(error=error)
-    prepared: PreparedImage | PreparedAudio | None = st.session_state.get(f"{key}__prepared")
+    prepared: Prepared | None = st.session_state.get(f"{key}__prepared")
     if prepared is None:
         return MediaValue()
     name = st.session_state.get(f"{key}__name", "upload")
@@ -84,20 +99,19 @@ def _label(spec: FieldSpec) -> str:
     return spec.label + (" :red[*]" if spec.required else "")
 
 
-def _prepare(key: str, kind: str, model: Model, name: str, data: bytes) -> None:
+def _prepare(key: str, spec: FieldSpec, model: Model, name: str, data: bytes) -> bool:
+    """Prepare the upload into the session; False (with the reason kept under ``__error``) if it can't be used."""
     st.session_state[f"{key}__name"] = name
-    prepared: PreparedImage | PreparedAudio
     try:
-        if kind == "audio":
-            prepared = prepare_audio(data, name, model.audio_rules, model_name=model.name)
-        else:
-            prepared = prepare_image(data, name, model.image_rules, model_name=model.name)
+        with st.spinner(f"Checking the {spec.media_kind or 'image'}…", show_time=True):
+            prepared = prepare_upload(spec.media_kind or "image", data, name, model, spec.help)
     except MediaError as exc:
         st.session_state[f"{key}__error"] = str(exc)
         st.session_state.pop(f"{key}__prepared", None)
-        return
+        return False
     st.session_state.pop(f"{key}__error", None)
     st.session_state[f"{key}__prepared"] = prepared
+    return True
 
 
 def _forget_if_cleared(key: str) -> None:
@@ -107,21 +121,25 @@ def _forget_if_cleared(key: str) -> None:
 
 
 def forget(key: str) -> None:
+    # __uploads stays: resetting it could bring back the identity of an uploader that still holds a file.
     for suffix in ("prepared", "error", "name", "file_id"):
         st.session_state.pop(f"{key}__{suffix}", None)
 
 
-def _preview(prepared: PreparedImage | PreparedAudio, name: str, *, kept: bool, key: str) -> None:
+def _preview(prepared: Prepared, name: str, *, kept: bool, key: str) -> None:
     columns = st.columns([1, 2], vertical_alignment="center")
     with columns[0]:
-        if isinstance(prepared, PreparedImage):
-            st.image(decode_data_uri(prepared.data_uri)[1], width=180)
+        if isinstance(prepared, PreparedAudio):
+            st.audio(_audio_bytes(prepared.sha256, prepared.data_uri), format=prepared.mime)
         else:
-            st.audio(decode_data_uri(prepared.data_uri)[1], format=prepared.mime)
+            # The prepared thumbnail (image) or poster (video): a few KB, passed to the page as it is.
+            st.image(prepared.thumbnail_data_uri, width=THUMBNAIL_WIDTH)
     with columns[1]:
-        details = [f"**{name}**", f"{prepared.size_bytes / 1024:,.0f} KB"]
+        details = [f"**{name}**", _size(prepared.size_bytes)]
         if isinstance(prepared, PreparedImage):
             details.append(f"{prepared.width}×{prepared.height} px")
+        elif isinstance(prepared, PreparedVideo):
+            details += [f"{prepared.duration_seconds:.1f} s", f"{prepared.width}×{prepared.height} px", prepared.codec]
         elif prepared.duration_seconds:
             details.append(f"{prepared.duration_seconds:.1f} s")
         st.caption(" · ".join(details))
@@ -129,3 +147,15 @@ def _preview(prepared: PreparedImage | PreparedAudio, name: str, *, kept: bool, 
             st.caption(f":material/auto_fix_high: {note}")
         if kept:
             st.button("Remove", key=f"{key}__remove", icon=":material/close:", on_click=forget, args=(key,))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _audio_bytes(sha256: str, _data_uri: str) -> bytes:
+    """The clip's bytes for the player, decoded once per clip (by its hash), not on every rerun."""
+    return decode_data_uri(_data_uri)[1]
+
+
+def _size(size_bytes: int) -> str:
+    if size_bytes >= 10 * 1024 * 1024:
+        return f"{size_bytes / (1024 * 1024):,.0f} MB"
+    return f"{size_bytes / 1024:,.0f} KB"

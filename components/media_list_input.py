@@ -16,22 +16,13 @@ import streamlit as st
 from components.upload_formats import formats_caption
 from videostudio.catalogue import MediaKind, Model
 from videostudio.form import FieldSpec
-from videostudio.media import (
-    MediaError,
-    PreparedAudio,
-    PreparedImage,
-    decode_data_uri,
-    prepare_audio,
-    prepare_image,
-)
+from videostudio.media import MediaError, Prepared, PreparedImage, PreparedVideo, prepare_upload
 
 UPLOADS = "Upload"
 WEB_ADDRESSES = "Web addresses"
 # Media kinds the studio can check and prepare as uploads; the others are given by web address.
-UPLOADABLE: tuple[MediaKind, ...] = ("image", "audio")
+UPLOADABLE: tuple[MediaKind, ...] = ("image", "audio", "video")
 PREVIEWS_PER_ROW = 5
-
-Prepared = PreparedImage | PreparedAudio
 
 
 @dataclass(frozen=True)
@@ -52,13 +43,12 @@ class MediaListValue:
     error: str | None = None
 
 
-def prepare_file(kind: MediaKind, model: Model, name: str, data: bytes) -> Prepared:
-    """Check and prepare one uploaded file of ``kind`` for ``model``; MediaError says what is wrong."""
-    if kind == "audio":
-        return prepare_audio(data, name, model.audio_rules, model_name=model.name)
-    if kind == "image":
-        return prepare_image(data, name, model.image_rules, model_name=model.name)
-    raise MediaError(f"A {kind} upload can't be checked here yet: give its web address instead.")
+def prepare_file(kind: MediaKind, model: Model, name: str, data: bytes, description: str = "") -> Prepared:
+    """Check and prepare one uploaded file of ``kind`` for ``model``; MediaError says what is wrong.
+
+    ``description`` is the field's own text, where some models state their video limits.
+    """
+    return prepare_upload(kind, data, name, model, description)
 
 
 def limits_text(spec: FieldSpec) -> str:
@@ -119,7 +109,7 @@ def _uploads(spec: FieldSpec, kind: MediaKind, model: Model, key: str) -> MediaL
     )
     formats_caption(kind)
     if uploaded:
-        _sync(key, kind, model, uploaded)
+        _sync(key, kind, model, uploaded, spec.help)
     items: list[ListItem] = st.session_state.get(f"{key}__items", [])
     errors: list[str] = st.session_state.get(f"{key}__errors", [])
     _preview(items, kept=not uploaded, key=key)
@@ -131,7 +121,7 @@ def _uploads(spec: FieldSpec, kind: MediaKind, model: Model, key: str) -> MediaL
     return MediaListValue(values=[item.prepared.data_uri for item in items], upload_names=[item.name for item in items])
 
 
-def _sync(key: str, kind: MediaKind, model: Model, uploaded: list[Any]) -> None:
+def _sync(key: str, kind: MediaKind, model: Model, uploaded: list[Any], description: str) -> None:
     """Make the kept items follow the uploader's files, in its order, preparing only files not seen before."""
     known = {item.file_id: item for item in st.session_state.get(f"{key}__items", []) if item.file_id}
     old_errors = st.session_state.get(f"{key}__error_ids", {})
@@ -145,7 +135,9 @@ def _sync(key: str, kind: MediaKind, model: Model, uploaded: list[Any]) -> None:
             errors[file.file_id] = old_errors[file.file_id]
             continue
         try:
-            items.append(ListItem(file.file_id, file.name, prepare_file(kind, model, file.name, file.getvalue())))
+            items.append(
+                ListItem(file.file_id, file.name, prepare_file(kind, model, file.name, file.getvalue(), description))
+            )
         except MediaError as exc:
             errors[file.file_id] = f"{file.name}: {exc}"
     st.session_state[f"{key}__items"] = items
@@ -179,8 +171,8 @@ def _preview(items: list[ListItem], *, kept: bool, key: str) -> None:
         for offset, item in enumerate(items[start : start + PREVIEWS_PER_ROW]):
             with columns[offset]:
                 caption = f"{start + offset + 1}. {item.name}"
-                if isinstance(item.prepared, PreparedImage):
-                    st.image(decode_data_uri(item.prepared.thumbnail_data_uri)[1], caption=caption, width=90)
+                if isinstance(item.prepared, PreparedImage | PreparedVideo):
+                    st.image(item.prepared.thumbnail_data_uri, caption=caption, width=90)
                 else:
                     st.caption(f":material/audio_file: {caption}")
     notes = [f"{item.name}: {note}" for item in items for note in item.prepared.notes]

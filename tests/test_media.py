@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from videostudio import media
 from videostudio.catalogue import AudioRules, ImageRules
 from videostudio.media import (
     MediaError,
     decode_data_uri,
+    image_codec,
     is_data_uri,
     prepare_audio,
     prepare_image,
@@ -335,7 +335,7 @@ def test_decompression_bomb_header_refused() -> None:
 
 
 def test_real_image_over_the_pixel_cap_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(media, "MAX_PIXELS", 100_000)
+    monkeypatch.setattr(image_codec, "MAX_PIXELS", 100_000)
     data = make_image((500, 400), "PNG", "1", 0)
     with pytest.raises(MediaError, match="500×400 px"):
         prepare_image(data)
@@ -446,3 +446,122 @@ def test_upload_fields_offer_what_preparation_reads() -> None:
     assert {"mp3", "wav", "m4a", "aac", "ogg", "flac"} <= audio
     assert not images & {"eps", "psd", "pdf"}  # never handed to decoders the studio refuses to run
     assert prepare_image(make_image((320, 320), "BMP"), "photo.bmp").mime in ("image/jpeg", "image/png")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Large JPEGs: reduced while decoding (draft mode), with the same result as a full decode
+
+
+def sideways_photo(size: tuple[int, int], marker: tuple[int, int, int] = RED) -> bytes:
+    """A JPEG stored sideways (orientation 6), ``marker`` on its stored left quarter: the top, once upright."""
+    im = Image.new("RGB", size, BLUE)
+    im.paste(marker, (0, 0, size[0] // 4, size[1]))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    im.save(out, format="JPEG", exif=exif, quality=92)
+    return out.getvalue()
+
+
+@pytest.fixture
+def draft_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The sizes the JPEG decoder is asked to reduce to (it picks 1/2, 1/4 or 1/8 of the stored size, never less)."""
+    from PIL import JpegImagePlugin
+
+    calls: list[tuple[int, int]] = []
+    original = JpegImagePlugin.JpegImageFile.draft
+
+    def spy(self, mode, size):  # type: ignore[no-untyped-def]
+        calls.append(size)
+        return original(self, mode, size)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
+    return calls
+
+
+def test_big_jpeg_is_reduced_while_decoding_and_kept_upright(draft_calls: list[tuple[int, int]]) -> None:
+    result = prepare_image(sideways_photo((4000, 3000)), "IMG_0001.jpg", MINIMAX, max_side=1000)
+    assert draft_calls == [(1000, 750)]  # stored orientation: 4000×3000 → at least 1000×750
+    sent = opened(result.data_uri)
+    assert sent.size == (750, 1000) == (result.width, result.height)  # upright: portrait
+    assert near(sent.getpixel((375, 100)), RED) and near(sent.getpixel((375, 900)), BLUE)  # the marker is on top
+    assert sent.getexif().get(0x0112, 1) == 1
+    assert result.notes == (
+        "Rotated upright using the photo's orientation data.",
+        "Made smaller from 3000×4000 to 750×1000 px (longest side at most 1000 px).",
+    )
+    assert opened(result.thumbnail_data_uri).size == (120, 160)
+
+
+def test_draft_never_goes_below_the_models_minimum(draft_calls: list[tuple[int, int]]) -> None:
+    rules = ImageRules(formats=("JPEG",), min_short_side=900)
+    result = prepare_image(sideways_photo((4000, 3000)), rules=rules, max_side=1000)
+    assert draft_calls == [(1200, 900)]
+    assert (result.width, result.height) == (900, 1200) and min(result.width, result.height) >= 900
+
+
+def test_draft_then_crop_reports_sizes_in_the_photos_own_pixels(draft_calls: list[tuple[int, int]]) -> None:
+    im = Image.new("RGB", (6000, 1000), RED)
+    im.paste(GREEN, (500, 0, 5500, 1000))  # the centre that should survive the crop to 5:2
+    out = io.BytesIO()
+    im.save(out, format="JPEG")
+    result = prepare_image(out.getvalue(), rules=MINIMAX, model_name="MiniMax", max_side=1250)
+    assert draft_calls  # decoded reduced
+    assert (result.width, result.height) == (1250, 500) and result.width / result.height <= 2.5
+    sent = opened(result.data_uri)
+    assert near(sent.getpixel((3, 250)), GREEN) and near(sent.getpixel((1246, 250)), GREEN)
+    assert result.notes == (
+        "Cropped from 6000×1000 to 2500×1000 px to fit MiniMax's 5:2 aspect-ratio limit.",
+        "Made smaller from 2500×1000 to 1250×500 px (longest side at most 1250 px).",
+    )
+
+
+def test_small_jpeg_is_not_reduced(draft_calls: list[tuple[int, int]]) -> None:
+    prepare_image(make_image((640, 480)), rules=MINIMAX)
+    assert draft_calls == []
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# PNG photos become JPEG where the model takes JPEG; graphics and transparency stay PNG
+
+
+def photo_png(size: tuple[int, int] = (640, 360), alpha: bool = False) -> bytes:
+    rng = np.random.default_rng(5)
+    w, h = size
+    y, x = np.mgrid[0:h, 0:w]
+    pixels = np.stack([x * 255 // w, y * 255 // h, (x + y) * 127 // (w + h) + 64], -1) + rng.integers(0, 12, (h, w, 3))
+    im = Image.fromarray(pixels.clip(0, 255).astype(np.uint8))
+    if alpha:
+        im.putalpha(Image.new("L", size, 128))
+    out = io.BytesIO()
+    im.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_png_photo_is_sent_as_jpeg_with_a_note() -> None:
+    data = photo_png()
+    result = prepare_image(data, "photo.png", MINIMAX)
+    sent = opened(result.data_uri)
+    assert sent.format == "JPEG" and sent.size == (640, 360)
+    assert result.size_bytes * 2 < len(data)
+    assert result.notes == ("Converted this photo from PNG to JPG: for a photo, JPG is several times smaller to send.",)
+
+
+def test_png_photo_stays_png_where_the_model_takes_only_png() -> None:
+    data = photo_png()
+    result = prepare_image(data, "photo.png", ImageRules(formats=("PNG",)))
+    assert decode_data_uri(result.data_uri) == ("image/png", data) and result.notes == ()
+
+
+def test_png_photo_with_transparency_stays_png() -> None:
+    assert prepare_image(photo_png(alpha=True), "cutout.png", MINIMAX).mime == "image/png"
+
+
+def test_png_graphic_with_few_colours_stays_png() -> None:
+    im = Image.new("RGB", (1280, 720), (250, 250, 250))
+    for i in range(0, 1280, 40):
+        im.paste((20, 90, 200), (i, 100, i + 20, 620))  # a chart: flat colours, sharp edges
+    out = io.BytesIO()
+    im.save(out, format="PNG")
+    result = prepare_image(out.getvalue(), "chart.png", MINIMAX)
+    assert decode_data_uri(result.data_uri) == ("image/png", out.getvalue()) and result.notes == ()

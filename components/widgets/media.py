@@ -43,7 +43,7 @@ class Media:
             try:
                 # The kept bytes are the ones that were sent, so preparing them again changes nothing; it
                 # rebuilds the preview, size and notes media_input shows.
-                prepared = prepare_file(spec.media_kind or "image", model, name, data)
+                prepared = prepare_file(spec.media_kind or "image", model, name, data, spec.help)
             except MediaError as exc:
                 saved.notes.append(f"{spec.label}: {exc}")
                 return
@@ -90,7 +90,9 @@ class MediaList:
             if item_path in saved.inputs:
                 name, data, _mime = saved.inputs[item_path]
                 try:
-                    items.append(ListItem(None, name, prepare_file(spec.media_kind or "image", model, name, data)))
+                    items.append(
+                        ListItem(None, name, prepare_file(spec.media_kind or "image", model, name, data, spec.help))
+                    )
                 except MediaError as exc:
                     saved.notes.append(f"{spec.label}: {exc}")
             elif item_path in saved.media:
