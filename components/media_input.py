@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.upload_formats import formats_caption
 from videostudio.catalogue import Model
 from videostudio.form import FieldSpec
 from videostudio.media import (
@@ -27,7 +28,6 @@ from videostudio.media import (
     PreparedVideo,
     decode_data_uri,
     prepare_upload,
-    upload_extensions,
 )
 
 UPLOAD = "Upload"
@@ -71,15 +71,17 @@ def media_input(spec: FieldSpec, model: Model, key: str) -> MediaValue:
     # session already. Its identity changes, not its key: the upload limit alternates between "the server's" and
     # the same number given outright, which Streamlit counts as a new uploader.
     prepared_count = st.session_state.get(f"{key}__uploads", 0)
+    # No type filter: a file the browser refused would never reach the studio's checks, and the field would count
+    # as empty (components/upload_formats.py). Every file is checked in _prepare; a refusal blocks Generate.
     uploaded = st.file_uploader(
         f"Upload the {kind}",
-        type=upload_extensions(kind),
         max_upload_size=None if prepared_count % 2 == 0 else st.get_option("server.maxUploadSize"),
         key=f"{key}__file",
         label_visibility="collapsed",
         on_change=_forget_if_cleared,
         args=(key,),
     )
+    formats_caption(kind)
     if uploaded is not None and st.session_state.get(f"{key}__file_id") != uploaded.file_id:
         if _prepare(key, spec, model, uploaded.name, uploaded.getvalue()):
             st.session_state[f"{key}__uploads"] = prepared_count + 1

@@ -148,3 +148,18 @@ def test_a_refused_file_in_an_optional_list_blocks_generate(studio: Studio) -> N
     # The formats are named in a few words; the full list is on the hover.
     formats = next(c for c in at.caption if c.value == "JPG, PNG, WebP and other photos")
     assert "JFIF" in formats.proto.help
+
+
+def test_an_svg_on_video01s_optional_first_frame_blocks_generate(studio: Studio) -> None:
+    at = open_studio()
+    choose(at, VIDEO01)
+    at.text_area(key=f"{V01}__prompt").input("A cat").run()
+    uploader = next(w for w in at.get("file_uploader") if w.key == f"{V01}__image_url__file")
+    uploader.upload("logo.svg", SVG, "image/svg+xml").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("not an image" in e for e in _errors(at))  # under the field, in the studio's words
+    generate(at)
+    assert submitted_payloads(studio) == []  # not a text-only job: the person meant to send a picture
+    assert any("Nothing was sent" in e for e in _errors(at))
+    formats = next(c for c in at.caption if c.value == "JPG, PNG, WebP and other photos")
+    assert "JFIF" in formats.proto.help

@@ -97,8 +97,8 @@ def check_pixels(size: tuple[int, int]) -> None:
 
 def too_many_pixels(size: tuple[int, int] | None) -> str:
     limit = f"{MAX_PIXELS / 1_000_000:g} megapixels"
-    what = f"This image is {dims(size)} px, more than the {limit}" if size else f"This image is over {limit}, more"
-    return f"{what} we can safely open. Make it smaller in a photo editor and upload it again."
+    what = f"This image is {dims(size)} px, more than" if size else "This image is larger than"
+    return f"{what} the {limit} the studio can safely open. Make it smaller in a photo editor and upload it again."
 
 
 def orientation(im: Image.Image) -> int:
