@@ -263,7 +263,8 @@ def test_media_list_says_its_limits_and_refuses_too_many() -> None:
 
 def test_media_list_by_web_address_one_per_line() -> None:
     at = form_test({"video_urls": {"type": "array", "items": {"type": "string", "format": "uri"}}})
-    # Video lists are given by web address (uploads of video arrive with the media module's video support).
+    # Video lists take uploads too now; switched to web addresses, one per line.
+    by_key(at, "segmented_control", key("video_urls__source")).set_value("Web addresses").run()
     by_key(at, "text_area", key("video_urls__urls")).input(
         "https://example.com/1.mp4\n\n https://example.com/2.mp4 "
     ).run()
