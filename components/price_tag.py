@@ -17,8 +17,12 @@ from videostudio.run_price import RunPrice, price_of_run
 def price_tag(model: Model, payload: Mapping[str, Any]) -> RunPrice:
     """Draw what sending ``payload`` (the request as it would go out) to ``model`` will cost on this backend."""
     backend = services.current_backend()
-    past = services.job_service().store.recent_costs(model.id, backend=backend.name)
-    price = price_of_run(model, payload, audio_seconds=audio_seconds(model), past_usd=past)
+    heard = audio_seconds(model)
+    price = price_of_run(model, payload, audio_seconds=heard)
+    if price.kind == "after":
+        # Only a price the catalogue can't give needs the history: most reruns skip this query.
+        past = services.job_service().store.recent_costs(model.id, backend=backend.name)
+        price = price_of_run(model, payload, audio_seconds=heard, past_usd=past)
     with st.container(key="price_tag"):
         if price.kind == "after":
             st.markdown(f":material/receipt_long: **{price.text}** · {price.detail}")
