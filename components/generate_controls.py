@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import services
 from components.model_browser import NOT_OFFERED, model_browser
+from components.price_tag import price_tag
 from components.schema_form import FormState, model_key
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
@@ -80,6 +81,7 @@ def generate_controls(model: Model, form: FormState) -> None:
             )
 
     backend = services.backend()
+    price_tag(model, payload)
     st.button(
         "Generate",
         type="primary",

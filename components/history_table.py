@@ -11,12 +11,13 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
+from components import services
 from components.history_detail import open_job, opened_job_id
-from components.job_card import model_name, status_look
+from components.job_card import charge_text, model_name, status_look
 from videostudio.media import to_data_uri
 from videostudio.store import Job
 
-COLUMNS = ["thumbnail", "status", "model", "prompt", "created", "duration", "took", "credits", "usd", "link"]
+COLUMNS = ["thumbnail", "status", "model", "prompt", "created", "duration", "took", "cost", "link"]
 THUMB_SIDE = 96
 # Remembers which job the table last had selected, so a deselect closes only that job (see history_table).
 _PICK_KEY = "history_table_pick"
@@ -33,8 +34,7 @@ def history_frame(jobs: list[Job]) -> pd.DataFrame:
             "created": job.created_at,
             "duration": job.video_seconds,
             "took": round(job.elapsed_seconds),
-            "credits": job.credits,
-            "usd": job.usd,
+            "cost": charge_text(job, services.backends().get(job.backend)),
             # The provider's link: a file on the studio's disk cannot be opened from the browser.
             "link": job.video_url,
         }
@@ -66,8 +66,9 @@ def history_table(jobs: list[Job]) -> None:
             "created": st.column_config.DatetimeColumn("Created", format="distance"),
             "duration": st.column_config.NumberColumn("Length", format="%.1f s", help="Length of the video"),
             "took": st.column_config.NumberColumn("Took", format="%d s", help="From submit to finish"),
-            "credits": st.column_config.NumberColumn("Credits", format="localized"),
-            "usd": st.column_config.NumberColumn("USD", format="$%.3f"),
+            "cost": st.column_config.TextColumn(
+                "Cost", help="Dollars, then credits ($1 = 2,000,000 credits). Offline demo costs are simulated."
+            ),
             "link": st.column_config.LinkColumn("Video link", display_text="open"),
         },
     )

@@ -8,8 +8,11 @@ from pathlib import Path
 import streamlit as st
 
 from components import services
+from components.price_tag import markdown_safe
+from videostudio.backends import Backend
 from videostudio.jobs import PollPolicy
 from videostudio.library import download_name
+from videostudio.pricing import cost_text
 from videostudio.store import Job, JobStatus
 
 STATUS_LOOK = {
@@ -29,6 +32,19 @@ def model_name(model_id: str) -> str:
 
 def created_text(created: datetime) -> str:
     return created.astimezone().strftime("%d %b %Y, %H:%M")
+
+
+def charge_text(job: Job, backend: Backend | None) -> str | None:
+    """What the job cost, dollars first: "$0.42 · 840,000 credits"; a failed job is billed nothing.
+
+    The offline demo's figures are marked simulated, so they are never read as money spent.
+    """
+    if job.status == JobStatus.FAILED:
+        return "no charge"
+    if job.credits is None and job.usd is None:
+        return None
+    text = cost_text(job.usd, job.credits)
+    return f"{text} (simulated)" if backend is not None and not backend.bills else text
 
 
 def status_look(job: Job, policy: PollPolicy | None = None) -> tuple[str, str, str]:
@@ -52,9 +68,10 @@ def job_card(job: Job, *, key_prefix: str = "card") -> None:
         header[0].markdown(f"**{model_name(job.model_id)}**")
         with header[1]:
             st.badge(label, icon=icon, color=color)
+        charge = charge_text(job, backend)
         st.caption(
             f"{created_text(job.created_at)} · {elapsed_text(job.elapsed_seconds)}"
-            + (f" · {job.credits:,.0f} credits" if job.credits else "")
+            + (f" · {markdown_safe(charge)}" if charge else "")
             + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )
         if job.prompt:
