@@ -58,7 +58,7 @@ def try_again_button(job: Job, key_prefix: str) -> None:
     st.button(
         "Try again",
         icon=":material/replay:",
-        key=f"{key_prefix}-try-again-{job.id}",
+        key=f"try-again-{key_prefix}-{job.id}",
         on_click=_try_again,
         args=(job.id,),
         disabled=model is None or bool(missing) or st.session_state.get("submitting", False),

@@ -67,10 +67,10 @@ def job_card(job: Job, *, key_prefix: str = "card", actions: Callable[[Job, str]
             _video(job, key_prefix)
         elif job.error:
             st.error(job.error, icon=":material/error:")
-        with st.container(horizontal=True, key=f"{key_prefix}-actions-{job.id}"):
+        with st.container(horizontal=True, key=f"actions-{key_prefix}-{job.id}"):
             if actions is not None:
                 actions(job, key_prefix)
-            copy_link(job, key=f"{key_prefix}-link-{job.id}")
+            copy_link(job, key=f"link-{key_prefix}-{job.id}")
 
 
 def _progress(job: Job, policy: PollPolicy | None) -> None:

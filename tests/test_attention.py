@@ -159,7 +159,7 @@ def test_try_again_on_a_failed_job_sends_once_and_shows_it(studio: Studio) -> No
     failed = add_job("Fireworks", status="failed", error="The provider could not make this video.")
     at = open_as(new_draft_id())
     tries = [b for b in at.button if b.label == "Try again"]
-    assert [b.key for b in tries] == [f"card-try-again-{failed.id}"]
+    assert [b.key for b in tries] == [f"try-again-card-{failed.id}"]
     tries[0].click()
     rerun(at)
     assert studio.backend_stats()["submits"] == 1
