@@ -79,6 +79,7 @@ def test_reload_and_restart_keep_the_draft_uploads_included(
     pick_model(page, re.compile(r"video-01$"))
     type_text(page, f"{VIDEO01}__prompt", "A drone shot over a quiet beach")
     upload(page, f"{VIDEO01}__image_url", media_files["photo"])
+    expect(page.get_by_text(re.compile(r"\d+×\d+ px")).first).to_be_visible()  # read and prepared: in the draft
 
     for step in ("reload", "restart"):
         if step == "restart":
