@@ -62,15 +62,16 @@ def history_table(jobs: list[Job]) -> None:
         row_height=48,
         placeholder="–",
         column_config={
-            "thumbnail": st.column_config.ImageColumn("", width="small"),
-            "status": st.column_config.TextColumn("Status", width="small"),
-            "model": st.column_config.TextColumn("Model", width="small"),
-            "prompt": st.column_config.TextColumn("Prompt", width="medium"),
+            # Narrow enough that a 390 px phone shows picture, status, model, prompt and cost side by side.
+            "thumbnail": st.column_config.ImageColumn("", width=48),
+            "status": st.column_config.TextColumn("Status", width=64),
+            "model": st.column_config.TextColumn("Model", width=72),
+            "prompt": st.column_config.TextColumn("Prompt", width=88),
             "created": st.column_config.DatetimeColumn("Created", format="distance"),
             "duration": st.column_config.NumberColumn("Length", format="%.1f s", help="Length of the video"),
             "took": st.column_config.NumberColumn("Took", format="%d s", help="From submit to finish"),
             "credits": st.column_config.NumberColumn("Credits", format="localized"),
-            "usd": st.column_config.NumberColumn("USD", format="$%.3f"),
+            "usd": st.column_config.NumberColumn("USD", format="$%.3f", width=60),
             "link": st.column_config.LinkColumn("Video link", display_text="open"),
         },
     )

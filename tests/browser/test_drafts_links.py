@@ -27,6 +27,7 @@ from tests.browser.conftest import (
     pick_model,
     press_generate,
     running_studio,
+    screenshot,
     settle,
     type_text,
     upload,
@@ -148,6 +149,7 @@ def test_phone_layout(browser: Browser, page: Page, studio: Studio) -> None:
         status = keyed(phone, "status_line")
         expect(status).to_be_visible()
         expect(status).to_contain_text(re.compile("offline", re.I))
+        screenshot(phone, "phone-generate.png")
         sidebar = phone.locator("[data-testid='stSidebar']")
         expect(sidebar).to_have_attribute("data-collapsed", "true")
 
@@ -162,6 +164,7 @@ def test_phone_layout(browser: Browser, page: Page, studio: Studio) -> None:
         expect(filters.locator("details")).not_to_have_attribute("open", "")
         box = table.bounding_box()
         assert box and box["y"] < PHONE["height"] and box["x"] + box["width"] <= PHONE["width"]
+        screenshot(phone, "phone-history.png")
     finally:
         phone_context.close()
     wide = browser.new_page(viewport=VIEWPORT)
