@@ -14,6 +14,9 @@ from videostudio.store import Job, JobStatus, JobStore
 
 # The id of the job shown in detail; set by the table, the gallery's Open buttons and Run again.
 OPEN_KEY = "history_open"
+# Bumped when the opened job's dialog closes: the History table gets a new key, so the row that opened the job is
+# no longer selected and one click opens it again.
+TABLE_EPOCH = "history_table_epoch"
 # A message from the last action on an opened job (Run again, Delete), shown once.
 MESSAGE_KEY = "history_message"
 

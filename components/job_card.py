@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
 from components import services
+from components.job_link import copy_link
 from components.price_tag import markdown_safe
 from videostudio.backends import Backend
 from videostudio.jobs import PollPolicy
@@ -58,8 +60,8 @@ def elapsed_text(seconds: float) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-def job_card(job: Job, *, key_prefix: str = "card") -> None:
-    """Draw one job in a bordered box."""
+def job_card(job: Job, *, key_prefix: str = "card", actions: Callable[[Job, str], None] | None = None) -> None:
+    """Draw one job in a bordered box; ``actions`` draws more buttons beside its "Copy link" (e.g. Try again)."""
     backend = services.backends().get(job.backend)
     policy = backend.policy if backend else None
     label, color, icon = status_look(job, policy)
@@ -82,6 +84,10 @@ def job_card(job: Job, *, key_prefix: str = "card") -> None:
             _video(job, key_prefix)
         elif job.error:
             st.error(job.error, icon=":material/error:")
+        with st.container(horizontal=True, key=f"actions-{key_prefix}-{job.id}"):
+            if actions is not None:
+                actions(job, key_prefix)
+            copy_link(job, key=f"link-{key_prefix}-{job.id}")
 
 
 def _progress(job: Job, policy: PollPolicy | None) -> None:
