@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.poller import job_tray
 from components.sidebar import draw_backend_panel
+from components.status_line import status_line
 
 st.set_page_config(page_title="Video Studio", page_icon=":material/movie:", layout="wide")
 
@@ -17,4 +18,5 @@ pages = st.navigation(
 draw_backend_panel()
 with st.sidebar:
     job_tray()
+status_line()
 pages.run()

@@ -10,8 +10,10 @@ import streamlit as st
 
 from components import api_refusal, services
 from components.model_browser import NOT_OFFERED, model_browser
+from components.price_tag import price_tag
 from components.schema_form import FormState, model_key
 from components.sidebar import endpoint_choice_on
+from components.started import remember_started
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
 from videostudio.payload import Problem, build_payload, validate_payload
@@ -84,6 +86,7 @@ def generate_controls(model: Model, form: FormState) -> None:
             )
 
     backend = services.backend()
+    price_tag(model, payload)
     st.button(
         "Generate",
         type="primary",
@@ -112,10 +115,12 @@ def generate_controls(model: Model, form: FormState) -> None:
 
 def _submit(
     model: Model, payload: dict[str, Any], problems: list[Problem], form: FormState, legacy: bool
-) -> tuple[str, str]:
+) -> tuple[str, str] | None:
     if problems or form.input_errors:
         return ("error", "Some settings need attention (marked above). Nothing was sent.")
     sent = send(model, payload, legacy=legacy, upload_names=form.upload_names)
     if isinstance(sent, str):
         return ("error", sent)
-    return ("ok", f"Started: {model.name}. Follow it below; you can leave this page, it keeps running.")
+    # The confirmation is drawn with the job itself, right under the button, until it ends (components/followup.py).
+    remember_started(sent.id)
+    return None

@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from components import services
-from components.generate_controls import claim_send, send
+from components.followup import missing_uploads, send_again
+from components.generate_controls import claim_send
 from components.history_detail import MESSAGE_KEY, open_job
 from components.history_export import jobs_json
-from components.history_reuse import prefill_generate_form, rebuild_payload
+from components.history_reuse import prefill_generate_form
 from components.job_card import model_name
 from components.poller import TOASTS_KEY
 from videostudio.catalogue import Model
-from videostudio.library import delete_job_files, download_name, kept_input_paths, load_inputs
-from videostudio.payload import validate_payload
+from videostudio.library import delete_job_files, download_name
 from videostudio.store import Job
 
 # The job whose Delete was pressed and now waits for "Delete for good".
@@ -35,7 +35,7 @@ def job_actions(job: Job, model: Model | None) -> None:
     ):
         assert model is not None
         _use_settings(job, model)
-    missing = [model.label(path) if model else path for path in _missing_uploads(job)]
+    missing = [model.label(path) if model else path for path in missing_uploads(job)]
     seed = ", with a new seed" if model and "seed" in model.properties else ""
     buttons.button(
         "Run again",
@@ -81,43 +81,18 @@ def _use_settings(job: Job, model: Model) -> None:
     st.switch_page(GENERATE_PAGE)
 
 
-def _missing_uploads(job: Job) -> list[str]:
-    if not job.media:
-        return []
-    kept = kept_input_paths(job.inputs_dir)  # on every rerun of an opened job: no need to read the files
-    return [path for path in job.media if path not in kept]
-
-
 def _request_run_again(job_id: str) -> None:
     # Sent from the callback itself: it runs once per press, so a rerun can never send the request again.
     if not claim_send():
         return
     try:
-        st.session_state[MESSAGE_KEY] = _send_again(job_id)
+        kind, text, new = send_again(job_id)
     finally:
         st.session_state["submitting"] = False
-
-
-def _send_again(job_id: str) -> tuple[str, str]:
-    service = services.job_service()
-    job = service.store.get(job_id)
-    if job is None:
-        return ("error", "This job was deleted. Nothing was sent.")
-    model = services.model_or_none(job.model_id)
-    if model is None:
-        return ("error", "This model is no longer in the studio. Nothing was sent.")
-    payload, names, missing = rebuild_payload(job, model, load_inputs(job.inputs_dir))
-    if missing:
-        return ("error", "Some uploads of this job were not kept, so it cannot be sent again. Nothing was sent.")
-    problems = validate_payload(model, payload)
-    if problems:
-        listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
-        return ("error", f"These settings are no longer accepted ({listed}). Nothing was sent.")
-    new = send(model, payload, legacy=bool(job.endpoint and model.legacy_endpoint), upload_names=names)
-    if isinstance(new, str):
-        return ("error", new)
-    open_job(new.id)
-    return ("ok", f"Started again: {model_name(job.model_id)}. It is open here, and listed in the sidebar.")
+    if new is not None:
+        open_job(new.id)
+        text += " It is open here, and listed in the sidebar."
+    st.session_state[MESSAGE_KEY] = (kind, text)
 
 
 def _confirm_delete(job: Job) -> None:

@@ -6,12 +6,17 @@ from typing import Any
 
 import streamlit as st
 
+from components import services
 from components.job_card import elapsed_text, job_card
 from videostudio.catalogue import Model, humanize
+from videostudio.pricing import money, usd_of
 from videostudio.store import Job, JobStatus, JobStore
 
 # The id of the job shown in detail; set by the table, the gallery's Open buttons and Run again.
 OPEN_KEY = "history_open"
+# Bumped when the opened job's dialog closes: the History table gets a new key, so the row that opened the job is
+# no longer selected and one click opens it again.
+TABLE_EPOCH = "history_table_epoch"
 # A message from the last action on an opened job (Run again, Delete), shown once.
 MESSAGE_KEY = "history_message"
 
@@ -47,10 +52,19 @@ def job_detail(job: Job) -> None:
     """The job's card (video or progress, error) and what it used."""
     job_card(job, key_prefix="history")
     # Two by two: a credits figure like 420,000 needs the room.
+    backend = services.backends().get(job.backend)
+    simulated = backend is not None and not backend.bills
+    charged = job.status != JobStatus.FAILED
+    usd = usd_of(job.credits, job.usd) if charged else 0.0
+    credits = "0" if not charged else f"{job.credits:,.0f}" if job.credits is not None else "–"
     for pair in (
         [
-            ("Credits", f"{job.credits:,.0f}" if job.credits is not None else "–", None),
-            ("Cost", f"${job.usd:,.3f}" if job.usd is not None else "–", "In US dollars, where the API reports it"),
+            (
+                "Cost",
+                money(usd) if usd is not None else "–",
+                "Simulated: the offline demo charges nothing" if simulated else "In US dollars; a failed job is free",
+            ),
+            ("Credits", credits, None),
         ],
         [
             ("Took", elapsed_text(job.elapsed_seconds), "From submit to finish"),

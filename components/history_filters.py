@@ -74,7 +74,13 @@ class HistoryQuery:
 
 
 def history_filters() -> HistoryQuery:
-    """The filter bar: model, status, dates, words in the prompt, and the sort order."""
+    """The filter bar, folded so the results come first (on a phone they fill the screen): model, status,
+    dates, words in the prompt, and the sort order."""
+    with st.expander("Filter and sort", icon=":material/filter_list:", key="history_filters"):
+        return _filter_bar()
+
+
+def _filter_bar() -> HistoryQuery:
     catalogue = services.catalogue()
     top = st.columns([3, 2, 2], vertical_alignment="bottom")
     models = top[0].multiselect(

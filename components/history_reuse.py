@@ -28,14 +28,21 @@ def prefill_generate_form(job: Job, model: Model) -> list[str]:
     Must run before the Generate page draws its widgets (i.e. on the History page, just before switching).
     Fields the job did not set are reset to their defaults, so the form sends what the job sent.
     """
-    state = st.session_state
     saved = Saved(media=job.media, inputs=load_inputs(job.inputs_dir))
     put("model_choice", model.id)
-    for spec in form_fields(model):
-        restore_field(spec, model, spec.path, job.params.get(spec.name, MISSING), saved)
-    # A fresh form: missing-field messages wait for the next Generate press, as on a first visit.
-    state.pop(f"{model_key(model)}__attempted", None)
+    restore_settings(model, job.params, saved)
     return saved.notes
+
+
+def restore_settings(model: Model, params: dict[str, Any], saved: Saved) -> None:
+    """Put ``params`` (as the history keeps them: uploads in ``saved``) back into ``model``'s form state.
+
+    Fields ``params`` does not set are reset to their defaults. Used by "Use these settings" and by drafts.
+    """
+    for spec in form_fields(model):
+        restore_field(spec, model, spec.path, params.get(spec.name, MISSING), saved)
+    # A fresh form: missing-field messages wait for the next Generate press, as on a first visit.
+    st.session_state.pop(f"{model_key(model)}__attempted", None)
 
 
 # --- Run again ------------------------------------------------------------------------------------------------------

@@ -11,12 +11,14 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from components.history_detail import open_job, opened_job_id
-from components.job_card import model_name, status_look
+from components import services
+from components.history_detail import TABLE_EPOCH, open_job, opened_job_id
+from components.job_card import charge_text, model_name, status_look
 from videostudio.media import to_data_uri
 from videostudio.store import Job
 
-COLUMNS = ["thumbnail", "status", "model", "prompt", "created", "duration", "took", "credits", "usd", "link"]
+# What a phone shows first (thumbnail, status, model, prompt, cost); the rest is a swipe away.
+COLUMNS = ["thumbnail", "status", "model", "prompt", "cost", "created", "duration", "took", "link"]
 THUMB_SIDE = 96
 # Remembers which job the table last had selected, so a deselect closes only that job (see history_table).
 _PICK_KEY = "history_table_pick"
@@ -33,8 +35,7 @@ def history_frame(jobs: list[Job]) -> pd.DataFrame:
             "created": job.created_at,
             "duration": job.video_seconds,
             "took": round(job.elapsed_seconds),
-            "credits": job.credits,
-            "usd": job.usd,
+            "cost": charge_text(job, services.backends().get(job.backend)),
             # The provider's link: a file on the studio's disk cannot be opened from the browser.
             "link": job.video_url,
         }
@@ -47,7 +48,9 @@ def history_table(jobs: list[Job]) -> None:
     """Draw one page of jobs; selecting a row opens that job, deselecting it closes it."""
     ids = [job.id for job in jobs]
     # A key per set of rows: when the page shows other jobs, the old selection must not point at a new row.
-    key = "history_table_" + hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
+    # And a new key after the opened job's dialog is closed, so the row that opened it can open it again.
+    epoch = st.session_state.get(TABLE_EPOCH, 0)
+    key = f"history_table_{epoch}_" + hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
     open_id = opened_job_id()
     event = st.dataframe(
         history_frame(jobs),
@@ -59,15 +62,17 @@ def history_table(jobs: list[Job]) -> None:
         row_height=48,
         placeholder="–",
         column_config={
-            "thumbnail": st.column_config.ImageColumn("", width="small"),
-            "status": st.column_config.TextColumn("Status"),
-            "model": st.column_config.TextColumn("Model"),
-            "prompt": st.column_config.TextColumn("Prompt", width="large"),
+            # Narrow enough that a 390 px phone shows picture, status, model, prompt and cost side by side.
+            "thumbnail": st.column_config.ImageColumn("", width=48),
+            "status": st.column_config.TextColumn("Status", width=64),
+            "model": st.column_config.TextColumn("Model", width=72),
+            "prompt": st.column_config.TextColumn("Prompt", width=88),
             "created": st.column_config.DatetimeColumn("Created", format="distance"),
             "duration": st.column_config.NumberColumn("Length", format="%.1f s", help="Length of the video"),
             "took": st.column_config.NumberColumn("Took", format="%d s", help="From submit to finish"),
-            "credits": st.column_config.NumberColumn("Credits", format="localized"),
-            "usd": st.column_config.NumberColumn("USD", format="$%.3f"),
+            "cost": st.column_config.TextColumn(
+                "Cost", help="Dollars, then credits ($1 = 2,000,000 credits). Offline demo costs are simulated."
+            ),
             "link": st.column_config.LinkColumn("Video link", display_text="open"),
         },
     )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
 from components import services
+from components.job_link import copy_link
+from components.price_tag import markdown_safe
+from videostudio.backends import Backend
 from videostudio.jobs import PollPolicy
 from videostudio.library import download_name
+from videostudio.pricing import cost_text
 from videostudio.store import Job, JobStatus
 
 STATUS_LOOK = {
@@ -31,6 +36,19 @@ def created_text(created: datetime) -> str:
     return created.astimezone().strftime("%d %b %Y, %H:%M")
 
 
+def charge_text(job: Job, backend: Backend | None) -> str | None:
+    """What the job cost, dollars first: "$0.42 · 840,000 credits"; a failed job is billed nothing.
+
+    The offline demo's figures are marked simulated, so they are never read as money spent.
+    """
+    if job.status == JobStatus.FAILED:
+        return "no charge"
+    if job.credits is None and job.usd is None:
+        return None
+    text = cost_text(job.usd, job.credits)
+    return f"{text} (simulated)" if backend is not None and not backend.bills else text
+
+
 def status_look(job: Job, policy: PollPolicy | None = None) -> tuple[str, str, str]:
     if policy and policy.is_overdue(job):
         return OVERDUE_LOOK
@@ -42,8 +60,8 @@ def elapsed_text(seconds: float) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-def job_card(job: Job, *, key_prefix: str = "card") -> None:
-    """Draw one job in a bordered box."""
+def job_card(job: Job, *, key_prefix: str = "card", actions: Callable[[Job, str], None] | None = None) -> None:
+    """Draw one job in a bordered box; ``actions`` draws more buttons beside its "Copy link" (e.g. Try again)."""
     backend = services.backends().get(job.backend)
     policy = backend.policy if backend else None
     label, color, icon = status_look(job, policy)
@@ -52,9 +70,10 @@ def job_card(job: Job, *, key_prefix: str = "card") -> None:
         header[0].markdown(f"**{model_name(job.model_id)}**")
         with header[1]:
             st.badge(label, icon=icon, color=color)
+        charge = charge_text(job, backend)
         st.caption(
             f"{created_text(job.created_at)} · {elapsed_text(job.elapsed_seconds)}"
-            + (f" · {job.credits:,.0f} credits" if job.credits else "")
+            + (f" · {markdown_safe(charge)}" if charge else "")
             + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )
         if job.prompt:
@@ -66,6 +85,10 @@ def job_card(job: Job, *, key_prefix: str = "card") -> None:
             _video(job, key_prefix)
         elif job.error:
             st.error(job.error, icon=":material/error:")
+        with st.container(horizontal=True, key=f"actions-{key_prefix}-{job.id}"):
+            if actions is not None:
+                actions(job, key_prefix)
+            copy_link(job, key=f"link-{key_prefix}-{job.id}")
 
 
 def _progress(job: Job, policy: PollPolicy | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import services
+from components.balance import account_balance
 
 KEY_FIELD = "sidebar_api_key"
 # On: the Generate page offers each model's legacy vendor endpoint. Off (the default): nothing about it is shown
@@ -33,6 +34,8 @@ def draw_backend_panel() -> None:
         st.badge(current.badge, icon=current.icon, color=current.color)
         has_key = services.session_api_key() is not None
         st.caption("API key: " + ("set" if has_key else "not set"))
+        if has_key and current.bills:
+            account_balance(current)
         st.segmented_control(
             "Backend",
             options=list(labels),

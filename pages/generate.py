@@ -3,6 +3,8 @@
 import streamlit as st
 
 from components import services
+from components.drafts import keep_draft, open_last_model, restore_draft
+from components.followup import started_job, try_again_button
 from components.generate_controls import generate_controls, pick_model
 from components.job_card import job_card
 from components.router import ensure_router
@@ -15,13 +17,17 @@ RECENT_JOBS = 6
 st.title("Generate")
 form_column, jobs_column = st.columns([3, 2], gap="large")
 with form_column:
+    open_last_model()
     model = pick_model()
+    restore_draft(model)
     form = draw_form(model)
+    keep_draft(model, form)
     generate_controls(model, form)
+    started_job()
 with jobs_column:
     st.subheader("Latest jobs")
     recent = services.job_service().store.list(limit=RECENT_JOBS)
     if not recent:
         st.caption("Your jobs appear here. They keep running if you leave the page or close the browser.")
     for job in recent:
-        job_card(job)
+        job_card(job, actions=try_again_button)

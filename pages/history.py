@@ -3,9 +3,9 @@
 import streamlit as st
 
 from components import services
-from components.history_actions import job_actions
 from components.history_costs import spending
-from components.history_detail import job_detail, job_settings, opened_job, show_message
+from components.history_detail import show_message
+from components.history_dialog import follow_job_link, opened_job_dialog
 from components.history_export import export_buttons
 from components.history_filters import GALLERY, SPENDING, current_page, history_filters, pick_view
 from components.history_gallery import history_gallery
@@ -16,6 +16,9 @@ ensure_router()
 
 st.title("History")
 store = services.job_service().store
+unknown_link = follow_job_link(store)
+if unknown_link:
+    st.warning(unknown_link, icon=":material/link_off:")
 if not store.count():
     st.info("No jobs yet. Generate a video and it will be listed here.", icon=":material/history:")
     st.stop()
@@ -35,16 +38,6 @@ else:
     history_table(jobs)
 export_buttons(store, query, total)
 
-show_message()
-job = opened_job(store)
-if job:
-    model = services.model_or_none(job.model_id)
-    with st.container(border=True, key="history_opened"):
-        watch, about = st.columns(2, gap="large")
-        with watch:
-            job_detail(job)
-        with about:
-            job_actions(job, model)
-            job_settings(job, model)
-else:
+if not opened_job_dialog(store):
+    show_message()
     st.caption("Select a row, or a poster's Open, to see its video, every setting and what it cost.")

@@ -59,6 +59,7 @@ def add_job(
     status: str = "completed",
     created: datetime | None = None,
     took: float = 60.0,
+    backend: str = "offline",
     **fields: Any,
 ) -> Job:
     created = created or utcnow() - timedelta(hours=1)
@@ -67,7 +68,7 @@ def add_job(
     return store().add(
         Job(
             model_id=model_id,
-            backend="offline",
+            backend=backend,
             status=status,
             prompt=prompt,
             params=params,
@@ -452,23 +453,28 @@ def capture_deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Cal
 
 def test_spending_sums_per_day_and_per_model(studio: Studio) -> None:
     today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
-    add_job("a", credits=10.0, usd=0.03, created=today)
-    add_job("b", credits=15.0, usd=0.05, created=today, model_id=PIXVERSE)
-    add_job("c", credits=20.0, created=today - timedelta(days=1), model_id=PIXVERSE)
-    add_job("d", status="failed", created=today - timedelta(days=1))
+    real = {"backend": "aimlapi"}
+    add_job("a", credits=840_000.0, created=today, **real)  # no dollars reported: $0.42 at 2,000,000 a dollar
+    add_job("b", credits=100_000.0, usd=0.05, created=today, model_id=PIXVERSE, **real)
+    add_job("c", credits=2_000_000.0, created=today - timedelta(days=1), model_id=PIXVERSE, **real)
+    add_job("d", status="failed", credits=504_000.0, created=today - timedelta(days=1), **real)  # billed nothing
+    add_job("e", credits=1_000_000.0, created=today)  # the offline demo: simulated
     at = history()
     at.get_by_key("history_view").set_value("Spending").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Credits, all jobs"] == "45" and metrics["US dollars, where reported"] == "$0.08"
-    assert metrics["Jobs"] == "4"
-    per_day, per_model = (d.value for d in at.dataframe)
-    assert dict(zip(per_day["day"].astype(str), per_day["credits"], strict=True)) == {
-        str(today.date()): 25.0,
-        str((today - timedelta(days=1)).date()): 20.0,
+    assert metrics["Spent"] == "$1.47" and metrics["Credits"] == "2,940,000" and metrics["Jobs charged"] == "3"
+    assert metrics["Simulated cost"] == "$0.50" and metrics["Demo jobs"] == "1"
+    per_day, per_model, simulated = (d.value for d in at.dataframe)
+    assert list(per_day.columns) == ["day", "usd", "credits"]  # dollars first
+    assert {str(d): round(u, 2) for d, u in zip(per_day["day"], per_day["usd"], strict=True)} == {
+        str(today.date()): 0.47,
+        str((today - timedelta(days=1)).date()): 1.0,
     }
     assert list(per_model["model"]) == ["PixVerse v5 image-to-video", "MiniMax video-01"]
-    assert list(per_model["credits"]) == [35.0, 10.0] and list(per_model["jobs"]) == [2, 2]
+    assert list(per_model["usd"].round(2)) == [1.05, 0.42] and list(per_model["jobs"]) == [2, 1]
+    assert list(simulated["model"]) == ["MiniMax video-01"] and list(simulated["usd"]) == [0.5]
+    assert "Offline demo: simulated costs" in text_of(at)
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 

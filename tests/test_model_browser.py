@@ -42,6 +42,11 @@ TASKS = {
 }
 
 
+def header(at: AppTest) -> str:
+    """The model header's first line (the page's status line comes before it)."""
+    return next(m.value for m in at.markdown if m.value.startswith("**Model:**"))
+
+
 def text_model(model_id: str, name: str, **fields: object) -> Model:
     schema = {
         "type": "object",
@@ -155,7 +160,7 @@ def test_deprecated_models_show_only_when_asked(browsing: Studio) -> None:
     run(at)
     assert listed(at) == [RETIRED]
     linked = open_studio({"model": RETIRED})  # a link still opens it, marked
-    assert "deprecated" in linked.markdown[0].value and linked.session_state["model_choice"] == RETIRED
+    assert "deprecated" in header(linked) and linked.session_state["model_choice"] == RETIRED
 
 
 # --- choosing ---------------------------------------------------------------------------------------------------------
@@ -171,7 +176,7 @@ def test_choosing_sets_the_model_and_the_url_and_folds_the_browser(browsing: Stu
     assert at.query_params["model"] == FABRIC
     assert listed(at) == []  # folded into the header
     assert at.button(key="model_browser_toggle").label == "Change"
-    assert "**Model:** Fabric 1.0" in at.markdown[0].value
+    assert "**Model:** Fabric 1.0" in header(at)
     assert shows_form_of(at, FABRIC)
     at.button(key="model_browser_toggle").click()
     run(at)
@@ -219,7 +224,7 @@ def test_recently_used_shows_the_models_of_past_jobs(browsing: Studio) -> None:
 
 def test_a_model_no_longer_offered_is_marked_and_cannot_be_sent(browsing: Studio) -> None:
     at = open_studio({"model": GONE})
-    assert "no longer offered by the API" in at.markdown[0].value
+    assert "no longer offered by the API" in header(at)
     assert at.button(key="generate").disabled
     assert any("cannot be sent" in c.value for c in at.caption)
     at.button(key="model_browser_toggle").click()

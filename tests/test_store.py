@@ -509,14 +509,14 @@ def test_cost_by_day_groups_by_the_utc_day(store: JobStore) -> None:
     paris_early = datetime(2026, 11, 21, 1, 30, tzinfo=timezone(timedelta(hours=2)))
     new_york_evening = datetime(2026, 11, 20, 20, 0, tzinfo=timezone(timedelta(hours=-5)))
     store.add(job(created_at=late, credits=100.0, usd=0.1))
-    store.add(job(created_at=paris_early, credits=50.0))  # no usd: adds nothing there
+    store.add(job(created_at=paris_early, credits=50.0))  # no usd: its credits at $1 = 2,000,000 credits
     store.add(job(created_at=new_york_evening, credits=10.0, usd=0.01))
     store.add(job(created_at=late + timedelta(hours=1), usd=0.5))
     store.add(job(created_at=late + timedelta(days=3)))  # no cost at all
     days = store.cost_by_day()
     assert [d for d, _, _ in days] == [date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 23)]
     assert all(type(d) is date for d, _, _ in days)
-    assert days[0] == (date(2026, 11, 20), 150.0, pytest.approx(0.1))
+    assert days[0] == (date(2026, 11, 20), 150.0, pytest.approx(0.1 + 50 / 2_000_000))
     assert days[1] == (date(2026, 11, 21), 10.0, pytest.approx(0.51))
     assert days[2] == (date(2026, 11, 23), 0.0, 0.0)
     assert [d for d, _, _ in store.cost_by_day(since=datetime(2026, 11, 21, tzinfo=UTC))] == [
@@ -526,11 +526,49 @@ def test_cost_by_day_groups_by_the_utc_day(store: JobStore) -> None:
 
 
 def test_cost_by_model_sums_and_counts(history: JobStore) -> None:
+    # The failed Kling job is billed nothing and counts nowhere; "cafe" reported only credits (100 = $0.00005).
     assert history.cost_by_model() == [
         (PIXVERSE, 400.0, pytest.approx(1.3), 3),
-        (FABRIC, 350.0, 0.25, 2),
-        (KLING, 0.0, 0.0, 1),
+        (FABRIC, 350.0, pytest.approx(0.25005), 2),
     ]
+
+
+def test_costs_leave_out_failed_jobs_and_keep_backends_apart(store: JobStore) -> None:
+    day = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    store.add(job(created_at=day, status="completed", credits=840_000.0, backend="aimlapi"))
+    store.add(job(created_at=day, status="failed", credits=504_000.0, backend="aimlapi"))
+    store.add(job(created_at=day, status="completed", credits=2_000_000.0, backend="offline"))
+    assert store.cost_by_model(backends=["aimlapi"]) == [(PIXVERSE, 840_000.0, pytest.approx(0.42), 1)]
+    assert store.cost_by_model(backends=["offline"]) == [(PIXVERSE, 2_000_000.0, pytest.approx(1.0), 1)]
+    assert store.cost_by_day(backends=["aimlapi"]) == [(date(2026, 11, 20), 840_000.0, pytest.approx(0.42))]
+    assert store.cost_by_model() == [(PIXVERSE, 2_840_000.0, pytest.approx(1.42), 2)]
+
+
+def test_recent_costs_are_completed_jobs_of_the_model_on_one_backend(store: JobStore) -> None:
+    for n, (status, credits, backend) in enumerate(
+        [
+            ("completed", 200_000.0, "offline"),
+            ("completed", 400_000.0, "offline"),
+            ("failed", 900_000.0, "offline"),
+            ("completed", 600_000.0, "aimlapi"),
+            ("completed", None, "offline"),
+        ]
+    ):
+        store.add(finished(at=T0 + timedelta(minutes=n), status=status, credits=credits, backend=backend))
+    store.add(finished(FABRIC, at=T0, credits=800_000.0))
+    assert store.recent_costs(PIXVERSE, backend="offline") == [pytest.approx(0.2), pytest.approx(0.1)]
+    assert store.recent_costs(PIXVERSE, backend="aimlapi") == [pytest.approx(0.3)]
+    assert store.recent_costs(KLING, backend="offline") == []
+
+
+def test_last_finished_at_moves_when_a_job_ends(store: JobStore) -> None:
+    assert store.last_finished_at("aimlapi") is None
+    running = store.add(job(backend="aimlapi", status="generating"))
+    assert store.last_finished_at("aimlapi") is None
+    ended = T0 + timedelta(minutes=5)
+    store.update(running.id, status="completed", finished_at=ended)
+    assert store.last_finished_at("aimlapi") == ended
+    assert store.last_finished_at("offline") is None
 
 
 def test_costs_of_an_empty_history(store: JobStore) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from videostudio.contract import DEFAULT_BASE_URL, GENERATIONS_PATH
+from videostudio.contract import BILLING_PATH, DEFAULT_BASE_URL, GENERATIONS_PATH
 from videostudio.errors import (
     APIConnectionError,
     APIError,
@@ -33,7 +34,16 @@ from videostudio.errors import (
 )
 from videostudio.generation import Generation
 
-__all__ = ["DEFAULT_BASE_URL", "LOGS_PATH", "SUBMIT_PATH", "USER_AGENT", "VideoClient", "valid_request_id"]
+__all__ = [
+    "BILLING_PATH",
+    "DEFAULT_BASE_URL",
+    "LOGS_PATH",
+    "SUBMIT_PATH",
+    "USER_AGENT",
+    "Balance",
+    "VideoClient",
+    "valid_request_id",
+]
 
 SUBMIT_PATH = GENERATIONS_PATH
 LOGS_PATH = "/v2/logs"
@@ -43,6 +53,14 @@ USER_AGENT = "video-studio/0.1"
 
 # First poll retry waits this long, then doubles (0.5 s, 1 s, 2 s, ...), unless the server says otherwise.
 BACKOFF_BASE = 0.5
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What is left on the account (``GET /v2/billing``)."""
+
+    usd: float
+    currency: str = "USD"
 
 
 class VideoClient:
@@ -140,21 +158,38 @@ class VideoClient:
         generation_id = str(generation_id).strip()
         if not generation_id:
             raise ValueError("generation_id must not be empty")
-        url = self._url(legacy_endpoint)
         # params= lets requests URL-encode the id: ids look like "<uuid>:pixverse/v5/image-to-video".
-        params = {"generation_id": generation_id}
+        body, headers = self._get_retrying(self._url(legacy_endpoint), {"generation_id": generation_id})
+        return Generation.from_response(body, fallback_id=generation_id, headers=headers)
+
+    def balance(self, *, attempts: int | None = None) -> Balance:
+        """The account's balance (``GET /v2/billing``, key needed). A read, so retried as polls are.
+
+        ``attempts`` (default ``poll_attempts``) caps the calls, for a page that must not wait long.
+        """
+        body, _headers = self._get_retrying(f"{self.base_url}/{BILLING_PATH.lstrip('/')}", attempts=attempts)
+        amount = body.get("current_balance")
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise ResponseFormatError("The AI/ML API sent a balance the studio could not read.")
+        currency = body.get("currency")
+        return Balance(usd=float(amount), currency=currency if isinstance(currency, str) and currency else "USD")
+
+    # --- internals ---------------------------------------------------------------------------------------------------
+
+    def _get_retrying(
+        self, url: str, params: Mapping[str, str] | None = None, *, attempts: int | None = None
+    ) -> tuple[Mapping[str, Any], Mapping[str, str]]:
+        """GET ``url``, again after 429, 5xx and network failures, up to ``attempts`` calls in all: (body, headers)."""
+        most = max(1, attempts) if attempts is not None else self.poll_attempts
         attempt = 1
         while True:
             try:
-                body, headers = self._request("GET", url, params=params, is_submit=False)
-                return Generation.from_response(body, fallback_id=generation_id, headers=headers)
+                return self._request("GET", url, params=params, is_submit=False)
             except (RateLimitError, ServerError, APIConnectionError) as exc:
-                if attempt >= self.poll_attempts:
+                if attempt >= most:
                     raise
                 self._sleep(self._retry_wait(attempt, exc))
                 attempt += 1
-
-    # --- internals ---------------------------------------------------------------------------------------------------
 
     def _url(self, legacy_endpoint: str | None) -> str:
         path = (legacy_endpoint or SUBMIT_PATH).strip()

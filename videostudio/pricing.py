@@ -97,6 +97,22 @@ def quote(pricing: Mapping[str, Any] | None, values: Mapping[str, Any], seconds:
     return Quote(usd=total, detail=" + ".join(parts))
 
 
+def usd_of(credits: float | None, usd: float | None) -> float | None:
+    """A job's charge in dollars: as the API reported it, else its credits at $1 = 2,000,000 credits."""
+    if usd is not None:
+        return usd
+    return credits / CREDITS_PER_USD if credits is not None else None
+
+
+def cost_text(usd: float | None, credits: float | None = None) -> str:
+    """Dollars first, credits second: "$0.42 · 840,000 credits" (credits from dollars when not given)."""
+    if usd is None and credits is None:
+        return "–"
+    dollars = usd_of(credits, usd) or 0.0
+    credits = credits if credits is not None else dollars * CREDITS_PER_USD
+    return f"{money(dollars)} · {credits:,.0f} credits"
+
+
 def money(usd: float) -> str:
     """$0.10, $3.25, $0.125: cents always shown, more digits only when the rate has them."""
     text = f"{usd:.4f}".rstrip("0")

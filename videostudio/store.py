@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from videostudio.generation import Status
+from videostudio.pricing import CREDITS_PER_USD
 from videostudio.store_sql import (  # alembic_config is the store's too: new revisions are made with it
     WRITE_OPTION,
     Elapsed,
@@ -460,30 +461,56 @@ class JobStore:
             query = query.where(c.download_attempts < max_attempts)
         return self._jobs(query.order_by(c.created_at.asc(), c.id.asc()))
 
-    def cost_by_day(self, since: datetime | None = None) -> list[tuple[date, float, float]]:
-        """(UTC day, credits, usd) summed over the jobs created that day, oldest day first.
+    def cost_by_day(
+        self, since: datetime | None = None, *, backends: Collection[str] | None = None
+    ) -> list[tuple[date, float, float]]:
+        """(UTC day, credits, usd) summed over the charged jobs created that day, oldest day first.
 
-        Jobs without a cost count as nothing; a day whose jobs have none shows 0.0.
+        Failed jobs are not charged and count as nothing. ``usd`` is the reported amount, else the credits at
+        $1 = 2,000,000 credits. ``backends`` keeps real spending apart from the offline demo's simulated costs.
         """
         c = jobs_table.c
         day = UtcDay(c.created_at).label("day")
-        query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(c.usd)).group_by(day).order_by(day)
+        query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(_dollars())).group_by(day).order_by(day)
+        query = _charged(query, backends)
         if since is not None:
             query = query.where(c.created_at >= _as_utc(since))
         with self.engine.connect() as conn:
             return [(_as_date(d), float(credits), float(usd)) for d, credits, usd in conn.execute(query)]
 
-    def cost_by_model(self) -> list[tuple[str, float, float, int]]:
-        """(model_id, credits, usd, number of jobs) per model, the biggest spender first."""
+    def cost_by_model(self, *, backends: Collection[str] | None = None) -> list[tuple[str, float, float, int]]:
+        """(model_id, credits, usd, number of jobs) per model over the jobs that were not failed, the biggest first."""
         c = jobs_table.c
         credits = sum_or_zero(c.credits)
         query = (
-            sa.select(c.model_id, credits, sum_or_zero(c.usd), sa.func.count())
+            sa.select(c.model_id, credits, sum_or_zero(_dollars()), sa.func.count())
             .group_by(c.model_id)
             .order_by(credits.desc(), c.model_id)
         )
         with self.engine.connect() as conn:
-            return [(m, float(cr), float(usd), int(n)) for m, cr, usd, n in conn.execute(query)]
+            return [(m, float(cr), float(usd), int(n)) for m, cr, usd, n in conn.execute(_charged(query, backends))]
+
+    def recent_costs(self, model_id: str, *, backend: str, limit: int = 20) -> list[float]:
+        """What the model's latest ``limit`` completed jobs on ``backend`` cost, in US dollars, newest first."""
+        c = jobs_table.c
+        dollars = _dollars()
+        query = (
+            sa.select(dollars)
+            .where(c.model_id == model_id, c.backend == backend, c.status == Status.COMPLETED.value)
+            .where(dollars.is_not(None))
+            .order_by(c.created_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [float(usd) for (usd,) in conn.execute(query)]
+
+    def last_finished_at(self, backend: str) -> datetime | None:
+        """When the latest job on ``backend`` ended: a cheap sign that the account's balance has changed."""
+        c = jobs_table.c
+        query = sa.select(sa.func.max(c.finished_at)).where(c.backend == backend)
+        with self.engine.connect() as conn:
+            value = conn.execute(query).scalar()
+        return _aware(value) if value is not None else None
 
     def median_seconds(
         self,
@@ -546,6 +573,19 @@ class JobStore:
                     raise
                 time.sleep(0.05 * attempt)
         raise AssertionError("unreachable")
+
+
+def _dollars() -> ColumnElement[float]:
+    # The dollars the API reported, else the credits at the fixed rate (catalogue_and_billing.md §3).
+    c = jobs_table.c
+    return sa.func.coalesce(c.usd, c.credits / float(CREDITS_PER_USD))
+
+
+def _charged(query: sa.Select[Any], backends: Collection[str] | None) -> sa.Select[Any]:
+    """Only the jobs that may cost something: a failed generation is billed nothing."""
+    c = jobs_table.c
+    query = query.where(c.status != Status.FAILED.value)
+    return query.where(c.backend.in_(list(backends))) if backends is not None else query
 
 
 def _filters(

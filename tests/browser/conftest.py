@@ -366,18 +366,17 @@ def go_to(page: Page, title: str) -> None:
     wait_idle(page)
 
 
-def pick_model(page: Page, label: str | re.Pattern[str]) -> None:
-    """Choose a model in the model browser by (part of) its name, e.g. "PixVerse v5": search, then Choose."""
+def pick_model(page: Page, model_id: str) -> None:
+    """Choose a model as a person does in the model browser: type its id into the search, press its Choose."""
     toggle = keyed(page, "model_browser_toggle").locator("button")
     if "Change" in toggle.inner_text():
         toggle.click()
         settle(page)
     search = keyed(page, "browser_search").locator("input")
-    search.fill(label if isinstance(label, str) else re.sub(r"[\\^$]", "", label.pattern))
+    search.fill(model_id)
     search.press("Enter")
     settle(page)
-    name = page.locator("strong").filter(has_text=label)
-    button = page.locator("div[class*='st-key-model_entry__']").filter(has=name).first.locator("button")
+    button = keyed(page, f"model_browser_choose__{model_id}").locator("button")
     if button.is_enabled():  # "Chosen" (disabled) when it already is the model
         button.click()
         settle(page)
@@ -546,7 +545,7 @@ FABRIC = "veed-fabric-1-0"
 
 
 def fill_pixverse(page: Page, photo: Path, prompt: str = "A surfer riding a wave at golden hour") -> None:
-    pick_model(page, "PixVerse v5")
+    pick_model(page, "pixverse/v5/image-to-video")
     upload(page, f"{PIXVERSE}__image_url", photo)
     type_text(page, f"{PIXVERSE}__prompt", prompt)
     type_text(page, f"{PIXVERSE}__lip_sync_tts_content", "What a wave! Come on in, the water is great.")
@@ -572,7 +571,7 @@ def fill_kling(
     camera: str | None = "forward up",
 ) -> None:
     """Kling's form: a first frame, a prompt, and optionally an end frame and a camera move (under Advanced)."""
-    pick_model(page, "Kling v1 Standard")
+    pick_model(page, "kling-video/v1/standard/image-to-video")
     upload(page, f"{KLING}__image_url", photo)
     type_text(page, f"{KLING}__prompt", prompt)
     if end_frame is not None:
@@ -585,7 +584,7 @@ def fill_kling(
 
 
 def fill_video01(page: Page, photo: Path, prompt: str = "A drone shot gliding over a quiet beach") -> None:
-    pick_model(page, re.compile(r"video-01$"))
+    pick_model(page, "video-01")
     type_text(page, f"{VIDEO01}__prompt", prompt)
     upload(page, f"{VIDEO01}__image_url", photo)
 
@@ -597,6 +596,6 @@ def fill_live2d(page: Page, photo: Path, prompt: str = "The clouds drift and the
 
 
 def fill_fabric(page: Page, photo: Path, voice: Path) -> None:
-    pick_model(page, "Fabric 1.0")
+    pick_model(page, "veed/fabric-1.0")
     upload(page, f"{FABRIC}__image_url", photo)
     upload(page, f"{FABRIC}__audio_url", voice)

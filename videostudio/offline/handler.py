@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from videostudio.contract import BILLING_PATH
 from videostudio.offline import catalogue_api
 from videostudio.offline.faults import FAULTS_HEADER, FaultConfig
 from videostudio.offline.vendor import RequestError
@@ -117,6 +118,8 @@ class Handler(BaseHTTPRequestHandler):
                 answer = self.backend.poll(headers, generation_id, faults)
                 cost = self.backend.cost_headers(answer["id"], answer["status"])
                 self._send_json(200, answer, job_id=answer["id"], extra=cost)
+            elif path == BILLING_PATH and reading:
+                self._send_json(200, self.backend.balance(headers))
             elif path.startswith("/files/") and self.command in ("GET", "HEAD"):
                 self._send_file(path, query)
             elif path == "/healthz" and self.command in ("GET", "HEAD"):

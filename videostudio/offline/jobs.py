@@ -98,6 +98,11 @@ class JobBook:
         with self.lock:
             self._jobs[job.id] = job
 
+    def all(self) -> list[Job]:
+        """The jobs this backend has seen since it started (and those of before that were asked about)."""
+        with self.lock:
+            return list(self._jobs.values())
+
     def get(self, job_id: str) -> Job | None:
         """The job, also one from before a restart (read from its file once, then kept); None if unknown."""
         with self.lock:

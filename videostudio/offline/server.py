@@ -34,6 +34,8 @@ from videostudio.offline.jobs import Job, JobBook, RenderQueue
 from videostudio.offline.logs import UsageLogs, cost_headers, model_named
 from videostudio.offline.plan import demo_seconds, plan_render, problems_message, validate
 from videostudio.offline.vendor import (
+    CREDITS_PER_USD,
+    CURRENCY,
     LEGACY_PATHS,
     LEGACY_STATUS,
     MESSAGES,
@@ -50,6 +52,7 @@ from videostudio.offline.vendor import (
 __all__ = ["LEGACY_PATHS", "MESSAGES", "UNIVERSAL_PATH", "OfflineBackend", "RequestError", "main"]
 
 QUEUED_SECONDS = 1.0  # × speed
+STARTING_BALANCE_USD = 100.0  # the demo account's balance before any job
 
 
 @dataclass
@@ -295,6 +298,21 @@ class OfflineBackend:
             message = job.render_error or "The generation failed (offline fault 'fail')."
             answer["error"] = {"name": "GenerationError", "message": message}
         return answer
+
+    # ----------------------------------------------------------------------------------------- billing
+
+    def balance(self, headers: dict[str, str]) -> dict[str, Any]:
+        """``GET /v2/billing``: a simulated balance that goes down by the cost of each completed job."""
+        self._check_key(headers)
+        spent = sum(job.credits for job in self.jobs.all() if self._is_completed(job)) / CREDITS_PER_USD
+        return {"current_balance": round(STARTING_BALANCE_USD - spent, 6), "currency": CURRENCY}
+
+    def _is_completed(self, job: Job) -> bool:
+        # As _status would answer, without starting a render: a failed job is billed nothing.
+        if job.faults.fail or job.render_error or not job.rendered:
+            return False
+        model = self.catalogue.get(job.model_id) if job.model_id in self.catalogue else None
+        return time.time() - job.created >= demo_seconds(model) * self.speed
 
     def _status(self, job: Job, faults: FaultConfig) -> str:
         model = self.catalogue.get(job.model_id) if job.model_id in self.catalogue else None

@@ -17,6 +17,7 @@ from typing import Any
 
 from videostudio.catalogue import Catalogue, Model
 from videostudio.contract import GENERATIONS_PATH
+from videostudio.run_price import length_follows_audio
 
 UNIVERSAL_PATH = GENERATIONS_PATH
 # The legacy vendor routes: one submit/poll path per vendor (fact sheet §1a).
@@ -150,12 +151,6 @@ def price_dimensions(model: Model) -> dict[str, list[Any]]:
         elif prop.get("type") == "boolean" or (isinstance(prop.get("type"), list) and "boolean" in prop["type"]):
             dimensions[name] = [False, True]
     return dimensions
-
-
-def length_follows_audio(model: Model) -> bool:
-    """True when the video lasts as long as an uploaded recording, so no price can be quoted up front."""
-    takes_audio = any(kind == "audio" for kind in model.inputs().values())
-    return takes_audio and "duration" not in model.properties
 
 
 def pricing_of(model: Model) -> dict[str, Any]:

@@ -1,0 +1,42 @@
+"""Links that open what they name: ``/history?job=<id>`` opens a job, ``/?model=<id>`` a model's form.
+
+The studio's own address comes from the browser (``st.context.url``), so a link works wherever the studio is
+served from. A link carries only a job or model id: never the API key, nor this browser's draft id.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+import streamlit as st
+
+from videostudio.store import Job
+
+JOB_PARAM = "job"
+# The url paths of the studio's pages (app.py's st.navigation); the default page has none.
+PAGE_PATHS = ("history", "models", "generate")
+
+
+def studio_base_url(page_url: str | None) -> str:
+    """``http://host:8501/history`` → ``http://host:8501``: the address of the studio, without page or query."""
+    if not page_url:
+        return ""
+    parts = urlsplit(page_url)
+    path = parts.path.rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    if last in PAGE_PATHS:
+        path = path[: -len(last)].rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def job_url(job_id: str, page_url: str | None = None) -> str:
+    """The link that opens ``job_id`` in History."""
+    base = studio_base_url(page_url if page_url is not None else st.context.url)
+    return f"{base}/history?{JOB_PARAM}={quote(job_id, safe='')}"
+
+
+def copy_link(job: Job, key: str) -> None:
+    """A "Copy link" popover with the job's link, ready to copy (the copy icon, or select it)."""
+    with st.popover("Copy link", icon=":material/link:", key=key):
+        st.caption("This link opens the job in History, on any browser that reaches this studio.")
+        st.code(job_url(job.id), language=None, wrap_lines=True)

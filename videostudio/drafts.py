@@ -1,0 +1,184 @@
+"""Drafts: the Generate form of each model as a browser left it, kept on disk so a reload or a restart loses nothing.
+
+Pure module (no Streamlit). A draft belongs to one browser, named by a random id the browser keeps (a cookie);
+it is a small JSON file, ``<folder>/<draft id>.json``, holding per model the form's request without its blobs
+(``jobs.Submission.of``: what the history keeps of a job) and the manifest of its uploads. The uploads themselves
+are kept by content hash under ``<folder>/inputs`` by the media library's ``keep_inputs``, apart from the jobs'
+own kept inputs, so deleting a job never takes a draft's picture with it (nor the other way round).
+
+Drafts live in files of their own, not in the history database: they are per browser, short-lived and
+rewritten on every change, and need no migration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from videostudio.files import write_atomic
+from videostudio.jobs import Submission
+from videostudio.library import INPUTS, keep_inputs, load_inputs
+from videostudio.store import utcnow
+
+log = logging.getLogger(__name__)
+
+# A draft nobody opened for this long is removed, with the uploads no other draft uses.
+MAX_AGE = timedelta(days=30)
+_DRAFT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_KEPT = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,5}$")
+
+
+def new_draft_id() -> str:
+    """A fresh random id for a browser's drafts: unguessable, so one browser never opens another's."""
+    return secrets.token_urlsafe(24)
+
+
+def is_draft_id(value: object) -> bool:
+    return isinstance(value, str) and bool(_DRAFT_ID.match(value))
+
+
+@dataclass(frozen=True)
+class ModelDraft:
+    """One model's form as saved: what ``components.history_reuse`` needs to put it back."""
+
+    params: dict[str, Any]  # the request without ``model``, uploads replaced by a short note
+    media: dict[str, dict[str, Any]]  # uploads by payload path: mime, bytes, sha256, name
+    inputs_dir: str | None  # the manifest of the kept uploads, for ``library.load_inputs``
+
+    def inputs(self) -> dict[str, tuple[str, bytes, str]]:
+        return load_inputs(self.inputs_dir)
+
+
+class DraftStore:
+    """Every browser's drafts under one folder (``$VIDEO_STUDIO_HOME/drafts``)."""
+
+    def __init__(self, folder: Path, *, max_age: timedelta = MAX_AGE) -> None:
+        self.folder = folder
+        self.max_age = max_age
+
+    def _path(self, draft_id: str) -> Path:
+        if not is_draft_id(draft_id):
+            raise ValueError("not a draft id")
+        return self.folder / f"{draft_id}.json"
+
+    def _read(self, draft_id: str) -> dict[str, Any]:
+        try:
+            data = json.loads(self._path(draft_id).read_text())
+        except (OSError, ValueError):
+            return {"version": 1, "models": {}}
+        if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
+            return {"version": 1, "models": {}}
+        return data
+
+    def save(
+        self,
+        draft_id: str,
+        model_id: str,
+        payload: Mapping[str, Any],
+        upload_names: Mapping[str, str] | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> bool:
+        """Keep ``payload`` (the form's request, blobs included) as ``model_id``'s draft; False when unchanged.
+
+        Called on every run of the form, so an unchanged form costs a hash and a small read, not a write.
+        """
+        body = {k: v for k, v in payload.items() if k != "model"}
+        fingerprint = _fingerprint(body, upload_names)
+        data = self._read(draft_id)
+        entry = data["models"].get(model_id)
+        if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint and data.get("last_model") == model_id:
+            return False
+        submission = Submission.of(body, upload_names)
+        inputs_dir = keep_inputs(body, upload_names, self.folder) if submission.media else None
+        data["models"][model_id] = {
+            "params": submission.params,
+            "media": submission.media,
+            # Only the manifest's name: the folder may move with VIDEO_STUDIO_HOME.
+            "inputs": Path(inputs_dir).name if inputs_dir else None,
+            "fingerprint": fingerprint,
+            "saved_at": (now or utcnow()).isoformat(),
+        }
+        data["last_model"] = model_id
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self._path(draft_id), json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+        return True
+
+    def load(self, draft_id: str, model_id: str) -> ModelDraft | None:
+        """``model_id``'s draft for this browser, or None."""
+        if not is_draft_id(draft_id):
+            return None
+        entry = self._read(draft_id)["models"].get(model_id)
+        if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict):
+            return None
+        manifest = str(entry.get("inputs") or "")
+        inputs_dir = str(self.folder / INPUTS / manifest) if re.match(r"^[0-9a-f]{64}\.json$", manifest) else None
+        return ModelDraft(params=entry["params"], media=dict(entry.get("media") or {}), inputs_dir=inputs_dir)
+
+    def last_model(self, draft_id: str) -> str | None:
+        """The model this browser last had on its form."""
+        if not is_draft_id(draft_id):
+            return None
+        last = self._read(draft_id).get("last_model")
+        return last if isinstance(last, str) else None
+
+    def clean(self, *, now: datetime | None = None) -> int:
+        """Remove drafts untouched for ``max_age``, then the kept uploads and manifests no draft uses; the count."""
+        if not self.folder.is_dir():
+            return 0
+        moment = now or utcnow()
+        oldest = (moment - self.max_age).timestamp()
+        fresh = (moment - timedelta(hours=1)).timestamp()
+        removed = 0
+        in_use: set[str] = set()
+        for path in self.folder.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < oldest:
+                    path.unlink()
+                    removed += 1
+                    continue
+                in_use |= self._files_of(path)
+        inputs = self.folder / INPUTS
+        for path in inputs.glob("*") if inputs.is_dir() else ():
+            kept_name = _KEPT.match(path.name) or re.match(r"^[0-9a-f]{64}\.json$", path.name)
+            if not kept_name or path.name in in_use:
+                continue
+            with contextlib.suppress(OSError):
+                # A file written a moment ago may belong to a draft being saved right now.
+                if path.stat().st_mtime < fresh:
+                    path.unlink()
+                    removed += 1
+        return removed
+
+    def _files_of(self, draft_path: Path) -> set[str]:
+        # The manifests a draft points at, and the upload files those manifests list.
+        names: set[str] = set()
+        try:
+            models = json.loads(draft_path.read_text()).get("models", {})
+        except (OSError, ValueError, AttributeError):
+            return names
+        for entry in models.values() if isinstance(models, dict) else ():
+            manifest = str((entry or {}).get("inputs") or "")
+            if not manifest:
+                continue
+            names.add(manifest)
+            try:
+                files = json.loads((self.folder / INPUTS / manifest).read_text())["files"].values()
+                names |= {str(info.get("file", "")) for info in files}
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
+        return names
+
+
+def _fingerprint(body: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> str:
+    text = json.dumps([body, dict(upload_names or {})], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
