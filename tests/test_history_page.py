@@ -116,6 +116,7 @@ def click(at: AppTest, label: str) -> AppTest:
 def text_of(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
     parts += [s.value for s in at.success] + [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [t.value for t in at.text]  # prompts, shown as typed (st.text)
     return "\n".join(parts)
 
 
