@@ -35,7 +35,7 @@ st.title("Models")
 live = services.live_catalogue()
 catalogue = live.catalogue
 st.caption(
-    f"{len(catalogue)} models. Each model's form is built from its official parameter schema; prices come from the "
+    f"{len(catalogue)} models. Each model's form follows the model's own official description; prices come from the "
     "live model list of the backend in use (simulated in the offline demo)."
 )
 matching = model_filters(catalogue, PREFIX)
