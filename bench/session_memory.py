@@ -62,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
                 page = context.new_page()
                 page.goto(studio.url)
                 # The page ticks all the time, so "idle" is: connected, and its first run drew the page.
-                page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=60_000)
-                page.wait_for_selector("h1:has-text('Generate')", timeout=60_000)
-                page.wait_for_selector(".st-key-generate button", timeout=60_000)
+                page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=180_000)
+                page.wait_for_selector("h1:has-text('Generate')", timeout=180_000)
+                page.wait_for_selector(".st-key-generate button", timeout=180_000)
                 return page
 
             started = rss_mb(pid)
