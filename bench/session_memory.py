@@ -68,10 +68,16 @@ def main(argv: list[str] | None = None) -> int:
                 return page
 
             started = rss_mb(pid)
-            warm = [open_tab() for _ in range(args.warmup)]
-            before = steady_rss_mb(pid, args.settle)
-            extra = [open_tab() for _ in range(args.sessions)]
-            after = steady_rss_mb(pid, args.settle)
+            try:
+                warm = [open_tab() for _ in range(args.warmup)]
+                before = steady_rss_mb(pid, args.settle)
+                extra = [open_tab() for _ in range(args.sessions)]
+                after = steady_rss_mb(pid, args.settle)
+            except Exception:
+                alive = studio.server.proc.poll() is None
+                print(f"A tab did not load (studio server {'running' if alive else 'exited'}); its log ends:")
+                print(studio.server.log_path.read_text(errors="replace")[-3000:])
+                raise
             for page in warm + extra:
                 page.close()
             browser.close()
