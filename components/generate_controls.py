@@ -1,8 +1,12 @@
-"""The model picker, and the Generate button with its guard against double submits."""
+"""The model picker, and the Generate button: one intention, one job.
+
+A press on a form that is unchanged since its last submit is the same intention as that submit, however late
+it comes: the button then shows the job those settings started, and sending them again takes a deliberate,
+labelled press of "Generate another". Changing any setting makes Generate a plain Generate again.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,11 +20,15 @@ from components.sidebar import endpoint_choice_on
 from components.started import remember_started
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
+from videostudio.intent import SentIntent, fingerprint
 from videostudio.payload import Problem, build_payload, validate_payload
-from videostudio.store import Job
+from videostudio.store import Job, JobStatus
 
-# Clicks this soon after a submit are the rest of a double click, not a new request.
-DOUBLE_CLICK_SECONDS = 2.0
+# The settings this session last sent from Generate (a SentIntent: a fingerprint and the job id, no payload).
+INTENT_KEY = "generate_sent_intent"
+# What the callback of a press asks the script body to do: (model key, None) for Generate, or
+# (model key, job id) for "Generate another" drawn under that job.
+REQUEST_KEY = "generate_requested"
 
 
 def pick_model() -> Model:
@@ -31,11 +39,12 @@ def pick_model() -> Model:
 def claim_send() -> bool:
     """Call first in a send button's callback (which runs once per press): False means drop this press.
 
-    A second press while the first is being sent, or just after, is the rest of a double click: the API
-    charges per submit, so one press is one job. The claimer sets ``submitting`` back to False when done.
+    A press that arrives while another is being sent is the rest of a double click: the API charges per
+    submit, so one press is one job. The claimer sets ``submitting`` back to False when done. Presses that
+    come after the send are told apart by what they would send (see ``generate_controls``), not by time.
     """
     state = st.session_state
-    if state.get("submitting") or time.monotonic() - state.get("submitted_at", 0.0) < DOUBLE_CLICK_SECONDS:
+    if state.get("submitting"):
         return False
     state["submitting"] = True
     return True
@@ -55,15 +64,35 @@ def send(
         )
     except StudioError as exc:
         return api_refusal.explain(model, payload, exc)
-    finally:
-        st.session_state["submitted_at"] = time.monotonic()
 
 
-def _request_generate(key: str) -> None:
+def forget_sent_settings() -> None:
+    """Let Generate send the form as it is, even if it equals the last settings sent (e.g. "Use these settings")."""
+    st.session_state.pop(INTENT_KEY, None)
+
+
+def _request_generate(key: str, another_of: str | None = None) -> None:
     # Runs before the script; the form is read and sent in the script body, with this run's values.
     if claim_send():
-        st.session_state["generate_requested"] = key
+        st.session_state[REQUEST_KEY] = (key, another_of)
         st.session_state[f"{key}__attempted"] = True
+
+
+def _sent_job(current: str) -> Job | None:
+    """The job this session last sent with exactly these settings, if it still exists."""
+    intent: SentIntent | None = st.session_state.get(INTENT_KEY)
+    if intent is None or not intent.matches(current):
+        return None
+    return services.job_service().store.get(intent.job_id)
+
+
+def _sent_label(job: Job) -> str:
+    started = job.created_at.astimezone().strftime("%H:%M")
+    if job.is_active:
+        return f"Generating… (started {started})"
+    if job.status == JobStatus.COMPLETED:
+        return f"Done (sent at {started})"
+    return f"Failed (sent at {started})"
 
 
 def generate_controls(model: Model, form: FormState) -> None:
@@ -86,24 +115,37 @@ def generate_controls(model: Model, form: FormState) -> None:
             )
 
     backend = services.backend()
+    current = fingerprint(backend, model.id, payload, legacy=legacy)
+    sent = _sent_job(current)
+    submitting = st.session_state.get("submitting", False)
     price_tag(model, payload)
-    st.button(
-        "Generate",
-        type="primary",
-        icon=":material/movie:",
-        key="generate",
-        on_click=_request_generate,
-        args=(key,),
-        disabled=st.session_state.get("submitting", False) or not model.offered,
-    )
+    if sent is None:
+        st.button(
+            "Generate",
+            type="primary",
+            icon=":material/movie:",
+            key="generate",
+            on_click=_request_generate,
+            args=(key,),
+            disabled=submitting or not model.offered,
+        )
+    else:
+        _sent_controls(key, sent, disabled=submitting or not model.offered)
     if not model.offered:
         st.caption(f"This model is {NOT_OFFERED}, so it cannot be sent. Choose another model above.")
     st.caption(f"Runs on: {services.BACKEND_NAMES[backend]}")
 
-    if st.session_state.pop("generate_requested", None) == key:
-        # The request flag is gone before anything is sent, so a rerun can never send it again.
+    request = st.session_state.pop(REQUEST_KEY, None)
+    if request is not None:
+        # The request is gone before anything is sent, so a rerun can never send it again.
         try:
-            st.session_state["submit_message"] = _submit(model, payload, problems, form, legacy)
+            requested_key, another_of = request
+            if requested_key == key and _is_new_intention(sent, another_of):
+                message, job = _submit(model, payload, problems, form, legacy)
+                if message is not None:
+                    st.session_state["submit_message"] = message
+                if job is not None:
+                    st.session_state[INTENT_KEY] = SentIntent(current, job.id)
         finally:
             st.session_state["submitting"] = False
         st.rerun()
@@ -113,14 +155,49 @@ def generate_controls(model: Model, form: FormState) -> None:
         (st.success if kind == "ok" else st.error)(text)
 
 
+def _sent_controls(key: str, job: Job, *, disabled: bool) -> None:
+    """The Generate button of a form already sent as it is: it points at that job; another needs its own button."""
+    running = job.is_active
+    st.button(
+        _sent_label(job),
+        type="primary",
+        icon=":material/hourglass_top:" if running else ":material/check:",
+        key="generate",
+        disabled=True,
+        help="These settings were just sent. Change any setting to generate something new.",
+    )
+    st.caption(
+        ("These settings are being generated: see the job just below. " if running else "These settings were sent. ")
+        + "Change any setting to generate something new, or send the same settings again as a new job."
+    )
+    st.button(
+        "Generate another",
+        icon=":material/add:",
+        key="generate_another",
+        on_click=_request_generate,
+        args=(key, job.id),
+        disabled=disabled,
+        help="Send these same settings again: a second job, billed again",
+    )
+
+
+def _is_new_intention(sent: Job | None, another_of: str | None) -> bool:
+    """Whether a press asks for a job not sent yet (False: it is the rest of a press already acted on)."""
+    if another_of is None:
+        return sent is None  # Generate on a form already sent as it is: the job is running, shown on the button
+    # "Generate another" counts once: a second press was drawn under the job the first one replaced.
+    return sent is not None and sent.id == another_of
+
+
 def _submit(
     model: Model, payload: dict[str, Any], problems: list[Problem], form: FormState, legacy: bool
-) -> tuple[str, str] | None:
+) -> tuple[tuple[str, str] | None, Job | None]:
+    """What to tell the person (None when the started job itself says it), and the job sent, if any."""
     if problems or form.input_errors:
-        return ("error", "Some settings need attention (marked above). Nothing was sent.")
+        return ("error", "Some settings need attention (marked above). Nothing was sent."), None
     sent = send(model, payload, legacy=legacy, upload_names=form.upload_names)
     if isinstance(sent, str):
-        return ("error", sent)
+        return ("error", sent), None
     # The confirmation is drawn with the job itself, right under the button, until it ends (components/followup.py).
     remember_started(sent.id)
-    return None
+    return None, sent

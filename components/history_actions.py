@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import services
 from components.followup import missing_uploads, send_again
-from components.generate_controls import claim_send
+from components.generate_controls import claim_send, forget_sent_settings
 from components.history_detail import MESSAGE_KEY, open_job
 from components.history_export import jobs_json
 from components.history_reuse import prefill_generate_form
@@ -18,6 +18,8 @@ from videostudio.store import Job
 
 # The job whose Delete was pressed and now waits for "Delete for good".
 CONFIRM_KEY = "history_confirm_delete"
+# The last "Run again" of this session: (the job it was pressed on, the job it started).
+RAN_AGAIN_KEY = "history_ran_again"
 GENERATE_PAGE = "pages/generate.py"
 
 
@@ -37,6 +39,7 @@ def job_actions(job: Job, model: Model | None) -> None:
         _use_settings(job, model)
     missing = [model.label(path) if model else path for path in missing_uploads(job)]
     seed = ", with a new seed" if model and "seed" in model.properties else ""
+    running = _running_again(job)
     buttons.button(
         "Run again",
         icon=":material/replay:",
@@ -44,9 +47,10 @@ def job_actions(job: Job, model: Model | None) -> None:
         on_click=_request_run_again,
         args=(job.id,),
         # The same guard as Generate: one press is one job, the API charges per submit.
-        disabled=model is None or bool(missing) or state.get("submitting", False),
+        disabled=model is None or bool(missing) or running is not None or state.get("submitting", False),
         help=unknown
         or (f"The upload for {', '.join(missing)} was not kept, so it cannot be sent again." if missing else None)
+        or running
         or f"Send the same request now{seed}, on {services.BACKEND_NAMES[services.backend()]}",
     )
     buttons.button(
@@ -74,6 +78,8 @@ def job_actions(job: Job, model: Model | None) -> None:
 
 def _use_settings(job: Job, model: Model) -> None:
     notes = prefill_generate_form(job, model)
+    # Choosing an old job's settings is a deliberate new start: Generate sends them even if just sent.
+    forget_sent_settings()
     # Shown by the sidebar tray on the Generate page's run (a toast fired before switching would be lost).
     toasts = st.session_state.setdefault(TOASTS_KEY, [])
     toasts.append((f"{model.name}: settings from the job are filled in.", ":material/edit_note:"))
@@ -81,15 +87,34 @@ def _use_settings(job: Job, model: Model) -> None:
     st.switch_page(GENERATE_PAGE)
 
 
+def _running_again(job: Job) -> str | None:
+    """Why Run again waits, when it does: this job is running, or the one it was just run again as still is.
+
+    A second press on Run again is then the rest of the first (the same intention), not a new job.
+    """
+    if job.is_active:
+        return "This job is running: press Run again once it has finished."
+    source, started = st.session_state.get(RAN_AGAIN_KEY, (None, None))
+    if source == job.id and started:
+        new = services.job_service().store.get(started)
+        if new is not None and new.is_active:
+            return "This job was just run again, and that run is still going."
+    return None
+
+
 def _request_run_again(job_id: str) -> None:
     # Sent from the callback itself: it runs once per press, so a rerun can never send the request again.
     if not claim_send():
         return
     try:
+        job = services.job_service().store.get(job_id)
+        if job is not None and _running_again(job):
+            return  # a late press on a button that is disabled by now
         kind, text, new = send_again(job_id)
     finally:
         st.session_state["submitting"] = False
     if new is not None:
+        st.session_state[RAN_AGAIN_KEY] = (job_id, new.id)
         open_job(new.id)
         text += " It is open here, and listed in the sidebar."
     st.session_state[MESSAGE_KEY] = (kind, text)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from components import services
 from components.job_card import elapsed_text, model_name, status_look
+from components.notifications import notices_wanted, notification_settings, notifies_instead_of_toast, queue_notice
 from videostudio.store import Job, JobStatus
 
 TOASTS_KEY = "pending_toasts"
@@ -27,9 +28,17 @@ TICK_SECONDS = 1.5
 def job_tray() -> None:
     """List the running jobs compactly, and keep the page current with the history."""
     # What this run draws (job cards included) is the history as it is now; the tick compares with it.
-    st.session_state[DRAWN_KEY] = _statuses(services.job_service().store.active())
+    store = services.job_service().store
+    drawn: dict[str, str] = st.session_state.get(DRAWN_KEY, {})
+    now = _statuses(store.active())
+    # Jobs that were running when this session last drew and are not now have ended: said here, on any full
+    # run (the tick's, or one a click started just then), so that none is missed and none is said twice.
+    _queue_toasts(store.get(job_id) for job_id in drawn.keys() - now.keys())
+    st.session_state[DRAWN_KEY] = now
     st.fragment(_tick, run_every=TICK_SECONDS)()
     _show_queued_toasts()
+    # After the toasts: the notices queued with them go to the browser in this same run.
+    notification_settings()
 
 
 def _tick() -> None:
@@ -39,8 +48,6 @@ def _tick() -> None:
     _draw_running(active)
     drawn: dict[str, str] = st.session_state.get(DRAWN_KEY, {})
     if _statuses(active) != drawn:
-        store = services.job_service().store
-        _queue_toasts(store.get(job_id) for job_id in drawn.keys() - {job.id for job in active})
         # The job cards are drawn outside this fragment: a full rerun redraws them with the new status.
         st.rerun(scope="app")
 
@@ -62,8 +69,12 @@ def _draw_running(active: list[Job]) -> None:
 def _queue_toasts(finished: Iterable[Job | None]) -> None:
     toasts = st.session_state.setdefault(TOASTS_KEY, [])
     for job in finished:
-        if job is None:
-            continue  # deleted meanwhile
+        if job is None or job.status not in (JobStatus.COMPLETED, JobStatus.FAILED):
+            continue  # deleted meanwhile, or not ended
+        if notices_wanted():
+            queue_notice(job, model_name(job.model_id))
+        if notifies_instead_of_toast():
+            continue  # the browser's notification says it; a toast too would say it twice
         if job.status == JobStatus.COMPLETED:
             toasts.append((f"{model_name(job.model_id)}: your video is ready.", ":material/movie:"))
         elif job.status == JobStatus.FAILED:

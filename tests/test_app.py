@@ -241,8 +241,48 @@ def test_double_click_submits_once(studio: Studio) -> None:
     choose(at, VIDEO01)
     at.text_area(key=f"{KEYS[VIDEO01]}__prompt").input("Fireworks").run()
     generate(at)
-    generate(at)  # the second half of a double click arrives just after the first
+    with pytest.raises(Exception, match="disabled"):
+        generate(at)  # the second half of a double click meets a button that now points at the job
     assert studio.backend_stats()["submits"] == 1
+
+
+def test_generate_on_an_unchanged_form_points_at_the_running_job(studio: Studio) -> None:
+    studio.backend.speed = 1000  # the job keeps running while the test presses again
+    at = open_studio()
+    choose(at, VIDEO01)
+    prompt = at.text_area(key=f"{KEYS[VIDEO01]}__prompt")
+    prompt.input("Fireworks over a harbour").run()
+    generate(at)
+    assert studio.backend_stats()["submits"] == 1
+
+    # However late it comes, a press on the unchanged form is the same intention: the button shows the job.
+    button = at.button(key="generate")
+    assert button.disabled and button.label.startswith("Generating…")
+    with pytest.raises(Exception, match="disabled"):
+        button.click().run()
+    # A press that reached the server before the button was redrawn disabled is dropped there too.
+    at.session_state["generate_requested"] = (KEYS[VIDEO01], None)
+    at.run()
+    assert studio.backend_stats()["submits"] == 1
+
+    # The same settings again take a deliberate, labelled press: exactly one more job.
+    at.button(key="generate_another").click().run()
+    assert studio.backend_stats()["submits"] == 2
+    assert at.button(key="generate").disabled
+    # The second half of a double click on "Generate another" was drawn under the job it replaced.
+    newer = at.session_state["generate_sent_intent"].job_id
+    [older] = [job.id for job in _store_jobs() if job.id != newer]
+    at.session_state["generate_requested"] = (KEYS[VIDEO01], older)
+    at.run()
+    assert studio.backend_stats()["submits"] == 2
+
+    # Changing any field makes Generate a plain Generate again, and it sends.
+    at.text_area(key=f"{KEYS[VIDEO01]}__prompt").input("Fireworks over a lake").run()
+    assert at.button(key="generate").label == "Generate" and not at.button(key="generate").disabled
+    assert not any(b.key == "generate_another" for b in at.button)
+    generate(at)
+    assert studio.backend_stats()["submits"] == 3
+    assert [p["prompt"] for p in submitted_payloads(studio)].count("Fireworks over a harbour") == 2
 
 
 def test_generate_button_is_disabled_while_a_submit_is_in_flight(studio: Studio) -> None:

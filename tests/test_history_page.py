@@ -128,11 +128,6 @@ def use_these_settings(at: AppTest) -> AppTest:
     return at
 
 
-def a_while_later(at: AppTest) -> None:
-    # Presses within two seconds of a submit count as a double click (see generate_controls); a person is slower.
-    at.session_state["submitted_at"] = 0.0
-
-
 def settings_table(at: AppTest) -> dict[str, str]:
     [table] = at.table
     frame = table.value
@@ -301,7 +296,8 @@ def test_use_these_settings_fills_the_generate_form_uploads_included(studio: Stu
     assert at.number_input(key=f"{KEYS[PIXVERSE]}__seed").value == 4242
     assert any("cat.jpg" in c.value for c in at.caption)  # the kept image is back, with its preview
     assert "settings from the job are filled in" in at.toast[0].value
-    a_while_later(at)
+    # The form equals the one just sent, but "Use these settings" was a deliberate choice: Generate sends it.
+    assert at.button(key="generate").label == "Generate"
     generate(at)
     first, again = submitted_payloads(studio)
     assert again == first  # the very same request, image bytes included
@@ -321,7 +317,6 @@ def test_use_these_settings_restores_nested_camera_control_and_end_frame(studio:
     use_these_settings(at)
     assert at.toggle(key=f"{KEYS[KLING]}__camera_control__on").value is True
     assert at.slider(key=f"{KEYS[KLING]}__camera_control.config.zoom").value == 4.5
-    a_while_later(at)
     generate(at)
     first, again = submitted_payloads(studio)
     assert again == first
@@ -332,13 +327,18 @@ def test_run_again_sends_one_new_job_with_a_fresh_seed(studio: Studio) -> None:
     at = open_studio()
     original = make_pixverse_job(at, studio)
     assert studio.backend_stats()["submits"] == 1
+    studio.backend.speed = 1000  # the job run again keeps running while the test looks at the buttons
     history(at)
     select_row(at, 0)
-    a_while_later(at)
 
     click(at, "Run again")
     assert "Started again" in text_of(at)
-    click(at, "Run again")  # the second half of a double click
+    assert "Random seed" not in settings_table(at)  # the new job is the one open now
+    # A second press is the same intention while the new job runs: on the new job and on the original.
+    assert button(at, "Run again").disabled
+    assert "running" in (button(at, "Run again").help or "")
+    select_row(at, [job.id for job in store().list()].index(original.id))
+    assert button(at, "Run again").disabled
 
     assert studio.backend_stats()["submits"] == 2
     first, again = submitted_payloads(studio)
@@ -348,7 +348,6 @@ def test_run_again_sends_one_new_job_with_a_fresh_seed(studio: Studio) -> None:
     assert len(jobs) == 2
     new = next(j for j in jobs if j.id != original.id)
     assert new.inputs_dir == original.inputs_dir  # the same upload, kept once
-    assert "Random seed" not in settings_table(at)  # the new job is the one open now
 
 
 def test_run_again_is_disabled_while_a_submit_is_in_flight(studio: Studio) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,27 @@ def test_double_click_sends_one_job(page: Page, studio: Studio, media_files: dic
     assert len(set(card_ids(page)) - set(before)) == 1
     expect(job_cards(page).filter(has_text="One press, one job")).to_have_count(1)
     assert studio.stats()["submits"] == submits + 1
+
+
+def test_clicks_spread_over_three_seconds_send_one_job(page: Page, studio: Studio) -> None:
+    """A person pressing again and again while nothing seems to happen: one job, and the button says why."""
+    submits = studio.stats()["submits"]
+    open_studio(page, studio.url)
+    pick_model(page, re.compile(r"video-01$"))
+    type_text(page, f"{VIDEO01}__prompt", "Twenty presses, one job")
+    before = card_ids(page)
+    box = keyed(page, "generate").locator("button").bounding_box()
+    assert box
+    # Where the button is, like a person's mouse: a disabled button takes the click without acting on it.
+    x, y = box["x"] + 20, box["y"] + box["height"] / 2
+    for _ in range(20):
+        page.mouse.click(x, y)
+        time.sleep(0.15)
+    new_card(page, before)
+    settle(page)
+    generate = keyed(page, "generate").locator("button").first
+    expect(generate).to_contain_text(re.compile(r"Generating…|Done"))
+    expect(generate).to_be_disabled()
+    expect(keyed(page, "generate_another").locator("button").first).to_be_enabled()
+    assert studio.stats()["submits"] == submits + 1
+    expect(job_cards(page).filter(has_text="Twenty presses, one job")).to_have_count(1)
