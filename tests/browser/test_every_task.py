@@ -161,6 +161,6 @@ def test_each_task_end_to_end(page: Page, shared_studio: Studio, task_media: dic
     assert shared_studio.stats()["submits"] == posts + 1
 
     wait_done(card, timeout=120_000)
-    facts = video_facts(card)
+    facts = video_facts(card, timeout=60_000)
     assert facts["error"] is None and facts["advanced"] > 0, f"the video does not play: {facts}"
     assert facts["width"] > 0 and facts["height"] > 0, facts
