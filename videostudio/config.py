@@ -29,6 +29,7 @@ class Settings:
     offline_url: str = ""  # an offline backend already running elsewhere; empty starts one in-process
     job_deadline_seconds: float = 20 * 60
     poll_seconds: float = 2.0  # the real API: the shortest wait between two polls, around a job's expected end
+    poll_max_seconds: float = 60.0  # the real API: the longest wait between two polls (before the end, or late)
     offline_poll_seconds: float = 1.0
     follow_in_studio: bool = True  # each studio process runs a follower; off when one runs apart
 
@@ -47,6 +48,7 @@ class Settings:
             offline_url=(env.get("VIDEO_STUDIO_OFFLINE_URL") or "").rstrip("/"),
             job_deadline_seconds=float(env.get("VIDEO_STUDIO_JOB_DEADLINE_MINUTES") or 20) * 60,
             poll_seconds=float(env.get("VIDEO_STUDIO_POLL_SECONDS") or 2),
+            poll_max_seconds=float(env.get("VIDEO_STUDIO_POLL_MAX_SECONDS") or 60),
             offline_poll_seconds=float(env.get("VIDEO_STUDIO_OFFLINE_POLL_SECONDS") or 1),
             follow_in_studio=(env.get("VIDEO_STUDIO_FOLLOWER") or "studio").strip().lower() != "apart",
         )

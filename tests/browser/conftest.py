@@ -172,6 +172,7 @@ class StudioServer:
             VIDEO_STUDIO_OFFLINE_URL=self.offline_url,
             VIDEO_STUDIO_OFFLINE_POLL_SECONDS="0.5",
             VIDEO_STUDIO_POLL_SECONDS="1",  # the "AI/ML API" here is a fast loopback backend too
+            VIDEO_STUDIO_POLL_MAX_SECONDS="3",  # ... whose jobs end long before the real API's typical times
             # Even "the real API" is a loopback offline backend here: no test reaches the internet.
             AIMLAPI_BASE_URL=self.api_url,
         )

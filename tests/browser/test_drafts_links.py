@@ -54,7 +54,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
 def failed_job(page: Page, studio: Studio, prompt: str) -> Locator:
     """Generate a text-to-video job on video-01 and wait for its card to show Failed."""
     open_studio(page, studio.url)
-    pick_model(page, re.compile(r"video-01$"))
+    pick_model(page, "video-01")
     type_text(page, f"{VIDEO01}__prompt", prompt)
     before = card_ids(page)
     press_generate(page)
@@ -77,7 +77,7 @@ def test_reload_and_restart_keep_the_draft_uploads_included(
     page: Page, studio: Studio, media_files: dict[str, Path]
 ) -> None:
     open_studio(page, studio.url)
-    pick_model(page, re.compile(r"video-01$"))
+    pick_model(page, "video-01")
     type_text(page, f"{VIDEO01}__prompt", "A drone shot over a quiet beach")
     upload(page, f"{VIDEO01}__image_url", media_files["photo"])
     expect(page.get_by_text(re.compile(r"\d+×\d+ px")).first).to_be_visible()  # read and prepared: in the draft
