@@ -168,3 +168,17 @@ def test_a_429_holds_back_every_poll_to_that_backend(store: JobStore) -> None:
     service.poll_due({"offline": offline}, now=None)
     assert [gid for gid, _ in offline.polls] == ["a"]
     assert store.get(other.id) is not None
+
+
+def test_the_longest_wait_on_the_real_api_is_a_setting(tmp_path: Path) -> None:
+    from videostudio.backends import AIMLAPI, studio_backends
+    from videostudio.catalogue import load_catalogue
+    from videostudio.config import Settings
+
+    default = Settings.from_env({"VIDEO_STUDIO_HOME": str(tmp_path)})
+    short = Settings.from_env({"VIDEO_STUDIO_HOME": str(tmp_path), "VIDEO_STUDIO_POLL_MAX_SECONDS": "3"})
+    catalogue = load_catalogue()
+    for settings, longest in ((default, 60.0), (short, 3.0)):
+        policy = studio_backends(settings, catalogue, lambda: "http://127.0.0.1:9").get(AIMLAPI).policy
+        assert max(gaps(poll_times(policy, expected=120, until=600))) == longest
+        assert poll_times(policy, expected=120, until=600)[0] <= longest
