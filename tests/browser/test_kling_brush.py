@@ -11,7 +11,6 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from components.widgets.brush import canvas_key
 from tests.browser.conftest import (
     KLING,
     Studio,
@@ -21,6 +20,7 @@ from tests.browser.conftest import (
     new_card,
     open_expander,
     open_studio,
+    paint,
     pick_model,
     press_generate,
     settle,
@@ -30,24 +30,6 @@ from tests.browser.conftest import (
 pytestmark = pytest.mark.browser
 
 PHOTO_SIZE = (960, 640)  # media_files["photo"]
-
-
-def drag(page: Page, field: str, points: list[tuple[float, float]]) -> None:
-    """Press the mouse on the canvas of the field keyed ``field``, move it through ``points`` (fractions of its
-    width and height), and let go, as a person paints."""
-    canvas = keyed(page, canvas_key(field)).locator("canvas.upper-canvas")
-    # Into the middle of the window: a canvas at its edge can be scrolled away as the mouse goes down.
-    canvas.evaluate("element => element.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(100)  # let the scroll land before reading where the canvas is
-    box = canvas.bounding_box()
-    assert box, f"no canvas for {field}"
-    at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
-    page.mouse.move(*at[0])
-    page.mouse.down()
-    for x, y in at[1:]:
-        page.mouse.move(x, y, steps=8)
-    page.mouse.up()
-    settle(page)
 
 
 def mask_image(data_uri: str) -> Image.Image:
@@ -69,15 +51,15 @@ def test_painting_a_mask_and_a_path_on_the_start_image(
     upload(page, f"{KLING}__image_url", media_files["photo"])
     open_expander(page, "Advanced")
     # The area that stays still: a horizontal stroke across the left half, at mid-height.
-    drag(page, f"{KLING}__static_mask", [(0.2, 0.5), (0.3, 0.5), (0.4, 0.5)])
+    paint(page, f"{KLING}__static_mask", [(0.2, 0.5), (0.3, 0.5), (0.4, 0.5)])
 
     count = keyed(page, f"{KLING}__dynamic_masks__count").locator("input")
     count.fill("1")
     count.press("Enter")
     settle(page)
     # A motion area on the right, and the path it moves along: from the right edge towards the top.
-    drag(page, f"{KLING}__dynamic_masks.0.mask", [(0.75, 0.6), (0.8, 0.6), (0.85, 0.65)])
-    drag(page, f"{KLING}__dynamic_masks.0.trajectories", [(0.8, 0.6), (0.7, 0.4), (0.6, 0.2)])
+    paint(page, f"{KLING}__dynamic_masks.0.mask", [(0.75, 0.6), (0.8, 0.6), (0.85, 0.65)])
+    paint(page, f"{KLING}__dynamic_masks.0.trajectories", [(0.8, 0.6), (0.7, 0.4), (0.6, 0.2)])
     expect(page.locator(f".{css_key(KLING + '__dynamic_masks.0.trajectories')}")).to_have_count(0)
 
     before = card_ids(page)
