@@ -591,8 +591,15 @@ def paint(page: Page, field: str, points: list[tuple[float, float]]) -> None:
     canvas = keyed(page, canvas_key(field)).locator("canvas.upper-canvas")
     # Into the middle of the window: a canvas at its edge can be scrolled away as the mouse goes down.
     canvas.evaluate("element => element.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(100)  # let the scroll land before reading where the canvas is
+    # The page may still be moving (a preview or the canvas's picture loading above it): a stroke made while it
+    # moves goes astray. Wait until the canvas stays put.
     box = canvas.bounding_box()
+    for _attempt in range(20):
+        page.wait_for_timeout(150)
+        now = canvas.bounding_box()
+        if now == box:
+            break
+        box = now
     assert box, f"no canvas for {field}"
     at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
     page.mouse.move(*at[0])
