@@ -1,4 +1,5 @@
-"""Regenerate the README's screenshots: docs/generate.png, docs/video.png, docs/history.png, docs/models.png.
+"""Regenerate the README's screenshots: docs/generate.png, video.png, history.png, models.png, browser.png,
+kling.png (the motion brush) and phone.png (History at 390×844).
 
 Run from anywhere:  .venv/bin/python scripts/screenshots.py [--out docs]
 
@@ -20,9 +21,11 @@ if str(ROOT) not in sys.path:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from components.widgets.brush import canvas_key  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    KLING,
     VIEWPORT,
     card_ids,
     chromium_missing_reason,
@@ -30,11 +33,17 @@ from tests.browser.conftest import (  # noqa: E402
     fill_pixverse,
     fill_video01,
     go_to,
+    keyed,
     new_card,
+    open_expander,
     open_studio,
+    paint,
+    pick_model,
     press_generate,
     running_studio,
     screenshot,
+    settle,
+    upload,
     video_facts,
     wait_done,
     write_photo,
@@ -52,6 +61,45 @@ def generate(page: Page) -> None:
 def no_toasts(page: Page) -> None:
     """Let the "your video is ready" toasts fade, so they do not cover the pictures."""
     expect(page.locator("[data-testid='stToast']")).to_have_count(0, timeout=15_000)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def model_browser(page: Page, out: Path) -> Path:
+    """The model browser on Generate, opened and searched for image-to-video models."""
+    toggle = keyed(page, "model_browser_toggle").locator("button")
+    if "Change" in toggle.inner_text():
+        toggle.click()
+        settle(page)
+    search = keyed(page, "browser_search").locator("input")
+    search.fill("")  # the model picked last is still searched for
+    search.press("Enter")
+    settle(page)
+    page.locator("[data-testid='stMain']").evaluate("main => main.scrollTo(0, 0)")
+    return screenshot(page, "browser.png", out)
+
+
+def motion_brush(page: Page, photo: Path, out: Path) -> Path:
+    """Kling's motion brush: the area that stays still painted on the start image."""
+    pick_model(page, "kling-video/v1/standard/image-to-video")
+    upload(page, f"{KLING}__image_url", photo)
+    open_expander(page, "Advanced")
+    paint(page, f"{KLING}__static_mask", [(0.1, 0.75), (0.3, 0.7), (0.5, 0.78), (0.7, 0.72), (0.9, 0.76)])
+    field = keyed(page, f"{KLING}__static_mask__how")
+    field.evaluate("element => element.scrollIntoView({block: 'start'})")
+    # Just the field: its choice, the brush size and the painted canvas, in the form's column.
+    top, canvas = field.bounding_box(), keyed(page, canvas_key(f"{KLING}__static_mask")).bounding_box()
+    column = page.locator("[data-testid='stExpander']").filter(has_text="Advanced").first.bounding_box()
+    assert top and canvas and column
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "kling.png"
+    bottom = canvas["y"] + canvas["height"] + 12
+    page.screenshot(
+        path=str(path),
+        clip={"x": column["x"], "y": top["y"] - 12, "width": column["width"], "height": bottom - top["y"] + 12},
+    )
+    return path
 
 
 def take(out: Path) -> list[Path]:
@@ -85,6 +133,12 @@ def take(out: Path) -> list[Path]:
                 shots.append(screenshot(page, "history.png", out))
                 go_to(page, "Models")
                 shots.append(screenshot(page, "models.png", out))
+                go_to(page, "Generate")
+                shots.append(model_browser(page, out))
+                shots.append(motion_brush(page, photo, out))
+                phone = browser.new_page(viewport=PHONE)
+                open_studio(phone, studio.url, "history")
+                shots.append(screenshot(phone, "phone.png", out))
             finally:
                 browser.close()
     return shots

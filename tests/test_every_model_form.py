@@ -254,9 +254,10 @@ OPENABLE = (Widget.VARIANT, Widget.MEDIA_LIST, Widget.LIST, Widget.GROUP_LIST)
 
 
 def _openable(spec: FieldSpec) -> bool:
-    """Lists and variants, and groups holding them; not tables, which AppTest cannot fill."""
+    """Lists and variants, and groups holding them; not tables or drawn paths, which AppTest cannot fill
+    (a path drawn on the start image is tested in the browser: tests/browser/test_kling_brush.py)."""
     inside = [*spec.children, *spec.variants]
-    if any(child.widget is Widget.TABLE for child in inside):
+    if any(child.widget in (Widget.TABLE, Widget.PATH) for child in inside):
         return False
     return spec.widget in OPENABLE or (spec.widget is Widget.GROUP and any(_openable(c) for c in spec.children))
 

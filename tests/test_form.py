@@ -321,7 +321,8 @@ def test_kling_form(catalogue: Catalogue) -> None:
         0,
         1,
     )
-    assert by_name["static_mask"].widget is Widget.MEDIA and by_name["static_mask"].media_kind == "image"
+    # Painted on the start image (the first frame).
+    assert by_name["static_mask"].widget is Widget.MASK and by_name["static_mask"].canvas_of == "image_url"
     advanced = {f.name for f in fields if f.advanced}
     assert advanced == {"negative_prompt", "cfg_scale", "camera_control", "static_mask", "dynamic_masks"}
 
@@ -338,6 +339,8 @@ def test_kling_camera_control_is_a_nested_group(catalogue: Catalogue) -> None:
         assert (child.minimum, child.maximum) == (-10, 10)
         assert child.path == f"camera_control.config.{child.name}"
         assert not child.required
+    # The six sliders belong to the custom move ("simple"), not beside a preset one.
+    assert config.shown_when == ("type", "simple") and camera_type.shown_when is None
 
 
 def test_kling_dynamic_masks_are_groups_with_a_mask_and_a_trajectory_table(catalogue: Catalogue) -> None:
@@ -345,13 +348,14 @@ def test_kling_dynamic_masks_are_groups_with_a_mask_and_a_trajectory_table(catal
     assert masks.widget is Widget.GROUP_LIST
     assert masks.max_items == 6
     mask, trajectories = masks.children
-    assert (mask.widget, mask.media_kind, mask.path, mask.required) == (
-        Widget.MEDIA,
+    assert (mask.widget, mask.media_kind, mask.path, mask.required, mask.canvas_of) == (
+        Widget.MASK,
         "image",
         "dynamic_masks.mask",
         True,
+        "image_url",
     )
-    assert trajectories.widget is Widget.TABLE
+    assert trajectories.widget is Widget.PATH and trajectories.canvas_of == "image_url"
     assert (trajectories.min_items, trajectories.max_items) == (2, 77)
     assert trajectories.required
     assert [(c.name, c.widget, c.integer, c.required) for c in trajectories.children] == [

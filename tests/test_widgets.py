@@ -64,6 +64,11 @@ EVERYTHING: dict[str, Any] = {
         "type": "array",
         "items": {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}}},
     },
+    "curve": {
+        "type": "array",
+        "items": {"type": "object", "properties": {"t": {"type": "number"}, "value": {"type": "number"}}},
+    },
+    "static_mask": {"type": "string", "format": "uri"},
     "multi_prompt": {"type": "array", "items": {"type": "string"}},
     "character": TAGGED_CHARACTER,
     "version": {"const": "v2"},
@@ -82,6 +87,7 @@ SAVED: dict[str, Any] = {
     "image_urls": ["https://example.com/1.jpg", "https://example.com/2.jpg"],
     "camera": {"zoom": 2.0},
     "shots": [{"prompt": "one", "duration": 2}],
+    "static_mask": "https://example.com/mask.png",
     "multi_prompt": ["first shot", "second shot"],
     "character": {"type": "image", "url": "https://example.com/c.jpg"},
     "version": "v2",
@@ -119,12 +125,13 @@ def test_every_kind_describes_itself_in_words() -> None:
 
 
 def test_use_these_settings_puts_back_every_kind(tmp_path: Path) -> None:
-    saved = {**SAVED, "path": [{"x": 1, "y": 2}], "extra": {"anything": 1}}
+    saved = {**SAVED, "path": [{"x": 1, "y": 2}], "curve": [{"t": 0, "value": 1}], "extra": {"anything": 1}}
     at = form_test(EVERYTHING, saved={"params": saved})
     assert at.session_state["payload"] == {"model": MODEL_ID, **SAVED}
     notes = at.session_state["restore_notes"]
-    # The two kinds that cannot be set from code say so rather than dropping the value silently.
-    assert any(n.startswith("Path: enter the rows again") for n in notes)
+    # The kinds that cannot be set from code say so rather than dropping the value silently.
+    assert any(n.startswith("Path: draw the path again (1 point was") for n in notes)
+    assert any(n.startswith("Curve: enter the rows again") for n in notes)
     assert any(n.startswith("Extra: can't be edited here") for n in notes)
 
 

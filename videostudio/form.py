@@ -38,7 +38,9 @@ class Widget(StrEnum):
     MEDIA_LIST = "media_list"  # array of media: several uploads in order, or URLs one per line
     GROUP = "group"  # nested object (camera_control): its fields in a group
     GROUP_LIST = "group_list"  # array of objects (dynamic_masks): repeated groups
-    TABLE = "table"  # array of flat objects of numbers (trajectories): an editable table
+    TABLE = "table"  # array of flat objects of numbers: an editable table
+    MASK = "mask"  # a mask image beside a start image (static_mask): painted on the start image, or uploaded
+    PATH = "path"  # array of {x, y} beside a start image (trajectories): a line drawn on the start image
     LIST = "list"  # array of strings: one entry per line
     VARIANT = "variant"  # anyOf/oneOf: pick one variant, then fill its fields
     CONST = "const"  # a fixed value: always sent, shown read-only
@@ -73,6 +75,10 @@ class FieldSpec:
     min_items: int = 0
     max_items: int | None = None
     reason: str = ""  # UNSUPPORTED: what the studio met
+    canvas_of: str = ""  # MASK and PATH: the path of the image field they are painted on
+    # Drawn and sent only while a sibling choice has this value: (sibling name, value). A camera's
+    # six sliders mean something only for its custom move, not beside a preset one.
+    shown_when: tuple[str, Any] | None = None
 
     @property
     def step(self) -> float | int:
@@ -176,6 +182,9 @@ def field_spec(
     if "const" in schema or ("enum" in schema and len(schema["enum"]) == 1 and required):
         value = schema["const"] if "const" in schema else schema["enum"][0]
         return FieldSpec(widget=Widget.CONST, options=(value,), **common)
+    start_image = _start_image(model) if _is_mask_name(name) and json_type in ("string", None) else None
+    if start_image and start_image != path:
+        return FieldSpec(widget=Widget.MASK, media_kind="image", canvas_of=start_image, **common)
     # Inside a tagged variant the tag says the media; the catalogue's map keeps one kind per path (the first).
     media_kind = _uri_kind(name, schema, media_hint) if media_hint else None
     media_kind = media_kind or model.media_kind(path) or _uri_kind(name, schema, None)
@@ -196,7 +205,7 @@ def field_spec(
         children = _children(model, schema, path, media_hint)
         if not children:
             return FieldSpec(widget=Widget.UNSUPPORTED, reason="a free-form object", **common)
-        return FieldSpec(widget=Widget.GROUP, children=children, **common)
+        return FieldSpec(widget=Widget.GROUP, children=_custom_only(children), **common)
     if json_type == "array":
         return _array_spec(model, name, schema, path, common, media_kind or media_hint)
     if json_type not in ("string", None):
@@ -250,6 +259,9 @@ def _array_spec(
     item_types = [t for t in _types(items.get("type")) if t != "null"]
     if item_types == ["object"]:
         children = _children(model, items, path, media)
+        start_image = _start_image(model)
+        if start_image and sorted(c.name for c in children) == ["x", "y"]:
+            return FieldSpec(widget=Widget.PATH, children=children, canvas_of=start_image, **limits, **common)
         flat_numbers = all(c.widget in (Widget.NUMBER, Widget.SLIDER) for c in children)
         widget = Widget.TABLE if children and flat_numbers else Widget.GROUP_LIST
         if not children:
@@ -350,6 +362,39 @@ def _uri_kind(name: str, schema: dict[str, Any], hint: MediaKind | None) -> Medi
 
 def _name_kind(name: str) -> MediaKind:
     return "audio" if "audio" in name else "video" if "video" in name else "image"
+
+
+# Choices that mean "my own settings" rather than a preset (Kling's camera_control.type "simple").
+_CUSTOM_CHOICES = ("simple", "custom")
+
+
+def _custom_only(children: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+    """A group of settings beside a choice of presets is shown (and sent) only for the custom choice."""
+    choice = next(
+        (c for c in children if c.widget is Widget.SELECT and any(o in _CUSTOM_CHOICES for o in c.options)), None
+    )
+    if choice is None:
+        return children
+    custom = next(o for o in choice.options if o in _CUSTOM_CHOICES)
+    return tuple(
+        replace(c, shown_when=(choice.name, custom)) if c.widget is Widget.GROUP and c is not choice else c
+        for c in children
+    )
+
+
+def _is_mask_name(name: str) -> bool:
+    return name == "mask" or name.endswith("_mask")
+
+
+def _start_image(model: Model) -> str | None:
+    """The image a mask or a path is painted on: the form's first top-level image field that is not a mask."""
+    for name in model.field_names():
+        schema = model.properties.get(name)
+        if _is_mask_name(name) or not isinstance(schema, dict) or _types(schema.get("type")) not in (["string"], []):
+            continue
+        if (model.media_kind(name) or _uri_kind(name, schema, None)) == "image":
+            return name
+    return None
 
 
 def _types(json_type: str | list[str] | None) -> list[str]:

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 # Imported after the names above: the group kinds draw their children through this module.
-from components.widgets import choice, groups, media, numbers, text  # noqa: E402
+from components.widgets import brush, choice, groups, media, numbers, text  # noqa: E402
 
 WIDGETS: dict[Widget, FieldWidget] = {
     **choice.WIDGETS,
@@ -49,6 +49,7 @@ WIDGETS: dict[Widget, FieldWidget] = {
     **text.WIDGETS,
     **media.WIDGETS,
     **groups.WIDGETS,
+    **brush.WIDGETS,
 }
 
 

@@ -32,7 +32,12 @@ class Group:
         with st.container(border=not nested):
             if nested:
                 st.caption(spec.label)
-            return {c.name: widgets.draw_field(c, model, f"{path}.{c.name}", state) for c in spec.children}
+            values: dict[str, Any] = {}
+            for child in spec.children:
+                if child.shown_when and values.get(child.shown_when[0]) != child.shown_when[1]:
+                    continue  # a custom setting beside a preset choice: hidden and not sent
+                values[child.name] = widgets.draw_field(child, model, f"{path}.{child.name}", state)
+            return values
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         if "." not in path and not spec.required:

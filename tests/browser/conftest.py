@@ -29,6 +29,8 @@ import requests
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page, expect
 
+from components.widgets.brush import canvas_key
+
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
@@ -582,6 +584,31 @@ def fill_kling(
         page.get_by_text("Use camera movement", exact=True).click()
         settle(page)
         choose(page, f"{KLING}__camera_control.type", camera)
+
+
+def paint(page: Page, field: str, points: list[tuple[float, float]]) -> None:
+    """Press the mouse on the canvas of the field keyed ``field``, move it through ``points`` (fractions of its
+    width and height), and let go, as a person paints."""
+    canvas = keyed(page, canvas_key(field)).locator("canvas.upper-canvas")
+    # Into the middle of the window: a canvas at its edge can be scrolled away as the mouse goes down.
+    canvas.evaluate("element => element.scrollIntoView({block: 'center'})")
+    # The page may still be moving (a preview or the canvas's picture loading above it): a stroke made while it
+    # moves goes astray. Wait until the canvas stays put.
+    box = canvas.bounding_box()
+    for _attempt in range(20):
+        page.wait_for_timeout(150)
+        now = canvas.bounding_box()
+        if now == box:
+            break
+        box = now
+    assert box, f"no canvas for {field}"
+    at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*at[0])
+    page.mouse.down()
+    for x, y in at[1:]:
+        page.mouse.move(x, y, steps=8)
+    page.mouse.up()
+    settle(page)
 
 
 def fill_video01(page: Page, photo: Path, prompt: str = "A drone shot gliding over a quiet beach") -> None:
