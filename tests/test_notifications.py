@@ -34,8 +34,8 @@ def run_until_ended(at: AppTest, seconds: float = 60) -> list[dict[str, str]]:
 
 
 def start_job(at: AppTest, studio: Studio, prompt: str) -> None:
-    # A job of a few seconds: the page must see it running before it can see it end.
-    studio.backend.speed = 0.5
+    # A job of several seconds: the page must see it running before it can see it end, on a loaded machine too.
+    studio.backend.speed = 2
     choose(at, VIDEO01)
     at.text_area(key=f"{KEYS[VIDEO01]}__prompt").input(prompt).run()
     generate(at)
