@@ -6,6 +6,7 @@ drafts, links and the History dialog do not care how the jobs end.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Iterator
@@ -122,7 +123,12 @@ def test_history_opens_a_job_and_its_delete_confirmation_in_a_dialog(page: Page,
     expect(dialog.get_by_role("button", name="Delete for good")).to_be_visible()
     dialog.get_by_role("button", name="Keep it").click()
     expect(dialog.get_by_role("button", name="Delete for good")).to_have_count(0)
-    page.keyboard.press("Escape")
+    settle(page)  # an Escape that lands during the rerun "Keep it" started is lost, as it would be for a person
+    for _attempt in range(3):
+        page.keyboard.press("Escape")
+        with contextlib.suppress(AssertionError):
+            expect(page.locator(DIALOG)).to_have_count(0, timeout=5_000)
+            break
     expect(page.locator(DIALOG)).to_have_count(0)
     expect(page).not_to_have_url(re.compile("job="))  # closed: the address no longer names it
 
