@@ -173,29 +173,25 @@ def _required_message(kind: str | None) -> str:
     return "This field is required."
 
 
+# Plain words for the JSON Schema keywords whose message needs only the limit and the value given.
+_KEYWORD_MESSAGES: dict[str, Callable[[Any, Any], str]] = {
+    "enum": lambda expected, _: "Pick one of: " + ", ".join(str(v) for v in expected) + ".",
+    "maxLength": lambda expected, instance: f"Too long: {len(instance):,} characters, at most {expected:,}.",
+    "minLength": lambda expected, _: f"Too short: at least {expected} characters.",
+    "minimum": lambda expected, _: f"Must be at least {expected:g}.",
+    "maximum": lambda expected, _: f"Must be at most {expected:g}.",
+    "exclusiveMinimum": lambda expected, _: f"Must be more than {expected:g}.",
+    "exclusiveMaximum": lambda expected, _: f"Must be less than {expected:g}.",
+    "multipleOf": lambda expected, _: f"Must be a multiple of {expected:g}.",
+    "const": lambda expected, _: f"Must be {expected}.",
+    "pattern": lambda expected, _: f"Not in the form this field expects (it must match `{expected}`).",
+    "uniqueItems": lambda _expected, _instance: "Each entry may appear only once.",
+}
+
+
 def _message(model: Model, path: str, kind: str, expected: Any, instance: Any) -> str:
-    if kind == "enum":
-        return "Pick one of: " + ", ".join(str(v) for v in expected) + "."
-    if kind == "maxLength":
-        return f"Too long: {len(instance):,} characters, at most {expected:,}."
-    if kind == "minLength":
-        return f"Too short: at least {expected} characters."
-    if kind == "minimum":
-        return f"Must be at least {expected:g}."
-    if kind == "maximum":
-        return f"Must be at most {expected:g}."
-    if kind == "exclusiveMinimum":
-        return f"Must be more than {expected:g}."
-    if kind == "exclusiveMaximum":
-        return f"Must be less than {expected:g}."
-    if kind == "multipleOf":
-        return f"Must be a multiple of {expected:g}."
-    if kind == "const":
-        return f"Must be {expected}."
-    if kind == "pattern":
-        return f"Not in the form this field expects (it must match `{expected}`)."
-    if kind == "uniqueItems":
-        return "Each entry may appear only once."
+    if kind in _KEYWORD_MESSAGES:
+        return _KEYWORD_MESSAGES[kind](expected, instance)
     if kind in ("oneOf", "anyOf"):
         return "Pick one of the choices and fill it in."
     if kind in ("minItems", "maxItems"):
