@@ -24,6 +24,7 @@ __all__ = [
     "SUBMITTING",
     "SUBMIT_GRACE",
     "Job",
+    "JobKind",
     "JobStatus",
     "as_utc",
     "from_row",
@@ -47,6 +48,13 @@ class JobStatus(StrEnum):
     @property
     def is_active(self) -> bool:
         return self in ACTIVE_STATUSES
+
+
+class JobKind(StrEnum):
+    """What kind of item a history row is."""
+
+    GENERATION = "generation"  # a request the API (or the offline demo) ran
+    JOINED = "joined"  # finished clips the studio joined into one video on this machine
 
 
 SUBMITTING = JobStatus.SUBMITTING
@@ -96,12 +104,18 @@ jobs_table = sa.Table(
     sa.Column("lease_until", sa.DateTime(timezone=True)),
     # Revision 0004: the X-Client-Request-Id the submit carried (see videostudio/recovery.py).
     sa.Column("client_request_id", sa.String(128)),
+    # Revision 0005: the batch a job was sent in, what kind of item it is, and the job it continues.
+    sa.Column("batch_id", sa.String(32)),
+    sa.Column("kind", sa.String(20), nullable=False, default="generation", server_default="generation"),
+    sa.Column("parent_id", sa.String(32)),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
     sa.Index("ix_jobs_created_at_costs", "created_at", "credits", "usd"),
     sa.Index("ix_jobs_by_model", "model_id", "status", "created_at", "finished_at", "credits", "usd", "id"),
     sa.Index("ix_jobs_downloads", "status", "local_path", "created_at"),
+    sa.Index("ix_jobs_batch_id", "batch_id"),
+    sa.Index("ix_jobs_parent_id", "parent_id"),
 )
 
 
@@ -142,6 +156,9 @@ class Job:
     lease_owner: str | None = None  # the follower polling (or downloading) this job right now
     lease_until: datetime | None = None  # when that claim runs out, if the follower died meanwhile
     client_request_id: str | None = None  # the X-Client-Request-Id the submit carried, to find it in the logs
+    batch_id: str | None = None  # the one press that sent this job with others (How many, several images)
+    kind: str = "generation"  # a JobKind: what the API ran, or clips the studio joined itself
+    parent_id: str | None = None  # the job whose last frame this one starts from ("Continue from here")
 
     @property
     def is_active(self) -> bool:

@@ -37,7 +37,7 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
     """Alembic's configuration, built in code: the studio needs no alembic.ini.
 
     ``connection`` is used as is (inside its transaction); otherwise env.py connects to ``url``,
-    or to ``DATABASE_URL``. New revisions: ``command.revision(alembic_config(), "msg", rev_id="0004")``.
+    or to ``DATABASE_URL``. New revisions: ``command.revision(alembic_config(), "msg", rev_id="0005")``.
     """
     config = Config()
     # ConfigParser would read a "%" in the path as interpolation.
