@@ -1,4 +1,5 @@
-"""Links that open what they name: ``/history?job=<id>`` opens a job, ``/?model=<id>`` a model's form.
+"""Links that open what they name: ``/history?job=<id>`` opens a job, ``/?model=<id>`` a model's form,
+``/compare?jobs=<id>,<id>`` plays finished jobs side by side.
 
 The studio's own address comes from the browser (``st.context.url``), so a link works wherever the studio is
 served from. A link carries only a job or model id: never the API key, nor this browser's draft id.
@@ -13,8 +14,10 @@ import streamlit as st
 from videostudio.store import Job
 
 JOB_PARAM = "job"
+# The jobs Compare shows, in order, comma-separated.
+COMPARE_PARAM = "jobs"
 # The url paths of the studio's pages (app.py's st.navigation); the default page has none.
-PAGE_PATHS = ("history", "models", "generate")
+PAGE_PATHS = ("history", "models", "generate", "compare")
 
 
 def studio_base_url(page_url: str | None) -> str:
@@ -33,6 +36,12 @@ def job_url(job_id: str, page_url: str | None = None) -> str:
     """The link that opens ``job_id`` in History."""
     base = studio_base_url(page_url if page_url is not None else st.context.url)
     return f"{base}/history?{JOB_PARAM}={quote(job_id, safe='')}"
+
+
+def compare_url(job_ids: list[str], page_url: str | None = None) -> str:
+    """The link that opens Compare with ``job_ids`` side by side, in this order."""
+    base = studio_base_url(page_url if page_url is not None else st.context.url)
+    return f"{base}/compare?{COMPARE_PARAM}=" + ",".join(quote(job_id, safe="") for job_id in job_ids)
 
 
 def copy_link(job: Job, key: str) -> None:

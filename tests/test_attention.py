@@ -11,7 +11,7 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
-from components.job_link import studio_base_url
+from components.job_link import compare_url, studio_base_url
 from tests.conftest import Studio, jpeg_bytes
 from tests.test_app import APP, KEYS, PIXVERSE, VIDEO01, choose, generate, upload, wait_for_video
 from tests.test_history_page import add_job, button, history, rerun, select_row, store, text_of
@@ -80,6 +80,14 @@ def test_studio_base_url_drops_the_page_and_query() -> None:
     assert studio_base_url("http://127.0.0.1:8501/") == "http://127.0.0.1:8501"
     assert studio_base_url("https://example.org/studio/models") == "https://example.org/studio"
     assert studio_base_url(None) == ""
+    assert studio_base_url("http://127.0.0.1:8501/compare?jobs=a,b") == "http://127.0.0.1:8501"
+
+
+def test_compare_url_lists_the_jobs_in_order() -> None:
+    assert (
+        compare_url(["b2", "a1", "c3"], "http://127.0.0.1:8501/history")
+        == "http://127.0.0.1:8501/compare?jobs=b2,a1,c3"
+    )
 
 
 def test_a_job_link_opens_that_job_in_a_dialog(studio: Studio) -> None:
