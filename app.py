@@ -13,6 +13,7 @@ pages = st.navigation(
         st.Page("pages/generate.py", title="Generate", icon=":material/movie:", default=True),
         st.Page("pages/history.py", title="History", icon=":material/history:"),
         st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     ]
 )
 draw_backend_panel()

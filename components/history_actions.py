@@ -11,8 +11,10 @@ from components.history_detail import MESSAGE_KEY, open_job
 from components.history_export import jobs_json
 from components.history_reuse import prefill_generate_form
 from components.job_card import model_name
+from components.job_link import COMPARE_PARAM
 from components.poller import TOASTS_KEY
 from videostudio.catalogue import Model
+from videostudio.compare import playable
 from videostudio.library import delete_job_files, download_name
 from videostudio.store import Job
 
@@ -21,6 +23,7 @@ CONFIRM_KEY = "history_confirm_delete"
 # The last "Run again" of this session: (the job it was pressed on, the job it started).
 RAN_AGAIN_KEY = "history_ran_again"
 GENERATE_PAGE = "pages/generate.py"
+COMPARE_PAGE = "pages/compare.py"
 
 
 def job_actions(job: Job, model: Model | None) -> None:
@@ -72,6 +75,16 @@ def job_actions(job: Job, model: Model | None) -> None:
         on_click="ignore",
         help="This job's settings, usage and links as JSON",
     )
+    if buttons.button(
+        "Compare with…",
+        icon=":material/compare:",
+        key=f"history_compare_{job.id}",
+        disabled=not playable(job),
+        help="Play this video side by side with others you pick, in sync"
+        if playable(job)
+        else "Only a finished video kept on this computer can be compared",
+    ):
+        st.switch_page(COMPARE_PAGE, query_params={COMPARE_PARAM: job.id})
     if state.get(CONFIRM_KEY) == job.id:
         _confirm_delete(job)
 

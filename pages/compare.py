@@ -1,0 +1,25 @@
+"""Compare: 2 to 4 finished videos side by side, played in sync, with their settings and the differences."""
+
+import streamlit as st
+
+from components import services
+from components.compare_view import address_ids, compare_picker, compare_view
+from components.job_card import model_name
+from components.router import ensure_router
+from videostudio.compare import MIN_JOBS, select_jobs
+
+ensure_router()
+
+st.title("Compare")
+store = services.job_service().store
+ids = address_ids()
+selection = select_jobs(ids, store.get, model_name)
+for problem in selection.problems:
+    st.warning(problem, icon=":material/link_off:")
+compare_picker(store, [job.id for job in selection.jobs])
+if selection.ready:
+    compare_view(selection.jobs)
+elif selection.jobs:
+    st.caption(f"Pick at least {MIN_JOBS} videos to play them side by side.")
+else:
+    st.caption("Pick finished videos above, or open Compare from a job in History with **Compare with…**.")

@@ -1,0 +1,151 @@
+"""Compare in a real browser: three finished videos from a /compare link play, scrub and pause together.
+
+The three jobs are written straight into the studio's history with real H.264 videos (the offline renderer) as
+their local copies, as the follower leaves a finished job: the comparison is what is tested, not the generating.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.conftest import Studio, open_studio, running_studio
+from videostudio.library import poster_frame
+from videostudio.offline.render import RenderRequest, render_video
+from videostudio.store import Job, JobStore, utcnow
+
+pytestmark = pytest.mark.browser
+
+# How far apart (seconds) the videos may be when read in one go: the player corrects beyond 0.15 s, and a read
+# can fall between a drift and its correction.
+IN_STEP = 0.3
+VIDEOS = "[data-testid='stMain'] video"
+TIMES = "videos => videos.map(v => ({time: v.currentTime, paused: v.paused, ready: v.readyState}))"
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    with running_studio(tmp_path_factory.mktemp("compare-studio")) as running:
+        yield running
+
+
+def finished_jobs(studio: Studio) -> list[Job]:
+    """Three finished offline jobs, kept on this computer as the follower keeps them: 5 s, 5 s and 4 s long."""
+    store = JobStore(f"sqlite:///{studio.server.home / 'history.sqlite3'}")
+    jobs = []
+    try:
+        for number, (prompt, seconds, resolution) in enumerate(
+            [
+                ("A red kite over the dunes", 5.0, "768P"),
+                ("A red kite over the dunes", 5.0, "1080P"),
+                ("A blue kite at dusk", 4.0, "768P"),
+            ]
+        ):
+            job_id = uuid.uuid4().hex
+            video = studio.server.media / f"{job_id}.mp4"
+            render_video(RenderRequest(width=320, height=180, duration=seconds, scene=prompt), video)
+            poster = poster_frame(video, studio.server.media / f"{job_id}.jpg")
+            created = utcnow() - timedelta(minutes=10 - number)
+            job = Job(
+                id=job_id,
+                model_id="video-01",
+                backend="offline",
+                status="completed",
+                prompt=prompt,
+                params={"prompt": prompt, "resolution": resolution},
+                local_path=str(video),
+                poster_path=str(poster),
+                video_seconds=seconds,
+                created_at=created,
+                updated_at=created,
+                finished_at=created + timedelta(seconds=40),
+            )
+            jobs.append(store.add(job))
+    finally:
+        store.close()
+    return jobs
+
+
+def videos_now(page: Page) -> list[dict[str, Any]]:
+    """Every video's time, paused flag and readiness, read in one go (inside the player's shadow root)."""
+    return list(page.locator(VIDEOS).evaluate_all(TIMES))
+
+
+def assert_in_step(states: list[dict[str, Any]]) -> None:
+    times = [s["time"] for s in states]
+    assert max(times) - min(times) <= IN_STEP, times
+
+
+def wait_playing_past(page: Page, seconds: float) -> None:
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('*')].some(n => n.shadowRoot && "
+        f"[...n.shadowRoot.querySelectorAll('video')].length === 3 && "
+        f"[...n.shadowRoot.querySelectorAll('video')].every(v => !v.paused && v.currentTime > {seconds}))"
+    )
+
+
+def test_three_videos_play_scrub_and_pause_together(page: Page, studio: Studio) -> None:
+    jobs = finished_jobs(studio)
+    open_studio(page, studio.url, "compare?jobs=" + ",".join(job.id for job in jobs))
+    videos = page.locator(VIDEOS)
+    expect(videos).to_have_count(3)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('*')].filter(n => n.shadowRoot)"
+        ".flatMap(n => [...n.shadowRoot.querySelectorAll('video')]).every(v => v.readyState >= 2)"
+    )
+    # Each video's settings are written under it, the differing one marked.
+    expect(page.locator("[data-testid='stMain'] dd.vs-diff").filter(has_text="1080P")).to_be_visible()
+    assert all(s["paused"] for s in videos_now(page))
+
+    page.get_by_role("button", name="Play all").click()
+    wait_playing_past(page, 1.0)
+    playing = videos_now(page)
+    assert not any(s["paused"] for s in playing), playing
+    assert_in_step(playing)
+
+    scrub: Locator = page.get_by_role("slider", name="Position in all videos")
+    box = scrub.bounding_box()
+    assert box
+    before = videos_now(page)
+    page.mouse.click(box["x"] + box["width"] * 0.7, box["y"] + box["height"] / 2)
+    moved = videos_now(page)
+    target = float(scrub.input_value())
+    assert target > 2.5, target
+    for was, now in zip(before, moved, strict=True):
+        assert now["time"] - was["time"] > 1.0, (before, moved)
+        assert abs(now["time"] - target) <= IN_STEP, (target, moved)
+    assert_in_step(moved)
+
+    page.get_by_role("button", name="Pause all").click()
+    expect(page.get_by_role("button", name="Play all")).to_be_visible()
+    paused = videos_now(page)
+    assert all(s["paused"] for s in paused), paused
+    assert_in_step(paused)
+
+
+def test_a_phone_shows_two_videos_a_row(page: Page, studio: Studio) -> None:
+    jobs = finished_jobs(studio)
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_studio(page, studio.url, "compare?jobs=" + ",".join(job.id for job in jobs))
+    videos = page.locator(VIDEOS)
+    expect(videos).to_have_count(3)
+    boxes = [videos.nth(i).bounding_box() for i in range(3)]
+    assert all(boxes)
+    first, second, third = boxes
+    assert first and second and third
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"]  # side by side
+    assert third["y"] > first["y"] + first["height"] / 2  # on the next row
+
+
+def test_compare_with_from_history_opens_compare_with_that_job(page: Page, studio: Studio) -> None:
+    job = finished_jobs(studio)[0]
+    open_studio(page, studio.url, f"history?job={job.id}")
+    dialog = page.locator("[data-testid='stDialog']")
+    dialog.get_by_role("button", name="Compare with…").click()
+    page.wait_for_url(f"**/compare?jobs={job.id}")
+    expect(page.get_by_text("Pick at least 2 videos")).to_be_visible()
