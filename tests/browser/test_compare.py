@@ -6,6 +6,7 @@ their local copies, as the follower leaves a finished job: the comparison is wha
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -101,12 +102,24 @@ def test_three_videos_play_scrub_and_pause_together(page: Page, studio: Studio) 
     # Each video's settings are written under it, the differing one marked.
     expect(page.locator("[data-testid='stMain'] dd.vs-diff").filter(has_text="1080P")).to_be_visible()
     assert all(s["paused"] for s in videos_now(page))
+    # Fetched from Streamlit's media endpoint (with range requests), not inlined into the page.
+    sources = videos.evaluate_all("videos => videos.map(v => v.currentSrc)")
+    assert all(re.fullmatch(rf"{re.escape(studio.url)}/media/[0-9a-f]+\.mp4", src) for src in sources), sources
 
     page.get_by_role("button", name="Play all").click()
     wait_playing_past(page, 1.0)
     playing = videos_now(page)
     assert not any(s["paused"] for s in playing), playing
     assert_in_step(playing)
+
+    # One falls behind (as a video does when it stalls): the player puts it back in step with the others.
+    videos.nth(2).evaluate("v => { v.currentTime = Math.max(v.currentTime - 0.8, 0); }")
+    page.wait_for_function(
+        f"() => {{ const v = [...document.querySelectorAll('*')].filter(n => n.shadowRoot)"
+        f".flatMap(n => [...n.shadowRoot.querySelectorAll('video')]).map(v => v.currentTime);"
+        f" return v.length === 3 && Math.max(...v) - Math.min(...v) <= {IN_STEP}; }}"
+    )
+    assert not any(s["paused"] for s in videos_now(page))
 
     scrub: Locator = page.get_by_role("slider", name="Position in all videos")
     box = scrub.bounding_box()
