@@ -40,8 +40,11 @@ def job_label(job: Job) -> str:
     return " · ".join(part for part in (model_name(job.model_id), prompt, created_text(job.created_at)) if part)
 
 
-def compare_picker(store: JobStore, ids: list[str]) -> None:
-    """Pick 2 to 4 finished jobs, newest first; each change is written into the address, so the view is a link."""
+def compare_picker(store: JobStore, ids: list[str]) -> bool:
+    """Pick 2 to 4 finished jobs, newest first; each change is written into the address, so the view is a link.
+
+    False when there is no finished video to pick (the page says so).
+    """
     finished = [job for job in store.list(limit=PICKER_JOBS) if playable(job)]
     labels = {job.id: job_label(job) for job in finished}
     for job_id in ids:  # a job named by the address stays pickable even when older than the newest PICKER_JOBS
@@ -53,7 +56,7 @@ def compare_picker(store: JobStore, ids: list[str]) -> None:
         st.session_state[PICK_KEY] = wanted
     if not labels:
         st.info("No finished videos yet. Generate a few and compare them here.", icon=":material/compare:")
-        return
+        return False
     st.multiselect(
         f"Videos to compare ({MIN_JOBS} to {MAX_JOBS})",
         options=list(labels),
@@ -65,6 +68,7 @@ def compare_picker(store: JobStore, ids: list[str]) -> None:
         help="Only finished videos kept on this computer can be compared. The address of this page then opens "
         "the same comparison for anyone who reaches this studio.",
     )
+    return True
 
 
 def _write_address() -> None:

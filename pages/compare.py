@@ -16,10 +16,10 @@ ids = address_ids()
 selection = select_jobs(ids, store.get, model_name)
 for problem in selection.problems:
     st.warning(problem, icon=":material/link_off:")
-compare_picker(store, [job.id for job in selection.jobs])
+any_finished = compare_picker(store, [job.id for job in selection.jobs])
 if selection.ready:
     compare_view(selection.jobs)
 elif selection.jobs:
     st.caption(f"Pick at least {MIN_JOBS} videos to play them side by side.")
-else:
+elif any_finished:
     st.caption("Pick finished videos above, or open Compare from a job in History with **Compare with…**.")
