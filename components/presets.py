@@ -56,15 +56,13 @@ def preset_bar(model: Model) -> None:
             names,
             index=None,
             key=key,
-            placeholder="Choose a preset" if names else "No presets for this model yet",
+            placeholder="Choose one" if names else "None yet",
             disabled=not names,
-            width=260,
         )
         chosen = st.session_state.get(key)
         st.button(
             "Load",
             key="presets_load",
-            icon=":material/download_done:",
             on_click=_load,
             args=(model,),
             disabled=chosen is None,
@@ -158,9 +156,8 @@ def _manage_panel(model: Model, chosen: str | None) -> None:
                 _export_button("Export", "presets_export_one", lambda: [preset_store().get(model.id, chosen)])
     st.divider()
     everyone = preset_store().presets()
-    _export_button(
-        f"Export all presets ({len(everyone)})", "presets_export_all", preset_store().presets, disabled=not everyone
-    )
+    if everyone:
+        _export_button(f"Export all presets ({len(everyone)})", "presets_export_all", preset_store().presets)
     imports = st.session_state.get(IMPORTS_KEY, 0)
     st.file_uploader(
         "Import presets from a file",
@@ -172,21 +169,19 @@ def _manage_panel(model: Model, chosen: str | None) -> None:
     _show_message("manage")
 
 
-def _export_button(label: str, key: str, presets: Callable[[], list[Preset | None]], *, disabled: bool = False) -> None:
+def _export_button(label: str, key: str, presets: Callable[[], list[Preset | None]]) -> None:
     # The file is built when the button is pressed, not on every run: it embeds every upload.
     def file() -> bytes:
         return export_presets([p for p in presets() if p is not None])
 
-    chosen = [p for p in presets() if p is not None] if not disabled else []
     st.download_button(
         label,
         data=file,
-        file_name=export_file_name(chosen),
+        file_name=export_file_name([p for p in presets() if p is not None]),
         mime="application/json",
         key=key,
         icon=":material/download:",
         on_click="ignore",
-        disabled=disabled,
     )
 
 

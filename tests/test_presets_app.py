@@ -141,3 +141,12 @@ def test_no_api_key_reaches_a_preset(studio: Studio, monkeypatch) -> None:  # ty
     save_preset(at, "Clean")
     stored = [p.read_bytes() for p in (studio.home / "presets").rglob("*") if p.is_file()]
     assert stored and not any(key.encode() in data for data in stored)
+
+
+def test_a_form_the_model_refuses_is_not_saved(studio: Studio) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    choose_model_in_browser(at, "video-01")
+    at.text_area(key="video-01__prompt").input("x" * 2001).run()  # the model takes at most 2,000 characters
+    save_preset(at, "Too long")
+    assert any(m.startswith("Not saved: Prompt: Too long") for m in messages(at)), messages(at)
+    assert at.selectbox(key="presets_choice__video-01").options == []
