@@ -4,8 +4,8 @@ Called once per run, after the draft is put back and before the form is drawn (`
 action runs in its button's callback, before the script body draws any field, so a loaded preset's values are
 in the widgets' state when the form draws them (the way "Use these settings" and drafts put values back).
 
-"Save as preset" keeps what the form held at the end of the last run: this browser's draft of the model
-(components/drafts.py saves it after every run), uploads included. The presets themselves are the studio's
+"Save as preset" keeps what the form held at the end of this session's last run, uploads included: the
+request ``components.drafts.keep_draft`` remembers when it saves the draft. The presets themselves are the studio's
 (videostudio/presets.py), shared by every browser; files to share are videostudio/preset_files.py.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from components import services
-from components.drafts import draft_id, draft_store
+from components.drafts import LAST_FORM_KEY
 from components.generate_controls import forget_sent_settings
 from components.history_reuse import restore_settings
 from components.widgets import Saved, model_key
@@ -109,12 +109,11 @@ def _save_panel(model: Model) -> None:
 def _save(model: Model, replace: bool = False) -> None:
     state = st.session_state
     name = state.pop(REPLACE_KEY, (None, None))[1] if replace else state.get("presets_name", "")
-    draft = draft_store().load(draft_id(), model.id)
-    if draft is None:
+    model_id, payload, names = state.get(LAST_FORM_KEY) or (None, {}, {})
+    if model_id != model.id:
         _say("save", "error", "The form could not be read. Change any setting, then save again.")
         return
-    values, names, _missing = draft.request()
-    values = {k: v for k, v in values.items() if v is not None}
+    values = {k: v for k, v in payload.items() if k != "model"}
     problem = preset_problem(model, values)
     if problem:
         _say("save", "error", f"Not saved: {problem[0].upper()}{problem[1:]} Fix it in the form, then save again.")
