@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from streamlit.testing.v1 import AppTest
 
@@ -29,7 +30,8 @@ def run_ok(at: AppTest) -> None:
 
 
 def messages(at: AppTest) -> list[str]:
-    return [m.value for m in [*at.success, *at.error, *at.warning, *at.info]]
+    """The messages on the page as a person reads them (they are drawn with Markdown's punctuation escaped)."""
+    return [re.sub(r"\\(.)", r"\1", m.value) for m in [*at.success, *at.error, *at.warning, *at.info]]
 
 
 def save_preset(at: AppTest, name: str) -> None:
@@ -150,3 +152,12 @@ def test_a_form_the_model_refuses_is_not_saved(studio: Studio) -> None:
     save_preset(at, "Too long")
     assert any(m.startswith("Not saved: Prompt: Too long") for m in messages(at)), messages(at)
     assert at.selectbox(key="presets_choice__video-01").options == []
+
+
+def test_a_name_is_shown_as_typed_never_as_markdown(studio: Studio) -> None:
+    at = open_pixverse()
+    at.text_area(key=PROMPT).input("Plain").run()
+    save_preset(at, "**Bold** [link](https://example.com)")
+    [raw] = [m.value for m in at.success]
+    assert "\\*\\*Bold\\*\\* \\[link\\]\\(https\\://example\\.com\\)" in raw
+    assert messages(at) == ["Saved the preset “**Bold** [link](https://example.com)”."]
