@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 COOKIE = "video_studio_draft"
 ID_KEY = "draft_id"  # this session's draft id (from the cookie, or new)
 _RESTORED = "_drafts_restored"  # the models whose draft this session has already considered
+# The form as this session's last run left it: (model id, request with its uploads, upload names by path).
+# What "Save as preset" keeps (components/presets.py); the strings are the form's own, not copies.
+LAST_FORM_KEY = "draft_last_form"
 # The cookie lasts as long as browsers allow (Chrome caps it at 400 days); unused drafts go after 30.
 COOKIE_SECONDS = 400 * 24 * 3600
 
@@ -84,8 +87,10 @@ def restore_draft(model: Model) -> None:
 
 def keep_draft(model: Model, form: FormState) -> None:
     """Call after the form is drawn: save it as this browser's draft of ``model`` (written only when changed)."""
+    payload = build_payload(model, form.values)
+    st.session_state[LAST_FORM_KEY] = (model.id, payload, dict(form.upload_names))
     try:
-        draft_store().save(draft_id(), model.id, build_payload(model, form.values), form.upload_names)
+        draft_store().save(draft_id(), model.id, payload, form.upload_names)
     except (OSError, ValueError) as exc:
         # A full disk only means the draft is not kept; the form itself works on.
         log.warning("draft not saved: %s", exc)

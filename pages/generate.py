@@ -7,6 +7,7 @@ from components.drafts import keep_draft, open_last_model, restore_draft
 from components.followup import started_job, try_again_button
 from components.generate_controls import generate_controls, pick_model
 from components.job_card import job_card
+from components.presets import preset_bar
 from components.router import ensure_router
 from components.schema_form import draw_form
 
@@ -20,6 +21,7 @@ with form_column:
     open_last_model()
     model = pick_model()
     restore_draft(model)
+    preset_bar(model)
     form = draw_form(model)
     keep_draft(model, form)
     generate_controls(model, form)

@@ -27,6 +27,8 @@ from typing import Any
 from videostudio.files import write_atomic
 from videostudio.jobs import Submission
 from videostudio.library import INPUTS, keep_inputs, load_inputs
+from videostudio.media import to_data_uri
+from videostudio.payload import map_leaves
 from videostudio.store import utcnow
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=30)
 _DRAFT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _KEPT = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,5}$")
+_MANIFEST = re.compile(r"^[0-9a-f]{64}\.json$")
 
 
 def new_draft_id() -> str:
@@ -56,6 +59,71 @@ class ModelDraft:
 
     def inputs(self) -> dict[str, tuple[str, bytes, str]]:
         return load_inputs(self.inputs_dir)
+
+    def request(self) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+        """The form's request again, uploads put back as data URIs.
+
+        Returns (the request without ``model``, upload file names by path, paths of uploads no longer kept on
+        disk). An upload that is gone becomes None, which the form and ``payload.build_payload`` read as unset.
+        """
+        inputs = self.inputs()
+        names: dict[str, str] = {}
+        missing: list[str] = []
+
+        def put_back(path: str, value: Any) -> Any:
+            if path not in self.media:
+                return value
+            if path not in inputs:
+                missing.append(path)
+                return None
+            name, data, mime = inputs[path]
+            names[path] = name
+            return to_data_uri(data, mime)
+
+        return map_leaves(self.params, put_back), names, missing
+
+
+def keep_form(body: Mapping[str, Any], upload_names: Mapping[str, str] | None, folder: Path) -> dict[str, Any]:
+    """A form's request (blobs included, no ``model``) as kept on disk: what ``kept_form`` reads back.
+
+    The parameters without blobs, the uploads' manifest, and the name of the kept uploads' manifest under
+    ``folder/inputs`` (a name only: the folder may move with VIDEO_STUDIO_HOME). Drafts and presets keep forms so.
+    """
+    submission = Submission.of(body, upload_names)
+    inputs_dir = keep_inputs(body, upload_names, folder) if submission.media else None
+    return {
+        "params": submission.params,
+        "media": submission.media,
+        "inputs": Path(inputs_dir).name if inputs_dir else None,
+    }
+
+
+def kept_form(entry: object, folder: Path) -> ModelDraft | None:
+    """The form ``keep_form`` kept in ``entry`` under ``folder``; None when ``entry`` is not one."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict):
+        return None
+    manifest = str(entry.get("inputs") or "")
+    inputs_dir = str(folder / INPUTS / manifest) if _MANIFEST.match(manifest) else None
+    media = entry.get("media")
+    return ModelDraft(
+        params=entry["params"], media=dict(media) if isinstance(media, dict) else {}, inputs_dir=inputs_dir
+    )
+
+
+def kept_files(entries: object, folder: Path) -> set[str]:
+    """The file names under ``folder/inputs`` the kept forms ``entries`` use: their manifests and uploads."""
+    names: set[str] = set()
+    for entry in entries if isinstance(entries, list | tuple) else ():
+        manifest = str((entry or {}).get("inputs") or "") if isinstance(entry, dict) else ""
+        if not _MANIFEST.match(manifest):
+            continue
+        names.add(manifest)
+        try:
+            files = json.loads((folder / INPUTS / manifest).read_text())["files"].values()
+            names |= {str(info.get("file", "")) for info in files}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return names
 
 
 class DraftStore:
@@ -98,13 +166,8 @@ class DraftStore:
         entry = data["models"].get(model_id)
         if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint and data.get("last_model") == model_id:
             return False
-        submission = Submission.of(body, upload_names)
-        inputs_dir = keep_inputs(body, upload_names, self.folder) if submission.media else None
         data["models"][model_id] = {
-            "params": submission.params,
-            "media": submission.media,
-            # Only the manifest's name: the folder may move with VIDEO_STUDIO_HOME.
-            "inputs": Path(inputs_dir).name if inputs_dir else None,
+            **keep_form(body, upload_names, self.folder),
             "fingerprint": fingerprint,
             "saved_at": (now or utcnow()).isoformat(),
         }
@@ -117,12 +180,7 @@ class DraftStore:
         """``model_id``'s draft for this browser, or None."""
         if not is_draft_id(draft_id):
             return None
-        entry = self._read(draft_id)["models"].get(model_id)
-        if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict):
-            return None
-        manifest = str(entry.get("inputs") or "")
-        inputs_dir = str(self.folder / INPUTS / manifest) if re.match(r"^[0-9a-f]{64}\.json$", manifest) else None
-        return ModelDraft(params=entry["params"], media=dict(entry.get("media") or {}), inputs_dir=inputs_dir)
+        return kept_form(self._read(draft_id)["models"].get(model_id), self.folder)
 
     def last_model(self, draft_id: str) -> str | None:
         """The model this browser last had on its form."""
@@ -149,7 +207,7 @@ class DraftStore:
                 in_use |= self._files_of(path)
         inputs = self.folder / INPUTS
         for path in inputs.glob("*") if inputs.is_dir() else ():
-            kept_name = _KEPT.match(path.name) or re.match(r"^[0-9a-f]{64}\.json$", path.name)
+            kept_name = _KEPT.match(path.name) or _MANIFEST.match(path.name)
             if not kept_name or path.name in in_use:
                 continue
             with contextlib.suppress(OSError):
@@ -161,22 +219,11 @@ class DraftStore:
 
     def _files_of(self, draft_path: Path) -> set[str]:
         # The manifests a draft points at, and the upload files those manifests list.
-        names: set[str] = set()
         try:
             models = json.loads(draft_path.read_text()).get("models", {})
         except (OSError, ValueError, AttributeError):
-            return names
-        for entry in models.values() if isinstance(models, dict) else ():
-            manifest = str((entry or {}).get("inputs") or "")
-            if not manifest:
-                continue
-            names.add(manifest)
-            try:
-                files = json.loads((self.folder / INPUTS / manifest).read_text())["files"].values()
-                names |= {str(info.get("file", "")) for info in files}
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                continue
-        return names
+            return set()
+        return kept_files(list(models.values()) if isinstance(models, dict) else [], self.folder)
 
 
 def _fingerprint(body: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> str:
