@@ -26,6 +26,8 @@ LABEL = "Copy as code"
 ICON = ":material/code:"
 # The real API's jobs take minutes: a fixed loop asks every 10 s, as the API's own examples do.
 API_POLL_SECONDS = 10.0
+# The code scrolls inside a block of this height, so the popover leaves the form and the note below in view.
+CODE_HEIGHT = 420
 
 
 def form_code(model: Model, payload: Mapping[str, Any], form: FormState, problems: list[Problem], legacy: bool) -> None:
@@ -64,7 +66,7 @@ def _tabs(request: ApiRequest, *, key: str) -> None:
         codes = snippets(request)
         for tab, (_label, language, code) in zip(st.tabs([c[0] for c in codes]), codes, strict=True):
             with tab:
-                st.code(code, language=language)
+                st.code(code, language=language, height=CODE_HEIGHT)
         files = ", ".join(f"`{name}`" for name in request.file_names)
         st.caption(
             "Each run is a new generation. The code reads your key from the `AIMLAPI_API_KEY` environment variable; "

@@ -10,6 +10,7 @@ PYTHON = '''# @@TITLE@@ on the AI/ML API, as Video Studio sends it.
 # Sends one generation request, polls it until it ends, prints its status and the video's link, and saves
 # the video as @@OUTPUT_NAME@@. Each run is a new generation, billed on the AI/ML API.
 # Needs Python 3.9+ and requests (pip install requests). Set your key first: export AIMLAPI_API_KEY=...@@NOTE@@
+
 import base64
 import os
 import sys
@@ -96,6 +97,7 @@ JAVASCRIPT = """// @@TITLE@@ on the AI/ML API, as Video Studio sends it.
 // Sends one generation request, polls it until it ends, prints its status and the video's link, and saves
 // the video as @@OUTPUT_NAME@@. Each run is a new generation, billed on the AI/ML API.
 // Node 18+: save as generate.mjs, set your key (export AIMLAPI_API_KEY=...) and run: node generate.mjs@@NOTE@@
+
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const BASE_URL = (process.env.AIMLAPI_BASE_URL || @@BASE_URL@@).replace(/\\/+$/, "");
@@ -183,6 +185,7 @@ BASH = """#!/usr/bin/env bash
 # Sends one generation request, polls it until it ends, prints its status and the video's link, and saves
 # the video as @@OUTPUT_NAME@@. Each run is a new generation, billed on the AI/ML API.
 # Needs bash, curl and jq. Set your key first: export AIMLAPI_API_KEY=...@@NOTE@@
+
 set -euo pipefail
 
 DEFAULT_BASE_URL=@@BASE_URL@@
