@@ -7,6 +7,7 @@ Each tab is an ``st.code`` block, which has its own copy button. The code reads 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -19,6 +20,7 @@ from videostudio.backends import Backend
 from videostudio.catalogue import Model
 from videostudio.code_export import snippets
 from videostudio.code_request import ApiRequest, request_from_job, request_from_payload
+from videostudio.library import kept_input_paths, load_inputs
 from videostudio.payload import Problem
 from videostudio.store import Job, JobKind
 
@@ -59,6 +61,7 @@ def job_code(job: Job, key_prefix: str, *, where: DeltaGenerator | None = None) 
             job, base_url=backend.base_url(), title=model.name if model else job.model_id, **_options(backend)
         )
         _tabs(request, key=f"{key_prefix}-{job.id}")
+        _kept_files(job, request, key=f"{key_prefix}-{job.id}")
 
 
 def _tabs(request: ApiRequest, *, key: str) -> None:
@@ -73,6 +76,30 @@ def _tabs(request: ApiRequest, *, key: str) -> None:
             "it is not written in it."
             + (f" Put {files} next to the script: the code reads the uploads from there." if files else "")
         )
+
+
+def _kept_files(job: Job, request: ApiRequest, *, key: str) -> None:
+    """The job's uploads the studio kept, to download under the names the code reads them by."""
+    kept = kept_input_paths(job.inputs_dir)  # cheap on every rerun; the bytes are read only when pressed
+    files = {upload.file_name: upload for upload in request.uploads if upload.path in kept}
+    if not files:
+        return
+    with st.container(horizontal=True):
+        for index, (name, upload) in enumerate(files.items()):
+            st.download_button(
+                name,
+                data=partial(_input_bytes, job.inputs_dir, upload.path),
+                file_name=name,
+                mime=upload.mime,
+                icon=":material/attach_file:",
+                key=f"code-file-{key}-{index}",
+                on_click="ignore",
+                help="The upload this job sent: put it next to the script",
+            )
+
+
+def _input_bytes(inputs_dir: str | None, path: str) -> bytes:
+    return load_inputs(inputs_dir).get(path, ("", b"", ""))[1]
 
 
 def _options(backend: Backend) -> dict[str, Any]:

@@ -50,6 +50,9 @@ def test_a_job_card_offers_the_job_as_code_with_its_upload_read_from_disk(studio
     assert "base64 < 'cat.jpg'" in codes["cURL"]
     assert base64.b64encode(image).decode()[:60] not in "".join(codes.values())
     assert code_block(at, f"started-{job.id}") == codes  # the same job right under Generate
+    # The upload the studio kept can be downloaded under the name the code reads it by.
+    kept = at.get_by_key(f"code-file-card-{job.id}-0")
+    assert kept.proto.label == "cat.jpg"
 
     at = history(at)
     select_row(at, 0)
