@@ -53,7 +53,7 @@ def python_script(request: ApiRequest) -> str:
         request,
         quote=_py_str,
         PAYLOAD=payload,
-        UPLOADS=_keep_if(request.uploads, _section(PYTHON_UPLOADS)),
+        UPLOADS=PYTHON_UPLOADS.rstrip("\n") if request.uploads else "",
         SUCCESS=_py_set(SUCCESS_WORDS),
         FAILURE=_py_set(FAILURE_WORDS),
         COMMENT="#",
@@ -93,7 +93,7 @@ def javascript_script(request: ApiRequest) -> str:
         request,
         quote=_js_str,
         PAYLOAD=payload,
-        UPLOADS=_keep_if(request.uploads, _section(JS_UPLOADS)),
+        UPLOADS=JS_UPLOADS.rstrip("\n") if request.uploads else "",
         SUCCESS="[" + ", ".join(_js_str(w) for w in SUCCESS_WORDS) + "]",
         FAILURE="[" + ", ".join(_js_str(w) for w in FAILURE_WORDS) + "]",
         COMMENT="//",
@@ -125,7 +125,7 @@ def bash_script(request: ApiRequest) -> str:
         request,
         quote=_sh_str,
         BODY=_bash_body(request),
-        CHECK_FILES=_keep_if(request.uploads, _bash_file_check(request)),
+        CHECK_FILES=_bash_file_check(request) if request.uploads else "",
         SUCCESS="|".join(SUCCESS_WORDS),
         FAILURE="|".join(FAILURE_WORDS),
         COMMENT="#",
@@ -217,14 +217,6 @@ def _one_line(text: str) -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _keep_if(condition: Any, text: str) -> str:
-    return text if condition else ""
-
-
-def _section(text: str) -> str:
-    return text.rstrip("\n")
 
 
 def _escape_unprintable(text: str, *, python: bool = False) -> str:

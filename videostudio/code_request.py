@@ -10,7 +10,7 @@ from __future__ import annotations
 import mimetypes
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -53,10 +53,6 @@ class ApiRequest:
     note: str = ""  # one line about the backend, e.g. that the offline demo accepts any key
     poll_seconds: float = 10.0
     give_up_seconds: float = 20 * 60
-    _by_path: dict[str, Upload] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._by_path.update({upload.path: upload for upload in self.uploads})
 
     @property
     def model_id(self) -> str:
@@ -67,7 +63,7 @@ class ApiRequest:
         return replace(self, poll_seconds=seconds)
 
     def upload_at(self, path: str) -> Upload | None:
-        return self._by_path.get(path)
+        return next((upload for upload in self.uploads if upload.path == path), None)
 
     @property
     def file_names(self) -> list[str]:
