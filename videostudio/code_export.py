@@ -18,14 +18,15 @@ from typing import Any
 from videostudio.code_request import ApiRequest, Upload
 from videostudio.code_templates import BASH, JAVASCRIPT, PYTHON
 from videostudio.contract import DEFAULT_BASE_URL
+from videostudio.generation import _FAILURE_WORDS, _SUCCESS_WORDS
 from videostudio.payload import map_leaves
 
 __all__ = ["LANGUAGES", "OUTPUT_FILE", "Snippet", "snippets"]
 
 OUTPUT_FILE = "video.mp4"
-# Status words the studio reads as an end (videostudio.generation); any other word means "still running".
-SUCCESS_WORDS = ("completed", "complete", "succeeded", "success")
-FAILURE_WORDS = ("error", "failed", "failure", "cancelled", "canceled", "expired", "rejected")
+# The status words the studio itself reads as an end; any other word means "still running".
+SUCCESS_WORDS = tuple(sorted(_SUCCESS_WORDS))
+FAILURE_WORDS = tuple(sorted(_FAILURE_WORDS))
 
 Snippet = tuple[str, str, str]  # (tab label, st.code language, code)
 LANGUAGES = ("cURL", "Python", "JavaScript")
