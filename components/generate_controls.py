@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from components import api_refusal, services
+from components.copy_as_code import form_code
 from components.model_browser import NOT_OFFERED, model_browser
 from components.price_tag import price_tag
 from components.schema_form import FormState, model_key
@@ -131,6 +132,7 @@ def generate_controls(model: Model, form: FormState) -> None:
         )
     else:
         _sent_controls(key, sent, disabled=submitting or not model.offered)
+    form_code(model, payload, form, problems, legacy)
     if not model.offered:
         st.caption(f"This model is {NOT_OFFERED}, so it cannot be sent. Choose another model above.")
     st.caption(f"Runs on: {services.BACKEND_NAMES[backend]}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import services
+from components.copy_as_code import job_code
 from components.job_link import copy_link
 from components.price_tag import markdown_safe
 from videostudio.backends import Backend
@@ -89,6 +90,7 @@ def job_card(job: Job, *, key_prefix: str = "card", actions: Callable[[Job, str]
             if actions is not None:
                 actions(job, key_prefix)
             copy_link(job, key=f"link-{key_prefix}-{job.id}")
+            job_code(job, key_prefix)
 
 
 def _progress(job: Job, policy: PollPolicy | None) -> None:

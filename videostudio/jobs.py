@@ -113,6 +113,12 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def submit_endpoint(model: Model, *, legacy: bool = False) -> str | None:
+    """The vendor path a request for ``model`` is submitted and polled on; None for the universal one."""
+    # A model whose document offers only a vendor path is always sent there; the seeds may opt into theirs.
+    return model.legacy_endpoint if legacy else (model.endpoint if model.endpoint != GENERATIONS_PATH else None)
+
+
 class JobService:
     """Submits jobs and moves them forward; one per server process, shared by its sessions and its follower.
 
@@ -159,8 +165,7 @@ class JobService:
     ) -> Job:
         """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed."""
         submission = Submission.of(payload, upload_names)
-        # A model whose document offers only a vendor path is always sent there; the seeds may opt into theirs.
-        endpoint = model.legacy_endpoint if legacy else (model.endpoint if model.endpoint != GENERATIONS_PATH else None)
+        endpoint = submit_endpoint(model, legacy=legacy)
         job = self.store.add(
             Job(
                 model_id=model.id,
