@@ -40,6 +40,15 @@ else
   fi
 fi
 
+echo "== jq (the cURL scripts of Copy as code read the API's answers with it)"
+if command -v jq >/dev/null 2>&1; then
+  echo "found $(command -v jq)"
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  apt-get install -y -qq jq || { apt-get update -qq && apt-get install -y -qq jq; } || echo "could not install jq"
+else
+  echo "jq is missing (sudo apt-get install -y jq): the cURL script tests will be skipped."
+fi
+
 echo "== PostgreSQL (for the store's and the followers' team-mode tests)"
 # Team mode's locking is tested wherever the suite runs: start a local server when none is given, as CI does.
 # scripts/postgres.sh says why when it cannot (not root, no apt-get); those tests then skip and say so too.
