@@ -19,7 +19,7 @@ from typing import Any
 
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
-from videostudio.form import Widget, field_spec, form_fields
+from videostudio.form import Widget, field_spec
 from videostudio.store import Job
 
 MAX_COUNT = 8
@@ -100,9 +100,12 @@ def seed_bounds(model: Model) -> tuple[int, int] | None:
 
 def batch_image_field(model: Model) -> str | None:
     """The field several images can be given for, one job each: the model's first single image (its start image)."""
-    for spec in form_fields(model):
-        if spec.widget is Widget.MEDIA and spec.media_kind == "image":
-            return spec.path
+    images = {path for path, kind in model.inputs().items() if kind == "image" and "." not in path}
+    for name in model.field_names():  # in the form's order; only the image fields' specs are worked out
+        if name in images:
+            spec = field_spec(model, name, dict(model.properties[name]), path=name, required=name in model.required)
+            if spec.widget is Widget.MEDIA and spec.media_kind == "image":
+                return name
     return None
 
 
