@@ -3,10 +3,10 @@
 import streamlit as st
 
 from components import services
+from components.batch_group import latest_jobs
 from components.drafts import keep_draft, open_last_model, restore_draft
 from components.followup import started_job, try_again_button
 from components.generate_controls import generate_controls, pick_model
-from components.job_card import job_card
 from components.router import ensure_router
 from components.schema_form import draw_form
 
@@ -26,8 +26,7 @@ with form_column:
     started_job()
 with jobs_column:
     st.subheader("Latest jobs")
-    recent = services.job_service().store.list(limit=RECENT_JOBS)
-    if not recent:
+    store = services.job_service().store
+    if not store.list(limit=1):
         st.caption("Your jobs appear here. They keep running if you leave the page or close the browser.")
-    for job in recent:
-        job_card(job, actions=try_again_button)
+    latest_jobs(store, RECENT_JOBS, actions=try_again_button)  # a batch shows as one group
