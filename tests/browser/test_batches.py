@@ -50,7 +50,7 @@ def test_a_batch_of_3_gives_3_posts_with_3_different_seeds(
 
     keyed(page, "generate").locator("button").click()
 
-    group = batch_groups(page).filter(has_text="Batch of 3").first
+    group = batch_groups(page).filter(has_text="Batch of 3 · PixVerse").filter(has_text=prompt).first
     expect(group).to_be_visible(timeout=20_000)
     assert studio.stats()["submits"] == submits + 3
     payloads = sent_with(studio, prompt)
@@ -76,7 +76,7 @@ def test_a_double_click_with_how_many_3_sends_exactly_3(
 
     keyed(page, "generate").locator("button").dblclick()
 
-    group = batch_groups(page).filter(has_text="Batch of 3").first
+    group = batch_groups(page).filter(has_text="Batch of 3 · PixVerse").filter(has_text=prompt).first
     expect(group).to_be_visible(timeout=20_000)
     cards = group.locator("div[class*='st-key-card-']:not([class*='st-key-card-download-'])")
     expect(cards).to_have_count(3)
