@@ -9,6 +9,7 @@ again on an unchanged form never sends a second batch. Every job is recorded bef
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import streamlit as st
 
@@ -16,7 +17,7 @@ from components import api_refusal, services
 from components.started import remember_started
 from videostudio.batches import MAX_COUNT, BatchPlan, failure_text, plan_batch, running_text, seed_bounds
 from videostudio.catalogue import Model
-from videostudio.store import Job
+from videostudio.store import Job, JobStatus
 
 HOW_MANY_KEY = "generate_how_many"
 
@@ -49,14 +50,25 @@ def batch_notes(model: Model, count: int, images: Images) -> None:
     jobs = jobs_in_press(count, images)
     if jobs == 1:
         return
-    each = f"{len(images)} images × {count}" if images else f"{count} jobs"
+    each = f"{len(images)} images × {count} ({jobs} jobs)" if images else f"{jobs} jobs"
     if seed_bounds(model) is not None:
-        st.caption(f":material/stacks: One press sends {each} ({jobs} jobs), each with its own seed.")
+        st.caption(f":material/stacks: One press sends {each}, each with its own seed.")
     else:
         st.caption(
-            f":material/stacks: One press sends {each} ({jobs} jobs). This model has no seed setting, "
-            "so the results may be alike."
+            f":material/stacks: One press sends {each}. This model has no seed setting, so the results may be alike."
         )
+
+
+def batch_look(job: Job) -> Job:
+    """The job whose state the Generate button shows for a press: for a batch, one still running if any is,
+    else one that failed if any did, else ``job`` (the batch's first)."""
+    if not job.batch_id:
+        return job
+    members = services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, [])
+    running = [m for m in members if m.is_active]
+    failed = [m for m in members if m.status == JobStatus.FAILED]
+    look = (running or failed or [job])[0]
+    return replace(look, created_at=job.created_at)  # "started 14:03": when the press sent the batch
 
 
 def send_batch(

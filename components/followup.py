@@ -105,7 +105,7 @@ def started_job() -> None:
                     "below, and in Latest jobs. You can leave this page: they keep running.",
                     icon=":material/rocket_launch:",
                 )
-            batch_group(members, key_prefix="started", actions=try_again_button, per_row=4)
+            batch_group(members, key_prefix="started", actions=try_again_button, per_row=3)
             return
         if job.is_active:
             st.success(

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from components import api_refusal, services
-from components.batch_controls import Images, batch_notes, how_many, jobs_in_press, send_batch
+from components.batch_controls import Images, batch_look, batch_notes, how_many, jobs_in_press, send_batch
 from components.model_browser import NOT_OFFERED, model_browser
 from components.price_tag import price_tag
 from components.schema_form import FormState, model_key
@@ -167,9 +167,10 @@ def generate_controls(model: Model, form: FormState) -> None:
 
 def _sent_controls(key: str, job: Job, *, disabled: bool) -> None:
     """The Generate button of a form already sent as it is: it points at that job; another needs its own button."""
-    running = job.is_active
+    shown = batch_look(job)  # a batch's button tells of the whole batch: running while any job of it runs
+    running = shown.is_active
     st.button(
-        _sent_label(job),
+        _sent_label(shown),
         type="primary",
         icon=":material/hourglass_top:" if running else ":material/check:",
         key="generate",

@@ -280,3 +280,15 @@ def test_a_job_taken_over_while_waiting_is_never_sent(catalogue: Catalogue, stor
     assert len(client.submits) == 2
     (failure,) = result.failures
     assert failure.number == 2 and str(failure.error) == NOT_SENT_TAKEN_OVER
+
+
+def test_the_price_of_a_batch_is_n_times_the_price_of_one() -> None:
+    from videostudio.run_price import RunPrice, times
+
+    one = RunPrice("quote", 0.1, "$0.10 · 200,000 credits", "$0.10 per video")
+    three = times(one, 3)
+    assert three.text == "3 × $0.10 = $0.30 · 600,000 credits"
+    assert three.usd == pytest.approx(0.3) and three.detail == "each run: $0.10 per video"
+    assert times(one, 1) is one
+    assert times(RunPrice("estimate", 0.2, "about $0.20", "estimate"), 2).text.startswith("about 2 × $0.20 = $0.40")
+    assert times(RunPrice("after", None, "Priced after the run", "no price"), 2).usd is None
