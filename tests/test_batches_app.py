@@ -157,3 +157,25 @@ def _store_jobs() -> list[Any]:
     from components import services
 
     return services.job_service().store.list()
+
+
+def test_the_gallery_keeps_a_batchs_posters_together(studio: Studio) -> None:
+    from datetime import timedelta
+
+    from tests.test_history_page import add_job, history
+    from videostudio.store import utcnow
+
+    at = open_studio()
+    now = utcnow()
+    first = add_job("Take one", batch_id="b1", created=now - timedelta(minutes=3))
+    add_job("Something else", created=now - timedelta(minutes=2))
+    second = add_job("Take two", batch_id="b1", created=now - timedelta(minutes=1))
+    history(at)
+    at.get_by_key("history_view").set_value("Gallery").run()
+    assert not at.exception, [e.value for e in at.exception]
+    tiles = [
+        c.key.removeprefix("history_tile_") for c in at.get("flex_container") if c.key and "history_tile_" in c.key
+    ]
+    assert tiles[:2] == [second.id, first.id]  # newest first, its batch sibling right beside it
+    captions = texts(at)
+    assert "batch 1 of 2" in captions and "batch 2 of 2" in captions
