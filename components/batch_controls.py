@@ -92,7 +92,9 @@ def send_batch(
         remember_started(first.id)  # the batch is drawn right under the button (components/followup.py)
     if not result.failures:
         return None, first
-    lines = [
-        failure_text(f, api_refusal.explain(model, plan.jobs[f.number - 1].payload, f.error)) for f in result.failures
-    ]
+    reasons = [api_refusal.explain(model, plan.jobs[f.number - 1].payload, f.error) for f in result.failures]
+    if not result.started and len(set(reasons)) == 1 and not any(f.lost for f in result.failures):
+        # Refused alike (no credits, a bad key, a setting the API refuses): said once.
+        return ("error", f"None of the {len(result.jobs)} jobs was sent: {reasons[0]}"), first
+    lines = [failure_text(f, reason) for f, reason in zip(result.failures, reasons, strict=True)]
     return ("error", " ".join([*lines, running_text(result)])), first

@@ -179,3 +179,24 @@ def test_the_gallery_keeps_a_batchs_posters_together(studio: Studio) -> None:
     assert tiles[:2] == [second.id, first.id]  # newest first, its batch sibling right beside it
     captions = texts(at)
     assert "batch 1 of 2" in captions and "batch 2 of 2" in captions
+
+
+def test_a_batch_refused_alike_says_it_once(studio: Studio, monkeypatch: Any) -> None:
+    from videostudio.client import VideoClient
+
+    calls: list[int] = []
+
+    def refused(self: VideoClient, payload: dict[str, Any], **kwargs: Any) -> Any:
+        calls.append(1)
+        raise BadRequestError("The provider refused this request.", "")
+
+    monkeypatch.setattr(VideoClient, "submit", refused)
+    at = open_studio()
+    fill_pixverse(at)
+    how_many(at, 3)
+    generate(at)
+
+    assert len(calls) == 3  # each job sent once, none again
+    errors = "\n".join(e.value for e in at.error)
+    assert "None of the 3 jobs was sent: The provider refused this request." in errors
+    assert "Job 1 of 3" not in errors
