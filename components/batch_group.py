@@ -56,8 +56,8 @@ def batch_group(
                     job_card(job, key_prefix=key_prefix, actions=actions)
 
 
-def latest_jobs(store: JobStore, limit: int, *, actions: Actions | None = None) -> None:
-    """The latest ``limit`` jobs, each batch among them as one group with all its jobs."""
+def latest_jobs(store: JobStore, limit: int, *, actions: Actions | None = None) -> int:
+    """The latest ``limit`` jobs, each batch among them as one group with all its jobs; how many were drawn."""
     recent = store.list(limit=limit)
     batches = store.batch_members({job.batch_id for job in recent if job.batch_id})
     for group in group_jobs(recent):
@@ -66,6 +66,7 @@ def latest_jobs(store: JobStore, limit: int, *, actions: Actions | None = None) 
             batch_group(batches[batch_id], key_prefix="card", actions=actions, per_row=2)
         else:
             job_card(group[0], actions=actions)
+    return len(recent)
 
 
 def batch_places(jobs: Sequence[Job]) -> dict[str, str]:

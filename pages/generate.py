@@ -26,7 +26,6 @@ with form_column:
     started_job()
 with jobs_column:
     st.subheader("Latest jobs")
-    store = services.job_service().store
-    if not store.list(limit=1):
+    # A batch shows as one group with all its jobs.
+    if not latest_jobs(services.job_service().store, RECENT_JOBS, actions=try_again_button):
         st.caption("Your jobs appear here. They keep running if you leave the page or close the browser.")
-    latest_jobs(store, RECENT_JOBS, actions=try_again_button)  # a batch shows as one group
