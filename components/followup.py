@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import services
+from components.batch_group import batch_group
 from components.generate_controls import claim_send, send
 from components.history_reuse import rebuild_payload
 from components.job_card import job_card, model_name
@@ -94,7 +95,18 @@ def started_job() -> None:
     job = services.job_service().store.get(job_id) if job_id else None
     if job is None:
         return
+    members = services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, []) if job.batch_id else []
     with st.container(key="started_job"):
+        if len(members) > 1:
+            # A batch: all its jobs, side by side, until every one of them has ended.
+            if any(member.is_active for member in members):
+                st.success(
+                    f"Started: a batch of {len(members)}, {model_name(job.model_id)}. Their progress is right here "
+                    "below, and in Latest jobs. You can leave this page: they keep running.",
+                    icon=":material/rocket_launch:",
+                )
+            batch_group(members, key_prefix="started", actions=try_again_button, per_row=3)
+            return
         if job.is_active:
             st.success(
                 f"Started: {model_name(job.model_id)}. Its progress is right here below, and in Latest jobs. "

@@ -13,12 +13,14 @@ from typing import Any
 import streamlit as st
 
 from components import api_refusal, services
+from components.batch_controls import Images, batch_look, batch_notes, how_many, jobs_in_press, send_batch
 from components.copy_as_code import form_code
 from components.model_browser import NOT_OFFERED, model_browser
 from components.price_tag import price_tag
 from components.schema_form import FormState, model_key
 from components.sidebar import endpoint_choice_on
 from components.started import remember_started
+from videostudio.batches import intent_payload
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
 from videostudio.intent import SentIntent, fingerprint
@@ -116,22 +118,30 @@ def generate_controls(model: Model, form: FormState) -> None:
             )
 
     backend = services.backend()
-    current = fingerprint(backend, model.id, payload, legacy=legacy)
+    price_slot = st.container()
+    button_column, count_column = st.columns([3, 1], vertical_alignment="bottom")
+    with count_column:
+        count = how_many()  # one press, one batch: the count and the images are part of what is identified
+    images = form.batch_images
+    current = fingerprint(backend, model.id, intent_payload(payload, count, images), legacy=legacy)
     sent = _sent_job(current)
     submitting = st.session_state.get("submitting", False)
-    price_tag(model, payload)
-    if sent is None:
-        st.button(
-            "Generate",
-            type="primary",
-            icon=":material/movie:",
-            key="generate",
-            on_click=_request_generate,
-            args=(key,),
-            disabled=submitting or not model.offered,
-        )
-    else:
-        _sent_controls(key, sent, disabled=submitting or not model.offered)
+    with price_slot:
+        price_tag(model, payload, count=jobs_in_press(count, images))
+    with button_column:
+        if sent is None:
+            st.button(
+                "Generate",
+                type="primary",
+                icon=":material/movie:",
+                key="generate",
+                on_click=_request_generate,
+                args=(key,),
+                disabled=submitting or not model.offered,
+            )
+        else:
+            _sent_controls(key, sent, disabled=submitting or not model.offered)
+    batch_notes(model, count, images)
     form_code(model, payload, form, problems, legacy)
     if not model.offered:
         st.caption(f"This model is {NOT_OFFERED}, so it cannot be sent. Choose another model above.")
@@ -143,7 +153,7 @@ def generate_controls(model: Model, form: FormState) -> None:
         try:
             requested_key, another_of = request
             if requested_key == key and _is_new_intention(sent, another_of):
-                message, job = _submit(model, payload, problems, form, legacy)
+                message, job = _submit(model, payload, problems, form, legacy, count, images)
                 if message is not None:
                     st.session_state["submit_message"] = message
                 if job is not None:
@@ -159,9 +169,10 @@ def generate_controls(model: Model, form: FormState) -> None:
 
 def _sent_controls(key: str, job: Job, *, disabled: bool) -> None:
     """The Generate button of a form already sent as it is: it points at that job; another needs its own button."""
-    running = job.is_active
+    shown = batch_look(job)  # a batch's button tells of the whole batch: running while any job of it runs
+    running = shown.is_active
     st.button(
-        _sent_label(job),
+        _sent_label(shown),
         type="primary",
         icon=":material/hourglass_top:" if running else ":material/check:",
         key="generate",
@@ -192,11 +203,19 @@ def _is_new_intention(sent: Job | None, another_of: str | None) -> bool:
 
 
 def _submit(
-    model: Model, payload: dict[str, Any], problems: list[Problem], form: FormState, legacy: bool
+    model: Model,
+    payload: dict[str, Any],
+    problems: list[Problem],
+    form: FormState,
+    legacy: bool,
+    count: int = 1,
+    images: Images = (),
 ) -> tuple[tuple[str, str] | None, Job | None]:
     """What to tell the person (None when the started job itself says it), and the job sent, if any."""
     if problems or form.input_errors:
         return ("error", "Some settings need attention (marked above). Nothing was sent."), None
+    if count > 1 or images:
+        return send_batch(model, payload, count, images, legacy=legacy, upload_names=form.upload_names)
     sent = send(model, payload, legacy=legacy, upload_names=form.upload_names)
     if isinstance(sent, str):
         return ("error", sent), None

@@ -9,11 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components import services
+from components.batch_group import batch_siblings
 from components.history_actions import CONFIRM_KEY, job_actions
 from components.history_detail import TABLE_EPOCH, job_detail, job_settings, open_job, opened_job, show_message
 from components.job_card import model_name
 from components.job_link import JOB_PARAM
-from videostudio.store import JobStore
+from videostudio.store import Job, JobStore
 
 _LINK_SEEN = "_history_job_link_seen"  # the last ?job= acted on, so a stale URL never reopens a closed job
 
@@ -70,3 +71,10 @@ def _job_dialog_body() -> None:
         with about:
             job_actions(job, model)
             job_settings(job, model)
+    batch_siblings(job, _open_sibling)
+
+
+def _open_sibling(job: Job, key_prefix: str) -> None:
+    st.button(
+        "Open", key=f"open-{key_prefix}-{job.id}", icon=":material/open_in_full:", on_click=open_job, args=(job.id,)
+    )

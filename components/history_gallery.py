@@ -6,9 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.batch_group import batch_places
 from components.history_detail import open_job, opened_job_id
 from components.history_table import picture_of
 from components.job_card import created_text, model_name, status_look
+from videostudio.batches import group_jobs
 from videostudio.media import MediaError, decode_data_uri
 from videostudio.store import Job
 
@@ -18,13 +20,17 @@ PER_ROW = 4
 def history_gallery(jobs: list[Job]) -> None:
     """A grid of posters; "Open" opens that job beside the grid."""
     open_id = opened_job_id()
+    # A batch's posters side by side, where its first one falls.
+    jobs = [job for group in group_jobs(jobs) for job in group]
+    places = batch_places(jobs)
     for start in range(0, len(jobs), PER_ROW):
         row = jobs[start : start + PER_ROW]
         for column, job in zip(st.columns(PER_ROW), row, strict=False):
             with column.container(border=True, key=f"history_tile_{job.id}"):
                 _picture(job)
                 label, _color, icon = status_look(job)
-                st.caption(f"{icon} {label} · {model_name(job.model_id)} · {created_text(job.created_at)}")
+                batch = f" · batch {places[job.id]}" if job.id in places else ""
+                st.caption(f"{icon} {label} · {model_name(job.model_id)} · {created_text(job.created_at)}{batch}")
                 if job.prompt:
                     st.text(job.prompt[:80] + ("…" if len(job.prompt) > 80 else ""))  # as typed, never Markdown
                 st.button(

@@ -12,13 +12,14 @@ import streamlit as st
 from PIL import Image
 
 from components import services
+from components.batch_group import batch_places
 from components.history_detail import TABLE_EPOCH, open_job, opened_job_id
 from components.job_card import charge_text, model_name, status_look
 from videostudio.media import to_data_uri
 from videostudio.store import Job
 
 # What a phone shows first (thumbnail, status, model, prompt, cost); the rest is a swipe away.
-COLUMNS = ["thumbnail", "status", "model", "prompt", "cost", "created", "duration", "took", "link"]
+COLUMNS = ["thumbnail", "status", "model", "prompt", "cost", "batch", "created", "duration", "took", "link"]
 THUMB_SIDE = 96
 # Remembers which job the table last had selected, so a deselect closes only that job (see history_table).
 _PICK_KEY = "history_table_pick"
@@ -26,6 +27,7 @@ _PICK_KEY = "history_table_pick"
 
 def history_frame(jobs: list[Job]) -> pd.DataFrame:
     """One row per job, in the given order, with the columns the History table shows."""
+    places = batch_places(jobs)
     rows = [
         {
             "thumbnail": picture_of(job),
@@ -36,6 +38,7 @@ def history_frame(jobs: list[Job]) -> pd.DataFrame:
             "duration": job.video_seconds,
             "took": round(job.elapsed_seconds),
             "cost": charge_text(job, services.backends().get(job.backend)),
+            "batch": places.get(job.id),  # "2 of 3": the jobs of one press of Generate
             # The provider's link: a file on the studio's disk cannot be opened from the browser.
             "link": job.video_url,
         }
@@ -72,6 +75,9 @@ def history_table(jobs: list[Job]) -> None:
             "took": st.column_config.NumberColumn("Took", format="%d s", help="From submit to finish"),
             "cost": st.column_config.TextColumn(
                 "Cost", help="Dollars, then credits ($1 = 2,000,000 credits). Offline demo costs are simulated."
+            ),
+            "batch": st.column_config.TextColumn(
+                "Batch", width=64, help="Its place among the jobs sent by one press of Generate"
             ),
             "link": st.column_config.LinkColumn("Video link", display_text="open"),
         },

@@ -14,6 +14,7 @@ PreparedAudio or PreparedVideo), ``k__name`` (its file name), ``k__error`` (why 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import streamlit as st
 
@@ -42,20 +43,32 @@ class MediaValue:
     value: str | None = None
     upload_name: str | None = None
     error: str | None = None
+    # Several images given through an extra source ("One job per image"): (value, upload name or None) each.
+    several: tuple[tuple[str, str | None], ...] = ()
 
 
-def media_input(spec: FieldSpec, model: Model, key: str) -> MediaValue:
+class ExtraSource(Protocol):
+    """Another way to give the field, offered beside Upload and Web address (components/several_images.py)."""
+
+    label: str
+
+    def draw(self, spec: FieldSpec, model: Model, key: str) -> MediaValue: ...
+
+
+def media_input(spec: FieldSpec, model: Model, key: str, extra: ExtraSource | None = None) -> MediaValue:
     """Draw the input for ``spec`` under the widget key ``key``, and return its value."""
     kind = spec.media_kind or "image"
     source = st.segmented_control(
         _label(spec),
-        options=[UPLOAD, WEB_ADDRESS],
+        options=[UPLOAD, WEB_ADDRESS] + ([extra.label] if extra else []),
         default=UPLOAD,
         required=True,
         key=f"{key}__source",
         persist_state="session",
         help=spec.help or None,
     )
+    if extra is not None and source == extra.label:
+        return extra.draw(spec, model, key)
     if source == WEB_ADDRESS:
         url = st.text_input(
             f"Web address of the {kind}",

@@ -11,11 +11,14 @@ from components import services
 from components.widgets import field_key
 from videostudio.catalogue import Model
 from videostudio.media import PreparedAudio
-from videostudio.run_price import RunPrice, price_of_run
+from videostudio.run_price import RunPrice, price_of_run, times
 
 
-def price_tag(model: Model, payload: Mapping[str, Any]) -> RunPrice:
-    """Draw what sending ``payload`` (the request as it would go out) to ``model`` will cost on this backend."""
+def price_tag(model: Model, payload: Mapping[str, Any], count: int = 1) -> RunPrice:
+    """Draw what sending ``payload`` (the request as it would go out) to ``model`` will cost on this backend.
+
+    ``count`` runs of it (a batch, videostudio/batches.py) cost ``count`` times the price of one.
+    """
     backend = services.current_backend()
     heard = audio_seconds(model)
     price = price_of_run(model, payload, audio_seconds=heard)
@@ -23,11 +26,13 @@ def price_tag(model: Model, payload: Mapping[str, Any]) -> RunPrice:
         # Only a price the catalogue can't give needs the history: most reruns skip this query.
         past = services.job_service().store.recent_costs(model.id, backend=backend.name)
         price = price_of_run(model, payload, audio_seconds=heard, past_usd=past)
+    price = times(price, count)
     with st.container(key="price_tag"):
         if price.kind == "after":
             st.markdown(f":material/receipt_long: **{price.text}** · {price.detail}")
         else:
             label = "Estimated price" if price.kind == "estimate" else "Price of this run"
+            label = label if count == 1 else f"{label.removesuffix(' of this run')} of these {count} runs"
             st.markdown(f":material/sell: {label}: **{markdown_safe(price.text)}**")
             st.caption(markdown_safe(price.detail))
         if not backend.bills:

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from components import services
+from components.batch_group import latest_jobs
 from components.drafts import keep_draft, open_last_model, restore_draft
 from components.followup import started_job, try_again_button
 from components.generate_controls import generate_controls, pick_model
-from components.job_card import job_card
 from components.presets import preset_bar
 from components.router import ensure_router
 from components.schema_form import draw_form
@@ -28,8 +28,6 @@ with form_column:
     started_job()
 with jobs_column:
     st.subheader("Latest jobs")
-    recent = services.job_service().store.list(limit=RECENT_JOBS)
-    if not recent:
+    # A batch shows as one group with all its jobs.
+    if not latest_jobs(services.job_service().store, RECENT_JOBS, actions=try_again_button):
         st.caption("Your jobs appear here. They keep running if you leave the page or close the browser.")
-    for job in recent:
-        job_card(job, actions=try_again_button)

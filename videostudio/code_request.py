@@ -16,10 +16,10 @@ from typing import Any
 
 from videostudio.catalogue import Model
 from videostudio.contract import GENERATIONS_PATH
-from videostudio.jobs import submit_endpoint
 from videostudio.media import is_data_uri
 from videostudio.payload import map_leaves
 from videostudio.store import Job
+from videostudio.submission import submit_endpoint
 
 __all__ = ["ApiRequest", "Upload", "request_from_job", "request_from_payload"]
 

@@ -8,17 +8,17 @@ lost is found again in the usage logs (videostudio/recovery.py).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from videostudio.batch_send import send_batch
+from videostudio.batches import BatchResult, PlannedJob
 from videostudio.catalogue import Model
-from videostudio.contract import GENERATIONS_PATH
 from videostudio.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -30,8 +30,6 @@ from videostudio.errors import (
     SubmitAnswerLost,
 )
 from videostudio.generation import Generation, Status
-from videostudio.media import decode_data_uri, is_data_uri, thumbnail_data_uri
-from videostudio.payload import map_leaves
 from videostudio.recovery import (
     ANSWER_LOST,
     INTERRUPTED_SUBMIT,
@@ -44,10 +42,26 @@ from videostudio.recovery import (
 )
 from videostudio.schedule import PollPolicy
 from videostudio.store import SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
+from videostudio.submission import Submission, submit_endpoint
 
-__all__ = ["INTERRUPTED_SUBMIT", "NOT_ACCEPTED", "SUBMIT_GRACE", "Client", "JobService", "PollPolicy", "Submission"]
+__all__ = [
+    "INTERRUPTED_SUBMIT",
+    "NOT_ACCEPTED",
+    "SUBMIT_GRACE",
+    "Client",
+    "JobService",
+    "PollPolicy",
+    "Submission",
+    "submit_endpoint",
+]
 
 log = logging.getLogger(__name__)
+
+# A job of a batch that waited so long for its turn that a follower took it over: it is never sent.
+NOT_SENT_TAKEN_OVER = (
+    "Not sent: the studio was held up for so long before sending this job of the batch that it gave up on it. "
+    "Nothing was charged for it."
+)
 
 # How long a follower's claim on a job lasts: longer than a poll can take (the client's read timeout),
 # short enough that a dead follower's jobs are soon taken over by another.
@@ -73,50 +87,6 @@ class Client(LogsClient, Protocol):
     ) -> Generation: ...
 
     def poll(self, generation_id: str, *, legacy_endpoint: str | None = None) -> Generation: ...
-
-
-@dataclass(frozen=True)
-class Submission:
-    """What the history keeps of a request: its parameters without blobs, and what the blobs were."""
-
-    params: dict[str, Any]
-    media: dict[str, dict[str, Any]]
-    thumbnail: str | None
-    prompt: str
-
-    @classmethod
-    def of(cls, payload: Mapping[str, Any], names: Mapping[str, str] | None = None) -> Submission:
-        """Strip base64 data URIs out of ``payload``; ``names`` gives upload file names by field path."""
-        media: dict[str, dict[str, Any]] = {}
-        thumbnail: list[str] = []
-
-        def strip(path: str, value: Any) -> Any:
-            if isinstance(value, str) and is_data_uri(value):
-                mime, data = decode_data_uri(value)
-                info = {"mime": mime, "bytes": len(data), "sha256": _sha256(data)}
-                if names and path in names:
-                    info["name"] = names[path]
-                media[path] = info
-                if mime.startswith("image/") and not thumbnail:
-                    small = thumbnail_data_uri(data)
-                    if small:
-                        thumbnail.append(small)
-                return f"(uploaded {mime.split('/')[0]}, sha256 {info['sha256'][:12]}…)"
-            return value
-
-        params = map_leaves({k: v for k, v in payload.items() if k != "model"}, strip)
-        prompt = str(payload.get("prompt") or payload.get("lip_sync_tts_content") or "")
-        return cls(params=params, media=media, thumbnail=thumbnail[0] if thumbnail else None, prompt=prompt)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def submit_endpoint(model: Model, *, legacy: bool = False) -> str | None:
-    """The vendor path a request for ``model`` is submitted and polled on; None for the universal one."""
-    # A model whose document offers only a vendor path is always sent there; the seeds may opt into theirs.
-    return model.legacy_endpoint if legacy else (model.endpoint if model.endpoint != GENERATIONS_PATH else None)
 
 
 class JobService:
@@ -164,25 +134,66 @@ class JobService:
         upload_names: Mapping[str, str] | None = None,
     ) -> Job:
         """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed."""
+        job = self.store.add(self.new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names))
+        return self.send_recorded(client, job, payload, upload_names)
+
+    def submit_batch(
+        self,
+        client: Client,
+        model: Model,
+        planned: Sequence[PlannedJob],
+        *,
+        backend: str,
+        legacy: bool = False,
+    ) -> BatchResult:
+        """Send a batch (videostudio.batches.plan_batch): each job once, in order; a failure stops nothing else.
+
+        Every job is recorded before the first request leaves (see videostudio/batch_send.py).
+        """
+        return send_batch(self, client, model, planned, backend=backend, legacy=legacy)
+
+    def new_job(
+        self,
+        model: Model,
+        payload: Mapping[str, Any],
+        *,
+        backend: str,
+        legacy: bool = False,
+        upload_names: Mapping[str, str] | None = None,
+    ) -> Job:
+        """The history's record of a request about to be sent (not stored yet)."""
         submission = Submission.of(payload, upload_names)
         endpoint = submit_endpoint(model, legacy=legacy)
-        job = self.store.add(
-            Job(
-                model_id=model.id,
-                backend=backend,
-                endpoint=endpoint,
-                prompt=submission.prompt,
-                params=submission.params,
-                media=submission.media,
-                thumbnail=submission.thumbnail,
-                # Fresh for every submit and in the history before the request leaves: if the answer is
-                # lost, the usage logs tell by this id whether the provider received it.
-                client_request_id=f"vs-{uuid.uuid4().hex}",
-            )
+        return Job(
+            model_id=model.id,
+            backend=backend,
+            endpoint=endpoint,
+            prompt=submission.prompt,
+            params=submission.params,
+            media=submission.media,
+            thumbnail=submission.thumbnail,
+            # Fresh for every submit and in the history before the request leaves: if the answer is
+            # lost, the usage logs tell by this id whether the provider received it.
+            client_request_id=f"vs-{uuid.uuid4().hex}",
         )
+
+    def send_recorded(
+        self, client: Client, job: Job, payload: dict[str, Any], upload_names: Mapping[str, str] | None = None
+    ) -> Job:
+        """Send the request of ``job`` (already in the history), once. Raises ``StudioError``, the job recorded.
+
+        A job this service leased while it waited in a batch starts its submit now: its ``created_at`` becomes
+        this moment, so the follower's grace (SUBMIT_GRACE) and the usage logs' lookup count from the send.
+        """
+        if job.lease_owner == self.owner:
+            held = self.store.update_leased(job.id, self.owner, created_at=utcnow(), lease_owner=None, lease_until=None)
+            if held is None:
+                # Another follower took it over (this process stalled past the lease): it is theirs now.
+                raise StudioError(NOT_SENT_TAKEN_OVER, "")
+            job = held
         sent_at = utcnow()
         try:
-            generation = client.submit(payload, legacy_endpoint=endpoint, client_request_id=job.client_request_id)
+            generation = client.submit(payload, legacy_endpoint=job.endpoint, client_request_id=job.client_request_id)
         except SubmitAnswerLost as exc:
             # It may have started: the job stays "submitting", and the follower looks for it in the logs now.
             self.store.update(job.id, error=ANSWER_LOST, next_poll_at=utcnow())
@@ -190,7 +201,7 @@ class JobService:
         except StudioError as exc:
             self.store.update(job.id, status=JobStatus.FAILED, error=str(exc), finished_at=utcnow())
             raise
-        job = self._record(job, generation, self.policy(backend), first=True, polled_at=sent_at)
+        job = self._record(job, generation, self.policy(job.backend), first=True, polled_at=sent_at)
         return self.on_submit(job, payload, upload_names) if self.on_submit else job
 
     def policy(self, backend: str) -> PollPolicy:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from videostudio.catalogue import Model
-from videostudio.pricing import cost_text, quote
+from videostudio.pricing import cost_text, money, quote
 
 # The request fields that say how long the video lasts, in the order the offline backend and the API read them.
 DURATION_FIELDS = ("duration", "seconds", "video_duration")
@@ -75,6 +75,18 @@ def price_of_run(
         past = "your past job" if len(past_usd) == 1 else f"your past {len(past_usd)} jobs"
         return RunPrice("estimate", usd, f"about {cost_text(usd)}", f"estimate from {past}")
     return RunPrice("after", None, "Priced after the run", "the catalogue gives no price for it beforehand")
+
+
+def times(price: RunPrice, count: int) -> RunPrice:
+    """The price of ``count`` runs of the same price (a batch): "3 × $0.10 = $0.30 · 600,000 credits"."""
+    if count == 1:
+        return price
+    if price.usd is None:
+        return RunPrice(price.kind, None, f"{count} runs, each priced after the run", price.detail)
+    total = cost_text(price.usd * count)
+    about = "about " if price.kind == "estimate" else ""
+    text = f"{about}{count} × {money(price.usd)} = {total}"
+    return RunPrice(price.kind, price.usd * count, text, f"each run: {price.detail}")
 
 
 def _seconds(value: Any) -> float | None:

@@ -184,6 +184,17 @@ class JobQueries:
         runs = [max(0.0, (as_utc(row[1]) - as_utc(row[0])).total_seconds()) for row in rows[:limit]]
         return statistics.median(runs) if runs else None
 
+    def batch_members(self, batch_ids: Collection[str]) -> dict[str, list[Job]]:
+        """The jobs of each of ``batch_ids``, in the order they were sent (their submit times)."""
+        if not batch_ids:
+            return {}
+        c = jobs_table.c
+        members: dict[str, list[Job]] = {batch_id: [] for batch_id in batch_ids}
+        query = jobs_table.select().where(c.batch_id.in_(list(batch_ids))).order_by(c.created_at, c.id)
+        for job in self._jobs(query):
+            members[job.batch_id or ""].append(job)
+        return members
+
     def _jobs(self, query: sa.Select[Any]) -> list[Job]:
         with self.engine.connect() as conn:
             return [from_row(r) for r in conn.execute(query).mappings()]

@@ -37,6 +37,8 @@ class FormState:
     upload_names: dict[str, str] = field(default_factory=dict)  # payload path → uploaded file name
     input_errors: dict[str, str] = field(default_factory=dict)  # problems found while reading inputs
     slots: dict[str, DeltaGenerator] = field(default_factory=dict)  # payload path → where its message goes
+    # Several start images, one job each (components/several_images.py): (value to send, upload name or None).
+    batch_images: list[tuple[str, str | None]] = field(default_factory=list)
 
     def show(self, problems: list[Problem], *, include_missing: bool) -> None:
         """Write each problem under its field (or its nearest drawn parent)."""

@@ -17,7 +17,9 @@ from components.media_list_input import (
     media_list_input,
     prepare_file,
 )
-from components.widgets.base import FormState, Saved, field_key, given, payload_path, put
+from components.several_images import SEVERAL_IMAGES
+from components.widgets.base import FormState, Saved, field_key, given, is_top_level, payload_path, put
+from videostudio.batches import batch_image_field
 from videostudio.catalogue import Model
 from videostudio.form import FieldSpec, Widget
 from videostudio.media import MediaError
@@ -25,12 +27,16 @@ from videostudio.media import MediaError
 
 class Media:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> str | None:
-        result = media_input(spec, model, field_key(model, path))
+        # The start image can also take several images, one job each (a batch).
+        several = SEVERAL_IMAGES if is_top_level(spec, path) and spec.path == batch_image_field(model) else None
+        result = media_input(spec, model, field_key(model, path), several)
         where = payload_path(path)
         if result.error:
             state.input_errors[where] = result.error
         if result.upload_name:
             state.upload_names[where] = result.upload_name
+        if result.several:
+            state.batch_images = list(result.several)
         return result.value
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:

@@ -1,0 +1,100 @@
+"""Beside Generate: "How many" (1 to 8 jobs in one press), and sending a batch as one press.
+
+The double-click guard is Generate's own (``generate_controls.claim_send`` and the press's fingerprint): a batch
+is identified by its payload, its count and its images (``videostudio.batches.intent_payload``), so pressing
+again on an unchanged form never sends a second batch. Every job is recorded before the first request leaves
+(``JobService.submit_batch``); a job that fails to send is named ("Job 2 of 3 was not sent: ..."), the others run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import streamlit as st
+
+from components import api_refusal, services
+from components.started import remember_started
+from videostudio.batches import MAX_COUNT, BatchPlan, failure_text, plan_batch, running_text, seed_bounds
+from videostudio.catalogue import Model
+from videostudio.store import Job, JobStatus
+
+HOW_MANY_KEY = "generate_how_many"
+
+Images = Sequence[tuple[str, str | None]]  # several start images: (value to send, upload name or None)
+
+
+def how_many() -> int:
+    """The "How many" choice: jobs to send per press (per image, when several start images are given)."""
+    return int(
+        st.selectbox(
+            "How many",
+            options=list(range(1, MAX_COUNT + 1)),
+            key=HOW_MANY_KEY,
+            persist_state="session",
+            help=(
+                f"Send 1 to {MAX_COUNT} jobs with these settings in one press, each with its own seed where the "
+                "model has one. Each job is billed."
+            ),
+        )
+    )
+
+
+def jobs_in_press(count: int, images: Images) -> int:
+    """How many jobs one press sends: the count, once per start image when several are given."""
+    return count * max(1, len(images))
+
+
+def batch_notes(model: Model, count: int, images: Images) -> None:
+    """Under the button: what a press of a batch will send, and a warning where the results may be alike."""
+    jobs = jobs_in_press(count, images)
+    if jobs == 1:
+        return
+    each = f"{len(images)} images × {count} ({jobs} jobs)" if images else f"{jobs} jobs"
+    if seed_bounds(model) is not None:
+        st.caption(f":material/stacks: One press sends {each}, each with its own seed.")
+    else:
+        st.caption(
+            f":material/stacks: One press sends {each}. This model has no seed setting, so the results may be alike."
+        )
+
+
+def batch_look(job: Job) -> Job:
+    """The job whose state the Generate button shows for a press: for a batch, one still running if any is,
+    else one that failed if any did, else ``job`` (the batch's first)."""
+    if not job.batch_id:
+        return job
+    members = services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, [])
+    running = [m for m in members if m.is_active]
+    failed = [m for m in members if m.status == JobStatus.FAILED]
+    look = (running or failed or [job])[0]
+    return replace(look, created_at=job.created_at)  # "started 14:03": when the press sent the batch
+
+
+def send_batch(
+    model: Model,
+    payload: dict,
+    count: int,
+    images: Images,
+    *,
+    legacy: bool,
+    upload_names: Mapping[str, str] | None,
+) -> tuple[tuple[str, str] | None, Job | None]:
+    """Send one press's batch: what to tell the person (None when all went), and the batch's first job."""
+    backend = services.backend()
+    client = services.client_for(backend)
+    if client is None:
+        return ("error", "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."), None
+    plan: BatchPlan = plan_batch(model, payload, count, images=images, upload_names=upload_names)
+    result = services.job_service().submit_batch(client, model, plan.jobs, backend=backend, legacy=legacy)
+    first = result.jobs[0] if result.jobs else None
+    if first is not None:
+        remember_started(first.id)  # the batch is drawn right under the button (components/followup.py)
+    if not result.failures:
+        return None, first
+    reasons = [api_refusal.explain(model, plan.jobs[f.number - 1].payload, f.error) for f in result.failures]
+    if not result.started and len(set(reasons)) == 1 and not any(f.lost for f in result.failures):
+        # Refused alike (no credits, a bad key, a setting the API refuses): said once.
+        return ("error", f"None of the {len(result.jobs)} jobs was sent: {reasons[0]}"), first
+    lines = [failure_text(f, reason) for f, reason in zip(result.failures, reasons, strict=True)]
+    return ("error", " ".join([*lines, running_text(result)])), first

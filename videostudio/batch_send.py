@@ -1,0 +1,68 @@
+"""Sending a batch: every job recorded before any request leaves, then each sent once, in order.
+
+A job waiting for its turn is leased by the sending service (``lease_owner``/``lease_until``), and the lease is
+renewed before each send, so no follower mistakes it for a submit that was cut off (``JobStore.claim_due``
+takes a "submitting" job only after ``SUBMIT_GRACE`` and only without a live lease). When its turn comes the
+lease is given back and its ``created_at`` becomes the moment its own submit starts
+(``JobService.send_recorded``): from there on it is followed, and if need be looked up in the usage logs,
+exactly like a single submit. If the studio dies mid-batch, the leases run out and the follower finds the
+unsent jobs in no log: "the provider never received this request; nothing was charged", which is true.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from videostudio.batches import BatchFailure, BatchResult, PlannedJob
+from videostudio.catalogue import Model
+from videostudio.errors import StudioError
+from videostudio.store import Job, utcnow
+
+if TYPE_CHECKING:
+    from videostudio.jobs import Client, JobService
+
+
+def send_batch(
+    service: JobService,
+    client: Client,
+    model: Model,
+    planned: Sequence[PlannedJob],
+    *,
+    backend: str,
+    legacy: bool = False,
+) -> BatchResult:
+    """Record every job of ``planned`` (one ``batch_id``), then send each once, in order."""
+    from videostudio.jobs import LEASE_SECONDS  # jobs imports this module
+
+    batch_id = uuid.uuid4().hex if len(planned) > 1 else None
+    lease = timedelta(seconds=LEASE_SECONDS)
+    now = utcnow()
+    jobs = [
+        replace(
+            service.new_job(model, plan.payload, backend=backend, legacy=legacy, upload_names=plan.upload_names),
+            batch_id=batch_id,
+            # In batch order, even before each gets its send time: a microsecond apart.
+            created_at=now + timedelta(microseconds=number),
+            lease_owner=service.owner,
+            lease_until=now + lease,
+        )
+        for number, plan in enumerate(planned)
+    ]
+    service.store.add_many(jobs)
+    results: list[Job] = []
+    failures: list[BatchFailure] = []
+    for number, (job, plan) in enumerate(zip(jobs, planned, strict=True), start=1):
+        # The ones still waiting keep their lease for as long as the sends before them take.
+        for waiting in jobs[number:]:
+            service.store.update_leased(waiting.id, service.owner, lease_until=utcnow() + lease)
+        try:
+            results.append(service.send_recorded(client, job, plan.payload, plan.upload_names))
+        except StudioError as exc:  # recorded by send_recorded: failed, or its answer lost and looked up
+            failed = service.store.get(job.id) or job
+            results.append(failed)
+            failures.append(BatchFailure(number, len(jobs), failed, exc))
+    return BatchResult(batch_id=batch_id, jobs=tuple(results), failures=tuple(failures))

@@ -1,0 +1,58 @@
+"""Where a request is sent, and what the history keeps of it: its parameters without the uploads' base64, and what
+the uploads were."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from videostudio.catalogue import Model
+from videostudio.contract import GENERATIONS_PATH
+from videostudio.media import decode_data_uri, is_data_uri, thumbnail_data_uri
+from videostudio.payload import map_leaves
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the history keeps of a request: its parameters without blobs, and what the blobs were."""
+
+    params: dict[str, Any]
+    media: dict[str, dict[str, Any]]
+    thumbnail: str | None
+    prompt: str
+
+    @classmethod
+    def of(cls, payload: Mapping[str, Any], names: Mapping[str, str] | None = None) -> Submission:
+        """Strip base64 data URIs out of ``payload``; ``names`` gives upload file names by field path."""
+        media: dict[str, dict[str, Any]] = {}
+        thumbnail: list[str] = []
+
+        def strip(path: str, value: Any) -> Any:
+            if isinstance(value, str) and is_data_uri(value):
+                mime, data = decode_data_uri(value)
+                info = {"mime": mime, "bytes": len(data), "sha256": _sha256(data)}
+                if names and path in names:
+                    info["name"] = names[path]
+                media[path] = info
+                if mime.startswith("image/") and not thumbnail:
+                    small = thumbnail_data_uri(data)
+                    if small:
+                        thumbnail.append(small)
+                return f"(uploaded {mime.split('/')[0]}, sha256 {info['sha256'][:12]}…)"
+            return value
+
+        params = map_leaves({k: v for k, v in payload.items() if k != "model"}, strip)
+        prompt = str(payload.get("prompt") or payload.get("lip_sync_tts_content") or "")
+        return cls(params=params, media=media, thumbnail=thumbnail[0] if thumbnail else None, prompt=prompt)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def submit_endpoint(model: Model, *, legacy: bool = False) -> str | None:
+    """The vendor path a request for ``model`` is submitted and polled on; None for the universal one."""
+    # A model whose document offers only a vendor path is always sent there; the seeds may opt into theirs.
+    return model.legacy_endpoint if legacy else (model.endpoint if model.endpoint != GENERATIONS_PATH else None)
