@@ -156,8 +156,12 @@ class JobService:
         backend: str,
         legacy: bool = False,
         upload_names: Mapping[str, str] | None = None,
+        parent_id: str | None = None,
     ) -> Job:
-        """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed."""
+        """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed.
+
+        ``parent_id``: the job whose last frame this one starts from ("Continue from here").
+        """
         submission = Submission.of(payload, upload_names)
         # A model whose document offers only a vendor path is always sent there; the seeds may opt into theirs.
         endpoint = model.legacy_endpoint if legacy else (model.endpoint if model.endpoint != GENERATIONS_PATH else None)
@@ -173,6 +177,7 @@ class JobService:
                 # Fresh for every submit and in the history before the request leaves: if the answer is
                 # lost, the usage logs tell by this id whether the provider received it.
                 client_request_id=f"vs-{uuid.uuid4().hex}",
+                parent_id=parent_id,
             )
         )
         sent_at = utcnow()
