@@ -16,7 +16,7 @@ import streamlit as st
 from components import services
 from components.model_browser import BROWSER_OPEN
 from components.widgets import MISSING, Saved, restore_field
-from components.widgets.base import field_key
+from components.widgets.base import field_key, model_key, payload_path
 from videostudio.catalogue import Model, Task, start_image_path
 from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME, ChainError, joinable, last_frame
 from videostudio.form import form_fields
@@ -119,11 +119,25 @@ def _fill_form(model: Model, path: str, current: Continuation) -> None:
             restore_field(spec, model, spec.path, _nested(path, top) if "." in path else MISSING, saved)
         elif spec.name == "prompt" and current.prompt:
             restore_field(spec, model, spec.path, current.prompt, saved)
-    prepared = st.session_state.get(f"{field_key(model, path)}__prepared")
+    prepared = _prepared_at(model, path)
     # What the form will send for the start image: a job sending it continues the job.
     current.sent_values[model.id] = prepared.data_uri if prepared is not None else ""
     for note in saved.notes:
         st.warning(note)
+
+
+def _prepared_at(model: Model, path: str) -> Any:
+    """The prepared upload the form holds for the payload path ``path`` (drawn at ``path``, or in a variant
+    at ``keyframes.frame0~0.url``)."""
+    state = st.session_state
+    exact = state.get(f"{field_key(model, path)}__prepared")
+    if exact is not None:
+        return exact
+    prefix, suffix = f"{model_key(model)}__", "__prepared"
+    for key in list(state.keys()):
+        if key.startswith(prefix) and key.endswith(suffix) and payload_path(key[len(prefix) : -len(suffix)]) == path:
+            return state[key]
+    return None
 
 
 def _nested(path: str, top: str) -> Any:

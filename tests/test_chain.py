@@ -219,3 +219,22 @@ def test_chain_of_follows_parents_and_the_newest_children(tmp_path: Path) -> Non
     assert [j.id for j in chain_of(store, root)] == [root.id, middle.id, last.id]
     assert [j.id for j in chain_of(store, alone)] == [alone.id]
     assert [j.id for j in store.children_of(root.id)] == [middle.id]
+
+
+def test_every_animate_a_picture_model_has_a_start_image_field() -> None:
+    from videostudio.catalogue import Task, load_catalogue, start_image_path
+
+    models = list(load_catalogue())
+    for model in models:
+        path = start_image_path(model.schema, model.media)
+        # The same rule as the task: a model has a start image exactly when it animates a picture.
+        assert (path is not None) == (Task.IMAGE in model.tasks), model.id
+        assert path is None or model.media[path] == "image", model.id
+    by_id = {m.id: m for m in models}
+    assert start_image_path(by_id["pixverse/v5/image-to-video"].schema, by_id["pixverse/v5/image-to-video"].media) == (
+        "image_url"
+    )
+    luma = by_id["luma/ray-2"]
+    assert start_image_path(luma.schema, luma.media) == "keyframes.frame0.url"
+    fabric = by_id["veed/fabric-1.0"]  # its picture is the face that talks, not a start frame
+    assert start_image_path(fabric.schema, fabric.media) is None

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -172,3 +173,29 @@ def test_only_a_job_sent_with_the_frame_records_its_parent(studio: Studio) -> No
     # Stopping the continuation leaves the form as it is and the note goes.
     click(at, "Stop continuing")
     assert not any("Continuing from" in i.value for i in at.info)
+
+
+def test_continue_into_a_start_image_inside_a_group(studio: Studio) -> None:
+    # Luma's start image is keyframes.frame0.url, a choice of shapes inside a group: the frame goes there too.
+    source = finished_clip(studio, "a lantern in the fog", seconds=1.0)
+    at = select_row(history(), 0)
+    click(at, "Continue from here")
+    at.switch_page(GENERATE)
+    rerun(at)
+    choose(at, "luma/ray-2")
+    rerun(at)
+    generate(at)
+    sent = submitted_payloads(studio)[-1]
+    frame0 = sent["keyframes"]["frame0"]
+    assert frame0["type"] == "image" and frame0["url"].startswith("data:image/")
+    assert sent["prompt"] == "a lantern in the fog"
+    assert store().list()[0].parent_id == source.id
+
+
+def test_a_long_join_runs_under_a_spinner(studio: Studio, monkeypatch: pytest.MonkeyPatch) -> None:
+    import components.join_clips
+
+    monkeypatch.setattr(components.join_clips, "SPINNER_SECONDS", 0.5)  # these 1 s clips count as long
+    clips = [finished_clip(studio, f"take {n}", minutes_ago=10 - n) for n in range(2)]
+    at = join_in_history(history(), clips)
+    assert any("Joined 2 clips" in s.value for s in at.success)
