@@ -19,8 +19,6 @@ JOIN_OPEN_KEY = "join_open"  # whether the Join clips panel is shown
 JOIN_PICK_KEY = "join_pick"  # the chosen job ids, in order (the multiselect's value)
 # The newest finished jobs offered for joining: a person joins recent takes, not the whole history.
 OFFERED = 200
-# Clips longer than this together are joined under a spinner (re-encoding takes a moment per second).
-SPINNER_SECONDS = 20.0
 
 
 def join_panel(store: JobStore) -> None:
@@ -119,10 +117,9 @@ def _join(job_ids: list[str]) -> None:
         return
     total = sum(j.video_seconds or 0.0 for j in jobs)
     try:
-        if total > SPINNER_SECONDS:
-            with st.spinner(f"Joining {len(jobs)} clips ({total:.0f} s)…", show_time=True):
-                joined, result = record_joined(store, jobs, services.settings().media_dir)
-        else:
+        # Streamlit shows a spinner only after half a second: a copied join of short clips never shows it, a
+        # re-encode (about 0.7 s per second of 720p video here, see bench/chain.py) does.
+        with st.spinner(f"Joining {len(jobs)} clips ({total:.0f} s)…", show_time=True):
             joined, result = record_joined(store, jobs, services.settings().media_dir)
     except (ChainError, OSError) as exc:
         state[MESSAGE_KEY] = ("error", f"The clips were not joined: {exc}")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -192,10 +191,11 @@ def test_continue_into_a_start_image_inside_a_group(studio: Studio) -> None:
     assert store().list()[0].parent_id == source.id
 
 
-def test_a_long_join_runs_under_a_spinner(studio: Studio, monkeypatch: pytest.MonkeyPatch) -> None:
-    import components.join_clips
-
-    monkeypatch.setattr(components.join_clips, "SPINNER_SECONDS", 0.5)  # these 1 s clips count as long
-    clips = [finished_clip(studio, f"take {n}", minutes_ago=10 - n) for n in range(2)]
-    at = join_in_history(history(), clips)
-    assert any("Joined 2 clips" in s.value for s in at.success)
+def test_run_again_of_a_continued_job_still_continues_its_parent(studio: Studio) -> None:
+    root = finished_clip(studio, "root", minutes_ago=5)
+    finished_clip(studio, "continued", minutes_ago=4, parent_id=root.id)
+    at = history()
+    select_row(at, prompts(at).index("continued"))
+    click(at, "Run again")
+    new = store().list()[0]
+    assert new.prompt == "continued" and new.parent_id == root.id

@@ -49,6 +49,7 @@ def last_frame(path: Path | str) -> bytes:
             if not container.streams.video:
                 raise ChainError("This file holds no video, so it has no last frame.")
             stream = container.streams.video[0]
+            stream.thread_type = "AUTO"  # frame threads: the frames from the keyframe on decode in parallel
             end = _end_seconds(container, stream)
             frame = None
             if end > _LAST_FRAME_LOOKBACK:
@@ -63,7 +64,7 @@ def last_frame(path: Path | str) -> bytes:
     if frame is None:
         raise ChainError("This video has no frames, so it has no last frame.")
     buffer = io.BytesIO()
-    frame.to_image().save(buffer, format="PNG")
+    frame.to_image().save(buffer, format="PNG", compress_level=1)  # lossless; the upload step resizes it anyway
     return buffer.getvalue()
 
 
@@ -226,6 +227,7 @@ def _reencode(clips: Sequence[ClipInfo], out_path: Path) -> None:
         for clip in clips:
             with av.open(str(clip.path)) as container:
                 stream = container.streams.video[0]
+                stream.thread_type = "AUTO"
                 first_time = None
                 for frame in container.decode(stream):
                     seconds = frame.time or 0.0
