@@ -199,3 +199,11 @@ def test_run_again_of_a_continued_job_still_continues_its_parent(studio: Studio)
     click(at, "Run again")
     new = store().list()[0]
     assert new.prompt == "continued" and new.parent_id == root.id
+
+
+def test_history_filters_joined_clips_by_model(studio: Studio) -> None:
+    clips = [finished_clip(studio, f"take {n}", minutes_ago=10 - n) for n in range(2)]
+    at = join_in_history(history(), clips)
+    at = history()
+    at.multiselect(key="history_models").set_value([JOINED_MODEL_ID]).run()
+    assert prompts(at) == ["Joined 2 clips"]
