@@ -79,6 +79,7 @@ def send_batch(
     *,
     legacy: bool,
     upload_names: Mapping[str, str] | None,
+    parent_id: str | None = None,
 ) -> tuple[tuple[str, str] | None, Job | None]:
     """Send one press's batch: what to tell the person (None when all went), and the batch's first job."""
     backend = services.backend()
@@ -86,7 +87,9 @@ def send_batch(
     if client is None:
         return ("error", "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."), None
     plan: BatchPlan = plan_batch(model, payload, count, images=images, upload_names=upload_names)
-    result = services.job_service().submit_batch(client, model, plan.jobs, backend=backend, legacy=legacy)
+    result = services.job_service().submit_batch(
+        client, model, plan.jobs, backend=backend, legacy=legacy, parent_id=parent_id
+    )
     first = result.jobs[0] if result.jobs else None
     if first is not None:
         remember_started(first.id)  # the batch is drawn right under the button (components/followup.py)

@@ -36,7 +36,9 @@ def send_again(job_id: str) -> tuple[str, str, Job | None]:
     if problems:
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
         return ("error", f"These settings are no longer accepted ({listed}). Nothing was sent.", None)
-    new = send(model, payload, legacy=bool(job.endpoint and model.legacy_endpoint), upload_names=names)
+    legacy = bool(job.endpoint and model.legacy_endpoint)
+    # The same request, so the same start: a continued job sent again still continues its parent.
+    new = send(model, payload, legacy=legacy, upload_names=names, parent_id=job.parent_id)
     if isinstance(new, str):
         return ("error", new, None)
     return ("ok", f"Started again: {model_name(job.model_id)}.", new)

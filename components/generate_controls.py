@@ -14,6 +14,7 @@ import streamlit as st
 
 from components import api_refusal, services
 from components.batch_controls import Images, batch_look, batch_notes, how_many, jobs_in_press, send_batch
+from components.continue_from import continued_from
 from components.copy_as_code import form_code
 from components.model_browser import NOT_OFFERED, model_browser
 from components.price_tag import price_tag
@@ -54,7 +55,12 @@ def claim_send() -> bool:
 
 
 def send(
-    model: Model, payload: dict[str, Any], *, legacy: bool = False, upload_names: Mapping[str, str] | None = None
+    model: Model,
+    payload: dict[str, Any],
+    *,
+    legacy: bool = False,
+    upload_names: Mapping[str, str] | None = None,
+    parent_id: str | None = None,
 ) -> Job | str:
     """Submit once on this session's backend: the new job, or what to tell the person (nothing was sent or paid)."""
     backend = services.backend()
@@ -63,7 +69,7 @@ def send(
         return "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."
     try:
         return services.job_service().submit(
-            client, model, payload, backend=backend, legacy=legacy, upload_names=upload_names
+            client, model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id
         )
     except StudioError as exc:
         return api_refusal.explain(model, payload, exc)
@@ -214,9 +220,18 @@ def _submit(
     """What to tell the person (None when the started job itself says it), and the job sent, if any."""
     if problems or form.input_errors:
         return ("error", "Some settings need attention (marked above). Nothing was sent."), None
+    parent_id = continued_from(model, payload)  # the job whose last frame this sends, if it does
     if count > 1 or images:
-        return send_batch(model, payload, count, images, legacy=legacy, upload_names=form.upload_names)
-    sent = send(model, payload, legacy=legacy, upload_names=form.upload_names)
+        return send_batch(
+            model,
+            payload,
+            count,
+            images,
+            legacy=legacy,
+            upload_names=form.upload_names,
+            parent_id=None if images else parent_id,  # one job per image sends those images, not the frame
+        )
+    sent = send(model, payload, legacy=legacy, upload_names=form.upload_names, parent_id=parent_id)
     if isinstance(sent, str):
         return ("error", sent), None
     # The confirmation is drawn with the job itself, right under the button, until it ends (components/followup.py).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components import services
 from components.followup import missing_uploads, send_again
@@ -12,11 +13,12 @@ from components.history_export import jobs_json
 from components.history_reuse import prefill_generate_form
 from components.job_card import model_name
 from components.job_link import COMPARE_PARAM
+from components.join_clips import join_chain_button
 from components.poller import TOASTS_KEY
 from videostudio.catalogue import Model
 from videostudio.compare import playable
 from videostudio.library import delete_job_files, download_name
-from videostudio.store import Job
+from videostudio.store import Job, JobKind
 
 # The job whose Delete was pressed and now waits for "Delete for good".
 CONFIRM_KEY = "history_confirm_delete"
@@ -30,6 +32,9 @@ def job_actions(job: Job, model: Model | None) -> None:
     """The action row under an opened job, and the delete confirmation when asked for."""
     state = st.session_state
     buttons = st.container(horizontal=True)
+    if job.kind == JobKind.JOINED:
+        _joined_actions(job, buttons)
+        return
     unknown = "This model is no longer in the studio's catalogue." if model is None else None
     if buttons.button(
         "Use these settings",
@@ -56,6 +61,20 @@ def job_actions(job: Job, model: Model | None) -> None:
         or running
         or f"Send the same request now{seed}, on {services.BACKEND_NAMES[services.backend()]}",
     )
+    with buttons:
+        join_chain_button(job)
+    _delete_and_export(job, buttons)
+
+
+def _joined_actions(job: Job, buttons: DeltaGenerator) -> None:
+    # No model ran it, so Use these settings and Run again do not apply: the clips it joined are its settings.
+    clips = job.params.get("clips") or []
+    st.caption(f":material/movie_edit: Joined clips: {len(clips)} finished videos put end to end on this computer.")
+    _delete_and_export(job, buttons)
+
+
+def _delete_and_export(job: Job, buttons: DeltaGenerator) -> None:
+    state = st.session_state
     buttons.button(
         "Delete",
         icon=":material/delete:",

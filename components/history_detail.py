@@ -10,7 +10,7 @@ from components import services
 from components.job_card import elapsed_text, job_card
 from videostudio.catalogue import Model, humanize
 from videostudio.pricing import money, usd_of
-from videostudio.store import Job, JobStatus, JobStore
+from videostudio.store import Job, JobKind, JobStatus, JobStore
 
 # The id of the job shown in detail; set by the table, the gallery's Open buttons and Run again.
 OPEN_KEY = "history_open"
@@ -54,7 +54,8 @@ def job_detail(job: Job) -> None:
     # Two by two: a credits figure like 420,000 needs the room.
     backend = services.backends().get(job.backend)
     simulated = backend is not None and not backend.bills
-    charged = job.status != JobStatus.FAILED
+    joined = job.kind == JobKind.JOINED  # made on this computer: nothing to pay
+    charged = job.status != JobStatus.FAILED and not joined
     usd = usd_of(job.credits, job.usd) if charged else 0.0
     credits = "0" if not charged else f"{job.credits:,.0f}" if job.credits is not None else "–"
     for pair in (
@@ -62,7 +63,11 @@ def job_detail(job: Job) -> None:
             (
                 "Cost",
                 money(usd) if usd is not None else "–",
-                "Simulated: the offline demo charges nothing" if simulated else "In US dollars; a failed job is free",
+                "Joined on this computer: no charge"
+                if joined
+                else "Simulated: the offline demo charges nothing"
+                if simulated
+                else "In US dollars; a failed job is free",
             ),
             ("Credits", credits, None),
         ],

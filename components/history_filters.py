@@ -11,6 +11,7 @@ import streamlit as st
 
 from components import services
 from components.job_card import model_name
+from videostudio.chain import JOINED_MODEL_ID
 from videostudio.store import ACTIVE_STATUSES, Job, JobStore
 
 # What a person filters by, and the store statuses each stands for.
@@ -85,7 +86,7 @@ def _filter_bar() -> HistoryQuery:
     top = st.columns([3, 2, 2], vertical_alignment="bottom")
     models = top[0].multiselect(
         "Model",
-        catalogue.ids(),
+        [*catalogue.ids(), JOINED_MODEL_ID],  # joined clips are found by "model" too
         format_func=model_name,
         placeholder="All models",
         key="history_models",

@@ -9,14 +9,16 @@ from pathlib import Path
 import streamlit as st
 
 from components import services
+from components.continue_from import continue_button
 from components.copy_as_code import job_code
 from components.job_link import copy_link
 from components.price_tag import markdown_safe
 from videostudio.backends import Backend
+from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME
 from videostudio.jobs import PollPolicy
 from videostudio.library import download_name
 from videostudio.pricing import cost_text
-from videostudio.store import Job, JobStatus
+from videostudio.store import Job, JobKind, JobStatus
 
 STATUS_LOOK = {
     JobStatus.SUBMITTING: ("Sending", "gray", ":material/upload:"),
@@ -29,6 +31,8 @@ OVERDUE_LOOK = ("Still running at the provider", "orange", ":material/hourglass_
 
 
 def model_name(model_id: str) -> str:
+    if model_id == JOINED_MODEL_ID:
+        return JOINED_NAME  # clips the studio joined: no model of the catalogue made it
     model = services.model_or_none(model_id)
     return model.name if model else model_id
 
@@ -42,8 +46,8 @@ def charge_text(job: Job, backend: Backend | None) -> str | None:
 
     The offline demo's figures are marked simulated, so they are never read as money spent.
     """
-    if job.status == JobStatus.FAILED:
-        return "no charge"
+    if job.status == JobStatus.FAILED or job.kind == JobKind.JOINED:
+        return "no charge"  # a failed generation is not billed; joining runs on this computer
     if job.credits is None and job.usd is None:
         return None
     text = cost_text(job.usd, job.credits)
@@ -89,6 +93,8 @@ def job_card(job: Job, *, key_prefix: str = "card", actions: Callable[[Job, str]
         with st.container(horizontal=True, key=f"actions-{key_prefix}-{job.id}"):
             if actions is not None:
                 actions(job, key_prefix)
+            if job.status == JobStatus.COMPLETED:
+                continue_button(job, key_prefix)
             copy_link(job, key=f"link-{key_prefix}-{job.id}")
             job_code(job, key_prefix)
 

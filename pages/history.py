@@ -10,6 +10,7 @@ from components.history_export import export_buttons
 from components.history_filters import GALLERY, SPENDING, current_page, history_filters, pick_view
 from components.history_gallery import history_gallery
 from components.history_table import history_table
+from components.join_clips import join_panel
 from components.router import ensure_router
 
 ensure_router()
@@ -28,6 +29,7 @@ if view == SPENDING:
     spending(store)
     st.stop()
 
+join_panel(store)
 query = history_filters()
 jobs, total = current_page(store, query, view)
 if not jobs:

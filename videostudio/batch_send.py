@@ -34,8 +34,12 @@ def send_batch(
     *,
     backend: str,
     legacy: bool = False,
+    parent_id: str | None = None,
 ) -> BatchResult:
-    """Record every job of ``planned`` (one ``batch_id``), then send each once, in order."""
+    """Record every job of ``planned`` (one ``batch_id``), then send each once, in order.
+
+    ``parent_id``: the job whose last frame every job of the batch starts from, if they do.
+    """
     from videostudio.jobs import LEASE_SECONDS  # jobs imports this module
 
     batch_id = uuid.uuid4().hex if len(planned) > 1 else None
@@ -43,7 +47,9 @@ def send_batch(
     now = utcnow()
     jobs = [
         replace(
-            service.new_job(model, plan.payload, backend=backend, legacy=legacy, upload_names=plan.upload_names),
+            service.new_job(
+                model, plan.payload, backend=backend, legacy=legacy, upload_names=plan.upload_names, parent_id=parent_id
+            ),
             batch_id=batch_id,
             # In batch order, even before each gets its send time: a microsecond apart.
             created_at=now + timedelta(microseconds=number),

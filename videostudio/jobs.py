@@ -132,9 +132,15 @@ class JobService:
         backend: str,
         legacy: bool = False,
         upload_names: Mapping[str, str] | None = None,
+        parent_id: str | None = None,
     ) -> Job:
-        """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed."""
-        job = self.store.add(self.new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names))
+        """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed.
+
+        ``parent_id``: the job whose last frame this one starts from ("Continue from here").
+        """
+        job = self.store.add(
+            self.new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id)
+        )
         return self.send_recorded(client, job, payload, upload_names)
 
     def submit_batch(
@@ -145,12 +151,13 @@ class JobService:
         *,
         backend: str,
         legacy: bool = False,
+        parent_id: str | None = None,
     ) -> BatchResult:
         """Send a batch (videostudio.batches.plan_batch): each job once, in order; a failure stops nothing else.
 
         Every job is recorded before the first request leaves (see videostudio/batch_send.py).
         """
-        return send_batch(self, client, model, planned, backend=backend, legacy=legacy)
+        return send_batch(self, client, model, planned, backend=backend, legacy=legacy, parent_id=parent_id)
 
     def new_job(
         self,
@@ -160,6 +167,7 @@ class JobService:
         backend: str,
         legacy: bool = False,
         upload_names: Mapping[str, str] | None = None,
+        parent_id: str | None = None,
     ) -> Job:
         """The history's record of a request about to be sent (not stored yet)."""
         submission = Submission.of(payload, upload_names)
@@ -175,6 +183,7 @@ class JobService:
             # Fresh for every submit and in the history before the request leaves: if the answer is
             # lost, the usage logs tell by this id whether the provider received it.
             client_request_id=f"vs-{uuid.uuid4().hex}",
+            parent_id=parent_id,
         )
 
     def send_recorded(

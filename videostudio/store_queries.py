@@ -195,6 +195,11 @@ class JobQueries:
             members[job.batch_id or ""].append(job)
         return members
 
+    def children_of(self, job_id: str) -> list[Job]:
+        """The jobs that continue ``job_id`` ("Continue from here" recorded it as their parent), oldest first."""
+        c = jobs_table.c
+        return self._jobs(jobs_table.select().where(c.parent_id == job_id).order_by(c.created_at.asc(), c.id.asc()))
+
     def _jobs(self, query: sa.Select[Any]) -> list[Job]:
         with self.engine.connect() as conn:
             return [from_row(r) for r in conn.execute(query).mappings()]

@@ -35,7 +35,7 @@ from videostudio.catalogue.model import (
     humanize,
 )
 from videostudio.catalogue.schema import has_type, infer_media, normalize_schema
-from videostudio.catalogue.tasks import TASK_CAPABILITIES, TASK_RULES, Task, derive_tasks
+from videostudio.catalogue.tasks import TASK_CAPABILITIES, TASK_RULES, Task, derive_tasks, start_image_path
 
 __all__ = [
     "MODELS_DIR",
@@ -58,6 +58,7 @@ __all__ = [
     "infer_media",
     "load_catalogue",
     "load_model",
+    "start_image_path",
     "model_from_openapi",
     "model_from_studio_file",
     "model_id_of",

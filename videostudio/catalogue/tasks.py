@@ -91,16 +91,10 @@ def derive_tasks(model_id: str, schema: Mapping[str, Any], media: Mapping[str, s
     ident = model_id.casefold()
     tasks: set[Task] = set()
 
-    for path, kind in media.items():
-        if kind != "image" or _NOT_A_FRAME.search(path):
-            continue
-        top = path.split(".")[0]
-        if _LAST_FRAME.search(path):
-            tasks.add(Task.FIRST_LAST)
-        elif _REFERENCE.search(path) or _is_list(properties.get(top, {})):
-            tasks.add(Task.REFERENCE)
-        elif ("." not in path or _FIRST_FRAME.search(path)) and not needed_kinds & {"video", "audio"}:
-            tasks.add(Task.IMAGE)
+    for path in media:
+        role = _image_role(path, properties, media, needed_kinds)
+        if role is not None:
+            tasks.add(role)
 
     if _REFERENCE_ID.search(ident):
         tasks.add(Task.REFERENCE)
@@ -121,6 +115,36 @@ def derive_tasks(model_id: str, schema: Mapping[str, Any], media: Mapping[str, s
     if not needed_kinds or not tasks:
         tasks.add(Task.TEXT)
     return frozenset(tasks)
+
+
+def start_image_path(schema: Mapping[str, Any], media: Mapping[str, str]) -> str | None:
+    """The field that holds an "Animate a picture" model's start image (``image_url``, ``keyframes.frame0``), or None.
+
+    The same rule as the task: a start-frame image on a model that needs no video or audio.
+    """
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    required = set(schema.get("required", ()))
+    needed_kinds = {kind for path, kind in media.items() if path.split(".")[0] in required}
+    starts = [p for p in media if _image_role(p, properties, media, needed_kinds) is Task.IMAGE]
+    # A required start image first: it is the one the model animates.
+    starts.sort(key=lambda p: p.split(".")[0] not in required)
+    return starts[0] if starts else None
+
+
+def _image_role(
+    path: str, properties: Mapping[str, Any], media: Mapping[str, str], needed_kinds: set[str]
+) -> Task | None:
+    """What an image field makes of its model, by the rules above; None for a field that is no frame."""
+    if media[path] != "image" or _NOT_A_FRAME.search(path):
+        return None
+    top = path.split(".")[0]
+    if _LAST_FRAME.search(path):
+        return Task.FIRST_LAST
+    if _REFERENCE.search(path) or _is_list(properties.get(top, {})):
+        return Task.REFERENCE
+    if ("." not in path or _FIRST_FRAME.search(path)) and not needed_kinds & {"video", "audio"}:
+        return Task.IMAGE
+    return None
 
 
 def _is_list(prop: Mapping[str, Any]) -> bool:

@@ -1,0 +1,131 @@
+"""Join clips: finished videos put end to end, in a chosen order, into one MP4 that is a History item of its own.
+
+On History, "Join clips" opens a panel: choose finished clips (the list keeps the order they were chosen in),
+see their total length, press Join. An opened job that is part of a chain (``parent_id`` links) has "Join this
+chain", which opens the panel with the chain chosen, first to last.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import services
+from components.history_detail import MESSAGE_KEY, open_job
+from components.job_card import created_text, model_name
+from videostudio.chain import ChainError, chain_of, joinable, record_joined
+from videostudio.store import Job, JobKind, JobStatus, JobStore
+
+JOIN_OPEN_KEY = "join_open"  # whether the Join clips panel is shown
+JOIN_PICK_KEY = "join_pick"  # the chosen job ids, in order (the multiselect's value)
+# The newest finished jobs offered for joining: a person joins recent takes, not the whole history.
+OFFERED = 200
+
+
+def join_panel(store: JobStore) -> None:
+    """The "Join clips" button, and the panel it opens."""
+    state = st.session_state
+    opened = state.get(JOIN_OPEN_KEY, False)
+    st.button(
+        "Hide Join clips" if opened else "Join clips",
+        key="join_toggle",
+        icon=":material/movie_edit:",
+        on_click=_toggle,
+        help="Put finished clips end to end in one video",
+    )
+    if not opened:
+        return
+    offered = {j.id: j for j in store.search(statuses=[JobStatus.COMPLETED.value], limit=OFFERED) if joinable(j)}
+    # Chosen clips stay choosable even when older than the newest ones offered ("Join this chain").
+    for job_id in state.get(JOIN_PICK_KEY, []):
+        if job_id not in offered:
+            job = store.get(job_id)
+            if job is not None and joinable(job):
+                offered[job_id] = job
+    still = [i for i in state.get(JOIN_PICK_KEY, []) if i in offered]
+    if still != state.get(JOIN_PICK_KEY, []):
+        state[JOIN_PICK_KEY] = still  # a chosen clip was deleted meanwhile
+    with st.container(border=True, key="join_panel"):
+        if len(offered) < 2:
+            st.info("Joining needs at least two finished videos kept on this computer.", icon=":material/movie:")
+            return
+        picked = st.multiselect(
+            "Clips, in the order they play",
+            list(offered),
+            format_func=lambda i: clip_label(offered[i]),
+            key=JOIN_PICK_KEY,
+            placeholder="Choose clips in the order they should play",
+            help="The joined video plays them in the order chosen here; remove one and add it again to move it last",
+        )
+        jobs = [offered[i] for i in picked]
+        total = sum(j.video_seconds or 0.0 for j in jobs)
+        st.caption(f"{len(jobs)} clips · {total:.1f} s in all" if jobs else "No clips chosen yet.")
+        st.button(
+            "Join",
+            type="primary",
+            icon=":material/join:",
+            key="join_run",
+            on_click=_join,
+            args=(picked,),
+            disabled=len(jobs) < 2,
+            help=None if len(jobs) >= 2 else "Choose at least two clips",
+        )
+
+
+def clip_label(job: Job) -> str:
+    """A clip in the list: "Kling 1.6 Pro · 5.0 s · 21 Nov 2026, 15:30 · a cat surfing"."""
+    parts = [model_name(job.model_id), f"{job.video_seconds or 0:.1f} s", created_text(job.created_at)]
+    if job.prompt:
+        parts.append(job.prompt[:40] + ("…" if len(job.prompt) > 40 else ""))
+    return " · ".join(parts)
+
+
+def join_chain_button(job: Job) -> None:
+    """On an opened job that is part of a chain: open the join panel with the chain chosen, first to last."""
+    if job.kind == JobKind.JOINED or not joinable(job):
+        return
+    store = services.job_service().store
+    if not job.parent_id and not store.children_of(job.id):
+        return
+    chain = chain_of(store, job)
+    st.button(
+        "Join this chain",
+        icon=":material/link:",
+        key=f"join_chain_{job.id}",
+        on_click=_pick_chain,
+        args=([j.id for j in chain if joinable(j)],),
+        help=f"Join the {len(chain)} clips this one is part of, in the order they continue each other",
+    )
+
+
+def _toggle() -> None:
+    st.session_state[JOIN_OPEN_KEY] = not st.session_state.get(JOIN_OPEN_KEY, False)
+
+
+def _pick_chain(job_ids: list[str]) -> None:
+    state = st.session_state
+    state[JOIN_OPEN_KEY] = True
+    state[JOIN_PICK_KEY] = job_ids
+    open_job(None)  # the dialog closes on the panel
+
+
+def _join(job_ids: list[str]) -> None:
+    state = st.session_state
+    store = services.job_service().store
+    jobs = [j for j in (store.get(i) for i in job_ids) if j is not None]
+    if len(jobs) != len(job_ids):
+        state[MESSAGE_KEY] = ("error", "A chosen clip was deleted meanwhile. Nothing was joined.")
+        return
+    total = sum(j.video_seconds or 0.0 for j in jobs)
+    try:
+        # Streamlit shows a spinner only after half a second: a copied join of short clips never shows it, a
+        # re-encode (about 0.7 s per second of 720p video here, see bench/chain.py) does.
+        with st.spinner(f"Joining {len(jobs)} clips ({total:.0f} s)…", show_time=True):
+            joined, result = record_joined(store, jobs, services.settings().media_dir)
+    except (ChainError, OSError) as exc:
+        state[MESSAGE_KEY] = ("error", f"The clips were not joined: {exc}")
+        return
+    how = "streams copied as they were" if result.copied else "re-encoded to H.264, as their formats differ"
+    state[MESSAGE_KEY] = ("ok", f"Joined {len(jobs)} clips into one {result.seconds:.1f} s video ({how}).")
+    state[JOIN_PICK_KEY] = []
+    state[JOIN_OPEN_KEY] = False
+    open_job(joined.id)

@@ -1,0 +1,128 @@
+"""Chains in the browser: "Continue from here" sends the video's last frame; "Join clips" gives one MP4 whose length
+is the sum of the clips'."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.conftest import (
+    PIXVERSE,
+    VIDEO01,
+    Studio,
+    card_ids,
+    keyed,
+    new_card,
+    open_studio,
+    pick_model,
+    press_generate,
+    running_studio,
+    settle,
+    type_text,
+    wait_done,
+)
+from videostudio.chain import last_frame
+from videostudio.library import probe_video
+from videostudio.media import decode_data_uri
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    """A studio of its own: the joined item and the continued job are looked up in its history and media folder."""
+    with running_studio(tmp_path_factory.mktemp("chain-studio"), speed=0.1) as studio:
+        yield studio
+
+
+def job_id_of(card: Locator) -> str:
+    classes = (card.get_attribute("class") or "").split()
+    return next(c for c in classes if c.startswith("st-key-card-")).removeprefix("st-key-card-")
+
+
+def make_clip(page: Page, prompt: str) -> str:
+    """Generate a text-to-video clip with video-01 and wait until it is done; its job id."""
+    pick_model(page, "video-01")
+    type_text(page, f"{VIDEO01}__prompt", prompt)
+    before = card_ids(page)
+    # A new prompt makes the button a plain Generate again (the last one pointed at the job it sent).
+    generate = keyed(page, "generate").get_by_role("button", name="Generate", exact=True)
+    expect(generate).to_be_enabled()
+    generate.click()
+    card = new_card(page, before)
+    wait_done(card)
+    return job_id_of(card)
+
+
+def pixels(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
+    return np.asarray(image.convert("RGB").resize(size), dtype=float)
+
+
+def test_continue_from_here_sends_the_last_frame(page: Page, studio: Studio) -> None:
+    open_studio(page, studio.url)
+    source = make_clip(page, "A paper boat drifts down a rainy street")
+    settle(page)
+    # The Latest jobs card's button (the same job's card under Generate has its own).
+    keyed(page, f"continue-card-{source}").get_by_role("button", name="Continue from here").first.click()
+    settle(page)
+    note = keyed(page, "continue_note")
+    expect(note).to_contain_text("Continuing from MiniMax video-01")
+    # The browser opens on "Animate a picture"; any image-to-video model takes the frame.
+    expect(page.locator("[data-testid='stMain']").get_by_text("Animate a picture").first).to_be_visible()
+    pick_model(page, "pixverse/v5/image-to-video")
+    expect(note).to_contain_text("its last frame is the start image of PixVerse")
+    expect(keyed(page, f"{PIXVERSE}__prompt").locator("textarea")).to_have_value(
+        "A paper boat drifts down a rainy street"
+    )
+    submits = studio.stats()["submits"]
+    before = card_ids(page)
+    press_generate(page)
+    new_card(page, before)
+    assert studio.stats()["submits"] == submits + 1
+
+    sent = studio.backend.received()[-1]
+    assert sent["model"] == "pixverse/v5/image-to-video"
+    _mime, data = decode_data_uri(sent["payload"]["image_url"])
+    frame = Image.open(io.BytesIO(last_frame(studio.server.media / f"{source}.mp4")))
+    received = Image.open(io.BytesIO(data))
+    size = (frame.width // 4, frame.height // 4)
+    # The same picture, give or take the format the model is sent (the frame may be converted to JPEG).
+    assert np.abs(pixels(received, size) - pixels(frame, size)).mean() < 6
+
+
+def test_join_gives_an_mp4_whose_duration_is_the_sum(page: Page, studio: Studio) -> None:
+    open_studio(page, studio.url)
+    first = make_clip(page, "First: a lighthouse at dusk")
+    second = make_clip(page, "Second: waves against the rocks")
+    page.locator("[data-testid='stSidebarNav']").get_by_text("History", exact=True).click()
+    page.wait_for_selector("h1:has-text('History')")
+    settle(page)
+    keyed(page, "join_toggle").get_by_role("button", name="Join clips").click()
+    settle(page)
+    picker = keyed(page, "join_pick")
+    for prompt in ("First: a lighthouse", "Second: waves"):  # the order they should play
+        picker.locator("input").click()
+        page.get_by_role("option").filter(has_text=prompt).first.click()
+        settle(page)
+        page.keyboard.press("Escape")
+    expect(keyed(page, "join_panel")).to_contain_text(re.compile(r"2 clips · \d+\.\d s in all"))
+    keyed(page, "join_run").get_by_role("button", name="Join").click()
+    settle(page)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Joined 2 clips into one")
+    expect(dialog).to_contain_text("streams copied")
+    page.wait_for_url(re.compile(r"job=[0-9a-f]{32}"))
+    joined_id = re.search(r"job=([0-9a-f]{32})", page.url).group(1)  # type: ignore[union-attr]
+
+    media: Path = studio.server.media
+    joined_seconds = probe_video(media / f"{joined_id}.mp4")[0]
+    clips_seconds = probe_video(media / f"{first}.mp4")[0] + probe_video(media / f"{second}.mp4")[0]
+    assert joined_seconds == pytest.approx(clips_seconds, abs=0.05)
+    expect(dialog.locator("video")).to_have_count(1)

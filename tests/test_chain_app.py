@@ -1,0 +1,209 @@
+"""Continue from here and Join clips through AppTest: the joined job in every place that shows jobs."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import Studio, jpeg_bytes
+from tests.media_samples import video_bytes
+from tests.test_app import KEYS, PIXVERSE, choose, generate, image_of, open_studio, submitted_payloads, upload
+from tests.test_history_page import GENERATE, add_job, click, history, prompts, rerun, select_row, store, text_of
+from videostudio.catalogue import Task
+from videostudio.chain import JOINED_MODEL_ID, STUDIO_BACKEND, last_frame
+from videostudio.store import Job, JobKind, utcnow
+
+
+def finished_clip(studio: Studio, prompt: str, *, seconds: float = 1.0, minutes_ago: int = 60, **fields: Any) -> Job:
+    """A finished offline job whose video is kept in the media folder (a sample clip that reddens as it plays)."""
+    media = studio.home / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    path = media / f"{prompt.replace(' ', '-')}.mp4"
+    path.write_bytes(video_bytes(seconds=seconds, **fields.pop("clip", {})))
+    return add_job(
+        prompt,
+        local_path=str(path),
+        video_seconds=seconds,
+        created=utcnow() - timedelta(minutes=minutes_ago),
+        **fields,
+    )
+
+
+def join_in_history(at: AppTest, jobs: list[Job]) -> AppTest:
+    click(at, "Join clips")
+    at.multiselect(key="join_pick").set_value([j.id for j in jobs]).run()
+    return click(at, "Join")
+
+
+def test_join_clips_makes_a_joined_history_item(studio: Studio) -> None:
+    first = finished_clip(studio, "first take", seconds=1.0, minutes_ago=3)
+    second = finished_clip(studio, "second take", seconds=2.0, minutes_ago=2)
+    at = history()
+    click(at, "Join clips")
+    picker = at.multiselect(key="join_pick")
+    picker.set_value([second.id, first.id]).run()  # the order chosen, not the history's order
+    assert "2 clips · 3.0 s in all" in text_of(at)
+    click(at, "Join")
+
+    joined = store().list()[0]
+    assert joined.kind == JobKind.JOINED and joined.backend == STUDIO_BACKEND and joined.model_id == JOINED_MODEL_ID
+    assert joined.params["clips"] == [second.id, first.id]
+    assert joined.prompt == "Joined 2 clips" and abs((joined.video_seconds or 0) - 3.0) < 0.05
+    assert Path(joined.local_path or "").is_file() and Path(joined.poster_path or "").is_file()
+    # The new item is open, says how it was made, and plays.
+    assert any("Joined 2 clips into one 3.0 s video (streams copied" in s.value for s in at.success)
+    assert at.get("video")
+    page = text_of(at)
+    assert "Joined clips" in page and "no charge" in page and "no longer" not in page
+    labels = {b.label for b in at.button}
+    assert "Use these settings" not in labels and "Run again" not in labels and "Try again" not in labels
+    assert {"Delete", "Continue from here"} <= labels
+    assert {m.label: m.value for m in at.metric}["Cost"] == "$0.00"
+    # In the table: its own row, named and costed plainly.
+    table = at.dataframe[0].value
+    assert list(table["model"])[0] == "Joined clips" and list(table["cost"])[0] == "no charge"
+    assert prompts(at)[0] == "Joined 2 clips"
+
+
+def test_joined_clips_of_different_formats_are_re_encoded(studio: Studio) -> None:
+    first = finished_clip(studio, "with sound", seconds=1.0, minutes_ago=3, clip={"audio": "aac"})
+    second = finished_clip(studio, "silent", seconds=1.0, minutes_ago=2)
+    at = join_in_history(history(), [first, second])
+    assert any("re-encoded to H.264" in s.value for s in at.success)
+    assert store().list()[0].params["method"] == "re-encoded"
+
+
+def test_join_refuses_clips_of_different_sizes(studio: Studio) -> None:
+    first = finished_clip(studio, "square", minutes_ago=3, clip={"size": (240, 240)})
+    second = finished_clip(studio, "wide", minutes_ago=2, clip={"size": (320, 240)})
+    at = join_in_history(history(), [first, second])
+    assert any("All clips must be the same size; clip 2 is 320×240, the others 240×240" in e.value for e in at.error)
+    assert store().count() == 2
+
+
+def test_joined_job_on_generate_in_spending_and_deleted_with_its_file(studio: Studio) -> None:
+    clips = [finished_clip(studio, f"take {n}", minutes_ago=10 - n) for n in range(2)]
+    at = join_in_history(history(), clips)
+    joined = store().list()[0]
+    # The follower never takes it up: it is finished from the start.
+    from components import services
+
+    assert services.follower().run_once() == []
+    assert store().get(joined.id).status == "completed"  # type: ignore[union-attr]
+    # Spending: real and simulated costs leave it out.
+    at.switch_page("pages/history.py")
+    at.get_by_key("history_view").set_value("Spending").run()
+    assert "Joined clips" not in [str(v) for d in at.dataframe for v in d.value.get("model", [])]
+    # The Generate page's latest jobs show it as a card that plays.
+    generate_page = open_studio()
+    assert "Joined clips" in text_of(generate_page) and "no charge" in text_of(generate_page)
+    # Delete removes its video and poster.
+    at = select_row(history(), 0)
+    click(at, "Delete")
+    click(at, "Delete for good")
+    assert store().get(joined.id) is None
+    assert not Path(joined.local_path or "").exists() and not Path(joined.poster_path or "").exists()
+
+
+def test_join_this_chain_preselects_the_chain_in_order(studio: Studio) -> None:
+    root = finished_clip(studio, "root", minutes_ago=5)
+    child = finished_clip(studio, "child", minutes_ago=4, parent_id=root.id)
+    grandchild = finished_clip(studio, "grandchild", minutes_ago=3, parent_id=child.id)
+    finished_clip(studio, "unrelated", minutes_ago=2)
+    at = history()
+    select_row(at, prompts(at).index("child"))
+    click(at, "Join this chain")
+    assert at.multiselect(key="join_pick").value == [root.id, child.id, grandchild.id]
+    assert "3 clips · 3.0 s in all" in text_of(at)
+    click(at, "Join")
+    assert store().list()[0].params["clips"] == [root.id, child.id, grandchild.id]
+    # A job on its own has no chain to join.
+    at = history()
+    select_row(at, prompts(at).index("unrelated"))
+    assert "Join this chain" not in {b.label for b in at.button}
+
+
+def test_continue_from_here_puts_the_last_frame_into_an_image_to_video_model(studio: Studio) -> None:
+    source = finished_clip(studio, "a fox runs through snow", seconds=1.0)
+    at = history()
+    select_row(at, 0)
+    click(at, "Continue from here")
+    assert at.title[0].value == "Generate"
+    at.switch_page(GENERATE)  # AppTest keeps asking for the page it was on; a browser follows st.switch_page
+    rerun(at)
+    [note] = [i.value for i in at.info if "Continuing from" in i.value]
+    assert note.startswith("Continuing from MiniMax video-01, ")
+    assert at.session_state["browser_tasks"] == [Task.IMAGE]
+    assert at.session_state["model_browser_open"] is True
+
+    choose(at, PIXVERSE)
+    rerun(at)
+    key = KEYS[PIXVERSE]
+    assert at.session_state[f"{key}__image_url__prepared"] is not None
+    assert at.text_area(key=f"{key}__prompt").value == "a fox runs through snow"
+    generate(at)
+    sent = submitted_payloads(studio)[-1]
+    expected = np.asarray(Image.open(io.BytesIO(last_frame(source.local_path or ""))).convert("RGB"), dtype=float)
+    received = np.asarray(image_of(sent["image_url"]).convert("RGB").resize((320, 240)), dtype=float)
+    assert np.abs(received - expected).mean() < 6  # the same picture, give or take the JPEG the model takes
+    new = store().list()[0]
+    assert new.parent_id == source.id and new.model_id == PIXVERSE
+
+
+def test_only_a_job_sent_with_the_frame_records_its_parent(studio: Studio) -> None:
+    finished_clip(studio, "a fox", seconds=1.0)
+    at = select_row(history(), 0)
+    click(at, "Continue from here")
+    at.switch_page(GENERATE)
+    rerun(at)
+    choose(at, PIXVERSE)
+    rerun(at)
+    assert any("its last frame is the start image of PixVerse" in i.value for i in at.info)
+    # Another picture in the start image: the job no longer starts from the video's last frame.
+    upload(at, PIXVERSE, "image_url", "own.jpg", jpeg_bytes((640, 480), (10, 200, 30)), "image/jpeg")
+    generate(at)
+    assert store().list()[0].parent_id is None
+    # Stopping the continuation leaves the form as it is and the note goes.
+    click(at, "Stop continuing")
+    assert not any("Continuing from" in i.value for i in at.info)
+
+
+def test_continue_into_a_start_image_inside_a_group(studio: Studio) -> None:
+    # Luma's start image is keyframes.frame0.url, a choice of shapes inside a group: the frame goes there too.
+    source = finished_clip(studio, "a lantern in the fog", seconds=1.0)
+    at = select_row(history(), 0)
+    click(at, "Continue from here")
+    at.switch_page(GENERATE)
+    rerun(at)
+    choose(at, "luma/ray-2")
+    rerun(at)
+    generate(at)
+    sent = submitted_payloads(studio)[-1]
+    frame0 = sent["keyframes"]["frame0"]
+    assert frame0["type"] == "image" and frame0["url"].startswith("data:image/")
+    assert sent["prompt"] == "a lantern in the fog"
+    assert store().list()[0].parent_id == source.id
+
+
+def test_run_again_of_a_continued_job_still_continues_its_parent(studio: Studio) -> None:
+    root = finished_clip(studio, "root", minutes_ago=5)
+    finished_clip(studio, "continued", minutes_ago=4, parent_id=root.id)
+    at = history()
+    select_row(at, prompts(at).index("continued"))
+    click(at, "Run again")
+    new = store().list()[0]
+    assert new.prompt == "continued" and new.parent_id == root.id
+
+
+def test_history_filters_joined_clips_by_model(studio: Studio) -> None:
+    clips = [finished_clip(studio, f"take {n}", minutes_ago=10 - n) for n in range(2)]
+    at = join_in_history(history(), clips)
+    at = history()
+    at.multiselect(key="history_models").set_value([JOINED_MODEL_ID]).run()
+    assert prompts(at) == ["Joined 2 clips"]
