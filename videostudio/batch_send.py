@@ -21,6 +21,7 @@ from videostudio.batches import BatchFailure, BatchResult, PlannedJob
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
 from videostudio.store import Job, utcnow
+from videostudio.submission import new_job
 
 if TYPE_CHECKING:
     from videostudio.jobs import Client, JobService
@@ -47,7 +48,7 @@ def send_batch(
     now = utcnow()
     jobs = [
         replace(
-            service.new_job(
+            new_job(
                 model, plan.payload, backend=backend, legacy=legacy, upload_names=plan.upload_names, parent_id=parent_id
             ),
             batch_id=batch_id,

@@ -42,7 +42,7 @@ from videostudio.recovery import (
 )
 from videostudio.schedule import PollPolicy
 from videostudio.store import SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
-from videostudio.submission import Submission, submit_endpoint
+from videostudio.submission import Submission, new_job, submit_endpoint
 
 __all__ = [
     "INTERRUPTED_SUBMIT",
@@ -139,7 +139,7 @@ class JobService:
         ``parent_id``: the job whose last frame this one starts from ("Continue from here").
         """
         job = self.store.add(
-            self.new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id)
+            new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id)
         )
         return self.send_recorded(client, job, payload, upload_names)
 
@@ -158,33 +158,6 @@ class JobService:
         Every job is recorded before the first request leaves (see videostudio/batch_send.py).
         """
         return send_batch(self, client, model, planned, backend=backend, legacy=legacy, parent_id=parent_id)
-
-    def new_job(
-        self,
-        model: Model,
-        payload: Mapping[str, Any],
-        *,
-        backend: str,
-        legacy: bool = False,
-        upload_names: Mapping[str, str] | None = None,
-        parent_id: str | None = None,
-    ) -> Job:
-        """The history's record of a request about to be sent (not stored yet)."""
-        submission = Submission.of(payload, upload_names)
-        endpoint = submit_endpoint(model, legacy=legacy)
-        return Job(
-            model_id=model.id,
-            backend=backend,
-            endpoint=endpoint,
-            prompt=submission.prompt,
-            params=submission.params,
-            media=submission.media,
-            thumbnail=submission.thumbnail,
-            # Fresh for every submit and in the history before the request leaves: if the answer is
-            # lost, the usage logs tell by this id whether the provider received it.
-            client_request_id=f"vs-{uuid.uuid4().hex}",
-            parent_id=parent_id,
-        )
 
     def send_recorded(
         self, client: Client, job: Job, payload: dict[str, Any], upload_names: Mapping[str, str] | None = None

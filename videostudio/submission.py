@@ -1,15 +1,19 @@
-"""Where a request is sent, and what the history keeps of it: its parameters without the uploads' base64, and what
-the uploads were."""
+"""A request on its way into the history: where it is sent, and the job record that keeps it.
+
+The record keeps the request's parameters without the uploads' base64, and what the uploads were.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from videostudio.catalogue import Model
 from videostudio.contract import GENERATIONS_PATH
+from videostudio.job_record import Job
 from videostudio.media import decode_data_uri, is_data_uri, thumbnail_data_uri
 from videostudio.payload import map_leaves
 
@@ -56,3 +60,29 @@ def submit_endpoint(model: Model, *, legacy: bool = False) -> str | None:
     """The vendor path a request for ``model`` is submitted and polled on; None for the universal one."""
     # A model whose document offers only a vendor path is always sent there; the seeds may opt into theirs.
     return model.legacy_endpoint if legacy else (model.endpoint if model.endpoint != GENERATIONS_PATH else None)
+
+
+def new_job(
+    model: Model,
+    payload: Mapping[str, Any],
+    *,
+    backend: str,
+    legacy: bool = False,
+    upload_names: Mapping[str, str] | None = None,
+    parent_id: str | None = None,
+) -> Job:
+    """The history's record of a request about to be sent (not stored yet)."""
+    submission = Submission.of(payload, upload_names)
+    return Job(
+        model_id=model.id,
+        backend=backend,
+        endpoint=submit_endpoint(model, legacy=legacy),
+        prompt=submission.prompt,
+        params=submission.params,
+        media=submission.media,
+        thumbnail=submission.thumbnail,
+        # Fresh for every submit and in the history before the request leaves: if the answer is
+        # lost, the usage logs tell by this id whether the provider received it.
+        client_request_id=f"vs-{uuid.uuid4().hex}",
+        parent_id=parent_id,
+    )
