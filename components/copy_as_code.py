@@ -20,7 +20,7 @@ from videostudio.backends import Backend
 from videostudio.catalogue import Model
 from videostudio.code_export import snippets
 from videostudio.code_request import ApiRequest, request_from_job, request_from_payload
-from videostudio.library import kept_input_paths, load_inputs
+from videostudio.kept_inputs import kept_input_paths, load_inputs
 from videostudio.payload import Problem
 from videostudio.store import Job, JobKind
 

@@ -15,7 +15,7 @@ from components.history_reuse import rebuild_payload
 from components.job_card import job_card, model_name
 from components.poller import TOASTS_KEY
 from components.started import remember_started, started_job_id
-from videostudio.library import kept_input_paths, load_inputs
+from videostudio.kept_inputs import kept_input_paths, load_inputs
 from videostudio.payload import validate_payload
 from videostudio.store import Job, JobStatus
 

@@ -14,9 +14,7 @@ from components.widgets import MISSING, Inputs, Saved, model_key, restore_field
 from components.widgets.base import put
 from videostudio.catalogue import Model
 from videostudio.form import form_fields
-from videostudio.library import load_inputs
-from videostudio.media import to_data_uri
-from videostudio.payload import map_leaves
+from videostudio.kept_inputs import load_inputs, put_back_uploads
 from videostudio.store import Job
 
 # --- Use these settings ---------------------------------------------------------------------------------------------
@@ -54,20 +52,8 @@ def rebuild_payload(job: Job, model: Model, inputs: Inputs) -> tuple[dict[str, A
     Returns (payload, upload names by path, paths of uploads that were not kept). The seed is left out where
     the model has one: the API then picks a new one, so "again" gives a new take, not the same video.
     """
-    names: dict[str, str] = {}
-    missing: list[str] = []
-
-    def put_back(path: str, value: Any) -> Any:
-        if path not in job.media:
-            return value
-        if path not in inputs:
-            missing.append(path)
-            return value
-        name, data, mime = inputs[path]
-        names[path] = name
-        return to_data_uri(data, mime)
-
-    payload = {"model": job.model_id, **map_leaves(job.params, put_back)}
+    params, names, missing = put_back_uploads(job.params, job.media, inputs)
+    payload = {"model": job.model_id, **params}
     if "seed" in model.properties:
         payload.pop("seed", None)
     return payload, names, missing

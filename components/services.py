@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from videostudio import library
+from videostudio import kept_inputs, library
 from videostudio.backends import LABELS, Backend, Backends, studio_backends
 from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
 from videostudio.client import VideoClient
@@ -104,7 +104,7 @@ def _job_service() -> JobService:
         return library.keep_video(store, job, config.media_dir)
 
     def keep_uploads(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
-        return library.keep_job_inputs(store, job, payload, upload_names, config.media_dir)
+        return kept_inputs.keep_job_inputs(store, job, payload, upload_names, config.media_dir)
 
     return JobService(
         store,

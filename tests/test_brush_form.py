@@ -76,7 +76,7 @@ def test_with_a_start_image_the_mask_is_painted_or_uploaded() -> None:
 
 
 def test_a_painted_mask_comes_back_as_an_uploaded_one_with_a_note(tmp_path: Path) -> None:
-    from videostudio.library import keep_inputs
+    from videostudio.kept_inputs import keep_inputs
 
     painted = mask_data_uri([Stroke(((10, 10), (50, 10)), 8)], (100, 100), (960, 640))
     first = form_test(kling_properties(), required=("image_url",))

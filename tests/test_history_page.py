@@ -504,7 +504,7 @@ def test_eta_shows_only_once_the_model_has_history(studio: Studio) -> None:
 
 
 def test_a_generated_job_keeps_its_upload_for_reuse(studio: Studio) -> None:
-    from videostudio.library import load_inputs
+    from videostudio.kept_inputs import load_inputs
 
     at = open_studio()
     job = make_pixverse_job(at, studio)

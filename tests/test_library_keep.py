@@ -14,14 +14,12 @@ from PIL import Image
 
 from tests.conftest import jpeg_bytes, wav_bytes
 from tests.loopback import ScriptedServer
+from videostudio.kept_inputs import keep_inputs, kept_input_paths, load_inputs
 from videostudio.library import (
     MissingVideoRetrier,
     VideoFileError,
     delete_job_files,
-    keep_inputs,
     keep_video,
-    kept_input_paths,
-    load_inputs,
     poster_frame,
     probe_video,
     retry_missing,

@@ -279,7 +279,7 @@ def test_media_list_by_web_address_one_per_line() -> None:
 
 
 def test_uploaded_media_list_is_put_back_from_the_kept_files(tmp_path: Path) -> None:
-    from videostudio.library import keep_inputs
+    from videostudio.kept_inputs import keep_inputs
 
     first = form_test({"image_urls": {"type": "array", "items": {"type": "string", "format": "uri"}}})
     by_key(first, "file_uploader", key("image_urls__files")).set_value(

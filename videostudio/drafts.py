@@ -26,9 +26,7 @@ from typing import Any
 
 from videostudio.files import write_atomic
 from videostudio.jobs import Submission
-from videostudio.library import INPUTS, keep_inputs, load_inputs
-from videostudio.media import to_data_uri
-from videostudio.payload import map_leaves
+from videostudio.kept_inputs import INPUTS, keep_inputs, load_inputs, put_back_uploads
 from videostudio.store import utcnow
 
 log = logging.getLogger(__name__)
@@ -55,7 +53,7 @@ class ModelDraft:
 
     params: dict[str, Any]  # the request without ``model``, uploads replaced by a short note
     media: dict[str, dict[str, Any]]  # uploads by payload path: mime, bytes, sha256, name
-    inputs_dir: str | None  # the manifest of the kept uploads, for ``library.load_inputs``
+    inputs_dir: str | None  # the manifest of the kept uploads, for ``kept_inputs.load_inputs``
 
     def inputs(self) -> dict[str, tuple[str, bytes, str]]:
         return load_inputs(self.inputs_dir)
@@ -66,21 +64,7 @@ class ModelDraft:
         Returns (the request without ``model``, upload file names by path, paths of uploads no longer kept on
         disk). An upload that is gone becomes None, which the form and ``payload.build_payload`` read as unset.
         """
-        inputs = self.inputs()
-        names: dict[str, str] = {}
-        missing: list[str] = []
-
-        def put_back(path: str, value: Any) -> Any:
-            if path not in self.media:
-                return value
-            if path not in inputs:
-                missing.append(path)
-                return None
-            name, data, mime = inputs[path]
-            names[path] = name
-            return to_data_uri(data, mime)
-
-        return map_leaves(self.params, put_back), names, missing
+        return put_back_uploads(self.params, self.media, self.inputs(), gone=lambda _value: None)
 
 
 def keep_form(body: Mapping[str, Any], upload_names: Mapping[str, str] | None, folder: Path) -> dict[str, Any]:

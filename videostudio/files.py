@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -29,3 +30,15 @@ def atomic_path(dest: Path) -> Iterator[Path]:
 def write_atomic(dest: Path, data: bytes) -> None:
     with atomic_path(dest) as tmp:
         tmp.write_bytes(data)
+
+
+def unlink_quietly(path: Path) -> bool:
+    """Remove ``path``; False when it was not there or could not be removed (logged), never an exception."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        logging.getLogger(__name__).warning("could not remove %s: %s", path, exc)
+        return False
+    return True

@@ -1,39 +1,31 @@
-"""The media library: local copies of finished videos (the API's video URLs expire), and the inputs behind them.
+"""The media library: local copies of finished videos (the API's video URLs expire), and their posters.
 
 Pure module (no Streamlit). What it keeps under the media folder:
 
 - ``<job id>.mp4``: the finished video, downloaded once the job completes;
 - ``posters/<job id>.jpg``: its first frame, longest side at most 480 px, for the history's gallery and table;
-- ``inputs/<sha256>.<ext>``: every uploaded image or audio clip a job was sent with, stored once by content, so
-  one portrait used for fifty jobs is one file;
-- ``inputs/<sha256>.json``: per submission, a small manifest mapping form field (``image_url``) to its file, so
-  "Use these settings" and "Run again" can put the uploads back.
+- ``inputs/``: the uploads each job was sent with (videostudio/kept_inputs.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
-import json
 import logging
-import mimetypes
 import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import av
 import requests
 from PIL import Image
 
-from videostudio.files import atomic_path, write_atomic
-from videostudio.media import MediaError, decode_data_uri, is_data_uri
-from videostudio.payload import leaves
+from videostudio.files import atomic_path, unlink_quietly, write_atomic
+from videostudio.kept_inputs import delete_kept_inputs
 from videostudio.store import Job, JobStore, utcnow
 
 log = logging.getLogger(__name__)
@@ -45,24 +37,9 @@ CHUNK = 1024 * 1024
 
 POSTER_SIDE = 480
 POSTERS = "posters"
-INPUTS = "inputs"
 # After its n-th failed copy a video waits 30 s × 2ⁿ (1, 2, 4, 8 min) before the next try, and is given up after
 # the 5th: a passing CDN hiccup is ridden out, an expired link (it never comes back) stops costing requests.
 RETRY_BASE = timedelta(seconds=30)
-# Extensions for the MIME types the media preparation produces; mimetypes alone gives odd ones (.jpe, .mp2).
-_EXTENSIONS = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-    "audio/mpeg": ".mp3",
-    "audio/wav": ".wav",
-    "audio/mp4": ".m4a",
-    "audio/aac": ".aac",
-    "audio/ogg": ".ogg",
-    "audio/flac": ".flac",
-    "video/mp4": ".mp4",
-}
-_KEPT_INPUT = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,5}$")
 
 
 class DownloadError(Exception):
@@ -293,143 +270,11 @@ class MissingVideoRetrier:
             log.exception("retrying missing video downloads failed")
 
 
-# --- keeping the uploads a job was sent with ------------------------------------------------------------------------
-
-
-def keep_inputs(payload: Mapping[str, Any], upload_names: Mapping[str, str] | None, media_dir: Path) -> str | None:
-    """Save the uploads (data URIs) in ``payload`` under ``media_dir/inputs``; the manifest's path, or None if none.
-
-    Paths are the ones ``jobs.Submission.of`` records media under (``image_url``, ``dynamic_masks.0.mask``).
-    Files are named by the SHA-256 of their bytes, so the same upload is stored once however often it is sent.
-    """
-    folder = media_dir / INPUTS
-    files: dict[str, dict[str, Any]] = {}
-    # Named by the same paths as the history's record of the job (jobs.Submission.of).
-    uploads = ((path, v) for path, v in leaves(payload) if isinstance(v, str) and is_data_uri(v))
-    for path, uri in uploads:
-        try:
-            mime, data = decode_data_uri(uri)
-        except MediaError:
-            continue  # the payload was validated before sending; a broken blob is simply not kept
-        digest = hashlib.sha256(data).hexdigest()
-        file_name = digest + _extension(mime)
-        # Written even when present (same name, same bytes): deleting another job that sent the same file may
-        # have removed it a moment ago, before this job was there to keep it in use.
-        write_atomic(folder / file_name, data)
-        name = (upload_names or {}).get(path) or f"{path.rsplit('.', 1)[-1]}{_extension(mime)}"
-        files[path] = {"file": file_name, "mime": mime, "name": name, "bytes": len(data), "sha256": digest}
-    if not files:
-        return None
-    manifest = json.dumps({"version": 1, "files": files}, sort_keys=True, ensure_ascii=False).encode()
-    target = folder / f"{hashlib.sha256(manifest).hexdigest()}.json"
-    write_atomic(target, manifest)  # always, for the same reason
-    return str(target)
-
-
-def keep_job_inputs(
-    store: JobStore, job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None, media_dir: Path
-) -> Job:
-    """Keep a submitted job's uploads (for "Use these settings" and "Run again") and record where on the job."""
-    try:
-        inputs_dir = keep_inputs(payload, upload_names, media_dir)
-    except OSError as exc:
-        # The job is running; a full disk only means its uploads cannot be reused later.
-        log.warning("job %s: uploads not kept: %s", job.id, exc)
-        return job
-    if not inputs_dir:
-        return job
-    try:
-        return store.update(job.id, inputs_dir=inputs_dir)
-    except KeyError:
-        return job  # deleted from another tab in the meantime
-
-
-def _manifest(inputs_dir: str | Path | None) -> dict[str, tuple[Path, dict[str, Any]]]:
-    """The kept uploads a manifest lists, by field path: (file, its manifest entry)."""
-    if not inputs_dir:
-        return {}
-    manifest_path = Path(inputs_dir)
-    try:
-        files = json.loads(manifest_path.read_text())["files"]
-        entries = {
-            path: (manifest_path.parent / str(info.get("file", "")), info)
-            for path, info in files.items()
-            # Only our own content-addressed names: a manifest can never point outside its folder.
-            if _KEPT_INPUT.match(str(info.get("file", "")))
-        }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        log.warning("kept inputs %s could not be read", inputs_dir)
-        return {}
-    return entries
-
-
-def kept_input_paths(inputs_dir: str | Path | None) -> set[str]:
-    """The field paths whose upload is still on disk, at its recorded size: cheap enough for every rerun."""
-    kept = set()
-    for path, (file, info) in _manifest(inputs_dir).items():
-        with contextlib.suppress(OSError):
-            if file.stat().st_size == info.get("bytes"):
-                kept.add(path)
-    return kept
-
-
-def load_inputs(inputs_dir: str | Path | None) -> dict[str, tuple[str, bytes, str]]:
-    """The kept uploads of a job, by field path: (file name, bytes, mime). Missing or altered files are left out."""
-    loaded = {}
-    for path, (file, info) in _manifest(inputs_dir).items():
-        file_name = file.name
-        try:
-            data = file.read_bytes()
-        except OSError:
-            continue
-        if hashlib.sha256(data).hexdigest() != info.get("sha256"):
-            continue
-        loaded[path] = (str(info.get("name") or file_name), data, str(info.get("mime") or "application/octet-stream"))
-    return loaded
-
-
 def delete_job_files(job: Job, store: JobStore | None = None) -> list[Path]:
     """Remove a deleted job's video and poster, and its kept uploads when no other job uses them.
 
     Call it after the job's row is deleted. Without ``store`` the uploads are kept (other jobs may share them).
     Returns the files removed.
     """
-    removed = []
-    for name in (job.local_path, job.poster_path):
-        if name and _unlink(Path(name)):
-            removed.append(Path(name))
-    if not job.inputs_dir or store is None:
-        return removed
-    manifest = Path(job.inputs_dir)
-    if not _KEPT_INPUT.match(manifest.name):
-        return removed  # not a manifest this module wrote: leave it alone
-    if store.used_by_another_job(job.id, inputs_dir=job.inputs_dir):
-        return removed
-    try:
-        files = json.loads(manifest.read_text())["files"].values()
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        files = []
-    for info in files:
-        file_name = str(info.get("file", ""))
-        sha = str(info.get("sha256", ""))
-        unused = _KEPT_INPUT.match(file_name) and not store.used_by_another_job(job.id, upload_sha256=sha)
-        if unused and _unlink(manifest.parent / file_name):
-            removed.append(manifest.parent / file_name)
-    if _unlink(manifest):
-        removed.append(manifest)
-    return removed
-
-
-def _extension(mime: str) -> str:
-    return _EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ".bin"
-
-
-def _unlink(path: Path) -> bool:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    except OSError as exc:
-        log.warning("could not remove %s: %s", path, exc)
-        return False
-    return True
+    removed = [Path(name) for name in (job.local_path, job.poster_path) if name and unlink_quietly(Path(name))]
+    return removed + (delete_kept_inputs(job, store) if store is not None else [])

@@ -24,7 +24,7 @@ from typing import Any
 
 from videostudio.drafts import ModelDraft, keep_form, kept_files, kept_form
 from videostudio.files import write_atomic
-from videostudio.library import INPUTS
+from videostudio.kept_inputs import INPUTS
 from videostudio.store import utcnow
 
 INDEX = "presets.json"
