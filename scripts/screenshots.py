@@ -1,5 +1,6 @@
 """Regenerate the README's screenshots: docs/generate.png, video.png, history.png, models.png, browser.png,
-kling.png (the motion brush) and phone.png (History at 390×844).
+kling.png (the motion brush), phone.png (History at 390×844), batch.png (a batch of 3 as one group) and
+compare.png (that batch side by side in Compare).
 
 Run from anywhere:  .venv/bin/python scripts/screenshots.py [--out docs]
 
@@ -28,6 +29,7 @@ from tests.browser.conftest import (  # noqa: E402
     KLING,
     VIEWPORT,
     card_ids,
+    choose,
     chromium_missing_reason,
     fill_fabric,
     fill_pixverse,
@@ -102,6 +104,34 @@ def motion_brush(page: Page, photo: Path, out: Path) -> Path:
     return path
 
 
+def batch_and_compare(page: Page, photo: Path, out: Path) -> list[Path]:
+    """A batch of 3 on PixVerse as one group on Generate, then the three side by side in Compare, paused mid-way."""
+    prompt = "Three takes of a surfer at golden hour"
+    fill_pixverse(page, photo, prompt=prompt)
+    choose(page, "generate_how_many", "3")
+    press_generate(page)
+    group = page.locator("div[class*='st-key-batch-card-']").filter(has_text=prompt).first
+    cards = group.locator("div[class*='st-key-card-']:not([class*='st-key-card-download-'])")
+    expect(cards).to_have_count(3, timeout=30_000)
+    for index in range(3):
+        wait_done(cards.nth(index))
+    no_toasts(page)
+    settle(page)
+    shots = [screenshot(group, "batch.png", out)]
+    group.get_by_role("link", name="Compare").click()
+    page.get_by_role("button", name="Play all").wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('*')].filter(n => n.shadowRoot)"
+        ".flatMap(n => [...n.shadowRoot.querySelectorAll('video')]).every(v => v.readyState >= 2)"
+    )
+    page.get_by_role("button", name="Play all").click()
+    page.wait_for_timeout(1_500)  # a moment in, so each video shows a frame of the same instant
+    page.get_by_role("button", name="Pause all").click()
+    settle(page)
+    shots.append(screenshot(page, "compare.png", out))
+    return shots
+
+
 def take(out: Path) -> list[Path]:
     shots: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="video-studio-screens-") as temp, sync_playwright() as playwright:
@@ -136,6 +166,8 @@ def take(out: Path) -> list[Path]:
                 go_to(page, "Generate")
                 shots.append(model_browser(page, out))
                 shots.append(motion_brush(page, photo, out))
+                open_studio(page, studio.url)
+                shots.extend(batch_and_compare(page, photo, out))
                 phone = browser.new_page(viewport=PHONE)
                 open_studio(phone, studio.url, "history")
                 shots.append(screenshot(phone, "phone.png", out))
