@@ -94,16 +94,18 @@ def _delete_and_export(job: Job, buttons: DeltaGenerator) -> None:
         on_click="ignore",
         help="This job's settings, usage and links as JSON",
     )
-    if buttons.button(
-        "Compare with…",
+    # A link, not a button that switches page from inside the dialog: under load that switch could leave
+    # Compare blank (one browser run in six); a link is plain navigation, and can be opened in a new tab too.
+    buttons.page_link(
+        COMPARE_PAGE,
+        label="Compare with…",
         icon=":material/compare:",
-        key=f"history_compare_{job.id}",
+        query_params={COMPARE_PARAM: job.id},
         disabled=not playable(job),
         help="Play this video side by side with others you pick, in sync"
         if playable(job)
         else "Only a finished video kept on this computer can be compared",
-    ):
-        st.switch_page(COMPARE_PAGE, query_params={COMPARE_PARAM: job.id})
+    )
     if state.get(CONFIRM_KEY) == job.id:
         _confirm_delete(job)
 

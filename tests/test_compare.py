@@ -190,13 +190,22 @@ def test_no_finished_videos_says_so(studio: Studio) -> None:
     assert "No finished videos yet" in text_of(at)
 
 
-def test_compare_with_in_history_opens_compare_with_that_job(studio: Studio, tmp_path: Path) -> None:
+def compare_with(at: AppTest) -> Any:
+    """The opened job's "Compare with…" link (a page link: AppTest cannot follow it, its target is checked)."""
+    links = [e.proto for e in at.get("page_link") if e.proto.label == "Compare with…"]
+    assert len(links) == 1
+    return links[0]
+
+
+def test_compare_with_in_history_links_to_compare_with_that_job(studio: Studio, tmp_path: Path) -> None:
     job_ = finished("Kite to compare", tmp_path, minutes_ago=2)
     at = history()
     select_row(at, 0)
-    at.button(key=f"history_compare_{job_.id}").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.query_params["jobs"] == job_.id
+    link = compare_with(at)
+    assert not link.disabled
+    assert link.page.endswith("compare") and link.query_string == f"jobs={job_.id}"
+    # Following it: Compare opens with that job picked.
+    at = compare(jobs=link.query_string.removeprefix("jobs="))
     assert at.multiselect(key="compare_pick").value == [job_.id]
 
 
@@ -204,4 +213,4 @@ def test_compare_with_waits_for_a_finished_video(studio: Studio) -> None:
     running = add_job("Still going", status="generating")
     at = history()
     select_row(at, 0)
-    assert at.button(key=f"history_compare_{running.id}").disabled
+    assert running.is_active and compare_with(at).disabled

@@ -159,6 +159,6 @@ def test_compare_with_from_history_opens_compare_with_that_job(page: Page, studi
     job = finished_jobs(studio)[0]
     open_studio(page, studio.url, f"history?job={job.id}")
     dialog = page.locator("[data-testid='stDialog']")
-    dialog.get_by_role("button", name="Compare with…").click()
+    dialog.get_by_role("link", name="Compare with…").click()
     page.wait_for_url(f"**/compare?jobs={job.id}")
     expect(page.get_by_text("Pick at least 2 videos")).to_be_visible()
