@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import services
 from components.job_card import job_card, model_name
-from components.job_link import compare_url
+from components.job_link import compare_link
 from videostudio.batches import group_jobs, position_text
 from videostudio.store import Job, JobStatus, JobStore
 
@@ -48,7 +48,7 @@ def batch_group(
         if len(done) >= 2:
             finished = sum(job.status == JobStatus.COMPLETED for job in members)
             label = "Compare" if finished <= COMPARE_MAX else f"Compare the first {COMPARE_MAX}"
-            st.link_button(label, compare_url(done), icon=":material/compare:", key=f"compare-{key_prefix}-{done[0]}")
+            compare_link(done, label)
         for start in range(0, len(members), per_row):
             row = members[start : start + per_row]
             for column, job in zip(st.columns(per_row), row, strict=False):

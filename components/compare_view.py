@@ -11,7 +11,7 @@ import streamlit as st
 from components import services
 from components.history_detail import parameter_rows
 from components.job_card import charge_text, created_text, elapsed_text, model_name
-from components.job_link import COMPARE_PARAM
+from components.job_link import COMPARE_PARAM, compare_url
 from components.media_url import media_url
 from components.synced_player import Tile, synced_player
 from videostudio.compare import MAX_JOBS, MIN_JOBS, SettingRow, compare_ids, differing, playable, side_by_side
@@ -124,6 +124,9 @@ def compare_view(jobs: list[Job]) -> None:
     rows = settings_rows(jobs)
     tiles = [_tile(number, job, rows) for number, job in enumerate(jobs)]
     synced_player(tiles)
+    with st.popover("Copy link", icon=":material/link:", key="compare_link"):
+        st.caption("This link opens this comparison, on any browser that reaches this studio.")
+        st.code(compare_url([job.id for job in jobs]), language=None, wrap_lines=True)
     settings_table(jobs, rows)
 
 

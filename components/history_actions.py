@@ -12,7 +12,7 @@ from components.history_detail import MESSAGE_KEY, open_job
 from components.history_export import jobs_json
 from components.history_reuse import prefill_generate_form
 from components.job_card import model_name
-from components.job_link import COMPARE_PARAM
+from components.job_link import compare_link
 from components.join_clips import join_chain_button
 from components.poller import TOASTS_KEY
 from videostudio.catalogue import Model
@@ -25,7 +25,6 @@ CONFIRM_KEY = "history_confirm_delete"
 # The last "Run again" of this session: (the job it was pressed on, the job it started).
 RAN_AGAIN_KEY = "history_ran_again"
 GENERATE_PAGE = "pages/generate.py"
-COMPARE_PAGE = "pages/compare.py"
 
 
 def job_actions(job: Job, model: Model | None) -> None:
@@ -94,18 +93,15 @@ def _delete_and_export(job: Job, buttons: DeltaGenerator) -> None:
         on_click="ignore",
         help="This job's settings, usage and links as JSON",
     )
-    # A link, not a button that switches page from inside the dialog: under load that switch could leave
-    # Compare blank (one browser run in six); a link is plain navigation, and can be opened in a new tab too.
-    buttons.page_link(
-        COMPARE_PAGE,
-        label="Compare with…",
-        icon=":material/compare:",
-        query_params={COMPARE_PARAM: job.id},
-        disabled=not playable(job),
-        help="Play this video side by side with others you pick, in sync"
-        if playable(job)
-        else "Only a finished video kept on this computer can be compared",
-    )
+    with buttons:
+        compare_link(
+            [job.id],
+            "Compare with…",
+            disabled=not playable(job),
+            help="Play this video side by side with others you pick, in sync"
+            if playable(job)
+            else "Only a finished video kept on this computer can be compared",
+        )
     if state.get(CONFIRM_KEY) == job.id:
         _confirm_delete(job)
 

@@ -16,6 +16,7 @@ from videostudio.store import Job
 JOB_PARAM = "job"
 # The jobs Compare shows, in order, comma-separated.
 COMPARE_PARAM = "jobs"
+COMPARE_PAGE = "pages/compare.py"
 # The url paths of the studio's pages (app.py's st.navigation); the default page has none.
 PAGE_PATHS = ("history", "models", "generate", "compare")
 
@@ -42,6 +43,24 @@ def compare_url(job_ids: list[str], page_url: str | None = None) -> str:
     """The link that opens Compare with ``job_ids`` side by side, in this order."""
     base = studio_base_url(page_url if page_url is not None else st.context.url)
     return f"{base}/compare?{COMPARE_PARAM}=" + ",".join(quote(job_id, safe="") for job_id in job_ids)
+
+
+def compare_link(
+    job_ids: list[str], label: str = "Compare", *, disabled: bool = False, help: str | None = None
+) -> None:
+    """A link that opens Compare with ``job_ids`` in this tab.
+
+    A link, not a button that switches page: from inside History's dialog such a switch could leave Compare
+    blank under load (one browser run in six); a link is plain navigation, and opens in a new tab on request.
+    """
+    st.page_link(
+        COMPARE_PAGE,
+        label=label,
+        icon=":material/compare:",
+        query_params={COMPARE_PARAM: ",".join(job_ids)},
+        disabled=disabled,
+        help=help or "Play these videos side by side, in sync",
+    )
 
 
 def copy_link(job: Job, key: str) -> None:

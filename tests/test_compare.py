@@ -152,8 +152,9 @@ def test_a_link_plays_its_jobs_in_order_with_their_settings(studio: Studio, tmp_
 
     at.toggle(key="compare_only_differences").set_value(True).run()
     assert set(at.dataframe[0].value["Setting"]) == {"Prompt", "Resolution"}
-    # The picker shows what the address names.
+    # The picker shows what the address names, and Copy link gives that address.
     assert at.multiselect(key="compare_pick").value == [second.id, first.id]
+    assert [c.value for c in at.code] == [f"/compare?jobs={second.id},{first.id}"]
 
 
 def test_bad_ids_get_a_plain_message_and_never_an_exception(studio: Studio, tmp_path: Path) -> None:

@@ -62,7 +62,9 @@ def test_a_batch_of_3_gives_3_posts_with_3_different_seeds(
         wait_done(cards.nth(index))
     # All three finished: Compare opens them side by side.
     compare = group.get_by_role("link", name="Compare")
-    expect(compare).to_have_attribute("href", re.compile(r"/compare\?jobs=\w+,\w+,\w+$"))
+    compare.click()
+    page.wait_for_url(re.compile(r"/compare\?jobs=\w+(,|%2C)\w+(,|%2C)\w+$"))
+    expect(page.locator("[data-testid='stMain'] video")).to_have_count(3)
 
 
 def test_a_double_click_with_how_many_3_sends_exactly_3(
