@@ -26,9 +26,7 @@ from videostudio.payload import Problem
 # A saved job that did not send a field.
 MISSING: Any = object()
 
-Inputs = Mapping[
-    str, tuple[str, bytes, str]
-]  # payload path → (file name, bytes, mime): kept_inputs.load_inputs
+Inputs = Mapping[str, tuple[str, bytes, str]]  # payload path → (file name, bytes, mime): kept_inputs.load_inputs
 
 
 @dataclass
