@@ -53,7 +53,7 @@ def batch_group(
             row = members[start : start + per_row]
             for column, job in zip(st.columns(per_row), row, strict=False):
                 with column:
-                    job_card(job, key_prefix=key_prefix, actions=actions)
+                    job_card(job, key_prefix=key_prefix, actions=actions, place=position_text(job, members))
 
 
 def latest_jobs(store: JobStore, limit: int, *, actions: Actions | None = None) -> int:

@@ -50,18 +50,28 @@ def form_code(model: Model, payload: Mapping[str, Any], form: FormState, problem
 
 
 def job_code(job: Job, key_prefix: str, *, where: DeltaGenerator | None = None) -> None:
-    """On a job: the request it sent, as code (its uploads read from files named as they were uploaded)."""
+    """On a job: "Copy as code", the request it sent (its uploads read from files named as they were uploaded)."""
+    if has_code(job):
+        about = "The request this job sent, as a cURL, Python or JavaScript script"
+        with (where or st).popover(LABEL, icon=ICON, help=about):
+            job_code_body(job, key_prefix)
+
+
+def has_code(job: Job) -> bool:
+    """Joined clips were never a request; a job of an unknown backend has no address to send to."""
+    return job.kind == JobKind.GENERATION and services.backends().get(job.backend) is not None
+
+
+def job_code_body(job: Job, key_prefix: str) -> None:
+    """The code of a job that ``has_code``: three tabs and its kept uploads, in whatever holds them."""
     backend = services.backends().get(job.backend)
-    if job.kind != JobKind.GENERATION or backend is None:
-        return  # joined clips were never a request; a job of an unknown backend has no address to send to
+    assert backend is not None
     model = services.model_or_none(job.model_id)
-    about = "The request this job sent, as a cURL, Python or JavaScript script"
-    with (where or st).popover(LABEL, icon=ICON, help=about):
-        request = request_from_job(
-            job, base_url=backend.base_url(), title=model.name if model else job.model_id, **_options(backend)
-        )
-        _tabs(request, key=f"{key_prefix}-{job.id}")
-        _kept_files(job, request, key=f"{key_prefix}-{job.id}")
+    request = request_from_job(
+        job, base_url=backend.base_url(), title=model.name if model else job.model_id, **_options(backend)
+    )
+    _tabs(request, key=f"{key_prefix}-{job.id}")
+    _kept_files(job, request, key=f"{key_prefix}-{job.id}")
 
 
 def _tabs(request: ApiRequest, *, key: str) -> None:

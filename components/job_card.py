@@ -10,8 +10,8 @@ import streamlit as st
 
 from components import services
 from components.continue_from import continue_button
-from components.copy_as_code import job_code
-from components.job_link import copy_link
+from components.copy_as_code import has_code, job_code, job_code_body
+from components.job_link import copy_link, link_body
 from components.price_tag import markdown_safe
 from videostudio.backends import Backend
 from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME
@@ -65,23 +65,39 @@ def elapsed_text(seconds: float) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-def job_card(job: Job, *, key_prefix: str = "card", actions: Callable[[Job, str], None] | None = None) -> None:
-    """Draw one job in a bordered box; ``actions`` draws more buttons beside its "Copy link" (e.g. Try again)."""
+def job_card(
+    job: Job,
+    *,
+    key_prefix: str = "card",
+    actions: Callable[[Job, str], None] | None = None,
+    place: str | None = None,
+) -> None:
+    """Draw one job in a bordered box; ``actions`` draws more buttons beside its "Copy link" (e.g. Try again).
+
+    ``place`` ("2 of 3") draws it as one of a batch, whose heading already names the model and the prompt: a
+    narrow card titled by its place and seed, its less used actions folded into "More".
+    """
     backend = services.backends().get(job.backend)
     policy = backend.policy if backend else None
     label, color, icon = status_look(job, policy)
     with st.container(border=True, key=f"{key_prefix}-{job.id}"):
-        header = st.columns([3, 2], vertical_alignment="center")
-        header[0].markdown(f"**{model_name(job.model_id)}**")
-        with header[1]:
+        if place:  # narrow: the badge gets a line of its own, so it is read whole
+            st.markdown(f"**{place}**")
             st.badge(label, icon=icon, color=color)
+        else:
+            header = st.columns([3, 2], vertical_alignment="center")
+            header[0].markdown(f"**{model_name(job.model_id)}**")
+            with header[1]:
+                st.badge(label, icon=icon, color=color)
         charge = charge_text(job, backend)
         st.caption(
             f"{created_text(job.created_at)} · {elapsed_text(job.elapsed_seconds)}"
             + (f" · {markdown_safe(charge)}" if charge else "")
             + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )
-        if job.prompt:
+        if place and job.params.get("seed") is not None:
+            st.caption(f"Seed {job.params['seed']}")
+        elif job.prompt:
             # As typed: st.text never reads Markdown, so **bold**, :red[colours] and links stay characters.
             st.text(f"{job.prompt[:200]}{'…' if len(job.prompt) > 200 else ''}")
         if job.is_active:
@@ -93,10 +109,24 @@ def job_card(job: Job, *, key_prefix: str = "card", actions: Callable[[Job, str]
         with st.container(horizontal=True, key=f"actions-{key_prefix}-{job.id}"):
             if actions is not None:
                 actions(job, key_prefix)
+            if place:
+                _more(job, key_prefix)
+                return
             if job.status == JobStatus.COMPLETED:
                 continue_button(job, key_prefix)
             copy_link(job, key=f"link-{key_prefix}-{job.id}")
             job_code(job, key_prefix)
+
+
+def _more(job: Job, key_prefix: str) -> None:
+    """A batch card's Continue from here, link and code, in one popover: three buttons would not fit its width."""
+    with st.popover("More", icon=":material/more_horiz:", key=f"more-{key_prefix}-{job.id}"):
+        if job.status == JobStatus.COMPLETED:
+            continue_button(job, key_prefix)
+        link_body(job)
+        if has_code(job):
+            st.markdown("**Copy as code**")
+            job_code_body(job, key_prefix)
 
 
 def _progress(job: Job, policy: PollPolicy | None) -> None:

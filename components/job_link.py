@@ -66,5 +66,10 @@ def compare_link(
 def copy_link(job: Job, key: str) -> None:
     """A "Copy link" popover with the job's link, ready to copy (the copy icon, or select it)."""
     with st.popover("Copy link", icon=":material/link:", key=key):
-        st.caption("This link opens the job in History, on any browser that reaches this studio.")
-        st.code(job_url(job.id), language=None, wrap_lines=True)
+        link_body(job)
+
+
+def link_body(job: Job) -> None:
+    """The job's link, ready to copy, in whatever holds it."""
+    st.caption("This link opens the job in History, on any browser that reaches this studio.")
+    st.code(job_url(job.id), language=None, wrap_lines=True)

@@ -107,7 +107,13 @@ def motion_brush(page: Page, photo: Path, out: Path) -> Path:
 def batch_and_compare(page: Page, photo: Path, out: Path) -> list[Path]:
     """A batch of 3 on PixVerse as one group on Generate, then the three side by side in Compare, paused mid-way."""
     prompt = "Three takes of a surfer at golden hour"
-    fill_pixverse(page, photo, prompt=prompt)
+    keyed(page, "model_browser_toggle").locator("button").wait_for()
+    settle(page)
+    try:
+        fill_pixverse(page, photo, prompt=prompt)
+    except Exception:
+        page.screenshot(path="/tmp/screens-failed.png")
+        raise
     choose(page, "generate_how_many", "3")
     press_generate(page)
     group = page.locator("div[class*='st-key-batch-card-']").filter(has_text=prompt).first
