@@ -109,11 +109,7 @@ def batch_and_compare(page: Page, photo: Path, out: Path) -> list[Path]:
     prompt = "Three takes of a surfer at golden hour"
     keyed(page, "model_browser_toggle").locator("button").wait_for()
     settle(page)
-    try:
-        fill_pixverse(page, photo, prompt=prompt)
-    except Exception:
-        page.screenshot(path="/tmp/screens-failed.png")
-        raise
+    fill_pixverse(page, photo, prompt=prompt)
     choose(page, "generate_how_many", "3")
     press_generate(page)
     group = page.locator("div[class*='st-key-batch-card-']").filter(has_text=prompt).first
