@@ -1,7 +1,9 @@
 """Continue from here: a finished video's last frame becomes the start image of a new job.
 
-"Continue from here" (on a finished video's card) extracts the last frame (videostudio.chain.last_frame), keeps it
-in the session under ``CONTINUE_KEY`` and opens Generate on the "Animate a picture" task. Whichever image-to-video
+"Continue from here" (on a finished video's card) is a link, ``/?continue=<job id>``: Generate then extracts the last
+frame (videostudio.chain.last_frame), keeps it in the session under ``CONTINUE_KEY`` and opens the model browser on
+the "Animate a picture" task. A link, not a button that switches page: from inside History's dialog such a switch
+could leave the next page blank under load (see components/job_link.compare_link). Whichever image-to-video
 model the person then chooses gets the frame in its start-image field, as an upload would, and the prompt kept.
 A job sent with that frame records the continued job as its ``parent_id``.
 """
@@ -28,6 +30,8 @@ CONTINUE_KEY = "chain_continue"
 # The model browser's task filter (components/model_browser.py: model_filters with the "browser" prefix).
 BROWSER_TASKS_KEY = "browser_tasks"
 GENERATE_PAGE = "pages/generate.py"
+# Generate's address parameter naming the job to continue from.
+CONTINUE_PARAM = "continue"
 FRAME_NAME = "last-frame.png"
 
 
@@ -53,18 +57,34 @@ def job_title(job: Job) -> str:
 
 
 def continue_button(job: Job, key_prefix: str) -> None:
-    """Under a finished video kept on this computer: "Continue from here"."""
+    """Under a finished video kept on this computer: "Continue from here", a link to Generate."""
     if not joinable(job):
         return
-    if st.button(
-        "Continue from here",
-        icon=":material/start:",
-        key=f"continue-{key_prefix}-{job.id}",
-        help="Start a new video from this one's last frame, with an image-to-video model",
-    ):
-        problem = start_continuing(job)
-        if problem is None:
-            st.switch_page(GENERATE_PAGE)
+    with st.container(key=f"continue-{key_prefix}-{job.id}", width="content"):
+        st.page_link(
+            GENERATE_PAGE,
+            label="Continue from here",
+            icon=":material/start:",
+            query_params={CONTINUE_PARAM: job.id},
+            help="Start a new video from this one's last frame, with an image-to-video model",
+        )
+
+
+def follow_continue_link() -> None:
+    """First on Generate: a ``?continue=<job id>`` address starts continuing from that job, once."""
+    job_id = st.query_params.get(CONTINUE_PARAM)
+    if job_id is None:
+        return
+    del st.query_params[CONTINUE_PARAM]  # followed once: a reload does not take the frame again
+    job = services.job_service().store.get(job_id)
+    if job is None or not joinable(job):
+        st.warning(
+            "That video cannot be continued: it was deleted, or it is not a finished video kept on this computer.",
+            icon=":material/link_off:",
+        )
+        return
+    problem = start_continuing(job)
+    if problem is not None:
         st.error(f"Cannot continue from this video: {problem}", icon=":material/error:")
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import services
 from components.batch_group import latest_jobs
-from components.continue_from import continue_note
+from components.continue_from import continue_note, follow_continue_link
 from components.drafts import keep_draft, open_last_model, restore_draft
 from components.followup import started_job, try_again_button
 from components.generate_controls import generate_controls, pick_model
@@ -20,6 +20,7 @@ st.title("Generate")
 form_column, jobs_column = st.columns([3, 2], gap="large")
 with form_column:
     open_last_model()
+    follow_continue_link()  # after: a continuation opens the model browser even on a fresh visit
     model = pick_model()
     continue_note(model)
     restore_draft(model)

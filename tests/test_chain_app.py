@@ -41,6 +41,23 @@ def join_in_history(at: AppTest, jobs: list[Job]) -> AppTest:
     return click(at, "Join")
 
 
+def continue_links(at: AppTest) -> list[str]:
+    """The query strings of the page's "Continue from here" links (AppTest cannot follow a link)."""
+    return [e.proto.query_string for e in at.get("page_link") if e.proto.label == "Continue from here"]
+
+
+def follow_continue(at: AppTest) -> AppTest:
+    """Follow the one "Continue from here" link on the page, as the browser would: Generate with ``?continue=``."""
+    [query] = continue_links(at)
+    name, job_id = query.split("=")
+    at.query_params[name] = job_id
+    at.switch_page(GENERATE)
+    rerun(at)
+    assert at.title[0].value == "Generate"
+    assert "continue" not in at.query_params  # followed once: a reload does not take the frame again
+    return at
+
+
 def test_join_clips_makes_a_joined_history_item(studio: Studio) -> None:
     first = finished_clip(studio, "first take", seconds=1.0, minutes_ago=3)
     second = finished_clip(studio, "second take", seconds=2.0, minutes_ago=2)
@@ -63,7 +80,7 @@ def test_join_clips_makes_a_joined_history_item(studio: Studio) -> None:
     assert "Joined clips" in page and "no charge" in page and "no longer" not in page
     labels = {b.label for b in at.button}
     assert "Use these settings" not in labels and "Run again" not in labels and "Try again" not in labels
-    assert {"Delete", "Continue from here"} <= labels
+    assert "Delete" in labels and continue_links(at) == [f"continue={joined.id}"]
     assert {m.label: m.value for m in at.metric}["Cost"] == "$0.00"
     # In the table: its own row, named and costed plainly.
     table = at.dataframe[0].value
@@ -133,10 +150,7 @@ def test_continue_from_here_puts_the_last_frame_into_an_image_to_video_model(stu
     source = finished_clip(studio, "a fox runs through snow", seconds=1.0)
     at = history()
     select_row(at, 0)
-    click(at, "Continue from here")
-    assert at.title[0].value == "Generate"
-    at.switch_page(GENERATE)  # AppTest keeps asking for the page it was on; a browser follows st.switch_page
-    rerun(at)
+    at = follow_continue(at)
     [note] = [i.value for i in at.info if "Continuing from" in i.value]
     assert note.startswith("Continuing from MiniMax video-01, ")
     assert at.session_state["browser_tasks"] == [Task.IMAGE]
@@ -158,10 +172,7 @@ def test_continue_from_here_puts_the_last_frame_into_an_image_to_video_model(stu
 
 def test_only_a_job_sent_with_the_frame_records_its_parent(studio: Studio) -> None:
     finished_clip(studio, "a fox", seconds=1.0)
-    at = select_row(history(), 0)
-    click(at, "Continue from here")
-    at.switch_page(GENERATE)
-    rerun(at)
+    at = follow_continue(select_row(history(), 0))
     choose(at, PIXVERSE)
     rerun(at)
     assert any("its last frame is the start image of PixVerse" in i.value for i in at.info)
@@ -177,10 +188,7 @@ def test_only_a_job_sent_with_the_frame_records_its_parent(studio: Studio) -> No
 def test_continue_into_a_start_image_inside_a_group(studio: Studio) -> None:
     # Luma's start image is keyframes.frame0.url, a choice of shapes inside a group: the frame goes there too.
     source = finished_clip(studio, "a lantern in the fog", seconds=1.0)
-    at = select_row(history(), 0)
-    click(at, "Continue from here")
-    at.switch_page(GENERATE)
-    rerun(at)
+    at = follow_continue(select_row(history(), 0))
     choose(at, "luma/ray-2")
     rerun(at)
     generate(at)
@@ -207,3 +215,14 @@ def test_history_filters_joined_clips_by_model(studio: Studio) -> None:
     at = history()
     at.multiselect(key="history_models").set_value([JOINED_MODEL_ID]).run()
     assert prompts(at) == ["Joined 2 clips"]
+
+
+def test_a_continue_link_to_a_job_that_cannot_be_continued_says_so(studio: Studio) -> None:
+    running = add_job("still going", status="generating")
+    for job_id in ("no-such-job", running.id):
+        at = open_studio()
+        at.query_params["continue"] = job_id
+        rerun(at)
+        assert any("That video cannot be continued" in w.value for w in at.warning)
+        assert not any("Continuing from" in i.value for i in at.info)
+        assert "continue" not in at.query_params

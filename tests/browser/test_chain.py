@@ -70,7 +70,7 @@ def test_continue_from_here_sends_the_last_frame(page: Page, studio: Studio) -> 
     source = make_clip(page, "A paper boat drifts down a rainy street")
     settle(page)
     # The Latest jobs card's button (the same job's card under Generate has its own).
-    keyed(page, f"continue-card-{source}").get_by_role("button", name="Continue from here").first.click()
+    keyed(page, f"continue-card-{source}").get_by_role("link", name="Continue from here").first.click()
     settle(page)
     note = keyed(page, "continue_note")
     expect(note).to_contain_text("Continuing from MiniMax video-01")
@@ -95,6 +95,16 @@ def test_continue_from_here_sends_the_last_frame(page: Page, studio: Studio) -> 
     size = (frame.width // 4, frame.height // 4)
     # The same picture, give or take the format the model is sent (the frame may be converted to JPEG).
     assert np.abs(pixels(received, size) - pixels(frame, size)).mean() < 6
+
+
+def test_continue_from_an_opened_job_in_history(page: Page, studio: Studio) -> None:
+    open_studio(page, studio.url)
+    source = make_clip(page, "A kite over the dunes")
+    open_studio(page, studio.url, f"history?job={source}")
+    dialog = page.locator("[data-testid='stDialog']")
+    dialog.get_by_role("link", name="Continue from here").first.click()
+    expect(keyed(page, "continue_note")).to_contain_text("Continuing from MiniMax video-01")
+    expect(page.locator("[data-testid='stMain']").get_by_text("Animate a picture").first).to_be_visible()
 
 
 def test_join_gives_an_mp4_whose_duration_is_the_sum(page: Page, studio: Studio) -> None:
