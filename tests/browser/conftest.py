@@ -608,6 +608,10 @@ def paint(page: Page, field: str, points: list[tuple[float, float]]) -> None:
     for x, y in at[1:]:
         page.mouse.move(x, y, steps=8)
     page.mouse.up()
+    # The canvas sends its strokes on mouse-up, and the rerun that reads them may start a moment later on a
+    # loaded machine: settle once it has had time to start, so the next step sees the painted value.
+    settle(page)
+    page.wait_for_timeout(500)
     settle(page)
 
 
