@@ -102,7 +102,8 @@ def test_the_follower_sleeps_until_the_next_poll_is_due(tmp_path: Path, offline:
     follower = standalone(settings_for(tmp_path, offline.url), env={})
     store = follower.service.store
     assert follower._wait_seconds() == follower.idle_wait  # nothing running: look again after the idle wait
-    store.add(Job(model_id=VIDEO01, backend="offline", status="queued", next_poll_at=utcnow() + timedelta(seconds=0.3)))
+    soon = utcnow() + timedelta(seconds=0.3)
+    store.add(Job(model_id=VIDEO01, backend="offline", status="queued", generation_id="g-1", next_poll_at=soon))
     assert set(follower.clients()) == {"offline"}  # only backends with running jobs get a client
     assert 0.1 < follower._wait_seconds() <= 0.3  # not the next fixed tick: the poll's own time
 
@@ -111,14 +112,27 @@ def test_jobs_the_follower_cannot_take_do_not_keep_it_awake(tmp_path: Path, offl
     follower = standalone(settings_for(tmp_path, offline.url), env={})
     store = follower.service.store
     overdue = utcnow() - timedelta(seconds=5)
-    store.add(Job(model_id=VIDEO01, backend="aimlapi", status="queued", next_poll_at=overdue))  # no key here
-    leased = store.add(Job(model_id=VIDEO01, backend="offline", status="queued", next_poll_at=overdue))
+    store.add(Job(model_id=VIDEO01, backend="aimlapi", status="queued", generation_id="g-1", next_poll_at=overdue))
+    leased = store.add(
+        Job(model_id=VIDEO01, backend="offline", status="queued", generation_id="g-2", next_poll_at=overdue)
+    )
     assert [j.id for j in store.claim_due("another studio", backends=["offline"])] == [leased.id]
     assert set(follower.clients()) == {"offline"}
     assert follower._wait_seconds() == follower.idle_wait
 
 
 # --- leases ----------------------------------------------------------------------------------------------------------
+
+
+def test_a_running_job_without_a_generation_id_is_left_alone(tmp_path: Path, offline: OfflineBackend) -> None:
+    # No submit writes such a row; one that is there anyway must not stop the round for the jobs that can be asked.
+    follower = standalone(settings_for(tmp_path, offline.url), env={})
+    store = follower.service.store
+    overdue = utcnow() - timedelta(seconds=5)
+    store.add(Job(model_id=VIDEO01, backend="offline", status="generating", next_poll_at=overdue))
+    assert store.claim_due("a") == []
+    assert store.next_poll_due() is None
+    assert follower._wait_seconds() == follower.idle_wait
 
 
 def queued_jobs(store: JobStore, n: int) -> list[Job]:

@@ -75,6 +75,13 @@ _DELETE_CHUNK = 500
 _T = TypeVar("_T")
 
 
+def _can_be_asked() -> sa.ColumnElement[bool]:
+    # A running job is polled by its generation id, and a submitting one is looked up in the usage logs. A row
+    # with neither (no submit wrote it) is left alone, rather than stopping the follower's round for every job.
+    c = jobs_table.c
+    return sa.or_(c.status == JobStatus.SUBMITTING.value, c.generation_id.is_not(None))
+
+
 class JobStore(JobQueries):
     """Reads and writes jobs; safe to share between the threads of one server process.
 
@@ -185,6 +192,7 @@ class JobStore(JobQueries):
             sa.or_(
                 c.status != JobStatus.SUBMITTING.value, c.created_at <= now - SUBMIT_GRACE, c.next_poll_at.is_not(None)
             ),
+            _can_be_asked(),
         ]
         if backends is not None:
             due.append(c.backend.in_(list(backends)))
@@ -244,7 +252,9 @@ class JobStore(JobQueries):
         """The earliest next poll of an unfinished job of ``backends`` that no live lease holds (None: none)."""
         c = jobs_table.c
         query = sa.select(sa.func.min(c.next_poll_at)).where(
-            c.status.in_(ACTIVE_STATUSES), sa.or_(c.lease_until.is_(None), c.lease_until < as_utc(now or utcnow()))
+            c.status.in_(ACTIVE_STATUSES),
+            sa.or_(c.lease_until.is_(None), c.lease_until < as_utc(now or utcnow())),
+            _can_be_asked(),
         )
         if backends is not None:
             query = query.where(c.backend.in_(list(backends)))
