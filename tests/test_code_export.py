@@ -24,6 +24,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import jpeg_bytes, wav_bytes
+from videostudio import code_export
 from videostudio.catalogue import load_catalogue
 from videostudio.client import VideoClient
 from videostudio.code_export import OUTPUT_FILE, snippets
@@ -176,6 +177,16 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, tuple[str, bytes, str]], b
 # The languages whose scripts this machine can run.
 RUNNABLE = (["cURL"] if not CURL_TOOLS_MISSING else []) + ["Python"] + (["JavaScript"] if NODE else [])
 LANGUAGES = [CURL, "Python", pytest.param("JavaScript", marks=pytest.mark.skipif(NODE is None, reason="no node"))]
+
+
+def test_every_language_of_the_studio_is_run_by_these_tests() -> None:
+    # A language added to code_export.LANGUAGES must also be added above, where its scripts are run.
+    tested = [p if isinstance(p, str) else p.values[0] for p in LANGUAGES]
+    assert [language.label for language in code_export.LANGUAGES] == tested
+    model = CATALOGUE.get("video-01")
+    tabs = snippets(request_from_payload(model, {"model": model.id, "prompt": "x"}, base_url="https://x"))
+    assert [label for label, _lang, _code in tabs] == tested
+    assert len({code for _label, _lang, code in tabs}) == len(tabs)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from videostudio.code_request import ApiRequest, Upload
@@ -21,7 +22,7 @@ from videostudio.contract import DEFAULT_BASE_URL
 from videostudio.generation import _FAILURE_WORDS, _SUCCESS_WORDS
 from videostudio.payload import map_leaves
 
-__all__ = ["LANGUAGES", "OUTPUT_FILE", "Snippet", "snippets"]
+__all__ = ["LANGUAGES", "OUTPUT_FILE", "Language", "Snippet", "snippets"]
 
 OUTPUT_FILE = "video.mp4"
 # The status words the studio itself reads as an end; any other word means "still running".
@@ -29,36 +30,64 @@ SUCCESS_WORDS = tuple(sorted(_SUCCESS_WORDS))
 FAILURE_WORDS = tuple(sorted(_FAILURE_WORDS))
 
 Snippet = tuple[str, str, str]  # (tab label, st.code language, code)
-LANGUAGES = ("cURL", "Python", "JavaScript")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language the request is written in: a tab under Copy as code."""
+
+    label: str
+    """The tab's label."""
+    highlight: str
+    """The language name ``st.code`` highlights it as."""
+    script: Callable[[ApiRequest], str]
+    """The whole runnable script for a request."""
 
 
 def snippets(request: ApiRequest) -> list[Snippet]:
     """The request as code, one snippet per language of ``LANGUAGES``."""
-    return [
-        ("cURL", "bash", bash_script(request)),
-        ("Python", "python", python_script(request)),
-        ("JavaScript", "javascript", javascript_script(request)),
-    ]
+    return [(language.label, language.highlight, language.script(request)) for language in LANGUAGES]
 
 
-# --- Python -----------------------------------------------------------------------------------------------------------
+# --- Python and JavaScript: the body as a literal ---------------------------------------------------------------------
 
 
-def python_script(request: ApiRequest) -> str:
-    def upload(item: Upload) -> str:
-        return f"data_uri({_py_str(item.file_name)}, {_py_str(item.mime)})"
+@dataclass(frozen=True)
+class LiteralScript:
+    """A script that holds the body as a literal of its language, each upload a call that reads the file."""
 
-    payload = _literal(request, _py_str, ("True", "False", "None"), upload, comment="#", step="    ")
-    return _fill(
-        PYTHON,
-        request,
-        quote=_py_str,
-        PAYLOAD=payload,
-        UPLOADS=PYTHON_UPLOADS.rstrip("\n") if request.uploads else "",
-        SUCCESS=_py_set(SUCCESS_WORDS),
-        FAILURE=_py_set(FAILURE_WORDS),
-        COMMENT="#",
-    )
+    template: str
+    """The script, with @@NAME@@ places (code_templates.py)."""
+    quote: Callable[[str], str]
+    """A string literal of the language."""
+    words: tuple[str, str, str]
+    """How the language spells true, false and null."""
+    comment: str
+    """What starts a line comment."""
+    step: str
+    """One level of indentation."""
+    read_upload: str
+    """The name of the script's function that turns a file into a data URI."""
+    upload_helper: str
+    """That function's code, put in only when the body has an upload."""
+    word_list: Callable[[tuple[str, ...]], str]
+    """A collection of status words, as the template compares a status against it."""
+
+    def __call__(self, request: ApiRequest) -> str:
+        def upload(item: Upload) -> str:
+            return f"{self.read_upload}({self.quote(item.file_name)}, {self.quote(item.mime)})"
+
+        payload = _literal(request, self.quote, self.words, upload, comment=self.comment, step=self.step)
+        return _fill(
+            self.template,
+            request,
+            quote=self.quote,
+            PAYLOAD=payload,
+            UPLOADS=self.upload_helper.rstrip("\n") if request.uploads else "",
+            SUCCESS=self.word_list(SUCCESS_WORDS),
+            FAILURE=self.word_list(FAILURE_WORDS),
+            COMMENT=self.comment,
+        )
 
 
 PYTHON_UPLOADS = '''
@@ -77,30 +106,6 @@ def _py_str(text: str) -> str:
     return _escape_unprintable(json.dumps(text, ensure_ascii=False), python=True)
 
 
-def _py_set(words: tuple[str, ...]) -> str:
-    return "{" + ", ".join(_py_str(w) for w in words) + "}"
-
-
-# --- JavaScript -------------------------------------------------------------------------------------------------------
-
-
-def javascript_script(request: ApiRequest) -> str:
-    def upload(item: Upload) -> str:
-        return f"dataUri({_js_str(item.file_name)}, {_js_str(item.mime)})"
-
-    payload = _literal(request, _js_str, ("true", "false", "null"), upload, comment="//", step="  ")
-    return _fill(
-        JAVASCRIPT,
-        request,
-        quote=_js_str,
-        PAYLOAD=payload,
-        UPLOADS=JS_UPLOADS.rstrip("\n") if request.uploads else "",
-        SUCCESS="[" + ", ".join(_js_str(w) for w in SUCCESS_WORDS) + "]",
-        FAILURE="[" + ", ".join(_js_str(w) for w in FAILURE_WORDS) + "]",
-        COMMENT="//",
-    )
-
-
 JS_UPLOADS = """
 // The file as the data URI the API takes: data:<mime>;base64,<its bytes>.
 function dataUri(fileName, mime) {
@@ -115,6 +120,28 @@ function dataUri(fileName, mime) {
 def _js_str(text: str) -> str:
     # A JSON string is a JavaScript string; unprintable characters (U+2028 among them) are escaped as well.
     return _escape_unprintable(json.dumps(text, ensure_ascii=False))
+
+
+python_script = LiteralScript(
+    template=PYTHON,
+    quote=_py_str,
+    words=("True", "False", "None"),
+    comment="#",
+    step="    ",
+    read_upload="data_uri",
+    upload_helper=PYTHON_UPLOADS,
+    word_list=lambda words: "{" + ", ".join(_py_str(w) for w in words) + "}",
+)
+javascript_script = LiteralScript(
+    template=JAVASCRIPT,
+    quote=_js_str,
+    words=("true", "false", "null"),
+    comment="//",
+    step="  ",
+    read_upload="dataUri",
+    upload_helper=JS_UPLOADS,
+    word_list=lambda words: "[" + ", ".join(_js_str(w) for w in words) + "]",
+)
 
 
 # --- cURL (bash) ------------------------------------------------------------------------------------------------------
@@ -177,6 +204,14 @@ def _bash_file_check(request: ApiRequest) -> str:
 def _sh_str(text: str) -> str:
     """``text`` in single quotes: the shell takes everything inside literally ($, `, \\, " and newlines too)."""
     return "'" + text.replace("'", "'\\''") + "'"
+
+
+# The tabs, in order. Each language is one entry: a new one is a row here, and nothing else changes.
+LANGUAGES: tuple[Language, ...] = (
+    Language("cURL", "bash", bash_script),
+    Language("Python", "python", python_script),
+    Language("JavaScript", "javascript", javascript_script),
+)
 
 
 # --- shared -----------------------------------------------------------------------------------------------------------
