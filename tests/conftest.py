@@ -1,4 +1,5 @@
-"""Shared fixtures: a studio wired to a fresh offline backend and empty data folders."""
+"""Shared fixtures: the catalogue, a job store of its own, and a studio wired to a fresh offline backend and empty data
+folders."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import requests
 from PIL import Image
 
 from tests.apptest import entrypoint_on_every_run
+from videostudio.catalogue import Catalogue, load_catalogue
+from videostudio.store import JobStore
 
 REPO = Path(__file__).resolve().parent.parent
 # AppTest resolves .streamlit/ and relative page paths from the working directory.
@@ -24,6 +27,20 @@ os.chdir(REPO)
 def _apptest_runs_the_entrypoint() -> Iterator[None]:
     with entrypoint_on_every_run():
         yield
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    """The bundled catalogue, loaded once per test module."""
+    return load_catalogue()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[JobStore]:
+    """A job store of its own, in a fresh SQLite file."""
+    store = JobStore(f"sqlite:///{tmp_path / 'history.sqlite3'}")
+    yield store
+    store.close()
 
 
 @dataclass

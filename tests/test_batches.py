@@ -6,9 +6,8 @@ The store is a real JobStore on a temporary SQLite file; the client is a fake th
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +27,7 @@ from videostudio.batches import (
     running_text,
     seed_bounds,
 )
-from videostudio.catalogue import Catalogue, load_catalogue
+from videostudio.catalogue import Catalogue
 from videostudio.errors import BadRequestError, StudioError, SubmitAnswerLost
 from videostudio.generation import Generation, Status
 from videostudio.intent import fingerprint
@@ -39,18 +38,6 @@ from videostudio.store import SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore
 PIXVERSE = "pixverse/v5/image-to-video"  # a seed field without bounds, one start image
 SWITCHX = "beeble/switchx-video-to-video"  # a seed field of 0 to 4294967295
 VIDEO_01 = "video-01"  # no seed field
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[JobStore]:
-    store = JobStore(f"sqlite:///{tmp_path / 'history.sqlite3'}")
-    yield store
-    store.close()
 
 
 # --- Planning -------------------------------------------------------------------------------------------------------

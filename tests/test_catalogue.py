@@ -36,11 +36,6 @@ LIVE2D = "video-01-live2d"
 FABRIC = "veed/fabric-1.0"
 
 
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
-
-
 def official_request_schema(document: dict[str, Any]) -> dict[str, Any]:
     """The request schema of the universal submit operation, read without the studio's helper."""
     post = document["paths"]["/v2/video/generations"]["post"]

@@ -201,11 +201,6 @@ DOCUMENTS = sorted(p.relative_to(OPENAPI_DIR).as_posix() for p in OPENAPI_DIR.rg
 REFERENCE_DOCUMENTS = Path("/work/shared/reference/openapi/video-models")
 
 
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
-
-
 def test_the_fact_sheet_list_has_143_ids() -> None:
     assert sum(len(ids) for ids in FACT_SHEET_IDS.values()) == len(ALL_IDS) == 143
 

@@ -6,16 +6,11 @@ from typing import Any
 
 import pytest
 
-from videostudio.catalogue import Catalogue, Model, load_catalogue, model_from_studio_file
+from videostudio.catalogue import Catalogue, Model, model_from_studio_file
 from videostudio.form import SEGMENTED_MAX_OPTIONS, FieldSpec, Widget, form_fields
 
 KLING = "kling-video/v1/standard/image-to-video"
 PIXVERSE = "pixverse/v5/image-to-video"
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
 
 
 def synthetic(properties: dict[str, Any], *, required: tuple[str, ...] = (), ui: dict[str, Any] | None = None) -> Model:

@@ -10,9 +10,8 @@ import copy
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,18 +102,6 @@ class FakeClient:
         if isinstance(answer, StudioError):
             raise answer
         return answer
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[JobStore]:
-    store = JobStore(f"sqlite:///{tmp_path / 'history.sqlite3'}")
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -41,13 +41,6 @@ def mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[JobStore]:
-    store = JobStore(f"sqlite:///{tmp_path / 'history.sqlite3'}")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def server() -> Iterator[ScriptedServer]:
     with ScriptedServer() as server:
         yield server

@@ -22,7 +22,6 @@ import pytest
 import requests
 from PIL import Image
 
-from videostudio.catalogue import load_catalogue
 from videostudio.offline.faults import FaultConfig
 from videostudio.offline.server import LEGACY_PATHS, MESSAGES, UNIVERSAL_PATH, OfflineBackend
 
@@ -114,11 +113,6 @@ def assert_api_error(response: requests.Response, status: int) -> dict[str, Any]
     assert body["statusCode"] == status
     assert body["path"] == requests.utils.urlparse(response.request.url).path
     return body
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from videostudio.catalogue import Catalogue, Model, load_catalogue, model_from_studio_file
+from videostudio.catalogue import Catalogue, Model, model_from_studio_file
 from videostudio.payload import Problem, build_payload, validate_payload
 
 KLING = "kling-video/v1/standard/image-to-video"
@@ -26,11 +26,6 @@ PNG_URI = (
     "data:image/png;base64,"
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import jpeg_bytes, wav_bytes
-from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
+from videostudio.catalogue import Catalogue, CatalogueError, Model
 from videostudio.preset_files import FORMAT, export_file_name, export_presets, read_preset_file
 from videostudio.presets import Incoming, NameTaken, PresetError, PresetStore, free_name
 
 PIXVERSE = "pixverse/v5/image-to-video"
 VIDEO01 = "video-01"
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
 
 
 def find(catalogue: Catalogue):  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ that hold back every poll to a backend."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -93,13 +92,6 @@ def test_retry_after_is_honoured() -> None:
 
 
 # --- the expected run time -------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[JobStore]:
-    store = JobStore(f"sqlite:///{tmp_path / 'history.sqlite3'}")
-    yield store
-    store.close()
 
 
 def finished(store: JobStore, seconds: float, backend: str = "aimlapi", **params: object) -> None:
