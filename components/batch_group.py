@@ -13,6 +13,7 @@ import streamlit as st
 from components import services
 from components.job_card import job_card, model_name
 from components.job_link import compare_link
+from components.typed_text import as_typed
 from videostudio.batches import group_jobs, position_text
 from videostudio.store import Job, JobStatus, JobStore
 
@@ -43,7 +44,7 @@ def batch_group(
     if not members:
         return
     with st.container(border=True, key=f"batch-{key_prefix}-{members[0].batch_id}"):
-        st.markdown(f":material/stacks: **{_plain(batch_heading(members))}**")
+        st.markdown(f":material/stacks: **{as_typed(batch_heading(members))}**")
         done = finished_ids(members)
         if len(done) >= 2:
             finished = sum(job.status == JobStatus.COMPLETED for job in members)
@@ -95,10 +96,3 @@ def batch_siblings(job: Job, open_sibling: Actions) -> None:
             open_sibling(member, key_prefix)
 
     batch_group(members, key_prefix="sibling", actions=actions, per_row=4)
-
-
-def _plain(text: str) -> str:
-    """A prompt in a Markdown heading, shown as typed (no bold, colours, links or formulas)."""
-    for special in "\\*_`[]$:<>#~|":
-        text = text.replace(special, "\\" + special)
-    return text

@@ -11,7 +11,6 @@ request ``components.drafts.keep_draft`` remembers when it saves the draft. The 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -20,6 +19,7 @@ from components import services
 from components.drafts import LAST_FORM_KEY
 from components.generate_controls import forget_sent_settings
 from components.history_reuse import restore_settings
+from components.typed_text import as_typed
 from components.widgets import Saved, model_key
 from videostudio.catalogue import Model
 from videostudio.preset_files import export_file_name, export_presets, preset_problem, read_preset_file
@@ -97,7 +97,7 @@ def _save_panel(model: Model) -> None:
     pending = st.session_state.get(REPLACE_KEY)
     if pending and pending[0] == model.id:
         st.warning(
-            f"A preset named “{_plain(pending[1])}” already exists for this model. Replace it with the form as it is?"
+            f"A preset named “{as_typed(pending[1])}” already exists for this model. Replace it with the form as it is?"
         )
         with st.container(horizontal=True):
             st.button("Replace", key="presets_replace_yes", type="primary", on_click=_save, args=(model, True))
@@ -142,13 +142,13 @@ def _manage_panel(model: Model, chosen: str | None) -> None:
     if chosen is None:
         st.caption("Choose a preset in the list to rename, delete or export it.")
     else:
-        st.markdown(f"**{_plain(chosen)}**")
+        st.markdown(f"**{as_typed(chosen)}**")
         with st.container(horizontal=True, vertical_alignment="bottom"):
             st.text_input("New name", key="presets_new_name", max_chars=60, value=None, placeholder=chosen)
             st.button("Rename", key="presets_rename", on_click=_rename, args=(model, chosen))
         pending = st.session_state.get(DELETE_KEY)
         if pending == (model.id, chosen):
-            question = f"Delete the preset “{_plain(chosen)}”? This cannot be undone."
+            question = f"Delete the preset “{as_typed(chosen)}”? This cannot be undone."
             st.warning(question, icon=":material/delete_forever:")
             with st.container(horizontal=True):
                 st.button("Delete for good", key="presets_delete_yes", type="primary", on_click=_delete, args=(model,))
@@ -242,11 +242,6 @@ def _say(where: str, kind: str, text: str) -> None:
     st.session_state[MESSAGE_KEY] = (where, kind, text)
 
 
-def _plain(text: str) -> str:
-    # Names and messages come from people and files: shown as typed, never as Markdown (links, colours, bold).
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", text)
-
-
 def _forget(key: str) -> None:
     st.session_state.pop(key, None)
 
@@ -259,4 +254,4 @@ def _show_message(where: str) -> None:
     _where, kind, text = message
     icons = {"success": ":material/check_circle:", "error": ":material/error:", "warning": ":material/info:"}
     show = {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)
-    show(_plain(text), icon=icons.get(kind, ":material/info:"))
+    show(as_typed(text), icon=icons.get(kind, ":material/info:"))
