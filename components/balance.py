@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 from components import services
-from components.price_tag import markdown_safe
+from components.markdown_text import markdown_safe
 from videostudio.backends import Backend
 from videostudio.errors import StudioError
 from videostudio.pricing import cost_text

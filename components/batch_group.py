@@ -13,7 +13,7 @@ import streamlit as st
 from components import services
 from components.job_card import job_card, model_name
 from components.job_link import compare_link
-from components.typed_text import as_typed
+from components.markdown_text import as_typed
 from videostudio.batches import group_jobs, position_text
 from videostudio.store import Job, JobStatus, JobStore
 

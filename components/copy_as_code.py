@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components import services
-from components.price_tag import markdown_safe
+from components.markdown_text import markdown_safe
 from components.widgets import FormState, model_key
 from videostudio.backends import Backend
 from videostudio.catalogue import Model

@@ -12,7 +12,7 @@ from components import services
 from components.continue_from import continue_button
 from components.copy_as_code import has_code, job_code, job_code_body
 from components.job_link import copy_link, link_body
-from components.price_tag import markdown_safe
+from components.markdown_text import markdown_safe
 from videostudio.backends import Backend
 from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME
 from videostudio.jobs import PollPolicy

@@ -19,7 +19,7 @@ from components import services
 from components.drafts import LAST_FORM_KEY
 from components.generate_controls import forget_sent_settings
 from components.history_reuse import restore_settings
-from components.typed_text import as_typed
+from components.markdown_text import as_typed
 from components.widgets import Saved, model_key
 from videostudio.catalogue import Model
 from videostudio.preset_files import export_file_name, export_presets, preset_problem, read_preset_file

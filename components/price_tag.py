@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from components import services
+from components.markdown_text import markdown_safe
 from components.widgets import field_key
 from videostudio.catalogue import Model
 from videostudio.media import PreparedAudio
@@ -49,8 +50,3 @@ def audio_seconds(model: Model) -> float | None:
         if isinstance(prepared, PreparedAudio) and prepared.duration_seconds:
             return prepared.duration_seconds
     return None
-
-
-def markdown_safe(text: str) -> str:
-    """Text with dollar signs kept as such: two of them in one line would otherwise start a formula."""
-    return text.replace("$", "\\$")
