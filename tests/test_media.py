@@ -19,7 +19,9 @@ from PIL import Image
 from videostudio.catalogue import AudioRules, ImageRules
 from videostudio.media import (
     MediaError,
+    data_uri_mime,
     decode_data_uri,
+    file_extension,
     image_codec,
     is_data_uri,
     prepare_audio,
@@ -364,6 +366,19 @@ def test_data_uri_variants() -> None:
     assert decode_data_uri("data:Image/PNG;BASE64,AAEC\nAw==") == ("image/png", b"\x00\x01\x02\x03")
     assert not is_data_uri("https://example.com/a.png")
     assert not is_data_uri("data:image/png;base64")
+
+
+def test_a_data_uri_type_is_read_from_its_head_and_gives_the_file_ending() -> None:
+    assert data_uri_mime(" data:Image/JPEG;base64," + "A" * 1000) == "image/jpeg"
+    assert data_uri_mime("data:;base64,AAAA") == ""  # declares none: the caller picks the fallback
+    assert data_uri_mime("https://example.com/a.png") == ""
+    assert [file_extension(m) for m in ("image/jpeg", "audio/x-wav", "audio/mp4", "image/gif")] == [
+        ".jpg",
+        ".wav",
+        ".m4a",
+        ".gif",
+    ]
+    assert file_extension("application/x-not-a-type") == ".bin"
 
 
 @pytest.mark.parametrize("bad", ["data:image/png;base64,@@@", "https://example.com/x.png", "data:image/png"])

@@ -7,7 +7,6 @@ file the code reads from disk by its upload name, never a base64 blob pasted int
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -16,15 +15,13 @@ from typing import Any
 
 from videostudio.catalogue import Model
 from videostudio.contract import GENERATIONS_PATH
-from videostudio.media import is_data_uri
+from videostudio.media import data_uri_mime, file_extension, is_data_uri
 from videostudio.payload import map_leaves
 from videostudio.store import Job
 from videostudio.submission import submit_endpoint
 
 __all__ = ["ApiRequest", "Upload", "request_from_job", "request_from_payload"]
 
-# A data URI's type, read without decoding the (possibly many megabytes of) base64 after it.
-_DATA_URI_MIME = re.compile(r"^\s*data:([^,;]*)", re.IGNORECASE)
 # Characters no file name should carry into a script: path separators and control characters.
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
@@ -88,8 +85,7 @@ def request_from_payload(
 
     def spot(path: str, value: Any) -> Any:
         if isinstance(value, str) and is_data_uri(value):
-            match = _DATA_URI_MIME.match(value)
-            found[path] = ((match[1] if match else "").strip().lower() or "application/octet-stream", value)
+            found[path] = (data_uri_mime(value) or "application/octet-stream", value)
         return value
 
     body = {"model": model.id, **map_leaves({k: v for k, v in payload.items() if k != "model"}, spot)}
@@ -152,6 +148,4 @@ def _clean_name(name: Any) -> str:
 
 
 def _fallback_name(path: str, mime: str) -> str:
-    extension = {"image/jpeg": ".jpg", "audio/mpeg": ".mp3", "audio/wav": ".wav", "audio/x-wav": ".wav"}.get(mime)
-    extension = extension or mimetypes.guess_extension(mime) or ".bin"
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", path).strip("-") + extension
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", path).strip("-") + file_extension(mime)

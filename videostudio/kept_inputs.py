@@ -14,33 +14,19 @@ import contextlib
 import hashlib
 import json
 import logging
-import mimetypes
 import re
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from videostudio.files import unlink_quietly, write_atomic
-from videostudio.media import MediaError, decode_data_uri, is_data_uri, to_data_uri
+from videostudio.media import MediaError, decode_data_uri, file_extension, is_data_uri, to_data_uri
 from videostudio.payload import leaves, map_leaves
 from videostudio.store import Job, JobStore
 
 log = logging.getLogger(__name__)
 
 INPUTS = "inputs"
-# Extensions for the MIME types the media preparation produces; mimetypes alone gives odd ones (.jpe, .mp2).
-_EXTENSIONS = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-    "audio/mpeg": ".mp3",
-    "audio/wav": ".wav",
-    "audio/mp4": ".m4a",
-    "audio/aac": ".aac",
-    "audio/ogg": ".ogg",
-    "audio/flac": ".flac",
-    "video/mp4": ".mp4",
-}
 _KEPT_INPUT = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,5}$")
 
 
@@ -60,11 +46,11 @@ def keep_inputs(payload: Mapping[str, Any], upload_names: Mapping[str, str] | No
         except MediaError:
             continue  # the payload was validated before sending; a broken blob is simply not kept
         digest = hashlib.sha256(data).hexdigest()
-        file_name = digest + _extension(mime)
+        file_name = digest + file_extension(mime)
         # Written even when present (same name, same bytes): deleting another job that sent the same file may
         # have removed it a moment ago, before this job was there to keep it in use.
         write_atomic(folder / file_name, data)
-        name = (upload_names or {}).get(path) or f"{path.rsplit('.', 1)[-1]}{_extension(mime)}"
+        name = (upload_names or {}).get(path) or f"{path.rsplit('.', 1)[-1]}{file_extension(mime)}"
         files[path] = {"file": file_name, "mime": mime, "name": name, "bytes": len(data), "sha256": digest}
     if not files:
         return None
@@ -187,7 +173,3 @@ def delete_kept_inputs(job: Job, store: JobStore) -> list[Path]:
     if unlink_quietly(manifest):
         removed.append(manifest)
     return removed
-
-
-def _extension(mime: str) -> str:
-    return _EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ".bin"

@@ -10,7 +10,7 @@ every change made to a file is reported back as a plain-words note. Split along 
 
 from videostudio.media.audio import PreparedAudio, prepare_audio
 from videostudio.media.common import MediaError
-from videostudio.media.data_uri import decode_data_uri, is_data_uri, to_data_uri
+from videostudio.media.data_uri import data_uri_mime, decode_data_uri, file_extension, is_data_uri, to_data_uri
 from videostudio.media.image_codec import MAX_PIXELS
 from videostudio.media.images import THUMBNAIL_SIDE, PreparedImage, prepare_image, thumbnail_data_uri
 from videostudio.media.uploads import Prepared, prepare_upload, upload_extensions
@@ -27,7 +27,9 @@ __all__ = [
     "PreparedVideo",
     "VideoProbe",
     "VideoRules",
+    "data_uri_mime",
     "decode_data_uri",
+    "file_extension",
     "is_data_uri",
     "prepare_audio",
     "prepare_image",
