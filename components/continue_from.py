@@ -20,7 +20,7 @@ from components.model_browser import BROWSER_OPEN
 from components.widgets import MISSING, Saved, restore_field
 from components.widgets.base import field_key, model_key, payload_path
 from videostudio.catalogue import Model, Task, start_image_path
-from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME, ChainError, joinable, last_frame
+from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME, ChainError, last_frame
 from videostudio.form import form_fields
 from videostudio.payload import leaves
 from videostudio.store import Job
@@ -58,7 +58,7 @@ def job_title(job: Job) -> str:
 
 def continue_button(job: Job, key_prefix: str) -> None:
     """Under a finished video kept on this computer: "Continue from here", a link to Generate."""
-    if not joinable(job):
+    if not job.has_local_video:
         return
     with st.container(key=f"continue-{key_prefix}-{job.id}", width="content"):
         st.page_link(
@@ -77,7 +77,7 @@ def follow_continue_link() -> None:
         return
     del st.query_params[CONTINUE_PARAM]  # followed once: a reload does not take the frame again
     job = services.job_service().store.get(job_id)
-    if job is None or not joinable(job):
+    if job is None or not job.has_local_video:
         st.warning(
             "That video cannot be continued: it was deleted, or it is not a finished video kept on this computer.",
             icon=":material/link_off:",

@@ -16,7 +16,6 @@ from components.job_link import compare_link
 from components.join_clips import join_chain_button
 from components.poller import TOASTS_KEY
 from videostudio.catalogue import Model
-from videostudio.compare import playable
 from videostudio.library import delete_job_files, download_name
 from videostudio.store import Job, JobKind
 
@@ -97,9 +96,9 @@ def _delete_and_export(job: Job, buttons: DeltaGenerator) -> None:
         compare_link(
             [job.id],
             "Compare with…",
-            disabled=not playable(job),
+            disabled=not job.has_local_video,
             help="Play this video side by side with others you pick, in sync"
-            if playable(job)
+            if job.has_local_video
             else "Only a finished video kept on this computer can be compared",
         )
     if state.get(CONFIRM_KEY) == job.id:

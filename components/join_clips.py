@@ -12,7 +12,7 @@ import streamlit as st
 from components import services
 from components.history_detail import MESSAGE_KEY, open_job
 from components.job_card import created_text, model_name
-from videostudio.chain import ChainError, chain_of, joinable, record_joined
+from videostudio.chain import ChainError, chain_of, record_joined
 from videostudio.store import Job, JobKind, JobStatus, JobStore
 
 JOIN_OPEN_KEY = "join_open"  # whether the Join clips panel is shown
@@ -34,12 +34,12 @@ def join_panel(store: JobStore) -> None:
     )
     if not opened:
         return
-    offered = {j.id: j for j in store.search(statuses=[JobStatus.COMPLETED.value], limit=OFFERED) if joinable(j)}
+    offered = {j.id: j for j in store.search(statuses=[JobStatus.COMPLETED.value], limit=OFFERED) if j.has_local_video}
     # Chosen clips stay choosable even when older than the newest ones offered ("Join this chain").
     for job_id in state.get(JOIN_PICK_KEY, []):
         if job_id not in offered:
             job = store.get(job_id)
-            if job is not None and joinable(job):
+            if job is not None and job.has_local_video:
                 offered[job_id] = job
     still = [i for i in state.get(JOIN_PICK_KEY, []) if i in offered]
     if still != state.get(JOIN_PICK_KEY, []):
@@ -81,7 +81,7 @@ def clip_label(job: Job) -> str:
 
 def join_chain_button(job: Job) -> None:
     """On an opened job that is part of a chain: open the join panel with the chain chosen, first to last."""
-    if job.kind == JobKind.JOINED or not joinable(job):
+    if job.kind == JobKind.JOINED or not job.has_local_video:
         return
     store = services.job_service().store
     if not job.parent_id and not store.children_of(job.id):
@@ -92,7 +92,7 @@ def join_chain_button(job: Job) -> None:
         icon=":material/link:",
         key=f"join_chain_{job.id}",
         on_click=_pick_chain,
-        args=([j.id for j in chain if joinable(j)],),
+        args=([j.id for j in chain if j.has_local_video],),
         help=f"Join the {len(chain)} clips this one is part of, in the order they continue each other",
     )
 

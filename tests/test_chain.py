@@ -238,3 +238,15 @@ def test_every_animate_a_picture_model_has_a_start_image_field() -> None:
     assert start_image_path(luma.schema, luma.media) == "keyframes.frame0.url"
     fabric = by_id["veed/fabric-1.0"]  # its picture is the face that talks, not a start frame
     assert start_image_path(fabric.schema, fabric.media) is None
+
+
+def test_only_a_finished_job_with_its_video_on_this_computer_can_be_chained(tmp_path: Path) -> None:
+    video = tmp_path / "kept.mp4"
+    video.write_bytes(b"not checked here")
+    done = Job(model_id="video-01", backend="offline", status=JobStatus.COMPLETED.value, local_path=str(video))
+    assert done.has_local_video
+    assert not Job(model_id="video-01", backend="offline", status=JobStatus.COMPLETED.value).has_local_video
+    gone = Job(model_id="video-01", backend="offline", status="completed", local_path=str(tmp_path / "deleted.mp4"))
+    assert not gone.has_local_video
+    failed = Job(model_id="video-01", backend="offline", status=JobStatus.FAILED.value, local_path=str(video))
+    assert not failed.has_local_video

@@ -278,15 +278,10 @@ def _encode_sound(out: av.container.OutputContainer, sound: av.stream.Stream, sa
 # --- the joined video as a History item -----------------------------------------------------------------------------
 
 
-def joinable(job: Job) -> bool:
-    """Whether a job is a finished clip on this computer, one that can be joined (or continued from)."""
-    return job.status == JobStatus.COMPLETED and bool(job.local_path) and Path(job.local_path or "").is_file()
-
-
 def record_joined(store: JobStore, jobs: Sequence[Job], media_dir: Path) -> tuple[Job, JoinResult]:
     """Join the videos of ``jobs`` in order, keep the result with its poster, and add it to the history."""
     for number, job in enumerate(jobs, 1):
-        if not joinable(job):
+        if not job.has_local_video:
             raise ChainError(f"Clip {number} has no finished video on this computer, so it cannot be joined.")
     job_id = uuid.uuid4().hex
     dest = video_path(media_dir, job_id)
@@ -328,7 +323,7 @@ def chain_of(store: JobStore, job: Job) -> list[Job]:
     chain = [*ancestors, job]
     current = job
     while True:
-        children = [c for c in store.children_of(current.id) if c.id not in seen and joinable(c)]
+        children = [c for c in store.children_of(current.id) if c.id not in seen and c.has_local_video]
         if not children:
             break
         current = max(children, key=lambda c: c.created_at)

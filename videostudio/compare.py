@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from videostudio.store import Job, JobStatus
 
@@ -25,11 +24,6 @@ def compare_ids(raw: str | None) -> list[str]:
         if job_id and job_id not in ids:
             ids.append(job_id)
     return ids
-
-
-def playable(job: Job) -> bool:
-    """Whether the job is finished with its video kept on this computer (the provider's links expire)."""
-    return job.status == JobStatus.COMPLETED and bool(job.local_path) and Path(str(job.local_path)).is_file()
 
 
 @dataclass(frozen=True)
@@ -60,7 +54,7 @@ def select_jobs(ids: Sequence[str], get: Callable[[str], Job | None], name: Call
             problems.append(f"The {name(job.model_id)} job {job_id} is still running: compare it once it has finished.")
         elif job.status != JobStatus.COMPLETED:
             problems.append(f"The {name(job.model_id)} job {job_id} failed: it has no video to compare.")
-        elif not playable(job):
+        elif not job.has_local_video:
             problems.append(
                 f"The video of the {name(job.model_id)} job {job_id} is not on this computer (yet), so it can't be "
                 "played here."

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -163,6 +164,12 @@ class Job:
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def has_local_video(self) -> bool:
+        """Finished, with its video kept on this computer (the provider's links expire): what can be played,
+        compared, joined and continued from."""
+        return self.status == JobStatus.COMPLETED and bool(self.local_path) and Path(self.local_path or "").is_file()
 
     @property
     def elapsed_seconds(self) -> float:
