@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from components import services
+from components.job_link import GENERATE_PAGE
 from components.model_browser import BROWSER_OPEN
 from components.widgets import MISSING, Saved, restore_field
 from components.widgets.base import field_key, model_key, payload_path
@@ -29,7 +30,6 @@ from videostudio.store import Job
 CONTINUE_KEY = "chain_continue"
 # The model browser's task filter (components/model_browser.py: model_filters with the "browser" prefix).
 BROWSER_TASKS_KEY = "browser_tasks"
-GENERATE_PAGE = "pages/generate.py"
 # Generate's address parameter naming the job to continue from.
 CONTINUE_PARAM = "continue"
 FRAME_NAME = "last-frame.png"

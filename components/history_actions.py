@@ -12,7 +12,7 @@ from components.history_detail import MESSAGE_KEY, open_job
 from components.history_export import jobs_json
 from components.history_reuse import prefill_generate_form
 from components.job_card import model_name
-from components.job_link import compare_link
+from components.job_link import GENERATE_PAGE, compare_link
 from components.join_clips import join_chain_button
 from components.poller import TOASTS_KEY
 from videostudio.catalogue import Model
@@ -23,7 +23,6 @@ from videostudio.store import Job, JobKind
 CONFIRM_KEY = "history_confirm_delete"
 # The last "Run again" of this session: (the job it was pressed on, the job it started).
 RAN_AGAIN_KEY = "history_ran_again"
-GENERATE_PAGE = "pages/generate.py"
 
 
 def job_actions(job: Job, model: Model | None) -> None:

@@ -17,6 +17,7 @@ JOB_PARAM = "job"
 # The jobs Compare shows, in order, comma-separated.
 COMPARE_PARAM = "jobs"
 COMPARE_PAGE = "pages/compare.py"
+GENERATE_PAGE = "pages/generate.py"
 # The url paths of the studio's pages (app.py's st.navigation); the default page has none.
 PAGE_PATHS = ("history", "models", "generate", "compare")
 

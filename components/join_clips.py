@@ -13,6 +13,7 @@ from components import services
 from components.history_detail import MESSAGE_KEY, open_job
 from components.job_card import created_text, model_name
 from videostudio.chain import ChainError, chain_of, record_joined
+from videostudio.labels import counted
 from videostudio.store import Job, JobKind, JobStatus, JobStore
 
 JOIN_OPEN_KEY = "join_open"  # whether the Join clips panel is shown
@@ -58,7 +59,7 @@ def join_panel(store: JobStore) -> None:
         )
         jobs = [offered[i] for i in picked]
         total = sum(j.video_seconds or 0.0 for j in jobs)
-        st.caption(f"{len(jobs)} clips · {total:.1f} s in all" if jobs else "No clips chosen yet.")
+        st.caption(f"{counted(len(jobs), 'clip')} · {total:.1f} s in all" if jobs else "No clips chosen yet.")
         st.button(
             "Join",
             type="primary",

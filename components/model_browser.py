@@ -8,13 +8,14 @@ a one-line header so the form sits near the top.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 
 from components import services
 from videostudio.catalogue import Catalogue, Model, Task
+from videostudio.labels import and_list
 from videostudio.live_catalogue import find_model
 from videostudio.pricing import price_line
 
@@ -53,7 +54,7 @@ class Filters:
 
 def inputs_in_words(model: Model) -> str:
     kinds = list(dict.fromkeys(_INPUT_WORDS[kind] for kind in model.inputs().values() if kind in _INPUT_WORDS))
-    return "Takes " + _and(kinds) if kinds else "No picture or clip needed"
+    return "Takes " + and_list(kinds) if kinds else "No picture or clip needed"
 
 
 def one_line(text: str, limit: int = 160) -> str:
@@ -288,8 +289,3 @@ def _reset_pages(prefix: str) -> None:
 
 def _more(prefix: str) -> None:
     st.session_state[f"{prefix}_shown"] = st.session_state.get(f"{prefix}_shown", PAGE_SIZE) + PAGE_SIZE
-
-
-def _and(words: Iterable[str]) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -22,6 +22,7 @@ from components.history_reuse import restore_settings
 from components.markdown_text import as_typed
 from components.widgets import Saved, model_key
 from videostudio.catalogue import Model
+from videostudio.labels import counted
 from videostudio.preset_files import export_file_name, export_presets, preset_problem, read_preset_file
 from videostudio.presets import NameTaken, Preset, PresetError, PresetStore
 
@@ -227,7 +228,7 @@ def _import(key: str) -> None:
         _say("manage", "error", f"Nothing was imported. {exc}")
         return
     listed = ", ".join(f"“{p.name}” ({_model_name(p.model_id)})" for p in added)
-    _say("manage", "success", f"Imported {len(added)} preset{'s' if len(added) != 1 else ''}: {listed}.")
+    _say("manage", "success", f"Imported {counted(len(added), 'preset')}: {listed}.")
 
 
 # --- messages -------------------------------------------------------------------------------------------------------

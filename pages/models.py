@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import services
+from components.job_link import GENERATE_PAGE
 from components.model_browser import MODEL_CHOICE, URL_PARAM, model_entry, model_filters, paged, show_more
 from components.model_sheet import model_sheet
 from components.router import ensure_router
@@ -16,7 +17,7 @@ PREFIX = "models"
 def try_it(model: Model) -> None:
     if st.button("Try it", key=f"models_try__{model.id}", type="primary", icon=":material/movie:"):
         st.session_state[MODEL_CHOICE] = model.id
-        st.switch_page("pages/generate.py", query_params={URL_PARAM: model.id})
+        st.switch_page(GENERATE_PAGE, query_params={URL_PARAM: model.id})
 
 
 def details(model: Model) -> None:

@@ -64,6 +64,8 @@ def test_join_clips_makes_a_joined_history_item(studio: Studio) -> None:
     at = history()
     click(at, "Join clips")
     picker = at.multiselect(key="join_pick")
+    picker.set_value([second.id]).run()
+    assert "1 clip · 2.0 s in all" in text_of(at)
     picker.set_value([second.id, first.id]).run()  # the order chosen, not the history's order
     assert "2 clips · 3.0 s in all" in text_of(at)
     click(at, "Join")

@@ -6,7 +6,7 @@ import re
 
 from videostudio.catalogue import load_catalogue
 from videostudio.form import FieldSpec, form_fields
-from videostudio.labels import accepted_formats, field_label, mentions_transport, plain_help
+from videostudio.labels import accepted_formats, and_list, counted, field_label, mentions_transport, plain_help
 
 CATALOGUE = load_catalogue()
 
@@ -121,3 +121,8 @@ def test_guidance_is_explained_by_its_effect() -> None:
     )
     no_jargon = [s.help for _, s in EVERY_FIELD if re.search(r"(?i)classifier", s.help)]
     assert not no_jargon
+
+
+def test_counts_and_lists_read_as_sentences() -> None:
+    assert [counted(n, "clip") for n in (0, 1, 2, 1200)] == ["0 clips", "1 clip", "2 clips", "1,200 clips"]
+    assert [and_list(w) for w in (["a"], ["a", "b"], ["a", "b", "c"])] == ["a", "a and b", "a, b and c"]

@@ -10,7 +10,7 @@ file into whatever the API wants. Both are rule tables, tested over the whole ca
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 # Names whose purpose a rule cannot read from the words themselves.
 _EXACT = {
@@ -224,9 +224,16 @@ def accepted_formats(kind: str, extensions: Collection[str]) -> tuple[str, str]:
         return full, full
     rest = len(endings) - len(known)
     if rest <= 0:
-        return _and(known), full
+        return and_list(known), full
     return f"{', '.join(known)} and {_OTHERS.get(kind, 'other files')}", full
 
 
-def _and(words: list[str]) -> str:
+def and_list(words: Iterable[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    words = list(words)
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 clip``, ``3 clips``, ``1,200 jobs``: a count with its noun, plural unless it is one."""
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
