@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from videostudio.batches import BatchFailure, BatchResult, PlannedJob
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
-from videostudio.store import Job, utcnow
+from videostudio.store import LEASE_SECONDS, Job, utcnow
 from videostudio.submission import new_job
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ def send_batch(
 
     ``parent_id``: the job whose last frame every job of the batch starts from, if they do.
     """
-    from videostudio.jobs import LEASE_SECONDS  # jobs imports this module
-
     batch_id = uuid.uuid4().hex if len(planned) > 1 else None
     lease = timedelta(seconds=LEASE_SECONDS)
     now = utcnow()

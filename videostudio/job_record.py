@@ -65,6 +65,9 @@ ACTIVE_STATUSES = tuple(s.value for s in (JobStatus.SUBMITTING, JobStatus.QUEUED
 # until then a follower leaves it to the submit that is still waiting for its answer (the client's read
 # timeout is 30 s). A submit that knows its answer was lost says so at once, by setting next_poll_at.
 SUBMIT_GRACE = timedelta(minutes=2)
+# How long a claim on a job lasts (a follower's, or a batch's on the jobs waiting their turn): longer than a poll
+# can take (the client's read timeout), short enough that a dead follower's jobs are soon taken over by another.
+LEASE_SECONDS = 120.0
 
 
 metadata = sa.MetaData()

@@ -41,7 +41,7 @@ from videostudio.recovery import (
     next_lookup,
 )
 from videostudio.schedule import PollPolicy
-from videostudio.store import SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
+from videostudio.store import LEASE_SECONDS, SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
 from videostudio.submission import Submission, new_job, submit_endpoint
 
 __all__ = [
@@ -63,9 +63,6 @@ NOT_SENT_TAKEN_OVER = (
     "Nothing was charged for it."
 )
 
-# How long a follower's claim on a job lasts: longer than a poll can take (the client's read timeout),
-# short enough that a dead follower's jobs are soon taken over by another.
-LEASE_SECONDS = 120.0
 # Jobs claimed at a time: polled one after another, they must all be asked within the lease.
 CLAIM_BATCH = 10
 # While a finished video is downloaded the job keeps its lease, so no other studio fetches it too.

@@ -26,6 +26,7 @@ from videostudio.generation import Status
 from videostudio.job_record import (
     ACTIVE_STATUSES,
     JOB_FIELDS,
+    LEASE_SECONDS,
     SUBMIT_GRACE,
     SUBMITTING,
     Job,
@@ -54,6 +55,7 @@ from videostudio.store_sql import (  # alembic_config is the store's too: new re
 __all__ = [
     "ACTIVE_STATUSES",
     "JOB_FIELDS",
+    "LEASE_SECONDS",
     "ORDER_KEYS",
     "SUBMITTING",
     "SUBMIT_GRACE",
@@ -170,7 +172,7 @@ class JobStore(JobQueries):
         owner: str,
         *,
         backends: Collection[str] | None = None,
-        lease_seconds: float = 120.0,
+        lease_seconds: float = LEASE_SECONDS,
         limit: int = 50,
         now: datetime | None = None,
     ) -> list[Job]:
