@@ -176,6 +176,19 @@ def test_export_is_self_contained_and_imports_back(tmp_path: Path, catalogue: Ca
     assert values == pixverse_values(photo) and names == {"image_url": "cat.jpg"}
 
 
+def test_an_upload_list_whose_files_are_gone_is_left_out_of_the_export(tmp_path: Path, catalogue: Catalogue) -> None:
+    seedance = "bytedance/seedance-2-0"  # image_urls: a list of at least one picture
+    presets = PresetStore(tmp_path / "mine")
+    presets.save("Refs", seedance, {"prompt": "Waves", "image_urls": [data_uri(jpeg_bytes())]})
+    for kept in (tmp_path / "mine").rglob("*"):
+        if kept.is_file() and kept.name != "presets.json":
+            kept.unlink()  # the kept pictures are gone
+    [item] = json.loads(export_presets(presets.presets(seedance)))["presets"]
+    assert item["values"] == {"prompt": "Waves"}  # not "image_urls": [], which the model would refuse
+    [incoming] = read_preset_file(export_presets(presets.presets(seedance)), find(catalogue))
+    assert incoming.name == "Refs"
+
+
 def test_importing_a_taken_name_adds_a_number(tmp_path: Path, catalogue: Catalogue) -> None:
     presets = PresetStore(tmp_path)
     presets.save("Surf", PIXVERSE, {"prompt": "mine"})

@@ -37,22 +37,22 @@ def build_payload(model: Model, values: Mapping[str, Any]) -> dict[str, Any]:
     """
     payload: dict[str, Any] = {"model": model.id}
     for name in model.field_names():
-        value = _prune(values.get(name))
+        value = prune(values.get(name))
         if value is not None:
             payload[name] = value
     return payload
 
 
-def _prune(value: Any) -> Any:
+def prune(value: Any) -> Any:
     """None for "not set": empty strings, empty containers, and containers of nothing but unset values."""
     if isinstance(value, str):
         value = value.strip()
         return value or None
     if isinstance(value, Mapping):
-        pruned = {k: v for k, v in ((k, _prune(v)) for k, v in value.items()) if v is not None}
+        pruned = {k: v for k, v in ((k, prune(v)) for k, v in value.items()) if v is not None}
         return pruned or None
     if isinstance(value, list | tuple):
-        items = [v for v in (_prune(v) for v in value) if v is not None]
+        items = [v for v in (prune(v) for v in value) if v is not None]
         return items or None
     return value
 

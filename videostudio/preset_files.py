@@ -25,17 +25,17 @@ from typing import Any
 import av
 
 from videostudio.catalogue import Model
-from videostudio.form import form_fields
 from videostudio.media import MediaError, decode_data_uri, is_data_uri
-from videostudio.media.image_codec import open_verified, readable
-from videostudio.payload import leaves, validate_payload
+from videostudio.media.common import megabytes
+from videostudio.media.image_codec import open_image
+from videostudio.payload import leaves, prune, validate_payload
 from videostudio.presets import Incoming, Preset, PresetError, clean_name
 from videostudio.store import utcnow
 
 FORMAT = "video-studio-presets"
 VERSION = 1
 # Room for a preset with a video upload (the largest inputs the models take), base64 included.
-MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_FILE_BYTES = 100_000_000
 
 FindModel = Callable[[str], Model | None]
 
@@ -52,7 +52,7 @@ def export_presets(presets: Iterable[Preset]) -> bytes:
             {
                 "name": preset.name,
                 "model": preset.model_id,
-                "values": _without_none(values),
+                "values": prune(values) or {},  # uploads that are gone came back as None: left out
                 "upload_names": names,
                 "saved_at": preset.saved_at,
             }
@@ -70,15 +70,6 @@ def export_file_name(presets: list[Preset]) -> str:
     return f"preset-{slug}.json"
 
 
-def _without_none(value: Any) -> Any:
-    # Uploads that are gone came back as None: left out, as an unset field is.
-    if isinstance(value, Mapping):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_none(v) for v in value if v is not None]
-    return value
-
-
 # --- import ---------------------------------------------------------------------------------------------------------
 
 
@@ -86,7 +77,7 @@ def read_preset_file(data: bytes, find_model: FindModel, *, max_bytes: int = MAX
     """The presets a file holds, every one checked against its model; ``PresetError`` says what is wrong."""
     if len(data) > max_bytes:
         raise PresetError(
-            f"This file is too large for a preset file ({_megabytes(len(data))}; at most {_megabytes(max_bytes)})."
+            f"This file is too large for a preset file ({megabytes(len(data))}; at most {megabytes(max_bytes)})."
         )
     try:
         document = json.loads(data.decode("utf-8-sig"))
@@ -140,7 +131,6 @@ def preset_problem(model: Model, values: Mapping[str, Any]) -> str | None:
     Settings the model does not have, damaged uploads, and values its schema refuses. A field left empty is
     no problem: a preset may hold only some settings (the prompt is often typed afresh).
     """
-    labels = {spec.name: spec.label for spec in form_fields(model)}
     unknown = sorted(set(values) - set(model.field_names()))
     if unknown:
         return f"it has settings this model does not have ({', '.join(unknown)})."
@@ -148,10 +138,10 @@ def preset_problem(model: Model, values: Mapping[str, Any]) -> str | None:
         if isinstance(value, str) and is_data_uri(value):
             broken = _upload_problem(value)
             if broken:
-                return f"{_label(labels, path)}: {broken}"
+                return f"{_label(model, path)}: {broken}"
     problems = [p for p in validate_payload(model, {"model": model.id, **values}) if not p.missing]
     if problems:
-        return f"{_label(labels, problems[0].path)}: {problems[0].message}"
+        return f"{_label(model, problems[0].path)}: {problems[0].message}"
     return None
 
 
@@ -164,12 +154,9 @@ def _upload_problem(uri: str) -> str | None:
     kind = mime.split("/")[0]
     if kind == "image":
         try:
-            with readable():
-                open_verified(data).load()
+            open_image(data).close()
         except MediaError as exc:
             return str(exc)
-        except Exception:  # Pillow raises many kinds for a broken picture; readable() covers the usual ones
-            return "its picture is damaged and cannot be read."
         return None
     if kind in ("audio", "video"):
         return _stream_problem(data, kind)
@@ -187,10 +174,6 @@ def _stream_problem(data: bytes, kind: str) -> str | None:
     return None
 
 
-def _label(labels: Mapping[str, str], path: str) -> str:
+def _label(model: Model, path: str) -> str:
     top = path.split(".")[0]
-    return labels.get(top) or top or "The settings"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):,.1f} MB"
+    return model.label(top) if top else "The settings"
