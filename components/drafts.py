@@ -16,7 +16,7 @@ import streamlit as st
 from components import services
 from components.history_reuse import restore_settings
 from components.model_browser import BROWSER_OPEN, MODEL_CHOICE, URL_PARAM
-from components.widgets import FormState, Saved, model_key
+from components.widgets import FormState, model_key
 from videostudio.catalogue import Model
 from videostudio.drafts import DraftStore, is_draft_id, new_draft_id
 from videostudio.payload import build_payload
@@ -79,9 +79,7 @@ def restore_draft(model: Model) -> None:
     draft = draft_store().load(draft_id(), model.id)
     if draft is None:
         return
-    saved = Saved(media=draft.media, inputs=draft.inputs())
-    restore_settings(model, draft.params, saved)
-    for note in saved.notes:
+    for note in restore_settings(model, draft.params, draft.media, draft.inputs()):
         st.toast(note, icon=":material/info:")
 
 

@@ -6,6 +6,7 @@ keys written here are the ones the form reads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -26,21 +27,22 @@ def prefill_generate_form(job: Job, model: Model) -> list[str]:
     Must run before the Generate page draws its widgets (i.e. on the History page, just before switching).
     Fields the job did not set are reset to their defaults, so the form sends what the job sent.
     """
-    saved = Saved(media=job.media, inputs=load_inputs(job.inputs_dir))
     put("model_choice", model.id)
-    restore_settings(model, job.params, saved)
-    return saved.notes
+    return restore_settings(model, job.params, job.media, load_inputs(job.inputs_dir))
 
 
-def restore_settings(model: Model, params: dict[str, Any], saved: Saved) -> None:
-    """Put ``params`` (as the history keeps them: uploads in ``saved``) back into ``model``'s form state.
+def restore_settings(model: Model, params: Mapping[str, Any], media: Mapping[str, Any], inputs: Inputs) -> list[str]:
+    """Put ``params`` (as the history keeps them: uploads as ``media`` facts, their files in ``inputs``) back into
+    ``model``'s form state; returns notes on what could not be put back.
 
-    Fields ``params`` does not set are reset to their defaults. Used by "Use these settings" and by drafts.
+    Fields ``params`` does not set are reset to their defaults. Used by "Use these settings", drafts and presets.
     """
+    saved = Saved(media=media, inputs=inputs)
     for spec in form_fields(model):
         restore_field(spec, model, spec.path, params.get(spec.name, MISSING), saved)
     # A fresh form: missing-field messages wait for the next Generate press, as on a first visit.
     st.session_state.pop(f"{model_key(model)}__attempted", None)
+    return saved.notes
 
 
 # --- Run again ------------------------------------------------------------------------------------------------------

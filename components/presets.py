@@ -20,7 +20,7 @@ from components.drafts import LAST_FORM_KEY
 from components.generate_controls import forget_sent_settings
 from components.history_reuse import restore_settings
 from components.markdown_text import as_typed
-from components.widgets import Saved, model_key
+from components.widgets import model_key
 from videostudio.catalogue import Model
 from videostudio.labels import counted
 from videostudio.preset_files import export_file_name, export_presets, preset_problem, read_preset_file
@@ -86,11 +86,10 @@ def _load(model: Model) -> None:
     if preset is None:
         _say("bar", "error", "That preset is no longer there. Choose another one.")
         return
-    saved = Saved(media=preset.form.media, inputs=preset.form.inputs())
-    restore_settings(model, preset.form.params, saved)
+    form = preset.form
+    notes = " ".join(restore_settings(model, form.params, form.media, form.inputs()))
     # Loading is a deliberate new start: Generate sends these settings even if they were just sent.
     forget_sent_settings()
-    notes = " ".join(saved.notes)
     _say("bar", "warning" if notes else "success", f"Loaded the preset “{preset.name}”. {notes}".strip())
 
 
