@@ -11,16 +11,18 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from components import services
-from components.job_card import job_card, model_name
+from components.job_card import job_card
 from components.job_link import compare_link
+from components.job_words import model_name
 from components.markdown_text import as_typed
 from videostudio.batches import group_jobs, position_text
+from videostudio.labels import shortened
 from videostudio.store import Job, JobStatus, JobStore
 
 PER_ROW = 3
 # Compare shows at most this many videos side by side.
 COMPARE_MAX = 4
-PROMPT_WORDS = 60
+PROMPT_CHARS = 60
 
 Actions = Callable[[Job, str], None]
 
@@ -28,7 +30,7 @@ Actions = Callable[[Job, str], None]
 def batch_heading(members: Sequence[Job]) -> str:
     """``Batch of 3 · Kling 1.6 · a fox in the snow``."""
     first = members[0]
-    prompt = first.prompt if len(first.prompt) <= PROMPT_WORDS else first.prompt[:PROMPT_WORDS] + "…"
+    prompt = shortened(first.prompt, PROMPT_CHARS)
     return " · ".join(part for part in (f"Batch of {len(members)}", model_name(first.model_id), prompt) if part)
 
 

@@ -10,11 +10,12 @@ import streamlit as st
 
 from components import services
 from components.history_detail import parameter_rows
-from components.job_card import charge_text, created_text, elapsed_text, model_name
 from components.job_link import COMPARE_PARAM, compare_url
+from components.job_words import charge_text, created_text, elapsed_text, model_name
 from components.media_url import media_url
 from components.synced_player import Tile, synced_player
 from videostudio.compare import MAX_JOBS, MIN_JOBS, SettingRow, compare_ids, differing, side_by_side
+from videostudio.labels import shortened
 from videostudio.store import Job, JobStore
 
 PICK_KEY = "compare_pick"
@@ -22,7 +23,7 @@ ONLY_DIFFERENCES_KEY = "compare_only_differences"
 # How many of the newest jobs the picker looks through for finished videos.
 PICKER_JOBS = 300
 DIFFERENCE_LOOK = "background-color: rgba(255, 189, 69, 0.28); font-weight: 600"
-PROMPT_WORDS = 40
+PROMPT_CHARS = 40
 MODEL_SETTING = "Model"
 PROMPT_SETTING = "Prompt"
 TILE_HEADINGS = (MODEL_SETTING, PROMPT_SETTING)
@@ -35,8 +36,7 @@ def address_ids() -> list[str]:
 
 def job_label(job: Job) -> str:
     """How a job reads in the picker: model · the prompt's start · when."""
-    prompt = " ".join(job.prompt.split())
-    prompt = prompt[:PROMPT_WORDS] + ("…" if len(prompt) > PROMPT_WORDS else "")
+    prompt = shortened(" ".join(job.prompt.split()), PROMPT_CHARS)
     return " · ".join(part for part in (model_name(job.model_id), prompt, created_text(job.created_at)) if part)
 
 

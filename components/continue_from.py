@@ -17,11 +17,12 @@ import streamlit as st
 
 from components import services
 from components.job_link import GENERATE_PAGE
+from components.job_words import job_title
 from components.model_browser import BROWSER_OPEN
 from components.widgets import MISSING, Saved, restore_field
 from components.widgets.base import field_key, model_key, payload_path
 from videostudio.catalogue import Model, Task, start_image_path
-from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME, ChainError, last_frame
+from videostudio.chain import JOINED_MODEL_ID, ChainError, last_frame
 from videostudio.form import form_fields
 from videostudio.payload import leaves
 from videostudio.store import Job
@@ -44,16 +45,6 @@ class Continuation:
     frame: bytes
     prompt: str
     sent_values: dict[str, str] = field(default_factory=dict)  # model id → the start image's value as sent
-
-
-def job_title(job: Job) -> str:
-    """How a note names a job: "Kling 1.6 Pro, 21 Nov 2026, 15:30"."""
-    if job.model_id == JOINED_MODEL_ID:
-        name = JOINED_NAME
-    else:
-        model = services.model_or_none(job.model_id)
-        name = model.name if model else job.model_id
-    return f"{name}, {job.created_at.astimezone().strftime('%d %b %Y, %H:%M')}"
 
 
 def continue_button(job: Job, key_prefix: str) -> None:

@@ -12,7 +12,8 @@ from components import services
 from components.batch_group import batch_group
 from components.generate_controls import claim_send, send
 from components.history_reuse import rebuild_payload
-from components.job_card import job_card, model_name
+from components.job_card import job_card
+from components.job_words import model_name
 from components.poller import TOASTS_KEY
 from components.started import remember_started, started_job_id
 from videostudio.kept_inputs import kept_input_paths, load_inputs

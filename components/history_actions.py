@@ -11,8 +11,8 @@ from components.generate_controls import claim_send, forget_sent_settings
 from components.history_detail import MESSAGE_KEY, open_job
 from components.history_export import jobs_json
 from components.history_reuse import prefill_generate_form
-from components.job_card import model_name
 from components.job_link import GENERATE_PAGE, compare_link
+from components.job_words import model_name
 from components.join_clips import join_chain_button
 from components.poller import TOASTS_KEY
 from videostudio.catalogue import Model

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import services
-from components.job_card import model_name
+from components.job_words import model_name
 from videostudio.pricing import money
 from videostudio.store import JobStore
 

@@ -7,7 +7,8 @@ from typing import Any
 import streamlit as st
 
 from components import services
-from components.job_card import elapsed_text, job_card
+from components.job_card import job_card
+from components.job_words import elapsed_text
 from videostudio.catalogue import Model, humanize
 from videostudio.pricing import money, usd_of
 from videostudio.store import Job, JobKind, JobStatus, JobStore

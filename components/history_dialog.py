@@ -12,8 +12,8 @@ from components import services
 from components.batch_group import batch_siblings
 from components.history_actions import CONFIRM_KEY, job_actions
 from components.history_detail import TABLE_EPOCH, job_detail, job_settings, open_job, opened_job, show_message
-from components.job_card import model_name
 from components.job_link import JOB_PARAM
+from components.job_words import model_name
 from videostudio.store import Job, JobStore
 
 _LINK_SEEN = "_history_job_link_seen"  # the last ?job= acted on, so a stale URL never reopens a closed job

@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from components.history_filters import HistoryQuery
-from components.job_card import model_name, status_look
+from components.job_words import model_name, status_look
 from videostudio.media import is_data_uri
 from videostudio.store import Job, JobStore
 

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from components import services
-from components.job_card import model_name
+from components.job_words import model_name
 from videostudio.chain import JOINED_MODEL_ID
 from videostudio.store import ACTIVE_STATUSES, Job, JobStore
 

@@ -9,8 +9,9 @@ import streamlit as st
 from components.batch_group import batch_places
 from components.history_detail import open_job, opened_job_id
 from components.history_table import picture_of
-from components.job_card import created_text, model_name, status_look
+from components.job_words import created_text, model_name, status_look
 from videostudio.batches import group_jobs
+from videostudio.labels import shortened
 from videostudio.media import MediaError, decode_data_uri
 from videostudio.store import Job
 
@@ -32,7 +33,7 @@ def history_gallery(jobs: list[Job]) -> None:
                 batch = f" · batch {places[job.id]}" if job.id in places else ""
                 st.caption(f"{icon} {label} · {model_name(job.model_id)} · {created_text(job.created_at)}{batch}")
                 if job.prompt:
-                    st.text(job.prompt[:80] + ("…" if len(job.prompt) > 80 else ""))  # as typed, never Markdown
+                    st.text(shortened(job.prompt, 80))  # as typed, never Markdown
                 st.button(
                     "Opened" if job.id == open_id else "Open",
                     key=f"history_gallery_open_{job.id}",

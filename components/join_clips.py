@@ -11,9 +11,9 @@ import streamlit as st
 
 from components import services
 from components.history_detail import MESSAGE_KEY, open_job
-from components.job_card import created_text, model_name
+from components.job_words import created_text, model_name
 from videostudio.chain import ChainError, chain_of, record_joined
-from videostudio.labels import counted
+from videostudio.labels import counted, shortened
 from videostudio.store import Job, JobKind, JobStatus, JobStore
 
 JOIN_OPEN_KEY = "join_open"  # whether the Join clips panel is shown
@@ -76,7 +76,7 @@ def clip_label(job: Job) -> str:
     """A clip in the list: "Kling 1.6 Pro · 5.0 s · 21 Nov 2026, 15:30 · a cat surfing"."""
     parts = [model_name(job.model_id), f"{job.video_seconds or 0:.1f} s", created_text(job.created_at)]
     if job.prompt:
-        parts.append(job.prompt[:40] + ("…" if len(job.prompt) > 40 else ""))
+        parts.append(shortened(job.prompt, 40))
     return " · ".join(parts)
 
 

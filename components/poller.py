@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import streamlit as st
 
 from components import services
-from components.job_card import elapsed_text, model_name, status_look
+from components.job_words import elapsed_text, model_name, status_look
 from components.notifications import notices_wanted, notification_settings, notifies_instead_of_toast, queue_notice
 from videostudio.store import Job, JobStatus
 

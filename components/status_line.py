@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import services
-from components.job_card import model_name
+from components.job_words import model_name
 
 KEY = "status_line"
 _WIDE = "@media (min-width: 768px) { .st-key-status_line { display: none; } }"

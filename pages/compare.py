@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import services
 from components.compare_view import address_ids, compare_picker, compare_view
-from components.job_card import model_name
+from components.job_words import model_name
 from components.router import ensure_router
 from videostudio.compare import MIN_JOBS, select_jobs
 

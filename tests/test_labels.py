@@ -6,7 +6,15 @@ import re
 
 from videostudio.catalogue import load_catalogue
 from videostudio.form import FieldSpec, form_fields
-from videostudio.labels import accepted_formats, and_list, counted, field_label, mentions_transport, plain_help
+from videostudio.labels import (
+    accepted_formats,
+    and_list,
+    counted,
+    field_label,
+    mentions_transport,
+    plain_help,
+    shortened,
+)
 
 CATALOGUE = load_catalogue()
 
@@ -126,3 +134,4 @@ def test_guidance_is_explained_by_its_effect() -> None:
 def test_counts_and_lists_read_as_sentences() -> None:
     assert [counted(n, "clip") for n in (0, 1, 2, 1200)] == ["0 clips", "1 clip", "2 clips", "1,200 clips"]
     assert [and_list(w) for w in (["a"], ["a", "b"], ["a", "b", "c"])] == ["a", "a and b", "a, b and c"]
+    assert [shortened("abcdef", n) for n in (3, 6, 10)] == ["abc…", "abcdef", "abcdef"]

@@ -234,6 +234,11 @@ def and_list(words: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to its first ``limit`` characters, with "…" when something was cut."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def counted(count: int, noun: str) -> str:
     """``1 clip``, ``3 clips``, ``1,200 jobs``: a count with its noun, plural unless it is one."""
     return f"{count:,} {noun if count == 1 else noun + 's'}"

@@ -1,0 +1,67 @@
+"""How a job is named in words, wherever it appears: its model's name, when it was made, its status, cost and time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from components import services
+from videostudio.backends import Backend
+from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME
+from videostudio.jobs import PollPolicy
+from videostudio.pricing import cost_text
+from videostudio.store import Job, JobKind, JobStatus
+
+STATUS_LOOK = {
+    JobStatus.SUBMITTING: ("Sending", "gray", ":material/upload:"),
+    JobStatus.QUEUED: ("Queued", "blue", ":material/schedule:"),
+    JobStatus.GENERATING: ("Generating", "violet", ":material/autorenew:"),
+    JobStatus.COMPLETED: ("Done", "green", ":material/check_circle:"),
+    JobStatus.FAILED: ("Failed", "red", ":material/error:"),
+}
+OVERDUE_LOOK = ("Still running at the provider", "orange", ":material/hourglass_top:")
+
+
+def model_name(model_id: str) -> str:
+    if model_id == JOINED_MODEL_ID:
+        return JOINED_NAME  # clips the studio joined: no model of the catalogue made it
+    model = services.model_or_none(model_id)
+    return model.name if model else model_id
+
+
+def created_text(created: datetime) -> str:
+    return created.astimezone().strftime("%d %b %Y, %H:%M")
+
+
+def charge_text(job: Job, backend: Backend | None) -> str | None:
+    """What the job cost, dollars first: "$0.42 · 840,000 credits"; a failed job is billed nothing.
+
+    The offline demo's figures are marked simulated, so they are never read as money spent.
+    """
+    if job.status == JobStatus.FAILED or job.kind == JobKind.JOINED:
+        return "no charge"  # a failed generation is not billed; joining runs on this computer
+    if job.credits is None and job.usd is None:
+        return None
+    text = cost_text(job.usd, job.credits)
+    return f"{text} (simulated)" if backend is not None and not backend.bills else text
+
+
+def status_look(job: Job, policy: PollPolicy | None = None) -> tuple[str, str, str]:
+    if policy and policy.is_overdue(job):
+        return OVERDUE_LOOK
+    return STATUS_LOOK.get(job.status, (job.status.title(), "gray", ":material/help:"))
+
+
+def elapsed_text(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def job_title(job: Job) -> str:
+    """How a note names a job: "Kling 1.6 Pro, 21 Nov 2026, 15:30"."""
+    return f"{model_name(job.model_id)}, {created_text(job.created_at)}"
+
+
+def eta_text(median_seconds: float, elapsed_seconds: float) -> str:
+    """Time left from the median run time: "about 1 min 20 s left", or "any moment now" once past it."""
+    left = median_seconds - elapsed_seconds
+    return f"about {elapsed_text(left)} left" if left >= 1 else "any moment now"
