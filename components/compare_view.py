@@ -16,6 +16,7 @@ from components.media_url import media_url
 from components.synced_player import Tile, synced_player
 from videostudio.compare import MAX_JOBS, MIN_JOBS, SettingRow, compare_ids, differing, side_by_side
 from videostudio.labels import shortened
+from videostudio.library import kept_videos
 from videostudio.store import Job, JobStore
 
 PICK_KEY = "compare_pick"
@@ -45,11 +46,8 @@ def compare_picker(store: JobStore, ids: list[str]) -> bool:
 
     False when there is no finished video to pick (the page says so).
     """
-    finished = [job for job in store.list(limit=PICKER_JOBS) if job.has_local_video]
-    labels = {job.id: job_label(job) for job in finished}
-    for job_id in ids:  # a job named by the address stays pickable even when older than the newest PICKER_JOBS
-        if job_id not in labels and (job := store.get(job_id)) is not None and job.has_local_video:
-            labels[job_id] = job_label(job)
+    # A job named by the address stays pickable even when older than the newest PICKER_JOBS.
+    labels = {job.id: job_label(job) for job in kept_videos(store, PICKER_JOBS, also=ids).values()}
     wanted = [job_id for job_id in ids if job_id in labels][:MAX_JOBS]
     if st.session_state.get(PICK_KEY) != wanted:
         # The address leads (a link, History's "Compare with…", the browser's Back): the picker follows it.

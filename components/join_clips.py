@@ -14,7 +14,8 @@ from components.history_detail import MESSAGE_KEY, open_job
 from components.job_words import created_text, model_name
 from videostudio.chain import ChainError, chain_of, record_joined
 from videostudio.labels import counted, shortened
-from videostudio.store import Job, JobKind, JobStatus, JobStore
+from videostudio.library import kept_videos
+from videostudio.store import Job, JobKind, JobStore
 
 JOIN_OPEN_KEY = "join_open"  # whether the Join clips panel is shown
 JOIN_PICK_KEY = "join_pick"  # the chosen job ids, in order (the multiselect's value)
@@ -35,13 +36,8 @@ def join_panel(store: JobStore) -> None:
     )
     if not opened:
         return
-    offered = {j.id: j for j in store.search(statuses=[JobStatus.COMPLETED.value], limit=OFFERED) if j.has_local_video}
     # Chosen clips stay choosable even when older than the newest ones offered ("Join this chain").
-    for job_id in state.get(JOIN_PICK_KEY, []):
-        if job_id not in offered:
-            job = store.get(job_id)
-            if job is not None and job.has_local_video:
-                offered[job_id] = job
+    offered = kept_videos(store, OFFERED, also=state.get(JOIN_PICK_KEY, []))
     still = [i for i in state.get(JOIN_PICK_KEY, []) if i in offered]
     if still != state.get(JOIN_PICK_KEY, []):
         state[JOIN_PICK_KEY] = still  # a chosen clip was deleted meanwhile

@@ -7,14 +7,15 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.loopback import ScriptedServer, unused_port
-from videostudio.library import DownloadError, download_name, download_video
+from videostudio.library import DownloadError, download_name, download_video, kept_videos
+from videostudio.store import Job, JobStore, utcnow
 
 VIDEO_PATH = "/eagle/files/output.mp4"
 CREATED = datetime(2026, 11, 21, 15, 30, 12)
@@ -235,3 +236,22 @@ def test_download_name_is_always_a_safe_file_name(prompt: str) -> None:
 
 def test_download_name_keeps_accented_words_readable() -> None:
     assert download_name("video-01", CREATED, "Un café à Paris") == "video-01-2026-11-21-1530-un-cafe-a-paris.mp4"
+
+
+def test_kept_videos_are_the_newest_finished_ones_on_disk_plus_those_already_chosen(
+    tmp_path: Path, store: JobStore
+) -> None:
+    def finished(minutes_ago: int, *, on_disk: bool = True, status: str = "completed") -> Job:
+        video = tmp_path / f"{minutes_ago}.mp4"
+        if on_disk:
+            video.write_bytes(b"kept")
+        created = utcnow() - timedelta(minutes=minutes_ago)
+        return store.add(
+            Job(model_id="video-01", backend="offline", status=status, local_path=str(video), created_at=created)
+        )
+
+    old, newer, newest = finished(30), finished(20), finished(10)
+    finished(5, on_disk=False)  # its video was deleted
+    finished(1, status="failed")
+    assert list(kept_videos(store, 3)) == [newest.id, newer.id]  # a failure takes no place; a missing file is left out
+    assert list(kept_videos(store, 3, also=[old.id, "gone"])) == [newest.id, newer.id, old.id]

@@ -16,7 +16,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from PIL import Image
 
 from videostudio.files import atomic_path, unlink_quietly, write_atomic
 from videostudio.kept_inputs import delete_kept_inputs
-from videostudio.store import Job, JobStore, utcnow
+from videostudio.store import Job, JobStatus, JobStore, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +268,18 @@ class MissingVideoRetrier:
         except Exception:
             # A background thread has no one to raise to; the next page load tries again.
             log.exception("retrying missing video downloads failed")
+
+
+def kept_videos(store: JobStore, limit: int, *, also: Iterable[str] = ()) -> dict[str, Job]:
+    """Of the newest ``limit`` finished jobs, those whose video is on this computer, newest first, by id; then those
+    of ``also`` (ids already chosen, however old) that still have theirs, so a choice never drops out of its list."""
+    kept = {
+        job.id: job for job in store.search(statuses=[JobStatus.COMPLETED.value], limit=limit) if job.has_local_video
+    }
+    for job_id in also:
+        if job_id not in kept and (job := store.get(job_id)) is not None and job.has_local_video:
+            kept[job_id] = job
+    return kept
 
 
 def delete_job_files(job: Job, store: JobStore | None = None) -> list[Path]:
