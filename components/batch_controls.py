@@ -85,7 +85,7 @@ def send_batch(
     backend = services.backend()
     client = services.client_for(backend)
     if client is None:
-        return ("error", "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."), None
+        return ("error", services.NO_KEY_TO_SEND), None
     plan: BatchPlan = plan_batch(model, payload, count, images=images, upload_names=upload_names)
     result = services.job_service().submit_batch(
         client, model, plan.jobs, backend=backend, legacy=legacy, parent_id=parent_id

@@ -66,7 +66,7 @@ def send(
     backend = services.backend()
     client = services.client_for(backend)
     if client is None:
-        return "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."
+        return services.NO_KEY_TO_SEND
     try:
         return services.job_service().submit(
             client, model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id

@@ -215,6 +215,10 @@ def backend() -> str:
     return current_backend().name
 
 
+# What a send with no usable key says (client_for gave None): nothing left the studio.
+NO_KEY_TO_SEND = "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."
+
+
 def client_for(name: str) -> VideoClient | None:
     """This session's client for a backend (its submits), or None when it cannot be used (no key)."""
     found = backends().get(name)
