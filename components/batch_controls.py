@@ -9,15 +9,14 @@ again on an unchanged form never sends a second batch. Every job is recorded bef
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import streamlit as st
 
 from components import api_refusal, services
 from components.started import remember_started
-from videostudio.batches import MAX_COUNT, BatchPlan, failure_text, plan_batch, running_text, seed_bounds
+from videostudio.batches import MAX_COUNT, BatchPlan, failure_text, plan_batch, press_state, running_text, seed_bounds
 from videostudio.catalogue import Model
-from videostudio.store import Job, JobStatus
+from videostudio.store import Job
 
 HOW_MANY_KEY = "generate_how_many"
 
@@ -60,15 +59,10 @@ def batch_notes(model: Model, count: int, images: Images) -> None:
 
 
 def batch_look(job: Job) -> Job:
-    """The job whose state the Generate button shows for a press: for a batch, one still running if any is,
-    else one that failed if any did, else ``job`` (the batch's first)."""
+    """The job whose state the Generate button shows for a press (for a batch: ``batches.press_state``)."""
     if not job.batch_id:
         return job
-    members = services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, [])
-    running = [m for m in members if m.is_active]
-    failed = [m for m in members if m.status == JobStatus.FAILED]
-    look = (running or failed or [job])[0]
-    return replace(look, created_at=job.created_at)  # "started 14:03": when the press sent the batch
+    return press_state(job, services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, []))
 
 
 def send_batch(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from videostudio.batches import (
     intent_payload,
     plan_batch,
     position_text,
+    press_state,
     running_text,
     seed_bounds,
 )
@@ -279,3 +281,16 @@ def test_the_price_of_a_batch_is_n_times_the_price_of_one() -> None:
     assert times(one, 1) is one
     assert times(RunPrice("estimate", 0.2, "about $0.20", "estimate"), 2).text.startswith("about 2 × $0.20 = $0.40")
     assert times(RunPrice("after", None, "Priced after the run", "no price"), 2).usd is None
+
+
+def test_the_button_shows_a_running_job_of_the_batch_then_a_failed_one_then_the_first() -> None:
+    pressed = utcnow() - timedelta(minutes=2)
+
+    def member(status: str) -> Job:
+        return Job(model_id=VIDEO_01, backend="offline", status=status, batch_id="b", created_at=utcnow())
+
+    first, failed, running = replace(member("completed"), created_at=pressed), member("failed"), member("generating")
+    shown = press_state(first, [first, failed, running])
+    assert shown.id == running.id and shown.created_at == pressed  # "started" is when the press sent the batch
+    assert press_state(first, [first, failed]).id == failed.id
+    assert press_state(first, [first, member("completed")]).id == first.id

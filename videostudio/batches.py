@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
 from videostudio.form import Widget, field_spec
-from videostudio.store import Job
+from videostudio.store import Job, JobStatus
 
 MAX_COUNT = 8
 SEED_FIELD = "seed"
@@ -204,6 +204,15 @@ def position_text(job: Job, members: Sequence[Job]) -> str | None:
     if job.batch_id is None or job.id not in ids or len(ids) < 2:
         return None
     return f"{ids.index(job.id) + 1} of {len(ids)}"
+
+
+def press_state(job: Job, members: Sequence[Job]) -> Job:
+    """The job whose state the Generate button shows for a press of ``job``'s batch (``members``): one still
+    running if any is, else one that failed if any did, else ``job`` (the batch's first). It keeps ``job``'s
+    ``created_at``: "started 14:03" is when the press sent the batch."""
+    running = [m for m in members if m.is_active]
+    failed = [m for m in members if m.status == JobStatus.FAILED]
+    return replace((running or failed or [job])[0], created_at=job.created_at)
 
 
 def failure_text(failure: BatchFailure, reason: str) -> str:
