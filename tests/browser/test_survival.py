@@ -51,7 +51,9 @@ def start_kling_job(page: Page, studio: Studio, media_files: dict[str, Path], pr
     fill_kling(page, media_files["photo"], prompt=prompt, camera=None)
     before = card_ids(page)
     press_generate(page)
-    card = new_card(page, before, timeout=60_000)  # the first job of a fresh server (a loaded CI machine)
+    # The first job of a fresh server process: twice, on a 2-core machine loaded by other suites, it did not show
+    # within a minute.
+    card = new_card(page, before, timeout=120_000)
     expect(badge(card)).to_have_text(RUNNING)
     return next(c for c in (card.get_attribute("class") or "").split() if c.startswith("st-key-card-"))
 
