@@ -11,8 +11,6 @@ request ``components.drafts.keep_draft`` remembers when it saves the draft. The 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from components import services
@@ -156,11 +154,13 @@ def _manage_panel(model: Model, chosen: str | None) -> None:
         else:
             with st.container(horizontal=True):
                 st.button("Delete", key="presets_delete", icon=":material/delete:", on_click=_ask_delete, args=(model,))
-                _export_button("Export", "presets_export_one", lambda: [preset_store().get(model.id, chosen)])
+                preset = preset_store().get(model.id, chosen)
+                if preset is not None:
+                    _export_button("Export", "presets_export_one", [preset])
     st.divider()
     everyone = preset_store().presets()
     if everyone:
-        _export_button(f"Export all presets ({len(everyone)})", "presets_export_all", preset_store().presets)
+        _export_button(f"Export all presets ({len(everyone)})", "presets_export_all", everyone)
     imports = st.session_state.get(IMPORTS_KEY, 0)
     st.file_uploader(
         "Import presets from a file",
@@ -172,15 +172,11 @@ def _manage_panel(model: Model, chosen: str | None) -> None:
     _show_message("manage")
 
 
-def _export_button(label: str, key: str, presets: Callable[[], list[Preset | None]]) -> None:
-    # The file is built when the button is pressed, not on every run: it embeds every upload.
-    def file() -> bytes:
-        return export_presets([p for p in presets() if p is not None])
-
+def _export_button(label: str, key: str, presets: list[Preset]) -> None:
     st.download_button(
         label,
-        data=file,
-        file_name=export_file_name([p for p in presets() if p is not None]),
+        data=lambda: export_presets(presets),  # built when pressed, not on every run: it embeds every upload
+        file_name=export_file_name(presets),
         mime="application/json",
         key=key,
         icon=":material/download:",
