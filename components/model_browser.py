@@ -232,16 +232,18 @@ def _current(catalogue: Catalogue) -> Model:
 
 
 def _header(model: Model) -> None:
-    with st.container(key="model_header"):
-        text, button = st.columns([5, 1], vertical_alignment="center")
-        text.markdown(f"**Model:** {model.name} · {model.vendor}{_marks(model)}")
-        text.caption(f"{one_line(model.summary)} {facts_line(model)}.".strip())
+    # The text takes what the button leaves: the button keeps its whole label however long the summary is.
+    with st.container(key="model_header", horizontal=True, vertical_alignment="center"):
+        with st.container(width="stretch"):
+            st.markdown(f"**Model:** {model.name} · {model.vendor}{_marks(model)}")
+            st.caption(f"{one_line(model.summary)} {facts_line(model)}.".strip())
         opened = st.session_state.get(BROWSER_OPEN, True)
-        button.button(
+        st.button(
             "Hide models" if opened else "Change",
             key="model_browser_toggle",
             icon=":material/expand_less:" if opened else ":material/swap_horiz:",
             on_click=_toggle,
+            width="content",
         )
 
 

@@ -99,6 +99,10 @@ def test_reload_and_restart_keep_the_draft_uploads_included(
 def test_links_open_the_model_and_the_job_they_name(page: Page, studio: Studio) -> None:
     open_studio(page, studio.url, "?model=veed/fabric-1.0")
     expect(keyed(page, "model_header")).to_contain_text("Fabric")
+    # The header's button keeps its whole label beside a long summary (it was once cut to "Ch…").
+    toggle = keyed(page, "model_browser_toggle").locator("button")
+    cut = toggle.evaluate("b => [...b.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1)")
+    assert not cut, toggle.inner_text()
 
     card = failed_job(page, studio, "A lighthouse the link should open")
     link = job_link(page, card)
