@@ -92,7 +92,7 @@ def media_input(spec: FieldSpec, model: Model, key: str, extra: ExtraSource | No
         key=f"{key}__file",
         label_visibility="collapsed",
         on_change=_forget_if_cleared,
-        args=(key,),
+        args=(key, prepared_count),
     )
     formats_caption(kind)
     if uploaded is not None and st.session_state.get(f"{key}__file_id") != uploaded.file_id:
@@ -129,8 +129,13 @@ def _prepare(key: str, spec: FieldSpec, model: Model, name: str, data: bytes) ->
     return True
 
 
-def _forget_if_cleared(key: str) -> None:
-    # Runs only when the person changes the uploader; a cleared uploader means "remove this file".
+def _forget_if_cleared(key: str, drawn_count: int) -> None:
+    # Runs when an uploader's value changes; a cleared uploader means "remove this file", but only from the
+    # uploader drawn now. The one drawn before the file was prepared has been replaced by a fresh, empty one
+    # (see media_input), and the browser can still report that old one as cleared a moment later: that is not
+    # the person removing the file, and acting on it lost a prepared image (seen in browser tests).
+    if st.session_state.get(f"{key}__uploads", 0) != drawn_count:
+        return
     if st.session_state.get(f"{key}__file") is None:
         forget(key)
 

@@ -364,3 +364,19 @@ def test_a_video_upload_is_sent_as_an_mp4_data_uri(studio: Studio) -> None:
     assert mime == "video/mp4"
     with av.open(io.BytesIO(video)) as box:
         assert box.streams.video[0].codec_context.name == "h264"  # the WebM (VP9) was converted
+
+
+def test_only_the_uploader_drawn_now_can_remove_a_prepared_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    # After a file is prepared the uploader is drawn afresh, and the browser may still report the old one as
+    # cleared a moment later (seen in browser tests after a quick upload and prompt): that keeps the file.
+    from types import SimpleNamespace
+
+    from components import media_input
+
+    prepared = object()
+    state = {"k__uploads": 1, "k__prepared": prepared, "k__name": "a.jpg", "k__file_id": "f1", "k__file": None}
+    monkeypatch.setattr(media_input, "st", SimpleNamespace(session_state=state))
+    media_input._forget_if_cleared("k", 0)  # the uploader drawn before the file was prepared
+    assert state["k__prepared"] is prepared
+    media_input._forget_if_cleared("k", 1)  # the one on the page now, emptied by the person
+    assert "k__prepared" not in state and "k__name" not in state
