@@ -51,8 +51,8 @@ def start_kling_job(page: Page, studio: Studio, media_files: dict[str, Path], pr
     fill_kling(page, media_files["photo"], prompt=prompt, camera=None)
     before = card_ids(page)
     press_generate(page)
-    # The first job of a fresh server process: twice, on a 2-core machine loaded by other suites, it did not show
-    # within a minute.
+    # The first job of a fresh server process: generous on a loaded 2-core machine. (It once never showed: a
+    # replaced uploader's late "cleared" dropped the prepared image, fixed in components/media_input.py.)
     card = new_card(page, before, timeout=120_000)
     expect(badge(card)).to_have_text(RUNNING)
     return next(c for c in (card.get_attribute("class") or "").split() if c.startswith("st-key-card-"))
