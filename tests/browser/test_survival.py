@@ -51,9 +51,7 @@ def start_kling_job(page: Page, studio: Studio, media_files: dict[str, Path], pr
     fill_kling(page, media_files["photo"], prompt=prompt, camera=None)
     before = card_ids(page)
     press_generate(page)
-    # The first job of a fresh server process: generous on a loaded 2-core machine. (It once never showed: a
-    # replaced uploader's late "cleared" dropped the prepared image, fixed in components/media_input.py.)
-    card = new_card(page, before, timeout=120_000)
+    card = new_card(page, before, timeout=60_000)  # the first job of a fresh server (a loaded CI machine)
     expect(badge(card)).to_have_text(RUNNING)
     return next(c for c in (card.get_attribute("class") or "").split() if c.startswith("st-key-card-"))
 
