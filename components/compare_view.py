@@ -21,7 +21,7 @@ from videostudio.store import Job, JobStore
 
 PICK_KEY = "compare_pick"
 ONLY_DIFFERENCES_KEY = "compare_only_differences"
-# How many of the newest jobs the picker looks through for finished videos.
+# How many of the newest finished jobs the picker looks through for videos kept on this computer.
 PICKER_JOBS = 300
 DIFFERENCE_LOOK = "background-color: rgba(255, 189, 69, 0.28); font-weight: 600"
 PROMPT_CHARS = 40
