@@ -62,7 +62,7 @@ def compare_picker(store: JobStore, ids: list[str]) -> bool:
 
 
 def _write_address() -> None:
-    picked = compare_ids(",".join(st.session_state.get(PICK_KEY) or []))
+    picked = list(st.session_state.get(PICK_KEY) or [])
     if picked:
         st.query_params[COMPARE_PARAM] = ",".join(picked)
     elif COMPARE_PARAM in st.query_params:
