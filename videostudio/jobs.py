@@ -11,13 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from videostudio.batch_send import send_batch
-from videostudio.batches import BatchResult, PlannedJob
 from videostudio.catalogue import Model
 from videostudio.errors import (
     APIConnectionError,
@@ -139,22 +137,6 @@ class JobService:
             new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id)
         )
         return self.send_recorded(client, job, payload, upload_names)
-
-    def submit_batch(
-        self,
-        client: Client,
-        model: Model,
-        planned: Sequence[PlannedJob],
-        *,
-        backend: str,
-        legacy: bool = False,
-        parent_id: str | None = None,
-    ) -> BatchResult:
-        """Send a batch (videostudio.batches.plan_batch): each job once, in order; a failure stops nothing else.
-
-        Every job is recorded before the first request leaves (see videostudio/batch_send.py).
-        """
-        return send_batch(self, client, model, planned, backend=backend, legacy=legacy, parent_id=parent_id)
 
     def send_recorded(
         self, client: Client, job: Job, payload: dict[str, Any], upload_names: Mapping[str, str] | None = None
