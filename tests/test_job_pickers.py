@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.job_words import SHORT_ID_CHARS, created_text, pick_labels
@@ -102,6 +103,7 @@ def compare_takes(tmp_path: Path, count: int) -> list[Job]:
     return batch(take, count)
 
 
+@pytest.mark.apptest
 def test_a_link_to_a_batch_keeps_its_address_and_its_videos_run_after_run(studio: Studio, tmp_path: Path) -> None:
     takes = compare_takes(tmp_path, 3)
     address = ",".join(t.id for t in takes)
@@ -116,6 +118,7 @@ def test_a_link_to_a_batch_keeps_its_address_and_its_videos_run_after_run(studio
         assert [c.value for c in at.code] == [f"/compare?jobs={address}"]
 
 
+@pytest.mark.apptest
 def test_two_takes_of_one_batch_can_be_picked_together(studio: Studio, tmp_path: Path) -> None:
     takes = compare_takes(tmp_path, 3)
     at = compare()
@@ -132,6 +135,7 @@ def test_two_takes_of_one_batch_can_be_picked_together(studio: Studio, tmp_path:
 # --- Join clips' picker ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.apptest
 def test_two_takes_of_one_batch_can_be_joined(studio: Studio) -> None:
     def take(number: int, *, created: datetime, **fields: Any) -> Job:
         # As for Compare: each take its own clip file, then the batch's one prompt and time.
