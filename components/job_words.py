@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from components import services
+from components.markdown_text import as_typed
 from videostudio.backends import Backend
 from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME
 from videostudio.jobs import PollPolicy
@@ -19,6 +20,8 @@ STATUS_LOOK = {
     JobStatus.FAILED: ("Failed", "red", ":material/error:"),
 }
 OVERDUE_LOOK = ("Still running at the provider", "orange", ":material/hourglass_top:")
+# How much of the prompt an opened job's title shows: enough to recognise it, short enough for one line.
+DIALOG_PROMPT_CHARS = 48
 
 
 def model_name(model_id: str) -> str:
@@ -59,6 +62,19 @@ def elapsed_text(seconds: float) -> str:
 def job_title(job: Job) -> str:
     """How a note names a job: "Kling 1.6 Pro, 21 Nov 2026, 15:30"."""
     return f"{model_name(job.model_id)}, {created_text(job.created_at)}"
+
+
+def dialog_title(job: Job) -> str:
+    """What an opened job is, for its dialog's title: "Veo 3.1 Text-to-video, 7 Dec 2026, 06:40 · “A fox in snow…”".
+
+    Markdown-escaped (a dialog title is Markdown): the prompt shows as typed. Ids go in the dialog's Details.
+    """
+    prompt = " ".join(job.prompt.split())
+    if len(prompt) > DIALOG_PROMPT_CHARS:
+        head = prompt[:DIALOG_PROMPT_CHARS]
+        prompt = (head.rsplit(" ", 1)[0] if " " in head else head) + "…"  # cut at a word, not inside one
+    title = job_title(job) + (f" · “{prompt}”" if prompt else "")
+    return as_typed(title)
 
 
 def eta_text(median_seconds: float, elapsed_seconds: float) -> str:
