@@ -9,7 +9,7 @@ from components.markdown_text import as_typed
 from videostudio.backends import Backend
 from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME
 from videostudio.jobs import PollPolicy
-from videostudio.pricing import cost_text
+from videostudio.pricing import cost_text, money, usd_of
 from videostudio.store import Job, JobKind, JobStatus
 
 STATUS_LOOK = {
@@ -35,16 +35,22 @@ def created_text(created: datetime) -> str:
     return created.astimezone().strftime("%d %b %Y, %H:%M")
 
 
-def charge_text(job: Job, backend: Backend | None) -> str | None:
-    """What the job cost, dollars first: "$0.42 · 840,000 credits"; a failed job is billed nothing.
+def never_billed(job: Job) -> bool:
+    # A failed generation is not billed; joining runs on this computer.
+    return job.status == JobStatus.FAILED or job.kind == JobKind.JOINED
 
-    The offline demo's figures are marked simulated, so they are never read as money spent.
+
+def charge_text(job: Job, backend: Backend | None, *, short: bool = False) -> str | None:
+    """What the job cost, dollars first: "$0.42 · 840,000 credits"; ``short``: "$0.42", for a narrow column.
+
+    A failed job is billed nothing. The offline demo's figures are marked simulated, so they are never read as
+    money spent.
     """
-    if job.status == JobStatus.FAILED or job.kind == JobKind.JOINED:
-        return "no charge"  # a failed generation is not billed; joining runs on this computer
+    if never_billed(job):
+        return "no charge"
     if job.credits is None and job.usd is None:
         return None
-    text = cost_text(job.usd, job.credits)
+    text = money(usd_of(job.credits, job.usd) or 0.0) if short else cost_text(job.usd, job.credits)
     return f"{text} (simulated)" if backend is not None and not backend.bills else text
 
 
