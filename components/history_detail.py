@@ -94,7 +94,12 @@ def job_settings(job: Job, model: Model | None) -> None:
     st.table(parameter_rows(job, model))
     with st.expander("As sent (JSON)", icon=":material/data_object:"):
         st.json({"model": job.model_id, **job.params}, expanded=2)
-    st.caption(f"Job {job.id}" + (f" · generation {job.generation_id}" if job.generation_id else ""))
+    with st.expander("Details", icon=":material/info:"):
+        # The ids a support request or the API's own logs need; folded, since they mean nothing to most people.
+        st.caption(f"Model: `{job.model_id}`")
+        st.caption(f"Job: `{job.id}`")
+        if job.generation_id:
+            st.caption(f"Generation: `{job.generation_id}`")
 
 
 def parameter_rows(job: Job, model: Model | None) -> list[dict[str, str]]:
