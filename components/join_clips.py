@@ -133,7 +133,7 @@ def _join(job_ids: list[str]) -> None:
     total = sum(j.video_seconds or 0.0 for j in jobs)
     try:
         # Streamlit shows a spinner only after half a second: a copied join of short clips never shows it, a
-        # re-encode (about 0.7 s per second of 720p video here, see bench/chain.py) does.
+        # re-encode (0.4 s per second of 720p video, 0.7 s at 1080p, on a busy machine; bench/chain.py) does.
         with st.spinner(f"Joining {len(jobs)} clips ({total:.0f} s)…", show_time=True):
             joined, result = record_joined(store, jobs, services.settings().media_dir, [clip_title(j) for j in jobs])
     except ChainError as exc:
