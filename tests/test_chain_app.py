@@ -202,8 +202,9 @@ def test_joined_job_on_generate_in_spending_and_deleted_with_its_file(studio: St
 
 
 def test_join_this_chain_preselects_the_chain_in_order(studio: Studio) -> None:
-    root = finished_clip(studio, "root", minutes_ago=5)
-    child = finished_clip(studio, "child", minutes_ago=4, parent_id=root.id)
+    # The studio's own chain, of models of two sizes (a 1080p model continued by a 720p one, scaled down here).
+    root = finished_clip(studio, "root", minutes_ago=5, clip={"audio": "aac"})
+    child = finished_clip(studio, "child", minutes_ago=4, parent_id=root.id, clip={"size": (160, 120)})
     grandchild = finished_clip(studio, "grandchild", minutes_ago=3, parent_id=child.id)
     finished_clip(studio, "unrelated", minutes_ago=2)
     at = history()
@@ -213,6 +214,8 @@ def test_join_this_chain_preselects_the_chain_in_order(studio: Studio) -> None:
     assert "3 clips · 3.0 s in all" in text_of(at)
     click(at, "Join")
     assert store().list()[0].params["clips"] == [root.id, child.id, grandchild.id]
+    how = "re-encoded to 320×240, clip 2 scaled to fit"
+    assert any(f"Joined 3 clips into one 3.0 s video ({how})." in s.value for s in at.success)
     # A job on its own has no chain to join.
     at = history()
     select_row(at, prompts(at).index("unrelated"))
