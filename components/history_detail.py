@@ -10,6 +10,7 @@ from components import services
 from components.job_card import job_card
 from components.job_words import elapsed_text
 from videostudio.catalogue import Model, humanize
+from videostudio.chain import joined_settings
 from videostudio.pricing import money, usd_of
 from videostudio.store import Job, JobKind, JobStatus, JobStore
 
@@ -91,6 +92,10 @@ def job_detail(job: Job) -> None:
 def job_settings(job: Job, model: Model | None) -> None:
     """Every parameter the job was sent with, readable, and as sent."""
     st.markdown("**Settings**")
+    if job.kind == JobKind.JOINED:  # nothing was sent: the clips it was joined from, and how, in words
+        st.table([{"Setting": name, "Value": value} for name, value in joined_settings(job.params)])
+        st.caption(f"Job {job.id}")
+        return
     st.table(parameter_rows(job, model))
     with st.expander("As sent (JSON)", icon=":material/data_object:"):
         st.json({"model": job.model_id, **job.params}, expanded=2)
