@@ -111,7 +111,7 @@ def _job_service() -> JobService:
         on_complete=keep_local_copy,
         on_submit=keep_uploads,
         policies=registry.policies(),
-        expected_seconds=RunTimes(store, registry.typical_seconds).expected_seconds,
+        run_time=RunTimes(store, registry.typical_seconds).expected,
         owner=follower_name(),
     )
 

@@ -561,14 +561,19 @@ def test_recent_costs_are_completed_jobs_of_the_model_on_one_backend(store: JobS
     assert store.recent_costs(KLING, backend="offline") == []
 
 
-def test_last_finished_at_moves_when_a_job_ends(store: JobStore) -> None:
-    assert store.last_finished_at("aimlapi") is None
+def test_the_last_end_seen_moves_whenever_a_job_ends(store: JobStore) -> None:
+    assert store.last_end_seen("aimlapi") is None
     running = store.add(job(backend="aimlapi", status="generating"))
-    assert store.last_finished_at("aimlapi") is None
-    ended = T0 + timedelta(minutes=5)
-    store.update(running.id, status="completed", finished_at=ended)
-    assert store.last_finished_at("aimlapi") == ended
-    assert store.last_finished_at("offline") is None
+    assert store.last_end_seen("aimlapi") is None
+    store.update(running.id, status="completed", finished_at=T0 + timedelta(minutes=5))
+    seen = store.last_end_seen("aimlapi")
+    assert seen is not None
+    # finished_at is when the provider finished: a job seen ending later may have finished earlier.
+    other = store.add(job(backend="aimlapi", status="generating"))
+    store.update(other.id, status="completed", finished_at=T0 + timedelta(minutes=1))
+    later = store.last_end_seen("aimlapi")
+    assert later is not None and later > seen
+    assert store.last_end_seen("offline") is None
 
 
 def test_costs_of_an_empty_history(store: JobStore) -> None:

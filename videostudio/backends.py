@@ -131,9 +131,14 @@ def studio_backends(settings: Settings, catalogue: Catalogue, offline_url: Calla
                 badge="Offline demo: videos are simulated",
                 icon=":material/science:",
                 color="orange",
-                # The API's schedule, denser: demo jobs take seconds, so a late one is not waited for long.
+                # The API's schedule, denser: demo jobs take seconds, so a late one is not waited for long. Its
+                # typical time is the demo's own plan, and a demo job never ends before it (guess_share 1).
                 policy=PollPolicy(
-                    interval=settings.offline_poll_seconds, deadline=deadline, max_interval=10.0, overdue_interval=5.0
+                    interval=settings.offline_poll_seconds,
+                    deadline=deadline,
+                    guess_share=1.0,
+                    max_interval=10.0,
+                    overdue_interval=5.0,
                 ),
                 base_url=offline_url,
                 fixed_key=OFFLINE_KEY,

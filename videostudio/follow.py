@@ -211,7 +211,7 @@ def standalone(settings: Settings, env: Mapping[str, str] = os.environ) -> Follo
         store,
         on_complete=lambda job: job if job.local_path else library.keep_video(store, job, settings.media_dir),
         policies=backends.policies(),
-        expected_seconds=RunTimes(store, backends.typical_seconds).expected_seconds,
+        run_time=RunTimes(store, backends.typical_seconds).expected,
         owner=follower_name(),
     )
     key = api_key_from(env, _secrets(Path.cwd()))
