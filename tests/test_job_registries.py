@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from components.history_filters import STATUS_CHOICES
@@ -38,3 +40,19 @@ def test_a_row_round_trip_gives_back_the_typed_values_and_stores_text() -> None:
     assert (type(row["status"]), type(row["kind"])) == (str, str)
     again = from_row(row)
     assert again.status is JobStatus.GENERATING and again.kind is JobKind.JOINED
+
+
+def test_every_backend_says_who_it_is_in_its_own_words(tmp_path: Path) -> None:
+    from videostudio.backends import studio_backends
+    from videostudio.catalogue import load_catalogue
+    from videostudio.config import Settings
+
+    settings = Settings.from_env({"VIDEO_STUDIO_HOME": str(tmp_path)})
+    registry = studio_backends(settings, load_catalogue(), lambda: "http://127.0.0.1:9")
+    backends = list(registry)
+    assert len({b.label for b in backends}) == len({b.name for b in backends}) == len(backends)
+    assert all(b.label and b.badge and b.icon.startswith(":material/") for b in backends)
+    assert registry.labels() == {b.name: b.label for b in backends}
+    # Exactly the backends that bill need the person's key; the one the studio serves itself needs none.
+    assert [b.name for b in backends if b.needs_key] == [b.name for b in backends if b.bills]
+    assert all(not b.needs_key for b in backends if b.served_by_the_studio)
