@@ -71,7 +71,7 @@ def try_again_button(job: Job, key_prefix: str) -> None:
             if model is None
             else "An upload of this job was not kept; use its settings and upload it again."
             if missing
-            else f"Send the same request once more, on {services.BACKEND_NAMES[services.backend()]}"
+            else f"Send the same request once more, on {services.current_backend().label}"
         ),
     )
 

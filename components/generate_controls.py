@@ -151,7 +151,7 @@ def generate_controls(model: Model, form: FormState) -> None:
     form_code(model, payload, form, problems, legacy)
     if not model.offered:
         st.caption(f"This model is {NOT_OFFERED}, so it cannot be sent. Choose another model above.")
-    st.caption(f"Runs on: {services.BACKEND_NAMES[backend]}")
+    st.caption(f"Runs on: {services.current_backend().label}")
 
     request = st.session_state.pop(REQUEST_KEY, None)
     if request is not None:

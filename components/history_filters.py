@@ -10,14 +10,14 @@ from typing import Any
 import streamlit as st
 
 from components import services
-from components.job_words import model_name
+from components.job_words import STATUS_LOOK, model_name
 from videostudio.chain import JOINED_MODEL_ID
-from videostudio.store import ACTIVE_STATUSES, Job, JobStore
+from videostudio.store import ACTIVE_STATUSES, Job, JobStatus, JobStore
 
-# What a person filters by, and the store statuses each stands for.
+# What a person filters by, and the store statuses each stands for: an ended status by its own words
+# (components/job_words.STATUS_LOOK), every status still under way as one choice.
 STATUS_CHOICES: dict[str, tuple[str, ...]] = {
-    "Done": ("completed",),
-    "Failed": ("failed",),
+    **{STATUS_LOOK[status][0]: (status.value,) for status in JobStatus if not status.is_active},
     "Running": ACTIVE_STATUSES,
 }
 # Sort choice → (store column, descending).

@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from videostudio import kept_inputs, library
-from videostudio.backends import LABELS, Backend, Backends, studio_backends
+from videostudio.backends import Backend, Backends, studio_backends
 from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
 from videostudio.client import VideoClient
 from videostudio.config import Settings, api_key_from
@@ -24,8 +24,6 @@ from videostudio.store import Job, JobStore
 
 log = logging.getLogger(__name__)
 
-# Backend names by label, for callers that show the session's backend (prefer current_backend().label).
-BACKEND_NAMES = LABELS
 # How often a page load may look for finished videos still without a local copy (per server process).
 RETRY_MISSING_EVERY = 60.0
 
