@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import services
 from components.poller import job_tray
 from components.sidebar import draw_backend_panel
 from components.status_line import status_line
@@ -16,6 +17,7 @@ pages = st.navigation(
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     ]
 )
+services.start_background_work()  # the follower keeps jobs moving with no browser open
 draw_backend_panel()
 with st.sidebar:
     job_tray()

@@ -6,12 +6,11 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
-from videostudio import kept_inputs, library
+from videostudio import library
 from videostudio.backends import Backend, Backends, studio_backends
 from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
 from videostudio.client import VideoClient
@@ -19,8 +18,8 @@ from videostudio.config import Settings, api_key_from
 from videostudio.follow import Follower, follower_name
 from videostudio.jobs import JobService, PollPolicy
 from videostudio.live_catalogue import LiveCatalogue, LiveCatalogueRefresher, find_model
-from videostudio.schedule import RunTimes
-from videostudio.store import Job, JobStore
+from videostudio.store import JobStore
+from videostudio.studio import studio_job_service
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +73,15 @@ def model_or_none(model_id: str) -> Model | None:
 
 
 def job_service() -> JobService:
-    """The process's job service; also starts the follower once, and now and then retries keeping videos
-    whose download failed."""
-    service = _job_service()
-    follower()
+    """The process's job service (the follower and the retries are started by ``start_background_work``)."""
+    return _job_service()
+
+
+def start_background_work() -> None:
+    """Start what works with no browser open, once per process: the follower (unless it runs apart), and now
+    and then a retry at keeping videos whose download failed. The router (app.py) calls it on every run."""
+    _started_follower()
     _missing_video_retrier().maybe_start()
-    return service
 
 
 @st.cache_resource(show_spinner=False)
@@ -92,26 +94,7 @@ def backends() -> Backends:
 @st.cache_resource(show_spinner=False)
 def _job_service() -> JobService:
     config = settings()
-    store = JobStore(config.database_url)
-    registry = backends()
-
-    def keep_local_copy(job: Job) -> Job:
-        # The API's video links expire within a day or two; a local copy keeps the history playable.
-        if job.local_path:
-            return job
-        return library.keep_video(store, job, config.media_dir)
-
-    def keep_uploads(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
-        return kept_inputs.keep_job_inputs(store, job, payload, upload_names, config.media_dir)
-
-    return JobService(
-        store,
-        on_complete=keep_local_copy,
-        on_submit=keep_uploads,
-        policies=registry.policies(),
-        run_time=RunTimes(store, registry.typical_seconds).expected,
-        owner=follower_name(),
-    )
+    return studio_job_service(config, JobStore(config.database_url), backends(), owner=follower_name())
 
 
 def _stop_follower(running: Follower) -> None:
@@ -127,10 +110,15 @@ def follower() -> Follower:
     """
     registry = backends()
     key = configured_api_key()
-    running = Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+    return Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+
+
+@st.cache_resource(show_spinner=False)
+def _started_follower() -> bool:
+    """Start the follower once per process, unless ``VIDEO_STUDIO_FOLLOWER=apart`` runs it elsewhere."""
     if settings().follow_in_studio:
-        running.start()
-    return running
+        follower().start()
+    return True
 
 
 @st.cache_resource(show_spinner=False)

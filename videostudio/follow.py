@@ -194,11 +194,10 @@ def _secrets(folder: Path) -> dict[str, Any]:
 
 def standalone(settings: Settings, env: Mapping[str, str] = os.environ) -> Follower:
     """A follower for this process alone, as ``python -m videostudio.follow`` runs it (not started)."""
-    from videostudio import library
     from videostudio.backends import studio_backends
     from videostudio.catalogue import load_catalogue
-    from videostudio.schedule import RunTimes
     from videostudio.store import JobStore
+    from videostudio.studio import studio_job_service
 
     def no_offline_backend() -> str:
         raise RuntimeError("no offline backend to follow: set VIDEO_STUDIO_OFFLINE_URL")
@@ -206,14 +205,7 @@ def standalone(settings: Settings, env: Mapping[str, str] = os.environ) -> Follo
     catalogue = load_catalogue()
     offline_url = (lambda: settings.offline_url) if settings.offline_url else no_offline_backend
     backends = studio_backends(settings, catalogue, offline_url)
-    store = JobStore(settings.database_url)
-    service = JobService(
-        store,
-        on_complete=lambda job: job if job.local_path else library.keep_video(store, job, settings.media_dir),
-        policies=backends.policies(),
-        run_time=RunTimes(store, backends.typical_seconds).expected,
-        owner=follower_name(),
-    )
+    service = studio_job_service(settings, JobStore(settings.database_url), backends, owner=follower_name())
     key = api_key_from(env, _secrets(Path.cwd()))
     return Follower(service, backends, keys={b.name: key for b in backends if b.needs_key} if key else None)
 
