@@ -42,6 +42,8 @@ def job_tray() -> None:
 
 
 def _tick() -> None:
+    if services.prices_arrived():
+        st.rerun(scope="app")  # the page was drawn before the live list (and its prices) came in
     # A key typed in this session lets the follower ask the API about the jobs it follows.
     services.share_key_with_follower()
     active = services.job_service().store.active()

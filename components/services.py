@@ -50,12 +50,47 @@ def _catalogue_refresher(backend_name: str, base_url: str) -> LiveCatalogueRefre
     return LiveCatalogueRefresher(bundled_catalogue(), base_url, folder, every=LIVE_CATALOGUE_EVERY)
 
 
+# Set when a run drew the catalogue without its prices (the live list still on its way): the page's tick
+# (components/poller.py) reruns the page once they are in.
+PRICES_AWAITED = "_catalogue_prices_awaited"
+
+
+def _session_refresher() -> LiveCatalogueRefresher:
+    chosen = current_backend()
+    return _catalogue_refresher(chosen.name, chosen.base_url())
+
+
 def live_catalogue() -> LiveCatalogue:
     """The catalogue of this session's backend as its live list sees it, and where that came from."""
-    chosen = current_backend()
-    refresher = _catalogue_refresher(chosen.name, chosen.base_url())
+    refresher = _session_refresher()
     refresher.maybe_start()
-    return refresher.current
+    current = refresher.current
+    if current.source == "bundle" and refresher.reading():
+        st.session_state[PRICES_AWAITED] = True
+    return current
+
+
+def prices_awaited() -> bool:
+    """True when this session drew the catalogue before its prices came in, until the page is drawn again with them.
+
+    What the page shows is what it was drawn with: a model taken from the bundle has no price yet, even if the
+    live list lands a moment later in the same run.
+    """
+    return bool(st.session_state.get(PRICES_AWAITED))
+
+
+def prices_loading() -> bool:
+    """True while the session's catalogue is the bundle (which has no prices) and the live list is being read."""
+    refresher = _session_refresher()
+    return refresher.current.source == "bundle" and refresher.reading()
+
+
+def prices_arrived() -> bool:
+    """True once, when a run drew the catalogue without prices and the live list has come in since."""
+    if not st.session_state.get(PRICES_AWAITED) or prices_loading():
+        return False
+    st.session_state.pop(PRICES_AWAITED, None)
+    return True
 
 
 def catalogue() -> Catalogue:
