@@ -36,6 +36,7 @@ def send_batch(
     backend: str,
     legacy: bool = False,
     parent_id: str | None = None,
+    press_key: str | None = None,
 ) -> BatchResult:
     """Record every job of ``planned`` (one ``batch_id``), then send each once, in order.
 
@@ -50,6 +51,7 @@ def send_batch(
                 model, plan.payload, backend=backend, legacy=legacy, upload_names=plan.upload_names, parent_id=parent_id
             ),
             batch_id=batch_id,
+            press_key=press_key,  # one press, whatever the count: every job of it is that press
             # In batch order, even before each gets its send time: a microsecond apart.
             created_at=now + timedelta(microseconds=number),
             lease_owner=service.owner,

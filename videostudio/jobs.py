@@ -130,14 +130,23 @@ class JobService:
         legacy: bool = False,
         upload_names: Mapping[str, str] | None = None,
         parent_id: str | None = None,
+        press_key: str | None = None,
     ) -> Job:
         """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed.
 
-        ``parent_id``: the job whose last frame this one starts from ("Continue from here").
+        ``parent_id``: the job whose last frame this one starts from ("Continue from here"). ``press_key``: the
+        press of Generate that sends it (videostudio/intent.py), in the history before the request leaves.
         """
-        job = self.store.add(
-            new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id)
+        recorded = new_job(
+            model,
+            payload,
+            backend=backend,
+            legacy=legacy,
+            upload_names=upload_names,
+            parent_id=parent_id,
+            press_key=press_key,
         )
+        job = self.store.add(recorded)
         return self.send_recorded(client, job, payload, upload_names)
 
     def submit_batch(
@@ -149,12 +158,16 @@ class JobService:
         backend: str,
         legacy: bool = False,
         parent_id: str | None = None,
+        press_key: str | None = None,
     ) -> BatchResult:
         """Send a batch (videostudio.batches.plan_batch): each job once, in order; a failure stops nothing else.
 
-        Every job is recorded before the first request leaves (see videostudio/batch_send.py).
+        Every job is recorded before the first request leaves (see videostudio/batch_send.py), each with the
+        one ``press_key`` of the press that sent the batch.
         """
-        return send_batch(self, client, model, planned, backend=backend, legacy=legacy, parent_id=parent_id)
+        return send_batch(
+            self, client, model, planned, backend=backend, legacy=legacy, parent_id=parent_id, press_key=press_key
+        )
 
     def send_recorded(
         self, client: Client, job: Job, payload: dict[str, Any], upload_names: Mapping[str, str] | None = None
