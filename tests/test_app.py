@@ -270,8 +270,7 @@ def test_generate_on_an_unchanged_form_points_at_the_running_job(studio: Studio)
     assert studio.backend_stats()["submits"] == 2
     assert at.button(key="generate").disabled
     # The second half of a double click on "Generate another" was drawn under the job it replaced.
-    newer = at.session_state["generate_sent_intent"].job_id
-    [older] = [job.id for job in _store_jobs() if job.id != newer]
+    newer, older = (job.id for job in _store_jobs())  # newest first
     at.session_state["generate_requested"] = (KEYS[VIDEO01], older)
     at.run()
     assert studio.backend_stats()["submits"] == 2
