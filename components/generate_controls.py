@@ -107,6 +107,21 @@ def _sent_job(pressed_as: str) -> Job | None:
     return sent_press(jobs, now=utcnow(), since=st.session_state.get(FRESH_START_KEY))
 
 
+def _press_of(
+    model: Model, payload: dict[str, Any], legacy: bool, count: int, images: Images
+) -> tuple[str, Job | None]:
+    """This browser's press key for the form as it is, and the first job of the earlier press a press would repeat.
+
+    One press, one batch: the count and the images are part of what is identified.
+    """
+    settings = fingerprint(services.backend(), model.id, intent_payload(payload, count, images), legacy=legacy)
+    pressed_as = press_key(draft_id(), settings)
+    sent = _sent_job(pressed_as)
+    if sent is not None and started_job_id() is None and batch_look(sent).is_active:
+        remember_started(sent.id)  # after a reload, or in a second tab: the running job under the button again
+    return pressed_as, sent
+
+
 def _sent_label(job: Job) -> str:
     started = job.created_at.astimezone().strftime("%H:%M")
     if job.is_active:
@@ -140,15 +155,10 @@ def generate_controls(model: Model, form: FormState) -> None:
     button_column, count_column = st.columns([3, 1], vertical_alignment="bottom")
     with count_column:
         going_on = continuation()
-        # One press, one batch: the count and the images are part of what is identified. A count is the form's:
-        # another model, or a job continued, starts again at 1.
+        # A count is the form's: another model, or a job continued, starts again at 1.
         count = how_many(f"{key}|{going_on.job_id}" if going_on else key)
     images = form.batch_images
-    settings = fingerprint(backend, model.id, intent_payload(payload, count, images), legacy=legacy)
-    pressed_as = press_key(draft_id(), settings)
-    sent = _sent_job(pressed_as)
-    if sent is not None and started_job_id() is None and batch_look(sent).is_active:
-        remember_started(sent.id)  # after a reload, or in a second tab: the running job under the button again
+    pressed_as, sent = _press_of(model, payload, legacy, count, images)
     submitting = st.session_state.get("submitting", False)
     with price_slot:
         price_tag(model, payload, count=jobs_in_press(count, images))
