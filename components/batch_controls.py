@@ -3,7 +3,8 @@
 The double-click guard is Generate's own (``generate_controls.claim_send`` and the press's fingerprint): a batch
 is identified by its payload, its count and its images (``videostudio.batches.intent_payload``), so pressing
 again on an unchanged form never sends a second batch. Every job is recorded before the first request leaves
-(``JobService.submit_batch``); a job that fails to send is named ("Job 2 of 3 was not sent: ..."), the others run.
+(``videostudio.batch_send.send_batch``); a job that fails to send is named ("Job 2 of 3 was not sent: ..."), the
+others run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import streamlit as st
 
 from components import api_refusal, services
 from components.started import remember_started
+from videostudio import batch_send
 from videostudio.batches import MAX_COUNT, BatchPlan, failure_text, plan_batch, press_state, running_text, seed_bounds
 from videostudio.catalogue import Model
 from videostudio.store import Job
@@ -95,8 +97,15 @@ def send_batch(
     if client is None:
         return ("error", services.NO_KEY_TO_SEND), None
     plan: BatchPlan = plan_batch(model, payload, count, images=images, upload_names=upload_names)
-    result = services.job_service().submit_batch(
-        client, model, plan.jobs, backend=backend, legacy=legacy, parent_id=parent_id, press_key=pressed_as
+    result = batch_send.send_batch(
+        services.job_service(),
+        client,
+        model,
+        plan.jobs,
+        backend=backend,
+        legacy=legacy,
+        parent_id=parent_id,
+        press_key=pressed_as,
     )
     first = result.jobs[0] if result.jobs else None
     if first is not None:

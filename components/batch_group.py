@@ -72,17 +72,6 @@ def latest_jobs(store: JobStore, limit: int, *, actions: Actions | None = None) 
     return len(recent)
 
 
-def batch_places(jobs: Sequence[Job]) -> dict[str, str]:
-    """Each batch job's place in its batch, by job id: ``{"a1b2…": "2 of 3"}`` (one query for the whole page)."""
-    batches = services.job_service().store.batch_members({job.batch_id for job in jobs if job.batch_id})
-    places = {}
-    for job in jobs:
-        place = position_text(job, batches.get(job.batch_id or "", []))
-        if place:
-            places[job.id] = place
-    return places
-
-
 def batch_siblings(job: Job, open_sibling: Actions) -> None:
     """In an opened job's dialog: the whole batch it was sent with, side by side; ``open_sibling`` opens another."""
     if not job.batch_id:

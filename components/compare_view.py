@@ -11,11 +11,10 @@ import streamlit as st
 from components import services
 from components.history_detail import parameter_rows
 from components.job_link import COMPARE_PARAM, compare_url
-from components.job_words import charge_text, created_text, elapsed_text, model_name
+from components.job_words import charge_text, created_text, elapsed_text, model_name, pick_labels
 from components.media_url import media_url
 from components.synced_player import Tile, synced_player
 from videostudio.compare import MAX_JOBS, MIN_JOBS, SettingRow, compare_ids, differing, side_by_side
-from videostudio.labels import shortened
 from videostudio.library import kept_videos
 from videostudio.store import Job, JobStore
 
@@ -24,7 +23,6 @@ ONLY_DIFFERENCES_KEY = "compare_only_differences"
 # How many of the newest finished jobs the picker looks through for videos kept on this computer.
 PICKER_JOBS = 300
 DIFFERENCE_LOOK = "background-color: rgba(255, 189, 69, 0.28); font-weight: 600"
-PROMPT_CHARS = 40
 MODEL_SETTING = "Model"
 PROMPT_SETTING = "Prompt"
 TILE_HEADINGS = (MODEL_SETTING, PROMPT_SETTING)
@@ -35,19 +33,13 @@ def address_ids() -> list[str]:
     return compare_ids(st.query_params.get(COMPARE_PARAM))
 
 
-def job_label(job: Job) -> str:
-    """How a job reads in the picker: model · the prompt's start · when."""
-    prompt = shortened(" ".join(job.prompt.split()), PROMPT_CHARS)
-    return " · ".join(part for part in (model_name(job.model_id), prompt, created_text(job.created_at)) if part)
-
-
 def compare_picker(store: JobStore, ids: list[str]) -> bool:
     """Pick 2 to 4 finished jobs, newest first; each change is written into the address, so the view is a link.
 
     False when there is no finished video to pick (the page says so).
     """
     # A job named by the address stays pickable even when older than the newest PICKER_JOBS.
-    labels = {job.id: job_label(job) for job in kept_videos(store, PICKER_JOBS, also=ids).values()}
+    labels = pick_labels(list(kept_videos(store, PICKER_JOBS, also=ids).values()))
     wanted = [job_id for job_id in ids if job_id in labels][:MAX_JOBS]
     if st.session_state.get(PICK_KEY) != wanted:
         # The address leads (a link, History's "Compare with…", the browser's Back): the picker follows it.

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.batch_group import batch_places
 from components.history_detail import open_job, opened_job_id
 from components.history_table import picture_of
-from components.job_words import created_text, model_name, status_look
+from components.job_words import batch_places, created_text, model_name, status_look
 from videostudio.batches import group_jobs
 from videostudio.labels import shortened
 from videostudio.media import MediaError, decode_data_uri

@@ -12,9 +12,8 @@ import streamlit as st
 from PIL import Image
 
 from components import services
-from components.batch_group import batch_places
 from components.history_detail import TABLE_EPOCH, open_job, opened_job_id
-from components.job_words import charge_text, model_name, status_look
+from components.job_words import batch_places, charge_text, model_name, status_look
 from videostudio.media import to_data_uri
 from videostudio.store import Job
 

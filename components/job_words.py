@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from components import services
 from videostudio.backends import Backend
+from videostudio.batches import position_text
 from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME
 from videostudio.jobs import PollPolicy
+from videostudio.labels import shortened
 from videostudio.pricing import cost_text
 from videostudio.store import Job, JobKind, JobStatus
 
@@ -19,6 +23,10 @@ STATUS_LOOK = {
     JobStatus.FAILED: ("Failed", "red", ":material/error:"),
 }
 OVERDUE_LOOK = ("Still running at the provider", "orange", ":material/hourglass_top:")
+# How much of the prompt a job picker's label shows.
+PICK_PROMPT_CHARS = 40
+# The start of a job id a picker adds when two labels would read alike; then the whole id, should starts clash.
+SHORT_ID_CHARS = 8
 
 
 def model_name(model_id: str) -> str:
@@ -65,3 +73,49 @@ def eta_text(median_seconds: float, elapsed_seconds: float) -> str:
     """Time left from the median run time: "about 1 min 20 s left", or "any moment now" once past it."""
     left = median_seconds - elapsed_seconds
     return f"about {elapsed_text(left)} left" if left >= 1 else "any moment now"
+
+
+def batch_places(jobs: Sequence[Job]) -> dict[str, str]:
+    """Each batch job's place in its batch, by job id: ``{"a1b2…": "2 of 3"}`` (one query for the whole page)."""
+    batches = services.job_service().store.batch_members({job.batch_id for job in jobs if job.batch_id})
+    places = {}
+    for job in jobs:
+        place = position_text(job, batches.get(job.batch_id or "", []))
+        if place:
+            places[job.id] = place
+    return places
+
+
+def pick_label(job: Job, place: str | None = None) -> str:
+    """A job in a picker: "Kling 1.6 Pro · a cat surfing · 2 of 3 · seed 43 · 5.0 s · 21 Nov 2026, 15:30"."""
+    seed = job.params.get("seed")
+    parts = (
+        model_name(job.model_id),
+        shortened(" ".join(job.prompt.split()), PICK_PROMPT_CHARS),
+        place,
+        f"seed {seed}" if seed is not None else None,
+        f"{job.video_seconds:.1f} s" if job.video_seconds else None,
+        created_text(job.created_at),
+    )
+    return " · ".join(part for part in parts if part)
+
+
+def pick_labels(jobs: Sequence[Job]) -> dict[str, str]:
+    """Every job picker's labels, by job id: each job's ``pick_label``, and no two alike.
+
+    A picker's options are job ids, but Streamlit keeps a multiselect's choice as the labels shown: two jobs that
+    read alike are one choice to it, so picking one picks its twin away (and Compare's address then named one
+    job three times). Labels that would still clash get the start of their job's id, or the whole id.
+    """
+    places = batch_places(jobs)
+    return _distinct({job.id: pick_label(job, places.get(job.id)) for job in jobs})
+
+
+def _distinct(labels: Mapping[str, str]) -> dict[str, str]:
+    distinct = dict(labels)
+    for width in (SHORT_ID_CHARS, None):
+        counts = Counter(distinct.values())
+        if len(counts) == len(distinct):
+            break
+        distinct = {i: f"{label} · {i[:width]}" if counts[label] > 1 else label for i, label in distinct.items()}
+    return distinct

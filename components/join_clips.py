@@ -11,9 +11,9 @@ import streamlit as st
 
 from components import services
 from components.history_detail import MESSAGE_KEY, open_job
-from components.job_words import created_text, model_name
+from components.job_words import pick_labels
 from videostudio.chain import ChainError, chain_of, record_joined
-from videostudio.labels import counted, shortened
+from videostudio.labels import counted
 from videostudio.library import kept_videos
 from videostudio.store import Job, JobKind, JobStore
 
@@ -45,10 +45,11 @@ def join_panel(store: JobStore) -> None:
         if len(offered) < 2:
             st.info("Joining needs at least two finished videos kept on this computer.", icon=":material/movie:")
             return
+        labels = pick_labels(list(offered.values()))
         picked = st.multiselect(
             "Clips, in the order they play",
-            list(offered),
-            format_func=lambda i: clip_label(offered[i]),
+            list(labels),
+            format_func=labels.__getitem__,
             key=JOIN_PICK_KEY,
             placeholder="Choose clips in the order they should play",
             help="The joined video plays them in the order chosen here; remove one and add it again to move it last",
@@ -66,14 +67,6 @@ def join_panel(store: JobStore) -> None:
             disabled=len(jobs) < 2,
             help=None if len(jobs) >= 2 else "Choose at least two clips",
         )
-
-
-def clip_label(job: Job) -> str:
-    """A clip in the list: "Kling 1.6 Pro · 5.0 s · 21 Nov 2026, 15:30 · a cat surfing"."""
-    parts = [model_name(job.model_id), f"{job.video_seconds or 0:.1f} s", created_text(job.created_at)]
-    if job.prompt:
-        parts.append(shortened(job.prompt, 40))
-    return " · ".join(parts)
 
 
 def join_chain_button(job: Job) -> None:

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # Installs everything the tests need, then runs the whole suite: lint, unit, AppTest and browser tests.
 # Usage: bash scripts/test.sh [extra pytest arguments]
+#        bash scripts/test.sh --fast [extra pytest arguments]
+#          the fast tier, before every commit: lint and every test that needs neither Chromium, PostgreSQL
+#          nor a page run under AppTest, on all cores (about 2 minutes on a 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+FAST=0
+if [ "${1:-}" = "--fast" ]; then
+  FAST=1
+  shift
+fi
 
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
@@ -15,6 +24,14 @@ echo "== installing Python packages (requirements-dev.txt)"
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+
+if [ "$FAST" = 1 ]; then
+  echo "== pytest, fast tier (no browser, no PostgreSQL, no AppTest)"
+  status=0
+  .venv/bin/python -m pytest -n auto -m "not browser and not postgres and not apptest" "$@" || status=$?
+  echo "== scripts/test.sh --fast finished in ${SECONDS}s with exit status $status"
+  exit $status
+fi
 
 echo "== chromium (for the browser tests in tests/browser)"
 # Debian's Chromium, driven by Playwright; never `playwright install` (its browser download is not used here).

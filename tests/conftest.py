@@ -29,6 +29,20 @@ def _apptest_runs_the_entrypoint() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _apptest_is_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that runs a page under AppTest carries the ``apptest`` mark, so the fast tier
+    (``bash scripts/test.sh --fast``) can leave it out; one that forgets fails here and says so."""
+    if request.node.get_closest_marker("apptest"):
+        return
+    from streamlit.testing.v1 import AppTest
+
+    def refuse(self: AppTest, *args: object, **kwargs: object) -> AppTest:
+        raise AssertionError("This test runs a page under AppTest: mark it (or its module) with @pytest.mark.apptest.")
+
+    monkeypatch.setattr(AppTest, "run", refuse)
+
+
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     """The bundled catalogue, loaded once per test module."""

@@ -17,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest import choose_model_in_browser
 from tests.conftest import REPO, Studio, jpeg_bytes, wav_bytes
 
+pytestmark = pytest.mark.apptest
+
 APP = REPO / "app.py"
 
 PIXVERSE = "pixverse/v5/image-to-video"

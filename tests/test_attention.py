@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.job_link import compare_url, studio_base_url
@@ -17,6 +18,8 @@ from tests.conftest import Studio, jpeg_bytes
 from tests.test_app import APP, KEYS, PIXVERSE, VIDEO01, choose, generate, upload, wait_for_video
 from tests.test_history_page import add_job, button, history, rerun, select_row, store, text_of
 from videostudio.drafts import new_draft_id
+
+pytestmark = pytest.mark.apptest
 
 
 def open_as(draft_id: str, **query: str) -> AppTest:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.test_jobs import FakeClient, data_uri, png_bytes
+from videostudio.batch_send import send_batch
 from videostudio.batches import (
     MAX_COUNT,
     UNBOUNDED_SEEDS,
@@ -164,7 +165,7 @@ def send(catalogue: Catalogue, store: JobStore, client: BatchClient, count: int 
     model = catalogue.get(PIXVERSE)
     payload = {"model": PIXVERSE, "prompt": "a fox", "image_url": data_uri(png_bytes(), "image/png")}
     plan = plan_batch(model, payload, count, upload_names={"image_url": "fox.png"})
-    return JobService(store).submit_batch(client, model, plan.jobs, backend="offline")
+    return send_batch(JobService(store), client, model, plan.jobs, backend="offline")
 
 
 def test_every_job_is_recorded_before_the_first_submit_leaves(catalogue: Catalogue, store: JobStore) -> None:

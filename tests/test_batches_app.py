@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import Studio, jpeg_bytes
 from tests.test_app import APP, KEYS, PIXVERSE, VIDEO01, choose, generate, image_of, open_studio, submitted_payloads
 from videostudio.errors import BadRequestError
 from videostudio.pricing import money
+
+pytestmark = pytest.mark.apptest
 
 PIX = KEYS[PIXVERSE]
 

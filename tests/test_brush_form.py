@@ -7,10 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from components.widgets.brush import NO_START_IMAGE, PAINT, PAINTED_NAME, UPLOAD_MASK
 from tests.conftest import REPO, jpeg_bytes
 from tests.formtest import by_key, form_test, key
 from videostudio.masks import Stroke, mask_data_uri
+
+pytestmark = pytest.mark.apptest
 
 KLING_FILE = REPO / "videostudio" / "catalogue" / "models" / "kling-video-v1-standard-image-to-video.json"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -18,6 +19,8 @@ from tests.test_history_page import GENERATE, add_job, click, history, prompts, 
 from videostudio.catalogue import Task
 from videostudio.chain import JOINED_MODEL_ID, STUDIO_BACKEND, last_frame
 from videostudio.store import Job, JobKind, utcnow
+
+pytestmark = pytest.mark.apptest
 
 
 def finished_clip(studio: Studio, prompt: str, *, seconds: float = 1.0, minutes_ago: int = 60, **fields: Any) -> Job:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
@@ -122,6 +123,7 @@ def player(at: AppTest) -> dict[str, Any] | None:
     return None
 
 
+@pytest.mark.apptest
 def test_a_link_plays_its_jobs_in_order_with_their_settings(studio: Studio, tmp_path: Path) -> None:
     first = finished("A red kite", tmp_path, minutes_ago=3)
     second = finished("A blue kite", tmp_path, minutes_ago=2, params={"prompt": "A blue kite", "resolution": "1080P"})
@@ -157,6 +159,7 @@ def test_a_link_plays_its_jobs_in_order_with_their_settings(studio: Studio, tmp_
     assert [c.value for c in at.code] == [f"/compare?jobs={second.id},{first.id}"]
 
 
+@pytest.mark.apptest
 def test_bad_ids_get_a_plain_message_and_never_an_exception(studio: Studio, tmp_path: Path) -> None:
     good = finished("A kite", tmp_path, minutes_ago=5)
     running = add_job("Still going", status="generating")
@@ -168,6 +171,7 @@ def test_bad_ids_get_a_plain_message_and_never_an_exception(studio: Studio, tmp_
     assert at.multiselect(key="compare_pick").value == [good.id]
 
 
+@pytest.mark.apptest
 def test_the_picker_lists_finished_videos_newest_first_and_writes_the_address(studio: Studio, tmp_path: Path) -> None:
     old = finished("Old kite", tmp_path, minutes_ago=30)
     new = finished("New kite", tmp_path, minutes_ago=1)
@@ -186,6 +190,7 @@ def test_the_picker_lists_finished_videos_newest_first_and_writes_the_address(st
     assert data is not None and [t["prompt"] for t in data["tiles"]] == ["New kite", "Old kite"]
 
 
+@pytest.mark.apptest
 def test_no_finished_videos_says_so(studio: Studio) -> None:
     at = compare()
     assert "No finished videos yet" in text_of(at)
@@ -198,6 +203,7 @@ def compare_with(at: AppTest) -> Any:
     return links[0]
 
 
+@pytest.mark.apptest
 def test_compare_with_in_history_links_to_compare_with_that_job(studio: Studio, tmp_path: Path) -> None:
     job_ = finished("Kite to compare", tmp_path, minutes_ago=2)
     at = history()
@@ -210,6 +216,7 @@ def test_compare_with_in_history_links_to_compare_with_that_job(studio: Studio, 
     assert at.multiselect(key="compare_pick").value == [job_.id]
 
 
+@pytest.mark.apptest
 def test_compare_with_waits_for_a_finished_video(studio: Studio) -> None:
     running = add_job("Still going", status="generating")
     at = history()

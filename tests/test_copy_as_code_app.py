@@ -11,6 +11,8 @@ from tests.conftest import Studio, jpeg_bytes
 from tests.test_app import KEYS, PIXVERSE, VIDEO01, choose, generate, open_studio, upload
 from tests.test_history_page import history, select_row, store
 
+pytestmark = pytest.mark.apptest
+
 TABS = ["cURL", "Python", "JavaScript"]
 
 

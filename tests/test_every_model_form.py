@@ -24,6 +24,8 @@ from videostudio import media
 from videostudio.catalogue import MODELS_DIR, Model, load_catalogue, request_schema_of
 from videostudio.form import FieldSpec, Widget, form_fields
 
+pytestmark = pytest.mark.apptest
+
 APP = REPO / "app.py"
 PROMPT = "A red fox runs through fresh snow at dawn, camera tracking beside it"
 WEB_VIDEO = "https://example.com/input.mp4"

@@ -212,6 +212,7 @@ def check_shared_following(log_file: Path, store: JobStore, jobs: list[Job]) -> 
         assert done is not None and done.status == JobStatus.COMPLETED and done.local_path
 
 
+@pytest.mark.apptest
 def test_two_followers_in_one_process_share_the_jobs(tmp_path: Path) -> None:
     backend = OfflineBackend(tmp_path / "offline", speed=0.2)
     backend.start()

@@ -35,6 +35,8 @@ from tests.test_app import (
 from videostudio.offline.render import RenderRequest, render_video
 from videostudio.store import Job, JobStore, utcnow
 
+pytestmark = pytest.mark.apptest
+
 HISTORY = "pages/history.py"
 GENERATE = "pages/generate.py"
 FABRIC = "veed/fabric-1.0"

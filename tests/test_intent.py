@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from tests.test_batches import PIXVERSE, BatchClient
 from tests.test_jobs import data_uri, png_bytes
+from videostudio.batch_send import send_batch
 from videostudio.batches import plan_batch
 from videostudio.catalogue import Catalogue
 from videostudio.errors import BadRequestError
@@ -112,7 +113,7 @@ def test_every_job_of_a_batch_carries_the_one_press_key(catalogue: Catalogue, st
     model = catalogue.get(PIXVERSE)
     payload = {"model": PIXVERSE, "prompt": "a fox", "image_url": data_uri(png_bytes(), "image/png")}
     plan = plan_batch(model, payload, 3)
-    result = JobService(store).submit_batch(client, model, plan.jobs, backend="offline", press_key="p" * 64)
+    result = send_batch(JobService(store), client, model, plan.jobs, backend="offline", press_key="p" * 64)
     recorded = store.pressed("p" * 64)
     assert {j.id for j in recorded} == {j.id for j in result.jobs}
     shown = sent_press(recorded, now=utcnow())

@@ -308,6 +308,7 @@ def open_video_model() -> AppTest:
     return at
 
 
+@pytest.mark.apptest
 def test_a_video_upload_shows_its_poster_and_details(studio: Studio) -> None:
     at = open_video_model()
     uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__video_url__file")
@@ -337,6 +338,7 @@ def test_a_video_upload_shows_its_poster_and_details(studio: Studio) -> None:
     assert any("second.mp4" in c.value and "1.0 s" in c.value for c in at.caption)
 
 
+@pytest.mark.apptest
 def test_an_image_upload_is_previewed_by_its_thumbnail(studio: Studio) -> None:
     at = open_video_model()
     uploader = next(w for w in at.get("file_uploader") if w.key == f"{VIDEO_MODEL_KEY}__image_url__file")
@@ -348,6 +350,7 @@ def test_an_image_upload_is_previewed_by_its_thumbnail(studio: Studio) -> None:
     assert len(prepared.thumbnail_data_uri) < len(prepared.data_uri) // 10
 
 
+@pytest.mark.apptest
 def test_a_video_upload_is_sent_as_an_mp4_data_uri(studio: Studio) -> None:
     at = open_video_model()
     for field, name, data, mime in (

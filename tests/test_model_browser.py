@@ -17,6 +17,8 @@ from videostudio.catalogue import Catalogue, Model, Task, load_catalogue
 from videostudio.live_catalogue import LiveCatalogue
 from videostudio.store import Job, utcnow
 
+pytestmark = pytest.mark.apptest
+
 APP = str(REPO / "app.py")
 MODELS_PAGE = "pages/models.py"
 FABRIC = "veed/fabric-1.0"

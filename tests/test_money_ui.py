@@ -19,6 +19,8 @@ from videostudio.pricing import cost_text
 from videostudio.run_price import price_of_run
 from videostudio.store import Job, JobStore, utcnow
 
+pytestmark = pytest.mark.apptest
+
 CATALOGUE = load_catalogue()
 
 

@@ -6,10 +6,13 @@ import json
 import time
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import Studio
 from tests.test_app import KEYS, VIDEO01, choose, generate, open_studio
+
+pytestmark = pytest.mark.apptest
 
 
 def component_data(at: AppTest) -> dict[str, Any]:

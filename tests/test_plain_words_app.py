@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.sidebar import DEVELOPER_ENDPOINTS
 from tests.conftest import Studio
 from tests.test_app import KEYS, PIXVERSE, VIDEO01, choose, generate, open_studio, submitted_payloads, wait_for_video
+
+pytestmark = pytest.mark.apptest
 
 V01 = KEYS[VIDEO01]
 PIX = KEYS[PIXVERSE]

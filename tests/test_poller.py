@@ -17,6 +17,8 @@ from components import poller
 from tests.conftest import REPO, Studio
 from videostudio.store import Job, JobStatus
 
+pytestmark = pytest.mark.apptest
+
 APP = REPO / "app.py"
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import choose_model_in_browser
 from tests.conftest import REPO, Studio, jpeg_bytes
 from videostudio.preset_files import FORMAT
+
+pytestmark = pytest.mark.apptest
 
 APP = REPO / "app.py"
 PIXVERSE = "pixverse/v5/image-to-video"

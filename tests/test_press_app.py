@@ -5,6 +5,7 @@ A fresh AppTest session given the same draft id is what a reload, or a second ta
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import Studio
@@ -14,6 +15,8 @@ from tests.test_batches_app import fill_pixverse, how_many
 from tests.test_chain_app import finished_clip, follow_continue
 from tests.test_history_page import history, select_row, store
 from videostudio.drafts import new_draft_id
+
+pytestmark = pytest.mark.apptest
 
 PROMPT = "Fireworks over a harbour"
 

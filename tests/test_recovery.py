@@ -316,6 +316,7 @@ def test_usage_comes_from_the_cost_headers_and_the_id_from_x_inference_id() -> N
 # --- what the person sees -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.apptest
 def test_the_page_says_a_lost_answer_is_being_checked_then_shows_the_video(studio: Any) -> None:
     from tests.test_app import KEYS, choose, generate, open_studio, wait_for_video
 

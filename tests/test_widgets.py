@@ -17,6 +17,8 @@ from tests.formtest import MODEL_ID, by_key, form_test, key
 from tests.test_form import synthetic
 from videostudio.form import Widget, form_fields
 
+pytestmark = pytest.mark.apptest
+
 TAGGED_CHARACTER = {
     "description": "The character to animate.",
     "oneOf": [

@@ -12,23 +12,35 @@ unsent jobs in no log: "the provider never received this request; nothing was ch
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from videostudio.batches import BatchFailure, BatchResult, PlannedJob
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
-from videostudio.store import LEASE_SECONDS, Job, utcnow
+from videostudio.store import LEASE_SECONDS, Job, JobStore, utcnow
 from videostudio.submission import new_job
 
 if TYPE_CHECKING:
-    from videostudio.jobs import Client, JobService
+    from videostudio.jobs import Client
+
+
+class RecordedSender(Protocol):
+    """What a batch needs of the job service (``videostudio.jobs.JobService``): its store, its lease name, and
+    the one-time send of a job already in the history."""
+
+    owner: str
+    store: JobStore
+
+    def send_recorded(
+        self, client: Client, job: Job, payload: dict[str, Any], upload_names: Mapping[str, str] | None = None
+    ) -> Job: ...
 
 
 def send_batch(
-    service: JobService,
+    service: RecordedSender,
     client: Client,
     model: Model,
     planned: Sequence[PlannedJob],
@@ -40,7 +52,8 @@ def send_batch(
 ) -> BatchResult:
     """Record every job of ``planned`` (one ``batch_id``), then send each once, in order.
 
-    ``parent_id``: the job whose last frame every job of the batch starts from, if they do.
+    ``parent_id``: the job whose last frame every job of the batch starts from, if they do. ``press_key``: the press of
+    Generate that sent the batch (videostudio/intent.py), the same on every job of it.
     """
     batch_id = uuid.uuid4().hex if len(planned) > 1 else None
     lease = timedelta(seconds=LEASE_SECONDS)

@@ -6,7 +6,7 @@ seed field, every job of a batch gets its own seed within the schema's bounds: t
 and the next ones after it, or distinct random ones. A model without a seed field gets the same request N
 times, and the plan says so (the results may be alike). A plan of one job is the form's payload untouched.
 
-Sending a plan is ``JobService.submit_batch`` (videostudio/jobs.py): every job is recorded before the first
+Sending a plan is ``send_batch`` (videostudio/batch_send.py): every job is recorded before the first
 request leaves, then each is sent once, in order; a failure stops nothing else.
 """
 

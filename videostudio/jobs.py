@@ -11,13 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from videostudio.batch_send import send_batch
-from videostudio.batches import BatchResult, PlannedJob
 from videostudio.catalogue import Model
 from videostudio.errors import (
     APIConnectionError,
@@ -148,26 +146,6 @@ class JobService:
         )
         job = self.store.add(recorded)
         return self.send_recorded(client, job, payload, upload_names)
-
-    def submit_batch(
-        self,
-        client: Client,
-        model: Model,
-        planned: Sequence[PlannedJob],
-        *,
-        backend: str,
-        legacy: bool = False,
-        parent_id: str | None = None,
-        press_key: str | None = None,
-    ) -> BatchResult:
-        """Send a batch (videostudio.batches.plan_batch): each job once, in order; a failure stops nothing else.
-
-        Every job is recorded before the first request leaves (see videostudio/batch_send.py), each with the
-        one ``press_key`` of the press that sent the batch.
-        """
-        return send_batch(
-            self, client, model, planned, backend=backend, legacy=legacy, parent_id=parent_id, press_key=press_key
-        )
 
     def send_recorded(
         self, client: Client, job: Job, payload: dict[str, Any], upload_names: Mapping[str, str] | None = None

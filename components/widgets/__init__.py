@@ -8,22 +8,21 @@ until it has all three.
 
 from __future__ import annotations
 
-from typing import Any
-
-import streamlit as st
-
+from components.widgets import brush, choice, groups, media, numbers, text
 from components.widgets.base import (
     MISSING,
+    WIDGETS,
     FieldWidget,
     FormState,
     Inputs,
     Saved,
+    describe_field,
+    draw_field,
     field_key,
     model_key,
     payload_path,
+    restore_field,
 )
-from videostudio.catalogue import Model
-from videostudio.form import FieldSpec, Widget
 
 __all__ = [
     "MISSING",
@@ -40,31 +39,15 @@ __all__ = [
     "restore_field",
 ]
 
-# Imported after the names above: the group kinds draw their children through this module.
-from components.widgets import brush, choice, groups, media, numbers, text  # noqa: E402
-
-WIDGETS: dict[Widget, FieldWidget] = {
-    **choice.WIDGETS,
-    **numbers.WIDGETS,
-    **text.WIDGETS,
-    **media.WIDGETS,
-    **groups.WIDGETS,
-    **brush.WIDGETS,
-}
-
-
-def draw_field(spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
-    """Draw one field at ``path`` (which carries list indices), leave a slot for its problem, return its value."""
-    value = WIDGETS[spec.widget].draw(spec, model, path, state)
-    state.slots[payload_path(path)] = st.empty()
-    return value
-
-
-def restore_field(spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
-    """Put ``value`` (or MISSING: the job did not send it) back into the session state of the field at ``path``."""
-    WIDGETS[spec.widget].restore(spec, model, path, value, saved)
-
-
-def describe_field(spec: FieldSpec) -> str:
-    """The values a field takes, in plain words."""
-    return WIDGETS[spec.widget].describe(spec)
+# The registry is filled here, once every kind's module is loaded; the kinds that draw children (groups) look
+# their children up in it at draw time, through base.draw_field, so no kind imports this package.
+WIDGETS.update(
+    {
+        **choice.WIDGETS,
+        **numbers.WIDGETS,
+        **text.WIDGETS,
+        **media.WIDGETS,
+        **groups.WIDGETS,
+        **brush.WIDGETS,
+    }
+)

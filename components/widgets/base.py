@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from videostudio.catalogue import Model
-from videostudio.form import FieldSpec
+from videostudio.form import FieldSpec, Widget
 from videostudio.payload import Problem
 
 # A saved job that did not send a field.
@@ -125,3 +125,24 @@ def _nearest(path: str, slots: Mapping[str, DeltaGenerator]) -> str | None:
             return candidate
         parts.pop()
     return next(iter(slots), None)
+
+
+# The widget registry: one object per widget kind, filled by the package (components/widgets/__init__.py).
+WIDGETS: dict[Widget, FieldWidget] = {}
+
+
+def draw_field(spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
+    """Draw one field at ``path`` (which carries list indices), leave a slot for its problem, return its value."""
+    value = WIDGETS[spec.widget].draw(spec, model, path, state)
+    state.slots[payload_path(path)] = st.empty()
+    return value
+
+
+def restore_field(spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
+    """Put ``value`` (or MISSING: the job did not send it) back into the session state of the field at ``path``."""
+    WIDGETS[spec.widget].restore(spec, model, path, value, saved)
+
+
+def describe_field(spec: FieldSpec) -> str:
+    """The values a field takes, in plain words."""
+    return WIDGETS[spec.widget].describe(spec)

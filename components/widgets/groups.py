@@ -9,8 +9,19 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import widgets
-from components.widgets.base import FormState, Saved, field_key, given, help_text, label, put
+from components.widgets.base import (
+    MISSING,
+    FormState,
+    Saved,
+    describe_field,
+    draw_field,
+    field_key,
+    given,
+    help_text,
+    label,
+    put,
+    restore_field,
+)
 from videostudio.catalogue import Model
 from videostudio.form import FieldSpec, Widget
 
@@ -36,7 +47,7 @@ class Group:
             for child in spec.children:
                 if child.shown_when and values.get(child.shown_when[0]) != child.shown_when[1]:
                     continue  # a custom setting beside a preset choice: hidden and not sent
-                values[child.name] = widgets.draw_field(child, model, f"{path}.{child.name}", state)
+                values[child.name] = draw_field(child, model, f"{path}.{child.name}", state)
             return values
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
@@ -44,8 +55,8 @@ class Group:
             put(f"{field_key(model, path)}__on", given(value))
         children = value if given(value) and isinstance(value, dict) else {}
         for child in spec.children:
-            saved_child = children.get(child.name, widgets.MISSING)
-            widgets.restore_field(child, model, f"{path}.{child.name}", saved_child, saved)
+            saved_child = children.get(child.name, MISSING)
+            restore_field(child, model, f"{path}.{child.name}", saved_child, saved)
 
     def describe(self, spec: FieldSpec) -> str:
         return "a group of settings (below)"
@@ -69,7 +80,7 @@ class GroupList:
                 st.markdown(f"**{spec.label} {index + 1}**")
                 items.append(
                     {
-                        child.name: widgets.draw_field(child, model, f"{path}.{index}.{child.name}", state)
+                        child.name: draw_field(child, model, f"{path}.{index}.{child.name}", state)
                         for child in spec.children
                     }
                 )
@@ -83,7 +94,7 @@ class GroupList:
             item = items[index] if index < len(items) and isinstance(items[index], dict) else {}
             for child in spec.children:
                 child_path = f"{path}.{index}.{child.name}"
-                widgets.restore_field(child, model, child_path, item.get(child.name, widgets.MISSING), saved)
+                restore_field(child, model, child_path, item.get(child.name, MISSING), saved)
 
     def describe(self, spec: FieldSpec) -> str:
         return _item_limits(spec, "groups")
@@ -146,18 +157,18 @@ class Variant:
         )
         if choice is None:
             return None
-        return widgets.draw_field(spec.variants[choice], model, f"{path}~{choice}", state)
+        return draw_field(spec.variants[choice], model, f"{path}~{choice}", state)
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         fitting = next((i for i, v in enumerate(spec.variants) if _fits(v, value)), None)
         choice = fitting if given(value) or fitting is not None else _default_choice(spec)
         put(f"{field_key(model, path)}__variant", choice)
         if choice is not None:
-            widgets.restore_field(spec.variants[choice], model, f"{path}~{choice}", value, saved)
+            restore_field(spec.variants[choice], model, f"{path}~{choice}", value, saved)
 
     def describe(self, spec: FieldSpec) -> str:
         return "one of: " + "; ".join(
-            f"{v.label} ({widgets.describe_field(v)})" if widgets.describe_field(v) else v.label for v in spec.variants
+            f"{v.label} ({describe_field(v)})" if describe_field(v) else v.label for v in spec.variants
         )
 
 
@@ -176,7 +187,7 @@ _NUMBER_KINDS = (Widget.NUMBER, Widget.SLIDER, Widget.SEED)
 def _fits(variant: FieldSpec, value: Any) -> bool:
     """Whether a saved ``value`` has the shape of ``variant`` (a tagged group must carry its tag)."""
     if variant.widget is Widget.CONST:
-        return value == variant.const or (variant.const is None and value is widgets.MISSING)
+        return value == variant.const or (variant.const is None and value is MISSING)
     if not given(value):
         return False
     if variant.widget is Widget.GROUP:

@@ -1,21 +1,24 @@
-"""Compare in a real browser: three finished videos from a /compare link play, scrub and pause together.
+"""Compare in a real browser: three finished videos from a /compare link play, scrub and pause together; a batch's
+Compare keeps its address; two takes of one batch can be picked together.
 
-The three jobs are written straight into the studio's history with real H.264 videos (the offline renderer) as
-their local copies, as the follower leaves a finished job: the comparison is what is tested, not the generating.
+The jobs are written straight into the studio's history with real H.264 videos (the offline renderer) as their
+local copies, as the follower leaves a finished job: the comparison is what is tested, not the generating.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Studio, open_studio, running_studio
+from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, wait_idle
 from videostudio.library import poster_frame
 from videostudio.offline.render import RenderRequest, render_video
 from videostudio.store import Job, JobStore, utcnow
@@ -37,31 +40,50 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
 
 def finished_jobs(studio: Studio) -> list[Job]:
     """Three finished offline jobs, kept on this computer as the follower keeps them: 5 s, 5 s and 4 s long."""
+    takes = [
+        ("A red kite over the dunes", 5.0, {"resolution": "768P"}),
+        ("A red kite over the dunes", 5.0, {"resolution": "1080P"}),
+        ("A blue kite at dusk", 4.0, {"resolution": "768P"}),
+    ]
+    return add_finished(
+        studio,
+        [
+            (prompt, seconds, params, utcnow() - timedelta(minutes=10 - n))
+            for n, (prompt, seconds, params) in enumerate(takes)
+        ],
+    )
+
+
+def finished_batch(studio: Studio, prompt: str) -> list[Job]:
+    """Three finished takes of one press of Generate: one model, one prompt, one minute, seeds 42, 43 and 44."""
+    sent = utcnow().replace(microsecond=0)
+    takes = [(prompt, 3.0, {"seed": 42 + n}, sent + timedelta(milliseconds=n)) for n in range(3)]
+    return add_finished(studio, takes, batch_id=uuid.uuid4().hex)
+
+
+def add_finished(
+    studio: Studio, takes: list[tuple[str, float, dict[str, Any], datetime]], batch_id: str | None = None
+) -> list[Job]:
+    """Each (prompt, seconds, settings, sent) as a finished job with its video and poster in the media folder."""
     store = JobStore(f"sqlite:///{studio.server.home / 'history.sqlite3'}")
     jobs = []
     try:
-        for number, (prompt, seconds, resolution) in enumerate(
-            [
-                ("A red kite over the dunes", 5.0, "768P"),
-                ("A red kite over the dunes", 5.0, "1080P"),
-                ("A blue kite at dusk", 4.0, "768P"),
-            ]
-        ):
+        for prompt, seconds, params, created in takes:
             job_id = uuid.uuid4().hex
             video = studio.server.media / f"{job_id}.mp4"
             render_video(RenderRequest(width=320, height=180, duration=seconds, scene=prompt), video)
             poster = poster_frame(video, studio.server.media / f"{job_id}.jpg")
-            created = utcnow() - timedelta(minutes=10 - number)
             job = Job(
                 id=job_id,
                 model_id="video-01",
                 backend="offline",
                 status="completed",
                 prompt=prompt,
-                params={"prompt": prompt, "resolution": resolution},
+                params={"prompt": prompt, **params},
                 local_path=str(video),
                 poster_path=str(poster),
                 video_seconds=seconds,
+                batch_id=batch_id,
                 created_at=created,
                 updated_at=created,
                 finished_at=created + timedelta(seconds=40),
@@ -162,3 +184,64 @@ def test_compare_with_from_history_opens_compare_with_that_job(page: Page, studi
     dialog.get_by_role("link", name="Compare with…").click()
     page.wait_for_url(f"**/compare?jobs={job.id}")
     expect(page.get_by_text("Pick at least 2 videos")).to_be_visible()
+
+
+def compared(url: str) -> list[str]:
+    """The job ids a Compare address names, as written (``%2C`` or ``,`` between them); [] for another page."""
+    parts = urlsplit(url)
+    if not parts.path.endswith("/compare"):
+        return []
+    return ",".join(parse_qs(parts.query).get("jobs", [])).split(",")
+
+
+def test_compare_from_a_batch_keeps_its_address(page: Page, studio: Studio) -> None:
+    takes = finished_batch(studio, "A kite on the beach, three takes")
+    ids = [job.id for job in takes]
+    open_studio(page, studio.url)  # Generate: Latest jobs shows the batch, with its Compare
+    keyed(page, f"batch-card-{takes[0].batch_id}").get_by_role("link", name="Compare").click()
+    page.wait_for_url(lambda url: compared(url) == ids)
+    expect(page.locator(VIDEOS)).to_have_count(3)
+    # The person's few seconds on the page: any run of the page in that time read the picker back as one job
+    # (the takes' labels were alike) and wrote it three times into the address.
+    page.wait_for_timeout(10_000)
+    wait_idle(page)
+    copied = page.url
+    assert compared(copied) == ids, copied
+
+    fresh = page.context.new_page()  # the copied address, opened again: a new session
+    fresh.goto(copied)
+    wait_idle(fresh)
+    expect(fresh.locator(VIDEOS)).to_have_count(3)
+    expect(fresh.get_by_text("Pick at least 2 videos")).to_have_count(0)
+    assert compared(fresh.url) == ids, fresh.url
+    fresh.close()
+
+
+def pick(page: Page, option: Locator) -> None:
+    """Open Compare's picker and choose ``option`` in its list."""
+    box = keyed(page, "compare_pick").locator("[data-testid='stMultiSelect'] input")  # not a chosen one's tag
+    for _attempt in range(3):  # a rerun landing just as the list opens can close it again
+        box.click()
+        with contextlib.suppress(Exception):
+            option.wait_for(state="visible", timeout=3_000)
+            break
+        page.keyboard.press("Escape")
+        settle(page)
+    option.click()
+    page.keyboard.press("Escape")  # close the list, so the choice is sent
+    settle(page)
+
+
+def test_two_takes_of_one_batch_can_be_picked_together(page: Page, studio: Studio) -> None:
+    prompt = "A paper boat on a pond"
+    takes = finished_batch(studio, prompt)
+    open_studio(page, studio.url, "compare")
+    takes_listed = page.get_by_role("option").filter(has_text=prompt)
+    pick(page, takes_listed.filter(has_text="1 of 3 · seed 42"))
+    pick(page, takes_listed.filter(has_text="2 of 3 · seed 43"))
+    expect(page.locator(VIDEOS)).to_have_count(2)
+    page.wait_for_url(lambda url: compared(url) == [takes[0].id, takes[1].id])
+    # Both stay chosen, each read as the take it is.
+    chosen = keyed(page, "compare_pick").locator("[data-tag]")
+    expect(chosen).to_have_count(2)
+    expect(chosen.filter(has_text="2 of 3 · seed 43")).to_have_count(1)

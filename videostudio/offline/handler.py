@@ -17,25 +17,64 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from videostudio.catalogue import Catalogue
 from videostudio.contract import BILLING_PATH
 from videostudio.offline import catalogue_api
 from videostudio.offline.faults import FAULTS_HEADER, FaultConfig
 from videostudio.offline.vendor import RequestError
 
-if TYPE_CHECKING:
-    from videostudio.offline.server import OfflineBackend
-
 MAX_BODY_BYTES = 64 * 1024 * 1024
 LOGS_PATH = "/v2/logs"
+
+
+class ServedJobs(Protocol):
+    """Where the backend keeps its rendered videos."""
+
+    videos_dir: Path
+
+
+class ServedBackend(Protocol):
+    """What the request handler asks of the backend it serves (videostudio.offline.server.ServedBackend).
+
+    A protocol, so the handler depends on what it uses and the server module on the handler, not both ways.
+    """
+
+    catalogue: Catalogue
+    faults: FaultConfig
+    generation_paths: frozenset[str]
+    jobs: ServedJobs
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def stats(self) -> dict[str, int]: ...
+
+    def count(self, name: str) -> None: ...
+
+    def track_connection(self, conn: socket.socket, *, opened: bool) -> None: ...
+
+    def submit(self, route: str, headers: dict[str, str], body: bytes, faults: FaultConfig) -> dict[str, Any]: ...
+
+    def cost_headers(self, job_id: str | None, status: str | None = None) -> list[tuple[str, str]]: ...
+
+    def usage_logs(self, headers: dict[str, str], query: dict[str, list[str]]) -> dict[str, Any]: ...
+
+    def poll(self, headers: dict[str, str], generation_id: str | None, faults: FaultConfig) -> dict[str, Any]: ...
+
+    def balance(self, headers: dict[str, str]) -> dict[str, Any]: ...
+
+    def check_signature(self, key: str, query: dict[str, list[str]]) -> str | None: ...
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], backend: OfflineBackend):
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], backend: ServedBackend):
         self.backend = backend
         super().__init__(address, handler)
 
@@ -64,7 +103,7 @@ class Handler(BaseHTTPRequestHandler):
         super().finish()
 
     @property
-    def backend(self) -> OfflineBackend:
+    def backend(self) -> ServedBackend:
         return self.server.backend
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002

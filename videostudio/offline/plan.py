@@ -20,8 +20,8 @@ from videostudio.catalogue import MediaKind, Model, Task
 from videostudio.offline.vendor import short_side_of
 
 if TYPE_CHECKING:
-    from videostudio.offline.render import RenderRequest
     from videostudio.offline.render_footage import ClipInfo
+    from videostudio.offline.render_request import RenderRequest
 
 
 MAX_SECONDS = 60.0  # a longer request is rendered this long: the demo stays quick

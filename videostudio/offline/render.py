@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from videostudio.offline.render_audio import (
     speech_tone,
 )
 from videostudio.offline.render_frames import FootageFrames, ImageFrames
+from videostudio.offline.render_request import RenderRequest, RenderResult
 
 __all__ = [
     "RenderRequest",
@@ -58,40 +58,6 @@ _X264_PARAMS = "cabac=1:deblock=1:mbtree=1:rc-lookahead=10"
 # We convert RGB with the BT.709 matrix and tag the stream accordingly, so Chrome shows the colours we drew.
 _BT709 = 1
 _RANGE_MPEG = 1
-
-
-@dataclass(frozen=True)
-class RenderRequest:
-    """What to render; see render_video."""
-
-    width: int  # even, output frame size
-    height: int
-    duration: float  # seconds
-    caption: str = ""  # the prompt, drawn as a caption (wrapped, max 2 lines, ellipsis)
-    image: bytes | None = None  # encoded image bytes (any Pillow format); the frames come from it
-    end_image: bytes | None = None  # optional last frame: cross-fade to it over the clip (Kling tail frame)
-    placeholder_title: str = ""  # used when image is None: a titled placeholder frame
-    audio: bytes | None = None  # encoded audio file bytes to carry into the MP4 as AAC
-    tone: bool = False  # no audio given but a stand-in speech track wanted (pixverse lip-sync)
-    motion: str = "zoom"  # "zoom" (slow Ken Burns zoom-in) or "pan" (slow horizontal pan)
-    fps: int = 24
-    keyframes: tuple[bytes, ...] = ()  # images between image and end_image: the clip cross-fades through them
-    video: bytes | None = None  # an input clip whose frames are reused (replayed with a tint, or extended)
-    extend: bool = False  # with video: the input plays once, then new frames carry on from its last frame
-    scene: str = ""  # no image and no placeholder title: a scene drawn from this text (the prompt)
-    ambience: bool = False  # no audio and no tone: a generated sound track (foley, generate_audio)
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    """What render_video wrote."""
-
-    path: Path
-    width: int
-    height: int
-    duration: float
-    has_audio: bool
-    size_bytes: int
 
 
 # --------------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-from typing import TYPE_CHECKING
 
 import av
 import numpy as np
@@ -17,10 +16,8 @@ from av.video.reformatter import VideoReformatter
 from PIL import Image, ImageOps
 
 from videostudio.offline.render_footage import Footage
+from videostudio.offline.render_request import RenderRequest
 from videostudio.offline.render_text import caption_band, hsv_to_rgb, placeholder, scene
-
-if TYPE_CHECKING:
-    from videostudio.offline.render import RenderRequest
 
 # Ken Burns zoom goes 1.0 -> 1.08: noticeable motion, but the subject never leaves the frame.
 _ZOOM_END = 1.08
