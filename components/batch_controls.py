@@ -1,10 +1,10 @@
 """Beside Generate: "How many" (1 to 8 jobs in one press), and sending a batch as one press.
 
-The double-click guard is Generate's own (``generate_controls.claim_send`` and the press's fingerprint): a batch
-is identified by its payload, its count and its images (``videostudio.batches.intent_payload``), so pressing
-again on an unchanged form never sends a second batch. Every job is recorded before the first request leaves
-(``videostudio.batch_send.send_batch``); a job that fails to send is named ("Job 2 of 3 was not sent: ..."), the
-others run.
+The double-click guard is Generate's own (``generate_controls.claim_send`` and the press key in the history): a
+batch is identified by its payload, its count and its images (``videostudio.batches.intent_payload``), so pressing
+again on an unchanged form, in any tab of the browser, never sends a second batch. Every job is recorded with the
+press key before the first request leaves (``videostudio.batch_send.send_batch``); a job that fails to send is
+named ("Job 2 of 3 was not sent: ..."), the others run. "How many" goes back to 1 on another form.
 """
 
 from __future__ import annotations
