@@ -2,13 +2,15 @@
 
 Run: ``.venv/bin/python bench/chain.py [--seconds 10] [--runs 3]``. Goals: the last frame of a 10 s 720p clip in
 well under a second (it seeks, it does not decode the whole clip); a copied join of two such clips in well under a
-second; a re-encode takes longer (it runs behind a spinner once the clips pass 20 s together).
+second, with their sound made anew in about a second more; a re-encode takes longer (it runs behind a spinner).
 
 Prints, as medians over the runs, in milliseconds:
 - last frame (seek): ``videostudio.chain.last_frame``;
 - last frame (decode all): every frame decoded from the start, for comparison;
-- join, copied: two clips of one format;
-- join, re-encoded: the same two clips, one with sound and one without (so they must be re-encoded).
+- join, copied: two silent clips of one format;
+- join, copied + sound: two clips of one format with sound (the pictures copied, the sound re-encoded as one track);
+- join, re-encoded 720p: a 30 fps and a 24 fps clip (so the pictures must be re-encoded), one with sound;
+- join, re-encoded 1080p: a 1080p clip with sound, then a 720p one scaled up to fit.
 """
 
 from __future__ import annotations
@@ -52,18 +54,28 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        size = (1280, 720)
+        size, large = (1280, 720), (1920, 1080)
+        seconds = args.seconds
         first, second, silent = root / "a.mp4", root / "b.mp4", root / "c.mp4"
-        first.write_bytes(video_bytes(seconds=args.seconds, size=size, audio="aac"))
-        second.write_bytes(video_bytes(seconds=args.seconds, size=size, audio="aac"))
-        silent.write_bytes(video_bytes(seconds=args.seconds, size=size))
-        print(f"clips: {args.seconds:.0f} s at {size[0]}×{size[1]}, 30 fps; medians of {args.runs} runs")
+        other_rate, full_hd = root / "d.mp4", root / "e.mp4"
+        first.write_bytes(video_bytes(seconds=seconds, size=size, audio="aac"))
+        second.write_bytes(video_bytes(seconds=seconds, size=size, audio="aac"))
+        silent.write_bytes(video_bytes(seconds=seconds, size=size))
+        other_rate.write_bytes(video_bytes(seconds=seconds, size=size, rate=24))
+        full_hd.write_bytes(video_bytes(seconds=seconds, size=large, audio="aac"))
+        print(f"clips: {seconds:.0f} s at {size[0]}×{size[1]}, 30 fps; medians of {args.runs} runs")
         print(f"last frame (seek):       {median_ms(lambda: last_frame(first), args.runs):8.0f} ms")
         print(f"last frame (decode all): {median_ms(lambda: decode_all(first), args.runs):8.0f} ms")
-        copied = median_ms(lambda: join_clips([first, second], root / "copied.mp4"), args.runs)
-        print(f"join, copied:            {copied:8.0f} ms")
-        encoded = median_ms(lambda: join_clips([first, silent], root / "encoded.mp4"), args.runs)
-        print(f"join, re-encoded:        {encoded:8.0f} ms")
+        joins = {
+            "join, copied:           ": [silent, silent],
+            "join, copied + sound:   ": [first, second],
+            "join, re-encoded 720p:  ": [first, other_rate],
+            "join, re-encoded 1080p: ": [full_hd, silent],
+        }
+        for label, clips in joins.items():
+            result = join_clips(clips, root / "joined.mp4")
+            took = median_ms(lambda clips=clips: join_clips(clips, root / "joined.mp4"), args.runs)
+            print(f"{label}{took:8.0f} ms  ({took / 1000 / (2 * seconds):.2f} s per second of video; {result.how})")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from components import services
 from components.job_card import job_card
 from components.job_words import elapsed_text
 from videostudio.catalogue import Model, humanize
+from videostudio.chain import joined_settings
 from videostudio.pricing import money, usd_of
 from videostudio.store import Job, JobKind, JobStatus, JobStore
 
@@ -91,10 +92,19 @@ def job_detail(job: Job) -> None:
 def job_settings(job: Job, model: Model | None) -> None:
     """Every parameter the job was sent with, readable, and as sent."""
     st.markdown("**Settings**")
+    if job.kind == JobKind.JOINED:  # nothing was sent: the clips it was joined from, and how, in words
+        st.table([{"Setting": name, "Value": value} for name, value in joined_settings(job.params)])
+        st.caption(f"Job {job.id}")
+        return
     st.table(parameter_rows(job, model))
     with st.expander("As sent (JSON)", icon=":material/data_object:"):
         st.json({"model": job.model_id, **job.params}, expanded=2)
-    st.caption(f"Job {job.id}" + (f" · generation {job.generation_id}" if job.generation_id else ""))
+    with st.expander("Details", icon=":material/info:"):
+        # The ids a support request or the API's own logs need; folded, since they mean nothing to most people.
+        st.caption(f"Model: `{job.model_id}`")
+        st.caption(f"Job: `{job.id}`")
+        if job.generation_id:
+            st.caption(f"Generation: `{job.generation_id}`")
 
 
 def parameter_rows(job: Job, model: Model | None) -> list[dict[str, str]]:

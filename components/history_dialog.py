@@ -13,7 +13,7 @@ from components.batch_group import batch_siblings
 from components.history_actions import CONFIRM_KEY, job_actions
 from components.history_detail import TABLE_EPOCH, job_detail, job_settings, open_job, opened_job, show_message
 from components.job_link import JOB_PARAM
-from components.job_words import model_name
+from components.job_words import dialog_title
 from videostudio.store import Job, JobStore
 
 _LINK_SEEN = "_history_job_link_seen"  # the last ?job= acted on, so a stale URL never reopens a closed job
@@ -44,7 +44,7 @@ def opened_job_dialog(store: JobStore) -> bool:
     if st.query_params.get(JOB_PARAM) != job.id:
         st.query_params[JOB_PARAM] = job.id
     state[_LINK_SEEN] = job.id
-    st.dialog(model_name(job.model_id), width="large", on_dismiss=close_job_dialog)(_job_dialog_body)()
+    st.dialog(dialog_title(job), width="large", on_dismiss=close_job_dialog)(_job_dialog_body)()
     return True
 
 

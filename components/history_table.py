@@ -20,6 +20,8 @@ from videostudio.store import Job
 # What a phone shows first (thumbnail, status, model, prompt, cost); the rest is a swipe away.
 COLUMNS = ["thumbnail", "status", "model", "prompt", "cost", "batch", "created", "duration", "took", "link"]
 THUMB_SIDE = 96
+# Column widths in pixels: a model's whole name, a prompt's first words, a short dollar figure.
+MODEL_WIDTH, PROMPT_WIDTH, COST_WIDTH = 280, 320, 120
 # Remembers which job the table last had selected, so a deselect closes only that job (see history_table).
 _PICK_KEY = "history_table_pick"
 
@@ -36,7 +38,8 @@ def history_frame(jobs: list[Job]) -> pd.DataFrame:
             "created": job.created_at,
             "duration": job.video_seconds,
             "took": round(job.elapsed_seconds),
-            "cost": charge_text(job, services.backends().get(job.backend)),
+            # Dollars only: the opened job shows its credits too.
+            "cost": charge_text(job, services.backends().get(job.backend), short=True),
             "batch": places.get(job.id),  # "2 of 3": the jobs of one press of Generate
             # The provider's link: a file on the studio's disk cannot be opened from the browser.
             "link": job.video_url,
@@ -64,16 +67,16 @@ def history_table(jobs: list[Job]) -> None:
         row_height=48,
         placeholder="–",
         column_config={
-            # Narrow enough that a 390 px phone shows picture, status, model, prompt and cost side by side.
+            # Model and prompt get the room to be read ("Veo 3.1 Text-to-video" whole); a phone scrolls sideways.
             "thumbnail": st.column_config.ImageColumn("", width=48),
-            "status": st.column_config.TextColumn("Status", width=64),
-            "model": st.column_config.TextColumn("Model", width=72),
-            "prompt": st.column_config.TextColumn("Prompt", width=88),
+            "status": st.column_config.TextColumn("Status", width=88),
+            "model": st.column_config.TextColumn("Model", width=MODEL_WIDTH),
+            "prompt": st.column_config.TextColumn("Prompt", width=PROMPT_WIDTH),
             "created": st.column_config.DatetimeColumn("Created", format="distance"),
             "duration": st.column_config.NumberColumn("Length", format="%.1f s", help="Length of the video"),
             "took": st.column_config.NumberColumn("Took", format="%d s", help="From submit to finish"),
             "cost": st.column_config.TextColumn(
-                "Cost", help="Dollars, then credits ($1 = 2,000,000 credits). Offline demo costs are simulated."
+                "Cost", width=COST_WIDTH, help="In US dollars; open the job for its credits"
             ),
             "batch": st.column_config.TextColumn(
                 "Batch", width=64, help="Its place among the jobs sent by one press of Generate"

@@ -7,12 +7,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from components import services
+from components.markdown_text import as_typed
 from videostudio.backends import Backend
 from videostudio.batches import position_text
 from videostudio.chain import JOINED_MODEL_ID, JOINED_NAME
 from videostudio.jobs import PollPolicy
 from videostudio.labels import shortened
-from videostudio.pricing import cost_text
+from videostudio.pricing import cost_text, money, usd_of
 from videostudio.store import Job, JobKind, JobStatus
 
 STATUS_LOOK = {
@@ -27,6 +28,8 @@ OVERDUE_LOOK = ("Still running at the provider", "orange", ":material/hourglass_
 PICK_PROMPT_CHARS = 40
 # The start of a job id a picker adds when two labels would read alike; then the whole id, should starts clash.
 SHORT_ID_CHARS = 8
+# How much of the prompt an opened job's title shows: enough to recognise it, short enough for one line.
+DIALOG_PROMPT_CHARS = 48
 
 
 def model_name(model_id: str) -> str:
@@ -40,16 +43,22 @@ def created_text(created: datetime) -> str:
     return created.astimezone().strftime("%d %b %Y, %H:%M")
 
 
-def charge_text(job: Job, backend: Backend | None) -> str | None:
-    """What the job cost, dollars first: "$0.42 · 840,000 credits"; a failed job is billed nothing.
+def never_billed(job: Job) -> bool:
+    # A failed generation is not billed; joining runs on this computer.
+    return job.status == JobStatus.FAILED or job.kind == JobKind.JOINED
 
-    The offline demo's figures are marked simulated, so they are never read as money spent.
+
+def charge_text(job: Job, backend: Backend | None, *, short: bool = False) -> str | None:
+    """What the job cost, dollars first: "$0.42 · 840,000 credits"; ``short``: "$0.42", for a narrow column.
+
+    A failed job is billed nothing. The offline demo's figures are marked simulated, so they are never read as
+    money spent.
     """
-    if job.status == JobStatus.FAILED or job.kind == JobKind.JOINED:
-        return "no charge"  # a failed generation is not billed; joining runs on this computer
+    if never_billed(job):
+        return "no charge"
     if job.credits is None and job.usd is None:
         return None
-    text = cost_text(job.usd, job.credits)
+    text = money(usd_of(job.credits, job.usd) or 0.0) if short else cost_text(job.usd, job.credits)
     return f"{text} (simulated)" if backend is not None and not backend.bills else text
 
 
@@ -67,6 +76,19 @@ def elapsed_text(seconds: float) -> str:
 def job_title(job: Job) -> str:
     """How a note names a job: "Kling 1.6 Pro, 21 Nov 2026, 15:30"."""
     return f"{model_name(job.model_id)}, {created_text(job.created_at)}"
+
+
+def dialog_title(job: Job) -> str:
+    """What an opened job is, for its dialog's title: "Veo 3.1 Text-to-video, 7 Dec 2026, 06:40 · “A fox in snow…”".
+
+    Markdown-escaped (a dialog title is Markdown): the prompt shows as typed. Ids go in the dialog's Details.
+    """
+    prompt = " ".join(job.prompt.split())
+    if len(prompt) > DIALOG_PROMPT_CHARS:
+        head = prompt[:DIALOG_PROMPT_CHARS]
+        prompt = (head.rsplit(" ", 1)[0] if " " in head else head) + "…"  # cut at a word, not inside one
+    title = job_title(job) + (f" · “{prompt}”" if prompt else "")
+    return as_typed(title)
 
 
 def eta_text(median_seconds: float, elapsed_seconds: float) -> str:

@@ -2,23 +2,30 @@
 
 On History, "Join clips" opens a panel: choose finished clips (the list keeps the order they were chosen in),
 see their total length, press Join. An opened job that is part of a chain (``parent_id`` links) has "Join this
-chain", which opens the panel with the chain chosen, first to last.
+chain", which opens the panel with the chain chosen, first to last. A join that fails says so right under the Join
+button; one that works opens the joined video, whose dialog says how it was made.
 """
 
 from __future__ import annotations
+
+import logging
 
 import streamlit as st
 
 from components import services
 from components.history_detail import MESSAGE_KEY, open_job
-from components.job_words import pick_labels
+from components.job_words import model_name, pick_labels
 from videostudio.chain import ChainError, chain_of, record_joined
-from videostudio.labels import counted
+from videostudio.labels import counted, shortened
 from videostudio.library import kept_videos
 from videostudio.store import Job, JobKind, JobStore
 
+log = logging.getLogger(__name__)
+
 JOIN_OPEN_KEY = "join_open"  # whether the Join clips panel is shown
 JOIN_PICK_KEY = "join_pick"  # the chosen job ids, in order (the multiselect's value)
+# Why the last Join did not work, shown once under the Join button (where the person is looking, not below the list).
+JOIN_MESSAGE_KEY = "join_message"
 # The newest finished jobs offered for joining: a person joins recent takes, not the whole history.
 OFFERED = 200
 
@@ -67,6 +74,17 @@ def join_panel(store: JobStore) -> None:
             disabled=len(jobs) < 2,
             help=None if len(jobs) >= 2 else "Choose at least two clips",
         )
+        refused = state.pop(JOIN_MESSAGE_KEY, None)
+        if refused:
+            st.error(refused, icon=":material/error:")
+
+
+def clip_title(job: Job) -> str:
+    """A clip in the joined video's settings: "Kling 2.1 ("a cat surfing")"."""
+    name = model_name(job.model_id)
+    if job.prompt and job.kind != JobKind.JOINED:  # a joined clip's prompt only repeats its name
+        return f"{name} (“{shortened(job.prompt, 40)}”)"
+    return name
 
 
 def join_chain_button(job: Job) -> None:
@@ -103,19 +121,22 @@ def _join(job_ids: list[str]) -> None:
     store = services.job_service().store
     jobs = [j for j in (store.get(i) for i in job_ids) if j is not None]
     if len(jobs) != len(job_ids):
-        state[MESSAGE_KEY] = ("error", "A chosen clip was deleted meanwhile. Nothing was joined.")
+        state[JOIN_MESSAGE_KEY] = "A chosen clip was deleted meanwhile, so nothing was joined. Check the list."
         return
     total = sum(j.video_seconds or 0.0 for j in jobs)
     try:
         # Streamlit shows a spinner only after half a second: a copied join of short clips never shows it, a
-        # re-encode (about 0.7 s per second of 720p video here, see bench/chain.py) does.
+        # re-encode (0.4 s per second of 720p video, 0.7 s at 1080p, on a busy machine; bench/chain.py) does.
         with st.spinner(f"Joining {len(jobs)} clips ({total:.0f} s)…", show_time=True):
-            joined, result = record_joined(store, jobs, services.settings().media_dir)
-    except (ChainError, OSError) as exc:
-        state[MESSAGE_KEY] = ("error", f"The clips were not joined: {exc}")
+            joined, result = record_joined(store, jobs, services.settings().media_dir, [clip_title(j) for j in jobs])
+    except ChainError as exc:
+        state[JOIN_MESSAGE_KEY] = f"The clips were not joined. {exc}"  # the core's words are for the person
         return
-    how = "streams copied as they were" if result.copied else "re-encoded to H.264, as their formats differ"
-    state[MESSAGE_KEY] = ("ok", f"Joined {len(jobs)} clips into one {result.seconds:.1f} s video ({how}).")
+    except OSError:
+        log.exception("keeping the joined video failed")  # the library's words go to the log, not the page
+        state[JOIN_MESSAGE_KEY] = "The joined video could not be kept. Check that the disk has room, then try again."
+        return
+    state[MESSAGE_KEY] = ("ok", f"Joined {len(jobs)} clips into one {result.seconds:.1f} s video ({result.how}).")
     state[JOIN_PICK_KEY] = []
     state[JOIN_OPEN_KEY] = False
     open_job(joined.id)

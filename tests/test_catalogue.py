@@ -454,7 +454,7 @@ def test_kling_camera_control_config_has_six_bounded_fields(catalogue: Catalogue
 def test_labels_from_hints_and_humanized_names(catalogue: Catalogue) -> None:
     kling = catalogue.get(KLING)
     assert kling.label("tail_image_url") == "End frame"
-    assert kling.label("cfg_scale") == "Prompt adherence (CFG scale)"
+    assert kling.label("cfg_scale") == "How closely to follow the prompt"
     assert kling.label("negative_prompt") == "Things to avoid"
     assert catalogue.get(PIXVERSE).label("lip_sync_tts_speaker") == "Voice"
     assert humanize("image_url") == "Image"

@@ -18,10 +18,11 @@ from videostudio.chain import (
     ChainError,
     chain_of,
     join_clips,
+    joined_settings,
     last_frame,
     record_joined,
 )
-from videostudio.library import delete_job_files, probe_video
+from videostudio.library import VideoFileError, delete_job_files, probe_video
 from videostudio.store import Job, JobKind, JobStatus, JobStore, utcnow
 
 FRAME = 1 / 30  # the sample clips' frame time
@@ -104,7 +105,7 @@ def test_join_copies_streams_of_one_format_and_lasts_the_sum(tmp_path: Path) -> 
     first = clip(tmp_path, "a", seconds=1.0, audio="aac")
     second = clip(tmp_path, "b", seconds=2.0, audio="aac")
     result = join_clips([first, second], tmp_path / "joined.mp4")
-    assert result.copied and result.method == "copied"
+    assert result.copied and result.how == "pictures copied as they were, sound re-encoded as one track"
     seconds, width, height = probe_video(result.path)
     assert (width, height) == (320, 240)
     assert abs(seconds - (probe_video(first)[0] + probe_video(second)[0])) <= FRAME
@@ -125,7 +126,7 @@ def test_join_re_encodes_mixed_clips_with_silence_where_one_has_no_sound(tmp_pat
     silent = clip(tmp_path, "b", seconds=1.5)
     other_codec = clip(tmp_path, "c", fmt="mp4", codec="mpeg4", seconds=0.5)
     result = join_clips([voiced, silent, other_codec], tmp_path / "joined.mp4")
-    assert not result.copied and result.method == "re-encoded"
+    assert not result.copied and result.how == "re-encoded to 320×240"
     expected = sum(probe_video(p)[0] for p in (voiced, silent, other_codec))
     assert abs(result.seconds - expected) <= FRAME
     assert stream_kinds(result.path) == ["video", "audio"]
@@ -139,15 +140,14 @@ def test_join_re_encodes_mixed_clips_with_silence_where_one_has_no_sound(tmp_pat
     assert np.abs(audio[int(1.3 * rate) : int(2.2 * rate)]).max() < 0.01
 
 
-def test_join_refuses_clips_of_different_sizes_in_plain_words(tmp_path: Path) -> None:
+def test_join_takes_clips_of_different_sizes_at_the_first_clips_size(tmp_path: Path) -> None:
+    # Once refused ("All clips must be the same size"): a chain of a 1080p and a 720p model could not be joined.
     a = clip(tmp_path, "a", size=(320, 240))
     b = clip(tmp_path, "b", size=(160, 120))
     c = clip(tmp_path, "c", size=(320, 240))
-    dest = tmp_path / "joined.mp4"
-    with pytest.raises(ChainError) as refused:
-        join_clips([a, b, c], dest)
-    assert str(refused.value) == "All clips must be the same size; clip 2 is 160×120, the others 320×240."
-    assert not dest.exists()
+    result = join_clips([a, b, c], tmp_path / "joined.mp4")
+    assert (result.width, result.height) == (320, 240) and result.seconds == pytest.approx(3.0, abs=0.05)
+    assert result.how == "re-encoded to 320×240, clip 2 scaled to fit"
 
 
 def test_join_needs_two_readable_clips(tmp_path: Path) -> None:
@@ -158,6 +158,7 @@ def test_join_needs_two_readable_clips(tmp_path: Path) -> None:
     broken.write_bytes(b"not a video")
     with pytest.raises(ChainError, match="Clip 2 is not a video"):
         join_clips([a, broken], tmp_path / "j.mp4")
+    assert not (tmp_path / "j.mp4").exists()
 
 
 # --- the joined job -------------------------------------------------------------------------------------------------
@@ -186,7 +187,15 @@ def test_record_joined_adds_a_completed_joined_job_with_its_file_and_poster(tmp_
     assert stored.kind == JobKind.JOINED and stored.status == JobStatus.COMPLETED and not stored.is_active
     assert stored.model_id == JOINED_MODEL_ID and stored.backend == STUDIO_BACKEND
     assert stored.prompt == "Joined 3 clips"
-    assert stored.params == {"clips": [j.id for j in jobs], "method": "copied"}
+    assert stored.params == {
+        "clips": [j.id for j in jobs],
+        "joined_from": ["video-01", "video-01", "video-01"],  # no titles given, no prompts: the model ids
+        "how": "streams copied as they were",
+    }
+    assert joined_settings(stored.params) == [
+        ("Joined from", "video-01, then video-01, then video-01"),
+        ("How", "streams copied as they were"),
+    ]
     assert Path(stored.local_path or "").parent == media and Path(stored.poster_path or "").is_file()
     assert abs((stored.video_seconds or 0) - 3.0) <= FRAME and result.copied
     assert stored.credits is None and stored.usd is None
@@ -197,6 +206,42 @@ def test_record_joined_adds_a_completed_joined_job_with_its_file_and_poster(tmp_
     removed = delete_job_files(stored, store)
     assert Path(stored.local_path or "") in removed and not Path(stored.local_path or "").exists()
     assert not Path(stored.poster_path or "").exists()
+
+
+def test_record_joined_names_the_clips_as_told(tmp_path: Path) -> None:
+    store = JobStore(f"sqlite:///{tmp_path / 'h.db'}")
+    jobs = [finished(store, clip(tmp_path, n, seconds=0.5, size=s)) for n, s in (("a", (320, 240)), ("b", (240, 240)))]
+    joined, _ = record_joined(store, jobs, tmp_path / "media", ["Veo 3.1 (“a boat”)", "Kling 2.1 (“the sea”)"])
+    assert joined_settings(joined.params) == [
+        ("Joined from", "Veo 3.1 (“a boat”), then Kling 2.1 (“the sea”)"),
+        ("How", "re-encoded to 320×240, clip 2 scaled to fit with black bars"),
+    ]
+
+
+def test_joins_recorded_before_the_words_still_read_plainly() -> None:
+    old = {"clips": ["1f0c", "9a7e"], "method": "copied"}
+    assert joined_settings(old) == [
+        ("Joined from", "2 clips (their names were not kept)"),
+        ("How", "streams copied as they were"),
+    ]
+    assert joined_settings({"clips": ["a", "b"], "method": "re-encoded"})[1] == ("How", "re-encoded to H.264")
+
+
+def test_record_joined_keeps_nothing_when_the_poster_cannot_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from videostudio import chain
+
+    def no_poster(*_args: object) -> Path:
+        raise VideoFileError("The downloaded file holds no video.")
+
+    monkeypatch.setattr(chain, "poster_frame", no_poster)
+    store = JobStore(f"sqlite:///{tmp_path / 'h.db'}")
+    jobs = [finished(store, clip(tmp_path, n)) for n in ("a", "b")]
+    media = tmp_path / "media"
+    with pytest.raises(ChainError, match="could not be kept. Check that the disk has room"):
+        record_joined(store, jobs, media)
+    assert store.count() == 2 and list(media.glob("*")) == []
 
 
 def test_record_joined_refuses_a_clip_without_a_video(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import logging
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,30 @@ def finished_clip(studio: Studio, prompt: str, *, seconds: float = 1.0, minutes_
         created=utcnow() - timedelta(minutes=minutes_ago),
         **fields,
     )
+
+
+def settings_of(at: AppTest) -> dict[str, str]:
+    """The opened job's Settings table, setting by setting."""
+    [table] = at.table
+    rows = table.value
+    return dict(zip(rows["Setting"], rows["Value"], strict=True))
+
+
+def panel_after_join_button(at: AppTest) -> list[str]:
+    """The error messages in the Join clips panel after its Join button, in the order shown."""
+    panel = next(node for node in _walk(at.main) if getattr(node, "key", None) == "join_panel")
+    found, after = [], False
+    for node in _walk(panel):
+        after = after or (node.type == "button" and getattr(node, "label", "") == "Join")
+        if after and node.type == "error":
+            found.append(node.value)
+    return found
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
 
 
 def join_in_history(at: AppTest, jobs: list[Job]) -> AppTest:
@@ -79,8 +105,14 @@ def test_join_clips_makes_a_joined_history_item(studio: Studio) -> None:
     assert joined.prompt == "Joined 2 clips" and abs((joined.video_seconds or 0) - 3.0) < 0.05
     assert Path(joined.local_path or "").is_file() and Path(joined.poster_path or "").is_file()
     # The new item is open, says how it was made, and plays.
-    assert any("Joined 2 clips into one 3.0 s video (streams copied" in s.value for s in at.success)
+    assert any("Joined 2 clips into one 3.0 s video (streams copied as they were)." in s.value for s in at.success)
     assert at.get("video")
+    # Its settings in words: the clips it was joined from, by model and prompt, and how; no ids, no "Method: copied".
+    assert settings_of(at) == {
+        "Joined from": "MiniMax video-01 (“second take”), then MiniMax video-01 (“first take”)",
+        "How": "streams copied as they were",
+    }
+    assert "As sent (JSON)" not in [e.label for e in at.expander]  # nothing was sent
     page = text_of(at)
     assert "Joined clips" in page and "no charge" in page and "no longer" not in page
     labels = {b.label for b in at.button}
@@ -95,18 +127,56 @@ def test_join_clips_makes_a_joined_history_item(studio: Studio) -> None:
 
 def test_joined_clips_of_different_formats_are_re_encoded(studio: Studio) -> None:
     first = finished_clip(studio, "with sound", seconds=1.0, minutes_ago=3, clip={"audio": "aac"})
-    second = finished_clip(studio, "silent", seconds=1.0, minutes_ago=2)
+    second = finished_clip(studio, "other codec", seconds=1.0, minutes_ago=2, clip={"codec": "mpeg4"})
     at = join_in_history(history(), [first, second])
-    assert any("re-encoded to H.264" in s.value for s in at.success)
-    assert store().list()[0].params["method"] == "re-encoded"
+    assert any("(re-encoded to 320×240)." in s.value for s in at.success)
+    assert store().list()[0].params["how"] == "re-encoded to 320×240"
 
 
-def test_join_refuses_clips_of_different_sizes(studio: Studio) -> None:
-    first = finished_clip(studio, "square", minutes_ago=3, clip={"size": (240, 240)})
+def test_join_takes_clips_of_different_sizes_letterboxed_to_the_first(studio: Studio) -> None:
+    # Once refused ("All clips must be the same size"), below the table where nobody saw it.
+    first = finished_clip(studio, "square", minutes_ago=3, clip={"size": (240, 240), "audio": "aac"})
     second = finished_clip(studio, "wide", minutes_ago=2, clip={"size": (320, 240)})
     at = join_in_history(history(), [first, second])
-    assert any("All clips must be the same size; clip 2 is 320×240, the others 240×240" in e.value for e in at.error)
-    assert store().count() == 2
+    how = "re-encoded to 240×240, clip 2 scaled to fit with black bars"
+    assert any(f"Joined 2 clips into one 2.0 s video ({how})." in s.value for s in at.success)
+    assert not at.error and store().count() == 3
+    assert settings_of(at)["How"] == how
+
+
+def test_a_join_that_fails_says_so_under_the_join_button(studio: Studio) -> None:
+    first = finished_clip(studio, "good", minutes_ago=3)
+    broken = finished_clip(studio, "broken", minutes_ago=2)
+    Path(broken.local_path or "").write_bytes(b"not a video any more")
+    at = join_in_history(history(), [first, broken])
+    message = (
+        "The clips were not joined. Clip 2 is not a video the studio can read. Open it in History to check that it "
+        "plays, or remove it from the list."
+    )
+    assert panel_after_join_button(at) == [message]  # in the panel, right under Join: not below the list
+    assert [e.value for e in at.error] == [message] and store().count() == 2
+    assert at.multiselect(key="join_pick").value == [first.id, broken.id]  # the choice stays, to fix and retry
+    # Shown once: the next run of the page has it no more.
+    assert not rerun(at).error
+
+
+def test_a_library_error_in_a_join_reaches_the_log_not_the_page(
+    studio: Studio, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from components import join_clips
+
+    def disk_full(*_args: object) -> None:
+        raise OSError(28, "No space left on device", "/media/.part-1f0c-joined.mp4")
+
+    monkeypatch.setattr(join_clips, "record_joined", disk_full)
+    clips = [finished_clip(studio, f"take {n}", minutes_ago=10 - n) for n in range(2)]
+    with caplog.at_level(logging.ERROR, logger="components.join_clips"):
+        at = join_in_history(history(), clips)
+    assert panel_after_join_button(at) == [
+        "The joined video could not be kept. Check that the disk has room, then try again."
+    ]
+    assert "No space left" not in text_of(at) and ".part-" not in text_of(at)
+    assert "No space left on device" in caplog.text
 
 
 def test_joined_job_on_generate_in_spending_and_deleted_with_its_file(studio: Studio) -> None:
@@ -134,8 +204,9 @@ def test_joined_job_on_generate_in_spending_and_deleted_with_its_file(studio: St
 
 
 def test_join_this_chain_preselects_the_chain_in_order(studio: Studio) -> None:
-    root = finished_clip(studio, "root", minutes_ago=5)
-    child = finished_clip(studio, "child", minutes_ago=4, parent_id=root.id)
+    # The studio's own chain, of models of two sizes (a 1080p model continued by a 720p one, scaled down here).
+    root = finished_clip(studio, "root", minutes_ago=5, clip={"audio": "aac"})
+    child = finished_clip(studio, "child", minutes_ago=4, parent_id=root.id, clip={"size": (160, 120)})
     grandchild = finished_clip(studio, "grandchild", minutes_ago=3, parent_id=child.id)
     finished_clip(studio, "unrelated", minutes_ago=2)
     at = history()
@@ -145,6 +216,8 @@ def test_join_this_chain_preselects_the_chain_in_order(studio: Studio) -> None:
     assert "3 clips · 3.0 s in all" in text_of(at)
     click(at, "Join")
     assert store().list()[0].params["clips"] == [root.id, child.id, grandchild.id]
+    how = "re-encoded to 320×240, clip 2 scaled to fit"
+    assert any(f"Joined 3 clips into one 3.0 s video ({how})." in s.value for s in at.success)
     # A job on its own has no chain to join.
     at = history()
     select_row(at, prompts(at).index("unrelated"))

@@ -11,7 +11,9 @@ from videostudio.labels import (
     and_list,
     counted,
     field_label,
+    help_with_default,
     mentions_transport,
+    option_words,
     plain_help,
     shortened,
 )
@@ -51,6 +53,68 @@ def test_no_help_text_speaks_of_transport() -> None:
         f"{model_id}: {spec.path}: {spec.help!r}" for model_id, spec in EVERY_FIELD if mentions_transport(spec.help)
     ]
     assert not wrong, "\n".join(wrong)
+
+
+# Words a person should never meet in a label or a help text: the vendor's routing, code and schema words, raw
+# booleans, a schema title pasted into a sentence, a quoted field name. (pattern, what it catches)
+BANNED = (
+    (r"(?i)provider routing|fallback chain|\bfal(?:\.ai)?\b|\bmirror\b", "the vendor's routing"),
+    (r"(?i)case[- ]insensitive", "code talk"),
+    (r"\b(?:True|False|true|false)\b", "a raw boolean"),
+    (r"`", "code quotes"),
+    (r"(?i)\benum(?:eration)?s?\b|\bbooleans?\b|\bfloats?\b|\barrays?\b|\bnull\b|\bintegers?\b", "schema types"),
+    (r"(?i)\bschema\b|\bpayload\b|\bjson\b|\bCFG\b", "schema words"),
+    (r"(?<![.:!?\-—]\s)(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z]+){2,}\b", "a schema title mid-sentence"),
+    (r"[\"'“][a-z0-9]+_\w+[\"'”]", "a quoted field name"),
+)
+
+
+def banned_words(text: str) -> list[str]:
+    """What ``text`` says that a person should not read, as "why: words"."""
+    return [f"{why}: {m.group(0)!r}" for pattern, why in BANNED for m in re.finditer(pattern, text, re.MULTILINE)]
+
+
+def test_no_label_or_help_text_of_any_model_has_vendor_code_or_schema_words() -> None:
+    assert len({model_id for model_id, _ in EVERY_FIELD}) == len(CATALOGUE) >= 143
+    wrong = [
+        f"{model_id}: {spec.path}: {found} in {text!r}"
+        for model_id, spec in EVERY_FIELD
+        for text in (spec.label, help_with_default(spec.help, spec.name, spec.default))
+        for found in banned_words(text)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_banned_list_sees_what_a_newcomer_met() -> None:
+    met = [
+        "Provider routing override. `google` runs native Google with no fallback; `fal` runs the fal.ai mirror; "
+        "`auto` (default) uses the Google -> fal.ai fallback chain. Case-insensitive.",
+        "Default: True.",
+        "The image for Static Brush Application Area (Mask image created by users using the motion brush).",
+        'This setting takes effect only when "prompt_extend" is set to true.',
+    ]
+    assert all(banned_words(text) for text in met)
+    assert not banned_words("The image that starts the clip. On by default.\n\n- On: Several shots.")
+
+
+def test_the_help_the_newcomer_read_is_plain() -> None:
+    veo = CATALOGUE.get("google/veo-3.1-t2v")
+    provider = next(spec for spec in form_fields(veo) if spec.name == "provider")
+    assert provider.label == "Where it runs"
+    assert provider.help.startswith("Where the model runs. Leave it on “auto”")
+    sound = next(spec for spec in form_fields(veo) if spec.name == "generate_audio")
+    assert help_with_default(sound.help, sound.name, sound.default).endswith("On by default.")
+    kling = CATALOGUE.get("kling-video/v1/pro/image-to-video")
+    brush = next(spec for spec in form_fields(kling) if spec.name == "static_mask")
+    assert brush.help == "Paint the parts of the picture that should stay still while the rest moves."
+
+
+def test_defaults_and_choices_in_words() -> None:
+    assert help_with_default("", "generate_audio", False) == "Off by default."
+    assert help_with_default("Adds sound.", "generate_audio", True) == "Adds sound.\n\nOn by default."
+    assert help_with_default("", "duration", 5) == "Default: 5 s."
+    assert help_with_default("", "mode", None) == ""
+    assert (option_words("mode", "fast_mode"), option_words("loop", True)) == ("fast mode", "On")
 
 
 def test_the_check_itself_sees_transport_talk() -> None:

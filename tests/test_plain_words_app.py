@@ -15,6 +15,8 @@ pytestmark = pytest.mark.apptest
 
 V01 = KEYS[VIDEO01]
 PIX = KEYS[PIXVERSE]
+VEO = "google/veo-3.1-t2v"
+VEO_KEY = "google-veo-3-1-t2v"
 
 
 def _errors(at: AppTest) -> list[str]:
@@ -43,6 +45,27 @@ def test_a_prompt_longer_than_the_limit_is_kept_and_blocks_generate(studio: Stud
     generate(at)
     assert submitted_payloads(studio) == []
     assert any("Nothing was sent" in e for e in _errors(at))
+
+
+def test_a_prompt_past_what_any_model_takes_is_counted_and_refused_on_a_model_without_a_maximum(
+    studio: Studio,
+) -> None:
+    # Veo's schema sets no maximum; the longest prompt any model of the catalogue takes is 7,000 characters.
+    at = open_studio()
+    choose(at, VEO)
+    assert "0 characters" in [c.value for c in at.caption]  # a counter, although the schema names no limit
+    at.text_area(key=f"{VEO_KEY}__prompt").input(("a fox in snow " * 3800)[:-1] + ".").run()  # 53,200 characters
+    assert len(at.text_area(key=f"{VEO_KEY}__prompt").value) == 53_200
+    assert ":red[**53,200 characters**]: more than any model takes (7,000)" in [c.value for c in at.caption]
+    refusal = "Too long: 53,200 characters. No model takes more than 7,000"
+    assert any(e.startswith(refusal) for e in _errors(at))
+    generate(at)
+    assert submitted_payloads(studio) == []
+    assert any("Nothing was sent" in e for e in _errors(at))
+    # Shortened to what a model can take, the warning goes and the counter is plain again.
+    at.text_area(key=f"{VEO_KEY}__prompt").input(("a fox in snow " * 400)[:-1] + ".").run()
+    assert "5,600 characters" in [c.value for c in at.caption]
+    assert not any(e.startswith("Too long") for e in _errors(at))
 
 
 def test_a_prompt_is_shown_on_its_card_exactly_as_typed(studio: Studio) -> None:

@@ -87,5 +87,31 @@ def test_no_quote_when_the_price_cannot_be_told_beforehand(pricing: dict | None,
     assert quote(pricing, values, seconds) is None
 
 
+# A catalogue entry that names the second in ``name`` and says only "output" in ``measure``.
+SECOND_IN_NAME = {"kind": "fixed", "units": [{"name": "second", "measure": "output", "price": 0.21, "per": 1}]}
+
+
+def test_the_unit_may_be_named_in_name_when_measure_is_no_unit() -> None:
+    assert price_line(SECOND_IN_NAME) == "$0.21 per second"
+    result = quote(SECOND_IN_NAME, {}, 8)
+    assert result is not None and result.usd == pytest.approx(1.68) and result.detail == "$0.21 per second × 8 s"
+
+
+@pytest.mark.parametrize(
+    ("unit", "line"),
+    [
+        ({"name": "seconds", "measure": "output"}, "$0.21 per second"),
+        ({"name": "sec"}, "$0.21 per second"),
+        ({"name": "video", "measure": "output"}, "$0.21 per video"),
+        # measure wins when it is a unit word, whatever name says.
+        ({"name": "output_video", "measure": "second"}, "$0.21 per second"),
+        ({"name": "video", "measure": "token"}, "$0.21 per token"),
+        ({"name": "output", "measure": "widget"}, "$0.21 per widget"),
+    ],
+)
+def test_which_field_holds_the_unit(unit: dict, line: str) -> None:
+    assert price_line({"kind": "fixed", "units": [{**unit, "price": 0.21, "per": 1}]}) == line
+
+
 def test_money() -> None:
     assert [money(x) for x in (0.1, 3.25, 0.125, 2, 0.0004)] == ["$0.10", "$3.25", "$0.125", "$2.00", "$0.0004"]

@@ -52,6 +52,12 @@ def test_fixed_per_second_uses_the_models_default_length_without_a_duration_fiel
     assert run.kind == "quote" and run.usd == pytest.approx(0.72) and run.detail == "$0.12 per second × 6 s"
 
 
+def test_a_rate_that_names_the_second_in_name_is_quoted_not_priced_after_the_run() -> None:
+    pricing = {"kind": "fixed", "units": [{"name": "second", "measure": "output", "price": 0.21, "per": 1}]}
+    run = price_of_run(priced(PIXVERSE, pricing), {"duration": 8})
+    assert run.kind == "quote" and run.usd == pytest.approx(1.68) and run.text == "$1.68 · 3,360,000 credits"
+
+
 def test_fixed_per_video_ignores_the_length() -> None:
     assert price_of_run(priced(PIXVERSE, PER_VIDEO), {"duration": 8}).usd == pytest.approx(0.4)
 

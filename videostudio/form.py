@@ -68,6 +68,8 @@ class FieldSpec:
     integer: bool = False
     nullable: bool = False
     max_length: int | None = None
+    # A prompt whose schema sets no maximum: the longest any model takes (Model.longest_prompt), checked instead.
+    longest_anywhere: int | None = None
     pattern: str | None = None
     media_kind: MediaKind | None = None
     children: tuple[FieldSpec, ...] = ()
@@ -216,6 +218,7 @@ def field_spec(
     return FieldSpec(
         widget=Widget.TEXT_AREA if prose else Widget.TEXT,
         max_length=schema.get("maxLength"),
+        longest_anywhere=model.longest_prompt if path in model.unbounded_prompts() else None,
         pattern=schema.get("pattern"),
         **common,
     )

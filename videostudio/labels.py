@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 # Names whose purpose a rule cannot read from the words themselves.
 _EXACT = {
@@ -69,6 +70,7 @@ _EXACT = {
     "exr_export": "Export EXR frames",
     "hdr": "HDR",
     "id": "ID",
+    "provider": "Where it runs",
     "url": "File",
     "uri": "File",
 }
@@ -118,7 +120,7 @@ def field_label(name: str, description: str = "", siblings: Collection[str] = ()
 _GUIDANCE = "How closely the video follows your prompt: higher sticks to it, lower leaves the model more freedom."
 # (pattern, replacement), applied in order; the specific sentences first, then the general wording.
 _HELP_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), replacement)
+    (re.compile(pattern, re.IGNORECASE | re.MULTILINE), replacement)
     for pattern, replacement in (
         # Whole openings that only say "a link or an encoded file".
         (r"\bAn? direct link to an online (image|video) or an? Base64-encoded local \1( file)?", r"An \1"),
@@ -153,6 +155,34 @@ _HELP_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\bclassifier[- ]free guidance\b", "prompt guidance"),
         (r"\s*The seed used is always returned in the response\.", ""),
+        # Where the model runs: the vendor's routing, in the words of a person who just wants a video.
+        (
+            r"(?s)\bProvider routing override\..*?Case-insensitive\.",
+            "Where the model runs. Leave it on “auto”: the model's maker runs it, and another service takes over "
+            "when the maker's fails. Pick one only if you were asked to.",
+        ),
+        # A schema title quoted in a sentence ("Static Brush Application Area (Mask image created …)").
+        (
+            r"\bThe image for Static Brush Application Area \(Mask image created by users using the motion brush\)\.",
+            "Paint the parts of the picture that should stay still while the rest moves.",
+        ),
+        # On and off, not true and false: the person sees a toggle.
+        (r"\bA boolean indicating whether\b", "Whether"),
+        (r"\bIf set to true, ", "When on, "),
+        (r"\bIf True, ", "When on, "),
+        (r"\bset it to False\b", "turn it off"),
+        (r"\bSet to [`'\"]?false[`'\"]?", "Turn it off"),
+        (r"\bset ([`'\"“]?\w+[`'\"”]?) to [`'\"]?false\b[`'\"]?", r"turn \1 off"),
+        (r"\bis set to [`'\"]?true[`'\"]?", "is on"),
+        (r"\bis set to [`'\"]?false[`'\"]?", "is off"),
+        (r"^- true:", "- On:"),
+        (r"^- false:", "- Off:"),
+        # Words of the schema language, not of video.
+        (r"\bAn enumeration where (the .*?) determines the resolution\.", r"The resolution, named by \1."),
+        (r"\bthe seed integer\b", "the seed"),
+        (r"\bAn integer between\b", "A whole number between"),
+        (r"\bThis is a float value between\b", "A number between"),
+        (r"\bpass an array containing exactly\b", "give exactly"),
         # Talk of the request itself.
         (r"\b(?:other )?request (?:parameters|settings)\b", "settings"),
         (r"\b(?:provided |specified )?in the (\w+ )?parameter\b", ""),
@@ -185,14 +215,38 @@ def plain_help(text: str, labels: Mapping[str, str] | None = None) -> str:
     if labels:
 
         def name_to_label(match: re.Match[str]) -> str:
-            name = match.group(1)
-            return f"“{labels[name]}”" if name in labels else match.group(0)
+            name, whole = match.group(1), match.group(0)
+            if name in labels:
+                return f"“{labels[name]}”"
+            # A quoted name of a setting this model's form does not show: still words, not the name.
+            quoted = len(whole) > len(name) + 1 and whole[0] in "`'\"" and whole[-1] in "`'\""
+            return f"“{field_label(name)}”" if quoted and "_" in name else whole
 
         out = _QUOTED_NAME.sub(name_to_label, out)
+    out = re.sub(r"`([^`]+)`", r"“\1”", out)  # code quotes, after the names in them became labels
     out = re.sub(r"[ \t]{2,}", " ", out)
     out = re.sub(r" +([.,;:])(?=\s|$)", r"\1", out)
     out = re.sub(r"\(\s*\)", "", out)
     return out.strip()
+
+
+def option_words(name: str, option: Any) -> str:
+    """A choice as the form shows it: ``5`` of a duration → "5 s", ``"fast_mode"`` → "fast mode"."""
+    if "duration" in name and isinstance(option, int | float) and not isinstance(option, bool):
+        return f"{option} s"
+    if isinstance(option, bool):
+        return "On" if option else "Off"
+    return str(option).replace("_", " ")
+
+
+def help_with_default(help_text: str, name: str, default: Any) -> str:
+    """The help text and the default in words: "On by default." for a switch, "Default: 5 s." for the rest."""
+    parts = [help_text] if help_text else []
+    if isinstance(default, bool):
+        parts.append("On by default." if default else "Off by default.")
+    elif default is not None:
+        parts.append(f"Default: {option_words(name, default)}.")
+    return "\n\n".join(parts)
 
 
 def mentions_transport(text: str) -> bool:

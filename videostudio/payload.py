@@ -82,12 +82,27 @@ def validate_payload(model: Model, payload: Mapping[str, Any]) -> list[Problem]:
         refused = refusal(value) if looks_like_web_address(value) else None
         if refused:
             problems.setdefault(path, Problem(path, refused))
+    for name in model.unbounded_prompts():
+        too_long = prompt_beyond_any_model(model, payload.get(name))
+        if too_long:
+            problems.setdefault(name, Problem(name, too_long))
     for rule in model.rules:
         if rule.broken_by(dict(payload), model.defaults):
             path = next(iter(rule.forbid))
             problems.setdefault(path, Problem(path, rule.message))
     order = {name: i for i, name in enumerate(model.field_names())}
     return sorted(problems.values(), key=lambda p: (order.get(p.path.split(".")[0], len(order)), p.path))
+
+
+def prompt_beyond_any_model(model: Model, text: Any) -> str | None:
+    """The refusal of a prompt with no maximum of its own that is longer than any model of the API takes."""
+    limit = model.longest_prompt
+    if not isinstance(text, str) or limit is None or len(text) <= limit:
+        return None
+    return (
+        f"Too long: {len(text):,} characters. No model takes more than {limit:,}, "
+        "and this one does not say its own limit: shorten it before sending."
+    )
 
 
 def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:

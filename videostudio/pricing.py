@@ -16,6 +16,9 @@ CREDITS_PER_USD = 2_000_000
 # Unit words that mean "per second of video" and "per video (one run)"; anything else cannot be quoted.
 _SECONDS = {"second", "seconds", "sec", "s"}
 _PER_RUN = {"video", "videos", "generation", "generations", "request", "requests", "run", "runs", "item"}
+# Units the studio knows but cannot count before a run: a field that names one of these names the unit too.
+_OTHER_UNITS = {"token", "tokens", "megapixel", "megapixels", "character", "characters", "image", "images", "frame"}
+_KNOWN_UNITS = _SECONDS | _PER_RUN | _OTHER_UNITS
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,21 @@ def _fixed_rates(pricing: Mapping[str, Any]) -> list[Rate]:
     units = pricing.get("units")
     if not isinstance(units, list):
         return []
-    rates = [_rate(u, u.get("measure") or u.get("unit") or u.get("name")) for u in units if isinstance(u, Mapping)]
+    rates = [_rate(u, _fixed_unit(u)) for u in units if isinstance(u, Mapping)]
     return [r for r in rates if r]
+
+
+def _fixed_unit(entry: Mapping[str, Any]) -> Any:
+    """The unit of a fixed rate: the first of ``measure``, ``unit`` and ``name`` that is a unit word.
+
+    The documents do not say which field holds it: ``{"name": "output_video", "measure": "second"}`` and
+    ``{"name": "second", "measure": "output"}`` both occur, so a field that is no unit word ("output") is passed over.
+    """
+    fields = [entry.get(key) for key in ("measure", "unit", "name")]
+    for value in fields:
+        if isinstance(value, str) and value.strip().lower() in _KNOWN_UNITS:
+            return value
+    return next((value for value in fields if value), None)
 
 
 def _variant_rates(pricing: Mapping[str, Any]) -> list[Rate]:

@@ -21,6 +21,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from videostudio.catalogue import Model
 from videostudio.form import FieldSpec, Widget
+from videostudio.labels import help_with_default, option_words
 from videostudio.payload import Problem
 
 # A saved job that did not send a field.
@@ -89,16 +90,11 @@ def label(spec: FieldSpec) -> str:
 
 
 def help_text(spec: FieldSpec) -> str | None:
-    parts = [spec.help] if spec.help else []
-    if spec.default is not None:
-        parts.append(f"Default: {option_label(spec, spec.default)}.")
-    return "\n\n".join(parts) or None
+    return help_with_default(spec.help, spec.name, spec.default) or None
 
 
 def option_label(spec: FieldSpec, option: Any) -> str:
-    if "duration" in spec.name and isinstance(option, int | float):
-        return f"{option} s"
-    return str(option).replace("_", " ")
+    return option_words(spec.name, option)
 
 
 def given(value: Any) -> bool:

@@ -25,6 +25,8 @@ class TextArea:
         )
         if spec.max_length:
             st.caption(counter_text(len(text or ""), spec.max_length))
+        elif spec.longest_anywhere:
+            st.caption(open_counter_text(len(text or ""), spec.longest_anywhere))
         return text
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
@@ -72,6 +74,13 @@ def counter_text(length: int, limit: int) -> str:
     """``120 / 2,000 characters``, in red once over the limit."""
     count = f"{length:,} / {limit:,} characters"
     return f":red[**{count}**]" if length > limit else count
+
+
+def open_counter_text(length: int, longest_anywhere: int) -> str:
+    """The count for a prompt with no maximum of its own: ``120 characters``; in red past what any model takes."""
+    if length > longest_anywhere:
+        return f":red[**{length:,} characters**]: more than any model takes ({longest_anywhere:,})"
+    return f"{length:,} characters"
 
 
 def _limits(spec: FieldSpec) -> str:

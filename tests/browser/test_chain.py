@@ -1,5 +1,5 @@
 """Chains in the browser: "Continue from here" sends the video's last frame; "Join clips" gives one MP4 whose length
-is the sum of the clips'."""
+is the sum of the clips', whatever their sizes and sounds, and says where the person is looking how it went."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from PIL import Image
@@ -15,7 +16,6 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import (
     PIXVERSE,
-    VIDEO01,
     Studio,
     card_ids,
     keyed,
@@ -26,6 +26,7 @@ from tests.browser.conftest import (
     running_studio,
     settle,
     type_text,
+    video_facts,
     wait_done,
 )
 from videostudio.chain import last_frame
@@ -33,6 +34,9 @@ from videostudio.library import probe_video
 from videostudio.media import decode_data_uri
 
 pytestmark = pytest.mark.browser
+
+VEO = "google/veo-3.1-t2v"  # 1920×1080 with sound, as the offline backend renders it by default
+SHORT_SCREEN = {"width": 1400, "height": 900}  # where the old message, below the table, was out of sight
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +51,10 @@ def job_id_of(card: Locator) -> str:
     return next(c for c in classes if c.startswith("st-key-card-")).removeprefix("st-key-card-")
 
 
-def make_clip(page: Page, prompt: str) -> str:
-    """Generate a text-to-video clip with video-01 and wait until it is done; its job id."""
-    pick_model(page, "video-01")
-    type_text(page, f"{VIDEO01}__prompt", prompt)
+def make_clip(page: Page, prompt: str, model: str = "video-01") -> str:
+    """Generate a text-to-video clip (video-01: 1280×720, silent) and wait until it is done; its job id."""
+    pick_model(page, model)
+    type_text(page, f"{re.sub(r'[^A-Za-z0-9]+', '-', model).strip('-')}__prompt", prompt)  # the form's key
     before = card_ids(page)
     # A new prompt makes the button a plain Generate again (the last one pointed at the job it sent).
     generate = keyed(page, "generate").get_by_role("button", name="Generate", exact=True)
@@ -59,6 +63,22 @@ def make_clip(page: Page, prompt: str) -> str:
     card = new_card(page, before)
     wait_done(card)
     return job_id_of(card)
+
+
+def pick_clips(page: Page, prompts: list[str]) -> None:
+    """On History, open Join clips and choose the clips whose labels hold ``prompts``, in that order."""
+    page.locator("[data-testid='stSidebarNav']").get_by_text("History", exact=True).click()
+    page.wait_for_selector("h1:has-text('History')")
+    settle(page)
+    keyed(page, "join_toggle").get_by_role("button", name="Join clips").click()
+    settle(page)
+    picker = keyed(page, "join_pick")
+    for prompt in prompts:  # the order they should play
+        picker.locator("input").click()
+        page.get_by_role("option").filter(has_text=prompt).first.click()
+        settle(page)
+        page.keyboard.press("Escape")
+    expect(keyed(page, "join_panel")).to_contain_text(re.compile(rf"{len(prompts)} clips · \d+\.\d s in all"))
 
 
 def pixels(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
@@ -111,18 +131,7 @@ def test_join_gives_an_mp4_whose_duration_is_the_sum(page: Page, studio: Studio)
     open_studio(page, studio.url)
     first = make_clip(page, "First: a lighthouse at dusk")
     second = make_clip(page, "Second: waves against the rocks")
-    page.locator("[data-testid='stSidebarNav']").get_by_text("History", exact=True).click()
-    page.wait_for_selector("h1:has-text('History')")
-    settle(page)
-    keyed(page, "join_toggle").get_by_role("button", name="Join clips").click()
-    settle(page)
-    picker = keyed(page, "join_pick")
-    for prompt in ("First: a lighthouse", "Second: waves"):  # the order they should play
-        picker.locator("input").click()
-        page.get_by_role("option").filter(has_text=prompt).first.click()
-        settle(page)
-        page.keyboard.press("Escape")
-    expect(keyed(page, "join_panel")).to_contain_text(re.compile(r"2 clips · \d+\.\d s in all"))
+    pick_clips(page, ["First: a lighthouse", "Second: waves"])
     keyed(page, "join_run").get_by_role("button", name="Join").click()
     settle(page)
     dialog = page.get_by_role("dialog")
@@ -136,3 +145,56 @@ def test_join_gives_an_mp4_whose_duration_is_the_sum(page: Page, studio: Studio)
     clips_seconds = probe_video(media / f"{first}.mp4")[0] + probe_video(media / f"{second}.mp4")[0]
     assert joined_seconds == pytest.approx(clips_seconds, abs=0.05)
     expect(dialog.locator("video")).to_have_count(1)
+
+
+def test_join_a_clip_with_sound_and_a_clip_of_another_size(page: Page, studio: Studio) -> None:
+    # The newcomer's case: Veo 3.1 (1080p, with sound), then a 720p clip. It failed ("returned 22"), and clips of
+    # two sizes were refused in a message below the table, out of sight.
+    page.set_viewport_size(SHORT_SCREEN)
+    open_studio(page, studio.url)
+    voiced = make_clip(page, "Voiced: a choir in a stone hall", model=VEO)
+    small = make_clip(page, "Small: a candle flickers")
+    pick_clips(page, ["Voiced: a choir", "Small: a candle"])
+    keyed(page, "join_run").get_by_role("button", name="Join").click()
+    dialog = page.get_by_role("dialog")
+    # A re-encode of 14 s of 1080p takes a while on a busy machine: wait for the dialog, not a fixed time.
+    message = dialog.get_by_text("Joined 2 clips into one")
+    expect(message).to_be_visible(timeout=180_000)
+    expect(message).to_be_in_viewport()
+    expect(message).to_contain_text("re-encoded to 1920×1080, clip 2 scaled to fit")
+    # The joined video's settings, in words.
+    expect(dialog).to_contain_text("Joined from")
+    expect(dialog).to_contain_text("Veo 3.1 Text-to-video (“Voiced: a choir in a stone hall”), then MiniMax video-01")
+    expect(dialog).not_to_contain_text("Method")
+    page.wait_for_url(re.compile(r"job=[0-9a-f]{32}"))
+    joined_id = re.search(r"job=([0-9a-f]{32})", page.url).group(1)  # type: ignore[union-attr]
+
+    media: Path = studio.server.media
+    clips_seconds = probe_video(media / f"{voiced}.mp4")[0] + probe_video(media / f"{small}.mp4")[0]
+    facts = video_facts(dialog)
+    assert facts["error"] is None and facts["advanced"] > 0  # it plays
+    assert (facts["width"], facts["height"]) == (1920, 1080)
+    assert facts["duration"] == pytest.approx(clips_seconds, abs=0.1)
+    with av.open(str(media / f"{joined_id}.mp4")) as container:
+        sound = container.streams.audio[0]
+        assert float(sound.duration * sound.time_base) == pytest.approx(clips_seconds, abs=0.1)  # sound all along
+
+
+def test_a_join_that_fails_says_so_beside_the_join_button(page: Page, studio: Studio) -> None:
+    page.set_viewport_size(SHORT_SCREEN)
+    open_studio(page, studio.url)
+    make_clip(page, "Kept: a fox in the snow")
+    broken = make_clip(page, "Broken: a fox in the rain")
+    (studio.server.media / f"{broken}.mp4").write_bytes(b"no longer a video")  # damaged on disk meanwhile
+    pick_clips(page, ["Kept: a fox", "Broken: a fox"])
+    join = keyed(page, "join_run").get_by_role("button", name="Join")
+    join.click()
+    settle(page)
+    error = keyed(page, "join_panel").locator("[data-testid='stAlertContentError']")
+    expect(error).to_contain_text("The clips were not joined. Clip 2 is not a video the studio can read.")
+    expect(error).to_be_in_viewport()
+    # Right under the button, where the person just pressed: not below the list of jobs.
+    button_box, error_box = join.bounding_box(), error.bounding_box()
+    assert button_box is not None and error_box is not None
+    assert 0 <= error_box["y"] - (button_box["y"] + button_box["height"]) < 80
+    expect(page.locator("[data-testid='stMain']")).not_to_contain_text("InvalidData")

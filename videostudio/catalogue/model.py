@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -100,6 +101,8 @@ class Model:
     tasks: frozenset[Task] = frozenset()  # what it makes, for the model browser
     pricing: dict[str, Any] | None = None  # the live catalogue's ``pricing`` object, as given
     source: str = ""  # the file it was read from, relative to the catalogue folder
+    # The longest prompt any model of its catalogue accepts: the limit for a prompt whose schema sets none.
+    longest_prompt: int | None = None
 
     @property
     def properties(self) -> dict[str, dict[str, Any]]:
@@ -118,6 +121,18 @@ class Model:
         names = [n for n in self.properties if n != "model"]
         ordered = [n for n in self.order if n in names]
         return ordered + [n for n in names if n not in ordered]
+
+    def prompt_max_length(self, name: str) -> int | None:
+        """The schema's own maximum for the prompt field ``name``, or None when it sets none (or is no prompt)."""
+        return _max_length(self.properties.get(name)) if is_prompt_field(name, self.properties.get(name)) else None
+
+    def unbounded_prompts(self) -> list[str]:
+        """The prompt fields whose schema sets no maximum: held to ``longest_prompt`` instead."""
+        return [
+            n
+            for n in self.field_names()
+            if is_prompt_field(n, self.properties[n]) and self.prompt_max_length(n) is None
+        ]
 
     def media_kind(self, path: str) -> MediaKind | None:
         """The media a field holds, by its dotted path (``dynamic_masks.mask``), or None."""
@@ -154,7 +169,10 @@ class Catalogue:
     """
 
     def __init__(self, models: Iterable[Model], problems: Iterable[tuple[str, str]] = ()) -> None:
-        self._models = {m.id: m for m in models}
+        models = list(models)
+        limits = [m.prompt_max_length(n) for m in models for n in m.properties]
+        longest = max((limit for limit in limits if limit), default=None)
+        self._models = {m.id: dataclasses.replace(m, longest_prompt=longest) for m in models}
         self.problems: list[tuple[str, str]] = list(problems)
         self._by_name: dict[str, Model] = {}
         for model in self._models.values():  # ids first, so an alias never hides another model's id
@@ -185,6 +203,26 @@ class Catalogue:
     def visible(self, include_deprecated: bool = False) -> list[Model]:
         """The models to offer a person: without the deprecated ones unless ``include_deprecated``."""
         return [m for m in self._models.values() if include_deprecated or not m.deprecated]
+
+
+def is_prompt_field(name: str, schema: Any) -> bool:
+    """A text the person writes to describe the video (``prompt``, ``negative_prompt``), not a switch or a list."""
+    return "prompt" in name and isinstance(schema, dict) and _string_schema(schema) is not None
+
+
+def _string_schema(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The string branch of ``schema`` (itself, or its ``anyOf``/``oneOf`` string branch), or None."""
+    types = schema.get("type")
+    if types == "string" or (isinstance(types, list) and "string" in types):
+        return schema
+    branches = schema.get("anyOf") or schema.get("oneOf") or ()
+    return next((b for b in branches if isinstance(b, dict) and b.get("type") == "string"), None)
+
+
+def _max_length(schema: Any) -> int | None:
+    string = _string_schema(schema) if isinstance(schema, dict) else None
+    limit = string.get("maxLength") if string else None
+    return limit if isinstance(limit, int) and not isinstance(limit, bool) else None
 
 
 def humanize(name: str) -> str:
