@@ -265,6 +265,18 @@ def test_list_newest_first_with_limit_and_model_filter(store: JobStore) -> None:
     assert [j.id for j in store.list(model_id=PIXVERSE)] == [newest.id, oldest.id]
 
 
+def test_pressed_gives_the_jobs_of_one_press_key_newest_first(store: JobStore) -> None:
+    mine = "a" * 64
+    older = store.add(job(press_key=mine, created_at=T0))
+    newer = store.add(job(press_key=mine, created_at=T0 + timedelta(minutes=1), batch_id="b1"))
+    store.add(job(press_key="b" * 64, created_at=T0 + timedelta(minutes=2)))  # another browser, or other settings
+    store.add(job(created_at=T0 + timedelta(minutes=3)))  # not sent by a press of Generate
+    assert [j.id for j in store.pressed(mine)] == [newer.id, older.id]
+    assert store.pressed(mine)[0].press_key == mine
+    assert [j.id for j in store.pressed(mine, limit=1)] == [newer.id]
+    assert store.pressed("c" * 64) == []
+
+
 def test_active_is_oldest_first_and_only_unfinished(store: JobStore) -> None:
     statuses = ["generating", "completed", SUBMITTING, "failed", "queued"]
     added = [store.add(job(status=s, created_at=T0 - timedelta(minutes=i))) for i, s in enumerate(statuses)]

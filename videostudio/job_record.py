@@ -112,6 +112,8 @@ jobs_table = sa.Table(
     sa.Column("batch_id", sa.String(32)),
     sa.Column("kind", sa.String(20), nullable=False, default="generation", server_default="generation"),
     sa.Column("parent_id", sa.String(32)),
+    # Revision 0006: which press of Generate, in which browser, sent it (videostudio/intent.py press_key).
+    sa.Column("press_key", sa.String(64)),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
@@ -120,6 +122,7 @@ jobs_table = sa.Table(
     sa.Index("ix_jobs_downloads", "status", "local_path", "created_at"),
     sa.Index("ix_jobs_batch_id", "batch_id"),
     sa.Index("ix_jobs_parent_id", "parent_id"),
+    sa.Index("ix_jobs_press_key", "press_key"),
 )
 
 
@@ -163,6 +166,7 @@ class Job:
     batch_id: str | None = None  # the one press that sent this job with others (How many, several images)
     kind: JobKind = JobKind.GENERATION  # what the API ran, or clips the studio joined itself
     parent_id: str | None = None  # the job whose last frame this one starts from ("Continue from here")
+    press_key: str | None = None  # these settings sent from this browser (intent.press_key); None: not from Generate
 
     def __post_init__(self) -> None:
         # Rows and callers may hand in the stored text ("completed"); the record always holds the typed value,

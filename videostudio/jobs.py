@@ -128,14 +128,23 @@ class JobService:
         legacy: bool = False,
         upload_names: Mapping[str, str] | None = None,
         parent_id: str | None = None,
+        press_key: str | None = None,
     ) -> Job:
         """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed.
 
-        ``parent_id``: the job whose last frame this one starts from ("Continue from here").
+        ``parent_id``: the job whose last frame this one starts from ("Continue from here"). ``press_key``: the
+        press of Generate that sends it (videostudio/intent.py), in the history before the request leaves.
         """
-        job = self.store.add(
-            new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id)
+        recorded = new_job(
+            model,
+            payload,
+            backend=backend,
+            legacy=legacy,
+            upload_names=upload_names,
+            parent_id=parent_id,
+            press_key=press_key,
         )
+        job = self.store.add(recorded)
         return self.send_recorded(client, job, payload, upload_names)
 
     def send_recorded(

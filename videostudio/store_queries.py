@@ -26,6 +26,9 @@ __all__ = ["ORDER_KEYS", "JobQueries"]
 
 # What ``search`` can sort by; "elapsed" is the run time, finished_at - created_at.
 ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed")
+# The jobs of one press key looked at to tell whether a press repeats one (videostudio/intent.py): a person's
+# presses of "Generate another" on one form, batches included, stay well below this.
+PRESSED_LIMIT = 64
 
 
 class JobQueries:
@@ -208,6 +211,12 @@ class JobQueries:
         for job in self._jobs(query):
             members[job.batch_id or ""].append(job)
         return members
+
+    def pressed(self, press_key: str, limit: int = PRESSED_LIMIT) -> list[Job]:
+        """The newest ``limit`` jobs sent with ``press_key`` (these settings, from one browser), newest first."""
+        c = jobs_table.c
+        query = jobs_table.select().where(c.press_key == press_key).order_by(c.created_at.desc(), c.id.desc())
+        return self._jobs(query.limit(limit))
 
     def children_of(self, job_id: str) -> list[Job]:
         """The jobs that continue ``job_id`` ("Continue from here" recorded it as their parent), oldest first."""
