@@ -14,9 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from videostudio.catalogue import MediaKind, Model
+from videostudio.catalogue import MEDIA_KIND_NAMES, MediaKind, Model
 from videostudio.form_spec import (
-    MEDIA_KINDS,
     NONE_LABEL,
     PROSE_NAMES,
     SEGMENTED_MAX_OPTIONS,
@@ -360,7 +359,7 @@ def _variant_spec(
     variants = []
     for branch in real:
         tag = tag_of(branch)
-        branch_hint = tag if tag in MEDIA_KINDS else hint
+        branch_hint = tag if tag in MEDIA_KIND_NAMES else hint
         spec = field_spec(model, name, branch, path=path, required=True, media_hint=branch_hint)
         variants.append(replace(spec, label=variant_label(branch, spec, tag)))
     if has_null:

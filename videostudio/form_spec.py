@@ -16,7 +16,6 @@ from videostudio.catalogue import MediaKind, Model, humanize
 SEGMENTED_MAX_OPTIONS = 5
 # Strings whose name says they hold prose get a text area.
 PROSE_NAMES = ("prompt", "content", "text", "description")
-MEDIA_KINDS: tuple[MediaKind, ...] = ("image", "video", "audio")
 # Keywords the form cannot honour when it meets them unresolved (the loader is meant to resolve them).
 UNDRAWABLE = ("$ref", "allOf", "not", "if", "patternProperties")
 

@@ -25,6 +25,7 @@ from videostudio.catalogue.loader import (
     request_schema_of,
 )
 from videostudio.catalogue.model import (
+    MEDIA_KIND_NAMES,
     AudioRules,
     Catalogue,
     CatalogueError,
@@ -48,6 +49,7 @@ from videostudio.catalogue.tasks import (
 )
 
 __all__ = [
+    "MEDIA_KIND_NAMES",
     "MODELS_DIR",
     "NOT_A_FRAME",
     "OPENAPI_DIR",

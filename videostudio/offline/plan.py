@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from videostudio.catalogue import NOT_A_FRAME, MediaKind, Model, Task
+from videostudio.catalogue import MEDIA_KIND_NAMES, NOT_A_FRAME, MediaKind, Model, Task
 from videostudio.offline.vendor import short_side_of
 
 if TYPE_CHECKING:
@@ -191,14 +191,14 @@ def _media_kind(model: Model, path: str, parent: dict[str, Any] | None, value: s
     if not (is_address or is_data_uri(value)):
         return None
     sibling = parent.get("type") if parent else None
-    if sibling in ("image", "video", "audio"):
+    if sibling in MEDIA_KIND_NAMES:
         return sibling  # {type: video, url}: the request says it outright
     if (kind := model.media_kind(path)) is not None:
         return kind
     if is_data_uri(value):
         mime = value[5:].split(";", 1)[0].split(",", 1)[0].strip().lower()
         top = mime.split("/", 1)[0]
-        if top in ("image", "video", "audio"):
+        if top in MEDIA_KIND_NAMES:
             return top  # type: ignore[return-value]
     name = path.rsplit(".", 1)[-1]
     for word in ("video", "audio", "image"):
