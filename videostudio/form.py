@@ -176,7 +176,9 @@ WIDGET_RULES: tuple[WidgetRule, ...] = (
     WidgetRule(lambda n: n.json_type == "object" and not n.children, Widget.UNSUPPORTED, reason="a free-form object"),
     WidgetRule(_is("object"), Widget.GROUP),
     WidgetRule(
-        lambda n: n.json_type == "array" and not isinstance(n.items, dict), Widget.UNSUPPORTED, "a tuple of items"
+        lambda n: n.json_type == "array" and not isinstance(n.items, dict),
+        Widget.UNSUPPORTED,
+        reason="a tuple of items",
     ),
     WidgetRule(
         lambda n: (
@@ -185,7 +187,7 @@ WIDGET_RULES: tuple[WidgetRule, ...] = (
         Widget.PATH,
     ),
     WidgetRule(
-        lambda n: _array_of_objects(n) and not n.item_children, Widget.UNSUPPORTED, "a list of free-form objects"
+        lambda n: _array_of_objects(n) and not n.item_children, Widget.UNSUPPORTED, reason="a list of free-form objects"
     ),
     WidgetRule(
         lambda n: _array_of_objects(n) and all(c.widget in (Widget.NUMBER, Widget.SLIDER) for c in n.item_children),
