@@ -19,6 +19,7 @@ from videostudio.catalogue import Catalogue, Model, Task
 from videostudio.default_model import default_model
 from videostudio.labels import and_list
 from videostudio.live_catalogue import find_model
+from videostudio.media.kinds import MEDIA_KIND_SHEETS
 from videostudio.pricing import price_line
 
 MODEL_CHOICE = "model_choice"  # the chosen model's id
@@ -30,7 +31,6 @@ _URL_UNKNOWN = "_model_url_unknown"  # a ?model= the catalogue does not know, sh
 PAGE_SIZE = 10
 RECENT_COUNT = 4
 NOT_OFFERED = "no longer offered by the API"
-_INPUT_WORDS = {"image": "an image", "video": "a video", "audio": "audio"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Filters:
 
 
 def inputs_in_words(model: Model) -> str:
-    kinds = list(dict.fromkeys(_INPUT_WORDS[kind] for kind in model.inputs().values() if kind in _INPUT_WORDS))
+    kinds = list(dict.fromkeys(MEDIA_KIND_SHEETS[k].takes for k in model.inputs().values() if k in MEDIA_KIND_SHEETS))
     return "Takes " + and_list(kinds) if kinds else "No picture or clip needed"
 
 
