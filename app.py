@@ -4,10 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import services
-from components.poller import job_tray
-from components.sidebar import draw_backend_panel
-from components.status_line import status_line
+from components.jobs.poller import job_tray
+from components.jobs.status_line import status_line
+from components.shell import services
+from components.shell.sidebar import draw_backend_panel
 
 # The tab icon is a file of the studio's own: a ":material/…" page icon is fetched from a font CDN, and is
 # missing with no network.

@@ -5,7 +5,7 @@ well under a second (it seeks, it does not decode the whole clip); a copied join
 second, with their sound made anew in about a second more; a re-encode takes longer (it runs behind a spinner).
 
 Prints, as medians over the runs, in milliseconds:
-- last frame (seek): ``videostudio.chain.last_frame``;
+- last frame (seek): ``videostudio.library.chain.last_frame``;
 - last frame (decode all): every frame decoded from the start, for comparison;
 - join, copied: two silent clips of one format;
 - join, copied + sound: two clips of one format with sound (the pictures copied, the sound re-encoded as one track);
@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.media_samples import video_bytes  # noqa: E402
-from videostudio.chain import join_clips, last_frame  # noqa: E402
+from videostudio.library.chain import join_clips, last_frame  # noqa: E402
 
 
 def median_ms(work: Callable[[], object], runs: int) -> float:

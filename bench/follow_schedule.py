@@ -7,7 +7,7 @@ Three sets of jobs (issue 9 section 3, issue 15 part 5):
 1. **Deterministic, in real time.** An in-process offline backend runs jobs of several lengths (its run time
    is a few seconds per model, scaled by ``--speed``: 24 to 75 s at the default 12), each exactly as long as
    the schedule expects. Every job is submitted once, through the studio's JobService, then followed twice
-   at the same time: by the studio's follower (videostudio/follow.py) with its PollPolicy schedule, and by
+   at the same time: by the studio's follower (videostudio/jobs/follower.py) with its PollPolicy schedule, and by
    the loop the seeds' documentation shows (wait 10 s, poll, repeat until done). Each keeps the finished
    video (download, probe, poster frame); the delay is from completion at the provider to the video kept.
    The same jobs also run in virtual time (exactly as long as planned, two per model one after another):
@@ -47,16 +47,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from virtual_follow import Outcome, PlannedRun, follow_one_after_another  # noqa: E402
 
-from videostudio.backends import OFFLINE  # noqa: E402
+from videostudio.api.client import VideoClient  # noqa: E402
+from videostudio.api.generation import Generation, Status  # noqa: E402
 from videostudio.catalogue import load_catalogue  # noqa: E402
-from videostudio.client import VideoClient  # noqa: E402
 from videostudio.config import Settings  # noqa: E402
 from videostudio.follow import standalone  # noqa: E402
-from videostudio.generation import Generation, Status  # noqa: E402
-from videostudio.library import download_video, poster_frame, probe_video  # noqa: E402
+from videostudio.history.store import Job  # noqa: E402
+from videostudio.jobs.backends import OFFLINE  # noqa: E402
+from videostudio.library.videos import download_video, poster_frame, probe_video  # noqa: E402
 from videostudio.offline.jobs import job_key  # noqa: E402
 from videostudio.offline.server import OfflineBackend, demo_seconds  # noqa: E402
-from videostudio.store import Job  # noqa: E402
 
 FIXED_LOOP_SECONDS = 10.0
 # Issue 15's held-out jobs, in seconds, on PAYLOADS' models in order (no history; catalogue typical 60 to 250 s).

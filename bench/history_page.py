@@ -62,10 +62,10 @@ GOAL_MS = 150.0
 
 
 def fill_store(home: Path, count: int) -> None:
-    from videostudio.library import poster_frame
+    from videostudio.history.store import Job, JobStore
+    from videostudio.library.videos import poster_frame
     from videostudio.media import thumbnail_data_uri
-    from videostudio.offline.render import RenderRequest, render_video
-    from videostudio.store import Job, JobStore
+    from videostudio.offline.render.video import RenderRequest, render_video
 
     media = home / "media"
     (media / "posters").mkdir(parents=True)

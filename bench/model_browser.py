@@ -68,9 +68,9 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    import components.services as services
+    import components.shell.services as services
     from tests.apptest import entrypoint_on_every_run
-    from videostudio.live_catalogue import LiveCatalogue
+    from videostudio.catalogue.live import LiveCatalogue
     from videostudio.offline.server import OfflineBackend
 
     backend = OfflineBackend(home / "offline", speed=0)

@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
-from videostudio.offline.render import RenderRequest, render_video  # noqa: E402
+from videostudio.offline.render.video import RenderRequest, render_video  # noqa: E402
 
 WIDTH, HEIGHT, DURATION = 1280, 720, 5.0
 CAPTION = (

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa  # noqa: E402
 
-from videostudio.store import Job, JobStore  # noqa: E402
+from videostudio.history.store import Job, JobStore  # noqa: E402
 
 MODELS = (
     "veed/fabric-1.0",

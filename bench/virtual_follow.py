@@ -22,14 +22,16 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from videostudio import jobs, schedule, store
-from videostudio.backends import AIMLAPI, studio_backends
+from videostudio.api.generation import Generation, Status
 from videostudio.catalogue import Catalogue
 from videostudio.config import Settings
-from videostudio.generation import Generation, Status
-from videostudio.jobs import JobService
-from videostudio.schedule import PollPolicy, RunTimes
-from videostudio.store import Job, JobStore
+from videostudio.history import store
+from videostudio.history.store import Job, JobStore
+from videostudio.jobs import schedule
+from videostudio.jobs import service as jobs
+from videostudio.jobs.backends import AIMLAPI, studio_backends
+from videostudio.jobs.schedule import PollPolicy, RunTimes
+from videostudio.jobs.service import JobService
 
 FIXED_LOOP_SECONDS = 10.0
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

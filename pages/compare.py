@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from components import services
-from components.compare_view import address_ids, compare_picker, compare_view
-from components.job_words import model_name
-from components.router import ensure_router
-from videostudio.compare import MIN_JOBS, select_jobs
+from components.compare.compare_view import address_ids, compare_picker, compare_view
+from components.jobs.job_words import model_name
+from components.shell import services
+from components.shell.router import ensure_router
+from videostudio.workflows.compare import MIN_JOBS, select_jobs
 
 ensure_router()
 

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from components import services
-from components.batch_group import latest_jobs
-from components.continue_from import continue_note, follow_continue_link
-from components.drafts import keep_draft, open_last_model, restore_draft
-from components.followup import started_job, try_again_button
-from components.generate_controls import generate_controls, pick_model
-from components.presets import preset_bar
-from components.router import ensure_router
-from components.schema_form import draw_form
+from components.form.schema_form import draw_form
+from components.generate.drafts import keep_draft, open_last_model, restore_draft
+from components.generate.followup import started_job, try_again_button
+from components.generate.generate_controls import generate_controls, pick_model
+from components.generate.presets import preset_bar
+from components.jobs.batch_group import latest_jobs
+from components.jobs.continue_from import continue_note, follow_continue_link
+from components.shell import services
+from components.shell.router import ensure_router
 
 ensure_router()
 

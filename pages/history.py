@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from components import services
-from components.history_detail import show_message
-from components.history_dialog import follow_job_link, opened_job_dialog
-from components.history_views import pick_view
-from components.router import ensure_router
+from components.history.detail import show_message
+from components.history.dialog import follow_job_link, opened_job_dialog
+from components.history.views import pick_view
+from components.shell import services
+from components.shell.router import ensure_router
 
 ensure_router()
 
@@ -19,7 +19,7 @@ if not store.count():
     st.info("No jobs yet. Generate a video and it will be listed here.", icon=":material/history:")
     st.stop()
 
-view = pick_view()  # Table, Gallery or Spending (components/history_views.py)
+view = pick_view()  # Table, Gallery or Spending (components/history/views.py)
 view.draw(store)
 if view.lists_jobs and not opened_job_dialog(store):
     show_message()

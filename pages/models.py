@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from components import services
-from components.job_link import GENERATE_PAGE
-from components.model_browser import MODEL_CHOICE, URL_PARAM, model_entry, model_filters, paged, show_more
-from components.model_sheet import model_sheet
-from components.router import ensure_router
+from components.models.model_browser import MODEL_CHOICE, URL_PARAM, model_entry, model_filters, paged, show_more
+from components.models.model_sheet import model_sheet
+from components.shell import services
+from components.shell.job_link import GENERATE_PAGE
+from components.shell.router import ensure_router
 from videostudio.catalogue import Model
 
 ensure_router()

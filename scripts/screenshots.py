@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
-from components.widgets.brush import canvas_key  # noqa: E402
+from components.form.widgets.brush import canvas_key  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,

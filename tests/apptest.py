@@ -12,7 +12,7 @@ def entrypoint_on_every_run() -> Iterator[None]:
     """Make every AppTest run start in app.py, as every run after the first does in a real server.
 
     A real server leaves legacy ``pages/`` mode for good once app.py's ``st.navigation`` has run
-    (components/router.py covers the very first request). AppTest resets that flag before each run
+    (components/shell/router.py covers the very first request). AppTest resets that flag before each run
     (streamlit/streamlit#14217), so every run would start as a legacy page run and be rerouted by
     ``ensure_router``, dropping the button clicks the run was made for.
     """

@@ -16,7 +16,7 @@ from PIL import Image
 
 from tests.apptest import entrypoint_on_every_run
 from videostudio.catalogue import Catalogue, load_catalogue
-from videostudio.store import JobStore
+from videostudio.history.store import JobStore
 
 REPO = Path(__file__).resolve().parent.parent
 # AppTest resolves .streamlit/ and relative page paths from the working directory.

@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from videostudio.api.generation import Generation
 from videostudio.config import Settings
 from videostudio.follow import standalone
-from videostudio.generation import Generation
-from videostudio.jobs import Client
+from videostudio.jobs.service import Client
 
 
 class LoggingClient:

@@ -8,7 +8,7 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 MODEL_ID = "test/everything"
-PREFIX = "test-everything"  # components.widgets.model_key of MODEL_ID
+PREFIX = "test-everything"  # components.form.widgets.model_key of MODEL_ID
 
 
 def form_page(schema: dict, ui: dict, saved: dict | None) -> None:
@@ -17,10 +17,10 @@ def form_page(schema: dict, ui: dict, saved: dict | None) -> None:
 
     import streamlit as st
 
-    from components.history_reuse import prefill_generate_form
-    from components.schema_form import draw_form
+    from components.form.reuse import prefill_generate_form
+    from components.form.schema_form import draw_form
     from videostudio.catalogue import model_from_studio_file
-    from videostudio.payload import build_payload, validate_payload
+    from videostudio.form.payload import build_payload, validate_payload
 
     model = model_from_studio_file({"id": "test/everything", "schema": schema, "ui": ui})
     if saved is not None and "restore_notes" not in st.session_state:

@@ -10,7 +10,7 @@ import numpy as np
 
 # A bundled model whose form has an image and a video field, both required.
 VIDEO_MODEL_ID = "klingai/video-v3-motion-control"
-VIDEO_MODEL_KEY = "klingai-video-v3-motion-control"  # components.schema_form.model_key of VIDEO_MODEL_ID
+VIDEO_MODEL_KEY = "klingai-video-v3-motion-control"  # components.form.schema_form.model_key of VIDEO_MODEL_ID
 
 
 def video_bytes(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import sys
 
+from videostudio.api.client import VideoClient
 from videostudio.catalogue import load_catalogue
-from videostudio.client import VideoClient
-from videostudio.jobs import JobService
-from videostudio.store import JobStore
+from videostudio.history.store import JobStore
+from videostudio.jobs.service import JobService
 
 
 def main(database_url: str, offline_url: str, prompt: str) -> int:

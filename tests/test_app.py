@@ -372,8 +372,8 @@ def test_history_survives_a_new_session(studio: Studio) -> None:
 
 
 def test_models_page_lists_every_model_with_limits(studio: Studio) -> None:
-    from components import services
-    from components.model_browser import PAGE_SIZE
+    from components.models.model_browser import PAGE_SIZE
+    from components.shell import services
 
     at = open_studio()
     at.switch_page("pages/models.py").run()
@@ -386,7 +386,7 @@ def test_models_page_lists_every_model_with_limits(studio: Studio) -> None:
 
 
 def _store_jobs():
-    from components import services
+    from components.shell import services
 
     return services.job_service().store.list()
 

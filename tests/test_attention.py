@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.job_link import compare_url, studio_base_url
+from components.shell.job_link import compare_url, studio_base_url
 from tests.conftest import Studio, jpeg_bytes
 from tests.test_app import APP, KEYS, PIXVERSE, VIDEO01, choose, generate, upload, wait_for_video
 from tests.test_history_page import add_job, button, history, rerun, select_row, store, text_of
-from videostudio.drafts import new_draft_id
+from videostudio.workflows.drafts import new_draft_id
 
 pytestmark = pytest.mark.apptest
 

@@ -12,9 +12,9 @@ import requests
 
 from tests.loopback import ScriptedServer
 from tests.test_client import KEY, FakeSleep, assert_no_key, make_client
-from videostudio.client import Balance, VideoClient
-from videostudio.contract import BILLING_PATH
-from videostudio.errors import AuthenticationError, ResponseFormatError, ServerError
+from videostudio.api.client import Balance, VideoClient
+from videostudio.api.contract import BILLING_PATH
+from videostudio.api.errors import AuthenticationError, ResponseFormatError, ServerError
 from videostudio.offline.faults import FAULTS_HEADER
 from videostudio.offline.server import STARTING_BALANCE_USD, OfflineBackend
 

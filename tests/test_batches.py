@@ -14,8 +14,12 @@ from typing import Any
 import pytest
 
 from tests.test_jobs import FakeClient, data_uri, png_bytes
-from videostudio.batch_send import send_batch
-from videostudio.batches import (
+from videostudio.api.errors import BadRequestError, StudioError, SubmitAnswerLost
+from videostudio.api.generation import Generation, Status
+from videostudio.catalogue import Catalogue
+from videostudio.history.store import SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
+from videostudio.jobs.batch_send import send_batch
+from videostudio.jobs.batches import (
     MAX_COUNT,
     UNBOUNDED_SEEDS,
     BatchResult,
@@ -30,13 +34,9 @@ from videostudio.batches import (
     running_text,
     seed_bounds,
 )
-from videostudio.catalogue import Catalogue
-from videostudio.errors import BadRequestError, StudioError, SubmitAnswerLost
-from videostudio.generation import Generation, Status
-from videostudio.intent import fingerprint
-from videostudio.jobs import NOT_SENT_TAKEN_OVER, JobService
-from videostudio.recovery import ANSWER_LOST
-from videostudio.store import SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
+from videostudio.jobs.intent import fingerprint
+from videostudio.jobs.recovery import ANSWER_LOST
+from videostudio.jobs.service import NOT_SENT_TAKEN_OVER, JobService
 
 PIXVERSE = "pixverse/v5/image-to-video"  # a seed field without bounds, one start image
 SWITCHX = "beeble/switchx-video-to-video"  # a seed field of 0 to 4294967295
@@ -273,7 +273,7 @@ def test_a_job_taken_over_while_waiting_is_never_sent(catalogue: Catalogue, stor
 
 
 def test_the_price_of_a_batch_is_n_times_the_price_of_one() -> None:
-    from videostudio.run_price import RunPrice, times
+    from videostudio.form.run_price import RunPrice, times
 
     one = RunPrice("quote", 0.1, "$0.10 · 200,000 credits", "$0.10 per video")
     three = times(one, 3)

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import Studio, jpeg_bytes
 from tests.test_app import APP, KEYS, PIXVERSE, VIDEO01, choose, generate, image_of, open_studio, submitted_payloads
-from videostudio.errors import BadRequestError
-from videostudio.pricing import money
+from videostudio.api.errors import BadRequestError
+from videostudio.catalogue.pricing import money
 
 pytestmark = pytest.mark.apptest
 
@@ -111,7 +111,7 @@ def test_one_job_per_image_sends_each_image_times_the_count(studio: Studio) -> N
 
 
 def test_a_failure_in_the_middle_names_the_job_and_the_rest_run(studio: Studio, monkeypatch: Any) -> None:
-    from videostudio.client import VideoClient
+    from videostudio.api.client import VideoClient
 
     real_submit = VideoClient.submit
     calls: list[int] = []
@@ -157,7 +157,7 @@ def test_history_shows_each_jobs_place_in_its_batch_and_its_siblings(studio: Stu
 
 
 def _store_jobs() -> list[Any]:
-    from components import services
+    from components.shell import services
 
     return services.job_service().store.list()
 
@@ -166,7 +166,7 @@ def test_the_gallery_keeps_a_batchs_posters_together(studio: Studio) -> None:
     from datetime import timedelta
 
     from tests.test_history_page import add_job, history
-    from videostudio.store import utcnow
+    from videostudio.history.store import utcnow
 
     at = open_studio()
     now = utcnow()
@@ -185,7 +185,7 @@ def test_the_gallery_keeps_a_batchs_posters_together(studio: Studio) -> None:
 
 
 def test_a_batch_refused_alike_says_it_once(studio: Studio, monkeypatch: Any) -> None:
-    from videostudio.client import VideoClient
+    from videostudio.api.client import VideoClient
 
     calls: list[int] = []
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from components.widgets.brush import NO_START_IMAGE, PAINT, PAINTED_NAME, UPLOAD_MASK
+from components.form.widgets.brush import NO_START_IMAGE, PAINT, PAINTED_NAME, UPLOAD_MASK
 from tests.conftest import REPO, jpeg_bytes
 from tests.formtest import by_key, form_test, key
-from videostudio.masks import Stroke, mask_data_uri
+from videostudio.form.masks import Stroke, mask_data_uri
 
 pytestmark = pytest.mark.apptest
 
@@ -80,7 +80,7 @@ def test_with_a_start_image_the_mask_is_painted_or_uploaded() -> None:
 
 
 def test_a_painted_mask_comes_back_as_an_uploaded_one_with_a_note(tmp_path: Path) -> None:
-    from videostudio.kept_inputs import keep_inputs
+    from videostudio.library.kept_inputs import keep_inputs
 
     painted = mask_data_uri([Stroke(((10, 10), (50, 10)), 8)], (100, 100), (960, 640))
     first = form_test(kling_properties(), required=("image_url",))

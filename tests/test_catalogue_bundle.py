@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from videostudio.api.contract import GENERATIONS_PATH
 from videostudio.catalogue import (
     MODELS_DIR,
     OPENAPI_DIR,
@@ -18,7 +19,6 @@ from videostudio.catalogue import (
     models_from_openapi,
 )
 from videostudio.catalogue.loader import candidates_from_file
-from videostudio.contract import GENERATIONS_PATH
 
 # The fact sheet's list of video-model ids (api_contract.md §1e: 143 unique ``model`` enum values), by vendor.
 FACT_SHEET_IDS: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from tests.media_samples import video_bytes
-from videostudio.chain import (
+from videostudio.history.store import Job, JobKind, JobStatus, JobStore, utcnow
+from videostudio.library.chain import (
     JOINED_MODEL_ID,
     STUDIO_BACKEND,
     ChainError,
@@ -22,8 +23,7 @@ from videostudio.chain import (
     last_frame,
     record_joined,
 )
-from videostudio.library import VideoFileError, delete_job_files, probe_video
-from videostudio.store import Job, JobKind, JobStatus, JobStore, utcnow
+from videostudio.library.videos import VideoFileError, delete_job_files, probe_video
 
 FRAME = 1 / 30  # the sample clips' frame time
 
@@ -230,7 +230,7 @@ def test_joins_recorded_before_the_words_still_read_plainly() -> None:
 def test_record_joined_keeps_nothing_when_the_poster_cannot_be_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from videostudio import chain
+    from videostudio.library import chain
 
     def no_poster(*_args: object) -> Path:
         raise VideoFileError("The downloaded file holds no video.")

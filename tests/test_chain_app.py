@@ -19,8 +19,8 @@ from tests.media_samples import video_bytes
 from tests.test_app import KEYS, PIXVERSE, choose, generate, image_of, open_studio, submitted_payloads, upload
 from tests.test_history_page import GENERATE, add_job, click, history, prompts, rerun, select_row, store, text_of
 from videostudio.catalogue import Task
-from videostudio.chain import JOINED_MODEL_ID, STUDIO_BACKEND, last_frame
-from videostudio.store import Job, JobKind, utcnow
+from videostudio.history.store import Job, JobKind, utcnow
+from videostudio.library.chain import JOINED_MODEL_ID, STUDIO_BACKEND, last_frame
 
 pytestmark = pytest.mark.apptest
 
@@ -163,14 +163,14 @@ def test_a_join_that_fails_says_so_under_the_join_button(studio: Studio) -> None
 def test_a_library_error_in_a_join_reaches_the_log_not_the_page(
     studio: Studio, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from components import join_clips
+    from components.history import join_clips
 
     def disk_full(*_args: object) -> None:
         raise OSError(28, "No space left on device", "/media/.part-1f0c-joined.mp4")
 
     monkeypatch.setattr(join_clips, "record_joined", disk_full)
     clips = [finished_clip(studio, f"take {n}", minutes_ago=10 - n) for n in range(2)]
-    with caplog.at_level(logging.ERROR, logger="components.join_clips"):
+    with caplog.at_level(logging.ERROR, logger="components.history.join_clips"):
         at = join_in_history(history(), clips)
     assert panel_after_join_button(at) == [
         "The joined video could not be kept. Check that the disk has room, then try again."
@@ -184,7 +184,7 @@ def test_joined_job_on_generate_in_spending_and_deleted_with_its_file(studio: St
     at = join_in_history(history(), clips)
     joined = store().list()[0]
     # The follower never takes it up: it is finished from the start.
-    from components import services
+    from components.shell import services
 
     assert services.follower().run_once() == []
     assert store().get(joined.id).status == "completed"  # type: ignore[union-attr]

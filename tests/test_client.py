@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from tests.loopback import ScriptedServer, unused_port
-from videostudio.client import DEFAULT_BASE_URL, SUBMIT_PATH, USER_AGENT, VideoClient
-from videostudio.errors import (
+from videostudio.api.client import DEFAULT_BASE_URL, SUBMIT_PATH, USER_AGENT, VideoClient
+from videostudio.api.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -27,7 +27,7 @@ from videostudio.errors import (
     parse_retry_after,
     scrub_secrets,
 )
-from videostudio.generation import Status, Usage
+from videostudio.api.generation import Status, Usage
 
 # Key-shaped on purpose (32 hex digits), so the generic scrubber is exercised as well as the exact-match one.
 KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"

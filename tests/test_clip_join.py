@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from tests.media_samples import video_bytes
-from videostudio.chain import ChainError, join_clips
-from videostudio.clip_join import COPIED, SOUND_RATE, JoinResult, clip_info, fitted_size
-from videostudio.library import probe_video
-from videostudio.offline.render import RenderRequest, render_video
+from videostudio.library.chain import ChainError, join_clips
+from videostudio.library.clip_join import COPIED, SOUND_RATE, JoinResult, clip_info, fitted_size
+from videostudio.library.videos import probe_video
+from videostudio.offline.render.video import RenderRequest, render_video
 
 
 def made(folder: Path, name: str, **options: object) -> Path:
@@ -167,14 +167,14 @@ def test_clips_of_one_format_are_copied_packet_for_packet(tmp_path: Path) -> Non
 def test_a_copy_the_muxer_refuses_is_re_encoded_instead(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from videostudio import clip_join
+    from videostudio.library import clip_join
 
     def refuse(*_args: object) -> None:
         raise ValueError("Invalid argument: returned 22")
 
     monkeypatch.setattr(clip_join._Copier, "add", refuse)
     first, second = made(tmp_path, "a"), made(tmp_path, "b")
-    with caplog.at_level(logging.WARNING, logger="videostudio.clip_join"):
+    with caplog.at_level(logging.WARNING, logger="videostudio.library.clip_join"):
         result = join_clips([first, second], tmp_path / "joined.mp4")
     assert not result.copied and result.how == "re-encoded to 320×240"
     assert result.seconds == pytest.approx(2.0, abs=0.05)
@@ -296,7 +296,7 @@ def test_a_join_that_cannot_be_written_says_what_to_do_and_logs_the_cause(
     first, second = made(tmp_path, "a"), made(tmp_path, "b")
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    with caplog.at_level(logging.ERROR, logger="videostudio.clip_join"), pytest.raises(ChainError) as refused:
+    with caplog.at_level(logging.ERROR, logger="videostudio.library.clip_join"), pytest.raises(ChainError) as refused:
         join_clips([first, second], blocked / "joined.mp4")
     message = str(refused.value)
     assert message.startswith("The studio could not write the joined video.") and "press Join again" in message

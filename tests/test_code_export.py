@@ -24,18 +24,18 @@ import pytest
 from PIL import Image
 
 from tests.conftest import jpeg_bytes, wav_bytes
-from videostudio import code_export
+from videostudio.api.client import VideoClient
+from videostudio.api.contract import GENERATIONS_PATH
 from videostudio.catalogue import load_catalogue
-from videostudio.client import VideoClient
-from videostudio.code_export import OUTPUT_FILE, snippets
-from videostudio.code_request import ApiRequest, request_from_job, request_from_payload
-from videostudio.contract import GENERATIONS_PATH
-from videostudio.jobs import JobService
+from videostudio.form.payload import map_leaves
+from videostudio.history.store import Job, JobStore
+from videostudio.jobs.service import JobService
 from videostudio.media import decode_data_uri, is_data_uri, to_data_uri
 from videostudio.offline.faults import FaultConfig
 from videostudio.offline.server import OfflineBackend
-from videostudio.payload import map_leaves
-from videostudio.store import Job, JobStore
+from videostudio.workflows.code import export as code_export
+from videostudio.workflows.code.export import OUTPUT_FILE, snippets
+from videostudio.workflows.code.request import ApiRequest, request_from_job, request_from_payload
 
 KEY = "sk-test-0123456789abcdef"  # the only key this backend accepts: a snippet that sent another gets a 401
 CATALOGUE = load_catalogue()

@@ -14,14 +14,22 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
-from components.synced_player import SYNC_TOLERANCE
+from components.compare.synced_player import SYNC_TOLERANCE
 from tests.conftest import Studio
 from tests.test_attention import open_as
 from tests.test_history_page import add_job, history, select_row, text_of
-from videostudio.compare import MAX_JOBS, MISSING, SettingRow, compare_ids, differing, select_jobs, side_by_side
-from videostudio.drafts import new_draft_id
-from videostudio.offline.render import RenderRequest, render_video
-from videostudio.store import Job, utcnow
+from videostudio.history.store import Job, utcnow
+from videostudio.offline.render.video import RenderRequest, render_video
+from videostudio.workflows.compare import (
+    MAX_JOBS,
+    MISSING,
+    SettingRow,
+    compare_ids,
+    differing,
+    select_jobs,
+    side_by_side,
+)
+from videostudio.workflows.drafts import new_draft_id
 
 COMPARE = "pages/compare.py"
 

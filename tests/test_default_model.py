@@ -6,9 +6,9 @@ import dataclasses
 import statistics
 
 from videostudio.catalogue import Catalogue, Model, Task, load_catalogue
-from videostudio.default_model import DEFAULT_MODEL, default_model, takes_only_a_prompt
+from videostudio.catalogue.default_model import DEFAULT_MODEL, default_model, takes_only_a_prompt
+from videostudio.form.run_price import price_of_run
 from videostudio.offline.vendor import pricing_of
-from videostudio.run_price import price_of_run
 
 
 def offline_price(model: Model) -> float:

@@ -1,4 +1,5 @@
-"""Drafts on disk (videostudio/drafts.py): saved per browser and model, uploads by content, old ones cleaned."""
+"""Drafts on disk (videostudio/workflows/drafts.py): saved per browser and model, uploads by content, old ones
+cleaned."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import jpeg_bytes
-from videostudio.drafts import DraftStore, is_draft_id, new_draft_id
-from videostudio.store import utcnow
+from videostudio.history.store import utcnow
+from videostudio.workflows.drafts import DraftStore, is_draft_id, new_draft_id
 
 MODEL = "pixverse/v5/image-to-video"
 

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import REPO, jpeg_bytes, wav_bytes
 from videostudio import media
 from videostudio.catalogue import MODELS_DIR, Model, load_catalogue, request_schema_of
-from videostudio.form import FieldSpec, Widget, form_fields
+from videostudio.form.fields import FieldSpec, Widget, form_fields
 
 pytestmark = pytest.mark.apptest
 
@@ -38,7 +38,7 @@ def studio_on_whole_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Itera
     """The studio on its bundled catalogue, with sending replaced by a recorder of the requests built."""
     import streamlit as st
 
-    from components import generate_controls
+    from components.generate import generate_controls
 
     sent: list[dict[str, Any]] = []
 
@@ -399,7 +399,7 @@ def test_seedance_reference_images_keep_their_order(studio_on_whole_catalogue: l
 
 
 def test_every_model_describes_every_field_for_the_models_page() -> None:
-    from components.model_sheet import settings_lines
+    from components.models.model_sheet import settings_lines
 
     for model in CATALOGUE:
         lines = settings_lines(form_fields(model))

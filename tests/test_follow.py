@@ -18,14 +18,15 @@ import pytest
 
 from tests.follow_worker import LoggingClient
 from tests.test_store import fresh_postgres_url, sqlite_url
+from videostudio.api.client import VideoClient
 from videostudio.catalogue import load_catalogue
-from videostudio.client import VideoClient
 from videostudio.config import Settings
-from videostudio.follow import Follower, standalone
-from videostudio.jobs import JobService
+from videostudio.follow import standalone
+from videostudio.history.store import Job, JobStatus, JobStore, utcnow
+from videostudio.jobs.follower import Follower
+from videostudio.jobs.schedule import PollPolicy, RunTimes
+from videostudio.jobs.service import JobService
 from videostudio.offline.server import OfflineBackend
-from videostudio.schedule import PollPolicy, RunTimes
-from videostudio.store import Job, JobStatus, JobStore, utcnow
 
 REPO = Path(__file__).resolve().parent.parent
 VIDEO01 = "video-01"
@@ -340,7 +341,11 @@ def test_the_follower_runs_on_its_own_as_a_module(tmp_path: Path, offline: Offli
     for _ in range(10):  # a poll per run: until its render is done, the job answers "generating"
         store.update(job.id, next_poll_at=utcnow() - timedelta(seconds=1))
         ran = subprocess.run(
-            [sys.executable, "-m", "videostudio.follow", "--once"], cwd=REPO, env=env, capture_output=True, text=True
+            [sys.executable, "-m", "videostudio.follow", "--once"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         assert ran.returncode == 0, ran.stderr
         if not store.active():

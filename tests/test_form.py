@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from videostudio.catalogue import Catalogue, Model, model_from_studio_file
-from videostudio.form import SEGMENTED_MAX_OPTIONS, FieldSpec, Widget, form_fields
+from videostudio.form.fields import SEGMENTED_MAX_OPTIONS, FieldSpec, Widget, form_fields
 
 KLING = "kling-video/v1/standard/image-to-video"
 PIXVERSE = "pixverse/v5/image-to-video"

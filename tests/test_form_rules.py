@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from videostudio.catalogue import Catalogue, Model
-from videostudio.form import WIDGET_RULES, FieldSpec, Widget, field_spec, form_fields
+from videostudio.form.fields import WIDGET_RULES, FieldSpec, Widget, field_spec, form_fields
 
 KLING = "kling-video/v1/standard/image-to-video"  # has a start image, so masks and paths are drawn on it
 URI = {"type": "string", "format": "uri"}

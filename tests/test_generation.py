@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from videostudio.errors import ResponseFormatError
-from videostudio.generation import Generation, Status, Usage, classify_status, error_text
+from videostudio.api.errors import ResponseFormatError
+from videostudio.api.generation import Generation, Status, Usage, classify_status, error_text
 
 PIXVERSE_ID = "8ac142d3-5b6e-4c1a-9f3e-0c2d7e9a1b44:pixverse/v5/image-to-video"
 CDN_URL = "https://cdn.aimlapi.com/eagle/files/output.mp4"

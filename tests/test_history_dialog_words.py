@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.job_words import created_text
+from components.jobs.job_words import created_text
 from tests.conftest import Studio
 from tests.test_history_page import add_job, history, select_row
 

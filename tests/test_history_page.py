@@ -32,8 +32,8 @@ from tests.test_app import (
     upload,
     wait_for_video,
 )
-from videostudio.offline.render import RenderRequest, render_video
-from videostudio.store import Job, JobStore, utcnow
+from videostudio.history.store import Job, JobStore, utcnow
+from videostudio.offline.render.video import RenderRequest, render_video
 
 pytestmark = pytest.mark.apptest
 
@@ -49,7 +49,7 @@ def submitted_payloads(studio: Studio) -> list[dict[str, Any]]:
 
 
 def store() -> JobStore:
-    from components import services
+    from components.shell import services
 
     return services.job_service().store
 
@@ -506,7 +506,7 @@ def test_eta_shows_only_once_the_model_has_history(studio: Studio) -> None:
 
 
 def test_a_generated_job_keeps_its_upload_for_reuse(studio: Studio) -> None:
-    from videostudio.kept_inputs import load_inputs
+    from videostudio.library.kept_inputs import load_inputs
 
     at = open_studio()
     job = make_pixverse_job(at, studio)

@@ -1,10 +1,10 @@
-"""History's views are one registry (components/history_views.py): each complete, each offered, each drawn."""
+"""History's views are one registry (components/history/views.py): each complete, each offered, each drawn."""
 
 from __future__ import annotations
 
 import pytest
 
-from components.history_views import BY_NAME, VIEWS
+from components.history.views import BY_NAME, VIEWS
 from tests.conftest import Studio
 from tests.test_history_page import add_job, history
 

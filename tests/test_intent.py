@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from tests.test_batches import PIXVERSE, BatchClient
 from tests.test_jobs import data_uri, png_bytes
-from videostudio.batch_send import send_batch
-from videostudio.batches import plan_batch
+from videostudio.api.errors import BadRequestError
 from videostudio.catalogue import Catalogue
-from videostudio.errors import BadRequestError
-from videostudio.intent import RECENT_END, fingerprint, press_id, press_key, sent_press
-from videostudio.jobs import JobService
-from videostudio.store import Job, JobStatus, JobStore, utcnow
+from videostudio.history.store import Job, JobStatus, JobStore, utcnow
+from videostudio.jobs.batch_send import send_batch
+from videostudio.jobs.batches import plan_batch
+from videostudio.jobs.intent import RECENT_END, fingerprint, press_id, press_key, sent_press
+from videostudio.jobs.service import JobService
 
 NOW = utcnow()
 

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.job_words import SHORT_ID_CHARS, created_text, pick_labels
+from components.jobs.job_words import SHORT_ID_CHARS, created_text, pick_labels
 from tests.conftest import Studio
 from tests.test_chain_app import finished_clip, join_in_history
 from tests.test_compare import compare, finished, player
 from tests.test_history_page import add_job, history, store
-from videostudio.store import Job, utcnow
+from videostudio.history.store import Job, utcnow
 
 PROMPT = "A red kite over the dunes"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from components.history_filters import STATUS_CHOICES
-from components.job_words import STATUS_LOOK
-from videostudio.job_record import from_row, to_row
-from videostudio.store import Job, JobKind, JobStatus
+from components.history.filters import STATUS_CHOICES
+from components.jobs.job_words import STATUS_LOOK
+from videostudio.history.record import from_row, to_row
+from videostudio.history.store import Job, JobKind, JobStatus
 
 
 def test_every_status_has_one_look_with_words_a_colour_and_an_icon() -> None:
@@ -43,9 +43,9 @@ def test_a_row_round_trip_gives_back_the_typed_values_and_stores_text() -> None:
 
 
 def test_every_backend_says_who_it_is_in_its_own_words(tmp_path: Path) -> None:
-    from videostudio.backends import studio_backends
     from videostudio.catalogue import load_catalogue
     from videostudio.config import Settings
+    from videostudio.jobs.backends import studio_backends
 
     settings = Settings.from_env({"VIDEO_STUDIO_HOME": str(tmp_path)})
     registry = studio_backends(settings, load_catalogue(), lambda: "http://127.0.0.1:9")

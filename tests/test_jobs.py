@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from videostudio.catalogue import Catalogue, load_catalogue
-from videostudio.errors import (
+from videostudio.api.errors import (
     APIConnectionError,
     AuthenticationError,
     BadRequestError,
@@ -28,10 +27,11 @@ from videostudio.errors import (
     ServerError,
     StudioError,
 )
-from videostudio.generation import Generation, Status, Usage
-from videostudio.jobs import INTERRUPTED_SUBMIT, SUBMIT_GRACE, JobService, PollPolicy, Submission
+from videostudio.api.generation import Generation, Status, Usage
+from videostudio.catalogue import Catalogue, load_catalogue
+from videostudio.history.store import SUBMITTING, Job, JobStore, utcnow
+from videostudio.jobs.service import INTERRUPTED_SUBMIT, SUBMIT_GRACE, JobService, PollPolicy, Submission
 from videostudio.media import decode_data_uri
-from videostudio.store import SUBMITTING, Job, JobStore, utcnow
 
 KLING = "kling-video/v1/standard/image-to-video"
 PIXVERSE = "pixverse/v5/image-to-video"

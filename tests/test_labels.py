@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from videostudio.catalogue import load_catalogue
-from videostudio.form import FieldSpec, form_fields
-from videostudio.labels import (
+from videostudio.catalogue.labels import (
     and_list,
     counted,
     field_label,
@@ -16,6 +15,7 @@ from videostudio.labels import (
     plain_help,
     shortened,
 )
+from videostudio.form.fields import FieldSpec, form_fields
 
 CATALOGUE = load_catalogue()
 

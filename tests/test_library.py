@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.loopback import ScriptedServer, unused_port
-from videostudio.library import DownloadError, download_name, download_video, kept_videos
-from videostudio.store import Job, JobStore, utcnow
+from videostudio.history.store import Job, JobStore, utcnow
+from videostudio.library.videos import DownloadError, download_name, download_video, kept_videos
 
 VIDEO_PATH = "/eagle/files/output.mp4"
 CREATED = datetime(2026, 11, 21, 15, 30, 12)

@@ -14,8 +14,9 @@ from PIL import Image
 
 from tests.conftest import jpeg_bytes, wav_bytes
 from tests.loopback import ScriptedServer
-from videostudio.kept_inputs import keep_inputs, kept_input_paths, load_inputs
-from videostudio.library import (
+from videostudio.history.store import Job, JobStore, utcnow
+from videostudio.library.kept_inputs import keep_inputs, kept_input_paths, load_inputs
+from videostudio.library.videos import (
     MissingVideoRetrier,
     VideoFileError,
     delete_job_files,
@@ -25,8 +26,7 @@ from videostudio.library import (
     retry_missing,
 )
 from videostudio.media import to_data_uri
-from videostudio.offline.render import RenderRequest, render_video
-from videostudio.store import Job, JobStore, utcnow
+from videostudio.offline.render.video import RenderRequest, render_video
 
 VIDEO_PATH = "/cdn/output.mp4"
 

@@ -1,10 +1,10 @@
-"""People's words inside Markdown are shown as typed (components/markdown_text.py)."""
+"""People's words inside Markdown are shown as typed (components/shell/markdown_text.py)."""
 
 from __future__ import annotations
 
 import re
 
-from components.markdown_text import as_typed
+from components.shell.markdown_text import as_typed
 
 SPECIALS = set("\\`*_{}[]()#+-.!|<>~:$")
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from videostudio.masks import (
+from videostudio.form.masks import (
     Stroke,
     backdrop,
     canvas_size,

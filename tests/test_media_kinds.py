@@ -7,9 +7,9 @@ from typing import get_args
 import pytest
 
 from videostudio.catalogue import MEDIA_KIND_NAMES, Catalogue, MediaKind
+from videostudio.form.payload import _required_message
 from videostudio.media import upload_extensions
 from videostudio.media.kinds import MEDIA_KIND_SHEETS, a_noun, accepted_formats, media_kind_sheet
-from videostudio.payload import _required_message
 
 
 def test_every_media_kind_has_a_complete_sheet() -> None:

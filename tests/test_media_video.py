@@ -374,7 +374,7 @@ def test_only_the_uploader_drawn_now_can_remove_a_prepared_file(monkeypatch: pyt
     # cleared a moment later (seen in browser tests after a quick upload and prompt): that keeps the file.
     from types import SimpleNamespace
 
-    from components import media_input
+    from components.form import media_input
 
     prepared = object()
     state = {"k__uploads": 1, "k__prepared": prepared, "k__name": "a.jpg", "k__file_id": "f1", "k__file": None}

@@ -20,7 +20,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from tests.test_store import BACKENDS, fresh_postgres_url, sqlite_url
-from videostudio.store import Job, JobStore, alembic_config, metadata
+from videostudio.history.store import Job, JobStore, alembic_config, metadata
 
 REPO = Path(__file__).resolve().parent.parent
 HEAD = "0006"
@@ -323,7 +323,7 @@ def test_stores_opening_one_database_at_once_all_start(database_url: str, engine
 STUDIO_PROCESS = """
 import sys
 sys.path.insert(0, sys.argv[1])
-from videostudio.store import Job, JobStore
+from videostudio.history.store import Job, JobStore
 sys.stdin.readline()  # released together by the test
 store = JobStore(sys.argv[2])
 store.add(Job(model_id="video-01", backend="offline", prompt="from " + sys.argv[3]))

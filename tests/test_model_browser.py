@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.schema_form import model_key
+from components.form.schema_form import model_key
 from tests.conftest import REPO, Studio
 from tests.loopback import ScriptedServer
 from videostudio.catalogue import Catalogue, Model, Task, load_catalogue
-from videostudio.default_model import DEFAULT_MODEL
-from videostudio.live_catalogue import LiveCatalogue
-from videostudio.store import Job, utcnow
+from videostudio.catalogue.default_model import DEFAULT_MODEL
+from videostudio.catalogue.live import LiveCatalogue
+from videostudio.history.store import Job, utcnow
 
 pytestmark = pytest.mark.apptest
 
@@ -83,7 +83,7 @@ def browser_catalogue() -> Catalogue:
 def browsing(studio: Studio, monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     """A studio whose catalogue is ``browser_catalogue()``, as if the live list had been merged in."""
     catalogue = browser_catalogue()
-    monkeypatch.setattr("components.services.live_catalogue", lambda: LiveCatalogue(catalogue, "live"))
+    monkeypatch.setattr("components.shell.services.live_catalogue", lambda: LiveCatalogue(catalogue, "live"))
     yield studio
 
 
@@ -246,7 +246,7 @@ def test_an_unknown_model_in_the_link_says_so_and_shows_the_default(browsing: St
 def test_recently_used_shows_the_models_of_past_jobs(browsing: Studio) -> None:
     at = open_browser(open_studio())
     assert not [b for b in at.button if (b.key or "").startswith("model_browser_recent__")]
-    from components import services
+    from components.shell import services
 
     now = utcnow()
     for model_id in (LIVE2D, FABRIC, LIVE2D):
@@ -312,7 +312,7 @@ def test_models_page_says_when_the_live_list_could_not_be_read(studio: Studio, m
         note="The live model list could not be read: api.example did not answer in time.",
         skipped=("vendor/odd: its document is not JSON.",),
     )
-    monkeypatch.setattr("components.services.live_catalogue", lambda: fallback)
+    monkeypatch.setattr("components.shell.services.live_catalogue", lambda: fallback)
     at = open_studio()
     at.switch_page(MODELS_PAGE)
     run(at)

@@ -14,12 +14,12 @@ from tests.conftest import Studio
 from tests.loopback import ScriptedServer, unused_port
 from tests.test_app import FABRIC, KEYS, PIXVERSE, VIDEO01, choose, generate, open_studio, wait_for_video
 from videostudio.catalogue import load_catalogue
-from videostudio.default_model import DEFAULT_MODEL
+from videostudio.catalogue.default_model import DEFAULT_MODEL
+from videostudio.catalogue.pricing import cost_text
+from videostudio.form.run_price import price_of_run
+from videostudio.history.store import Job, JobStore, utcnow
 from videostudio.offline.server import STARTING_BALANCE_USD
 from videostudio.offline.vendor import pricing_of
-from videostudio.pricing import cost_text
-from videostudio.run_price import price_of_run
-from videostudio.store import Job, JobStore, utcnow
 
 pytestmark = pytest.mark.apptest
 
@@ -27,14 +27,14 @@ CATALOGUE = load_catalogue()
 
 
 def store() -> JobStore:
-    from components import services
+    from components.shell import services
 
     return services.job_service().store
 
 
 def with_live_prices(at: AppTest, studio: Studio) -> AppTest:
     """Wait for the offline backend's /v1/models (its prices) to replace the bundle, as a page load a moment later."""
-    from components import services
+    from components.shell import services
 
     services._catalogue_refresher("offline", studio.backend_url).wait(30)
     at.run()
@@ -163,7 +163,7 @@ def test_a_price_still_on_its_way_says_so_and_shows_once_it_is_in(
     "Priced after the run", then the price itself, the same as on any later load."""
     import streamlit as st
 
-    from components import services
+    from components.shell import services
 
     model = CATALOGUE.get(DEFAULT_MODEL)
     item = {"id": model.id, "aliases": [], "type": "internal/video-generations/submit", "pricing": pricing_of(model)}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.poller import DRAWN_KEY
+from components.jobs.poller import DRAWN_KEY
 from tests.conftest import Studio
 from tests.test_app import KEYS, VIDEO01, choose, generate, open_studio
 
@@ -120,6 +120,6 @@ def test_the_sound_alone_hands_over_notices_without_asking_for_permission(studio
 
 
 def _jobs():  # type: ignore[no-untyped-def]
-    from components import services
+    from components.shell import services
 
     return services.job_service().store.list()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from videostudio.catalogue import Catalogue, Model, model_from_studio_file
-from videostudio.payload import Problem, build_payload, validate_payload
+from videostudio.form.payload import Problem, build_payload, validate_payload
 
 KLING = "kling-video/v1/standard/image-to-video"
 PIXVERSE = "pixverse/v5/image-to-video"
@@ -400,7 +400,7 @@ def test_one_problem_per_field() -> None:
 
 
 def test_leaves_and_map_leaves_name_nested_values_by_the_same_paths() -> None:
-    from videostudio.payload import leaves, map_leaves
+    from videostudio.form.payload import leaves, map_leaves
 
     payload = {"image_url": "a", "dynamic_masks": [{"mask": "m", "trajectories": [{"x": 1, "y": 2}]}], "seed": 7}
     assert dict(leaves(payload)) == {

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.sidebar import DEVELOPER_ENDPOINTS
+from components.shell.sidebar import DEVELOPER_ENDPOINTS
 from tests.conftest import Studio
 from tests.test_app import KEYS, PIXVERSE, VIDEO01, choose, generate, open_studio, submitted_payloads, wait_for_video
 
@@ -123,8 +123,8 @@ def test_the_endpoint_choice_is_a_developer_option_off_by_default(studio: Studio
 
 
 def _refuse_submits_with(monkeypatch: Any, body: dict[str, Any]) -> None:
-    from videostudio.errors import error_from_response
-    from videostudio.jobs import JobService
+    from videostudio.api.errors import error_from_response
+    from videostudio.jobs.service import JobService
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise error_from_response(400, body)

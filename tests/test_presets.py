@@ -1,4 +1,4 @@
-"""Presets on disk (videostudio/presets.py) and as files to share (videostudio/preset_files.py)."""
+"""Presets on disk (videostudio/workflows/presets.py) and as files to share (videostudio/workflows/preset_files.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import jpeg_bytes, wav_bytes
 from videostudio.catalogue import Catalogue, CatalogueError, Model
-from videostudio.preset_files import FORMAT, export_file_name, export_presets, read_preset_file
-from videostudio.presets import Incoming, NameTaken, PresetError, PresetStore, free_name
+from videostudio.workflows.preset_files import FORMAT, export_file_name, export_presets, read_preset_file
+from videostudio.workflows.presets import Incoming, NameTaken, PresetError, PresetStore, free_name
 
 PIXVERSE = "pixverse/v5/image-to-video"
 VIDEO01 = "video-01"

@@ -1,4 +1,4 @@
-"""The preset bar on the Generate page, driven through AppTest (components/presets.py)."""
+"""The preset bar on the Generate page, driven through AppTest (components/generate/presets.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import choose_model_in_browser
 from tests.conftest import REPO, Studio, jpeg_bytes
-from videostudio.preset_files import FORMAT
+from videostudio.workflows.preset_files import FORMAT
 
 pytestmark = pytest.mark.apptest
 

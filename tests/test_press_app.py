@@ -14,7 +14,7 @@ from tests.test_attention import open_as
 from tests.test_batches_app import fill_pixverse, how_many
 from tests.test_chain_app import finished_clip, follow_continue
 from tests.test_history_page import history, select_row, store
-from videostudio.drafts import new_draft_id
+from videostudio.workflows.drafts import new_draft_id
 
 pytestmark = pytest.mark.apptest
 

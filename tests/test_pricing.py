@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from videostudio.pricing import CREDITS_PER_USD, money, price_line, quote
+from videostudio.catalogue.pricing import CREDITS_PER_USD, money, price_line, quote
 
 PER_SECOND = {
     "kind": "fixed",

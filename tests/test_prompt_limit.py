@@ -6,8 +6,8 @@ import dataclasses
 from typing import Any
 
 from videostudio.catalogue import Catalogue, load_catalogue
-from videostudio.form import form_fields
-from videostudio.payload import validate_payload
+from videostudio.form.fields import form_fields
+from videostudio.form.payload import validate_payload
 
 CATALOGUE = load_catalogue()
 VEO = CATALOGUE.get("google/veo-3.1-t2v")  # its prompt has no maxLength

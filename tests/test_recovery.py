@@ -19,16 +19,17 @@ import requests
 from tests.test_follow import REPO, VIDEO01, settings_for, wait_until
 from tests.test_jobs import FakeClient
 from tests.test_store import sqlite_url
+from videostudio.api.client import VideoClient
+from videostudio.api.errors import APIConnectionError, RateLimitError, ServerError, SubmitAnswerLost
+from videostudio.api.generation import Generation, Status
 from videostudio.catalogue import load_catalogue
-from videostudio.client import VideoClient
-from videostudio.errors import APIConnectionError, RateLimitError, ServerError, SubmitAnswerLost
-from videostudio.follow import Follower, standalone
-from videostudio.generation import Generation, Status
-from videostudio.jobs import JobService, PollPolicy
+from videostudio.follow import standalone
+from videostudio.history.store import SUBMIT_GRACE, Job, JobStatus, JobStore, utcnow
+from videostudio.jobs.follower import Follower
+from videostudio.jobs.recovery import ANSWER_LOST, NOT_ACCEPTED, NOT_RECEIVED_GRACE, REFUSED
+from videostudio.jobs.service import JobService, PollPolicy
 from videostudio.offline.faults import FaultConfig
 from videostudio.offline.server import OfflineBackend
-from videostudio.recovery import ANSWER_LOST, NOT_ACCEPTED, NOT_RECEIVED_GRACE, REFUSED
-from videostudio.store import SUBMIT_GRACE, Job, JobStatus, JobStore, utcnow
 
 KEY = "offline-demo"
 

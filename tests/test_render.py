@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from videostudio.offline.render import (
+from videostudio.offline.render.text import font_for, wrap
+from videostudio.offline.render.video import (
     RenderRequest,
     RenderResult,
     audio_duration,
@@ -29,7 +30,6 @@ from videostudio.offline.render import (
     image_aspect,
     render_video,
 )
-from videostudio.offline.render_text import font_for, wrap
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright

@@ -19,8 +19,8 @@ from PIL import Image
 from tests.offline_payloads import WEB_VIDEO, make_model, minimal_payload
 from videostudio.catalogue import Model, Task, load_catalogue
 from videostudio.offline.plan import plan_render, validate
-from videostudio.offline.render import RenderRequest, render_video
-from videostudio.offline.render_footage import Footage
+from videostudio.offline.render.footage import Footage
+from videostudio.offline.render.video import RenderRequest, render_video
 
 RED, GREEN, BLUE, TEAL = (220, 30, 30), (30, 200, 40), (30, 40, 220), (20, 160, 170)
 URI = {"type": "string", "format": "uri"}

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 
 from videostudio.catalogue import Model, load_catalogue
+from videostudio.catalogue.pricing import cost_text, usd_of
+from videostudio.form.run_price import length_follows_audio, price_of_run, run_seconds, times
 from videostudio.offline.vendor import credits_for, pricing_of
-from videostudio.pricing import cost_text, usd_of
-from videostudio.run_price import length_follows_audio, price_of_run, run_seconds, times
 
 CATALOGUE = load_catalogue()
 PIXVERSE = CATALOGUE.get("pixverse/v5/image-to-video")  # duration 5 | 8, resolution 360p … 1080p

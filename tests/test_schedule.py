@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.test_jobs import FakeClient, generating, running_job
-from videostudio.errors import RateLimitError
-from videostudio.jobs import JobService
-from videostudio.schedule import PollPolicy, RunTime, RunTimes, learned_run_time
-from videostudio.store import Job, JobStore, utcnow
+from videostudio.api.errors import RateLimitError
+from videostudio.history.store import Job, JobStore, utcnow
+from videostudio.jobs.schedule import PollPolicy, RunTime, RunTimes, learned_run_time
+from videostudio.jobs.service import JobService
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 KLING = "kling-video/v1/standard/image-to-video"
@@ -220,9 +220,9 @@ def test_a_429_holds_back_every_poll_to_that_backend(store: JobStore) -> None:
 
 
 def test_the_longest_wait_on_the_real_api_is_a_setting(tmp_path: Path) -> None:
-    from videostudio.backends import AIMLAPI, studio_backends
     from videostudio.catalogue import load_catalogue
     from videostudio.config import Settings
+    from videostudio.jobs.backends import AIMLAPI, studio_backends
 
     default = Settings.from_env({"VIDEO_STUDIO_HOME": str(tmp_path)})
     short = Settings.from_env({"VIDEO_STUDIO_HOME": str(tmp_path), "VIDEO_STUDIO_POLL_MAX_SECONDS": "3"})

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from components import services
+from components.shell import services
 from tests.conftest import Studio
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from videostudio.store import ACTIVE_STATUSES, ORDER_KEYS, SUBMITTING, Job, JobStore, utcnow
+from videostudio.history.store import ACTIVE_STATUSES, ORDER_KEYS, SUBMITTING, Job, JobStore, utcnow
 
 T0 = datetime(2026, 11, 21, 15, 30, tzinfo=UTC)
 PIXVERSE = "pixverse/v5/image-to-video"

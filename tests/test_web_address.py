@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from videostudio.api.web_address import looks_like_web_address, private_host, refusal
 from videostudio.catalogue import load_catalogue
-from videostudio.payload import validate_payload
-from videostudio.web_address import looks_like_web_address, private_host, refusal
+from videostudio.form.payload import validate_payload
 
 REFUSED = [
     "http://169.254.169.254/latest/meta-data/",

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from components.media_list_input import limits_text
-from components.widgets import WIDGETS, describe_field
-from components.widgets.choice import UNSUPPORTED_MESSAGE, UNSUPPORTED_REQUIRED
+from components.form.media_list_input import limits_text
+from components.form.widgets import WIDGETS, describe_field
+from components.form.widgets.choice import UNSUPPORTED_MESSAGE, UNSUPPORTED_REQUIRED
 from tests.conftest import jpeg_bytes
 from tests.formtest import MODEL_ID, by_key, form_test, key
 from tests.test_form import synthetic
-from videostudio.form import Widget, form_fields
+from videostudio.form.fields import Widget, form_fields
 
 pytestmark = pytest.mark.apptest
 
@@ -281,7 +281,7 @@ def test_media_list_by_web_address_one_per_line() -> None:
 
 
 def test_uploaded_media_list_is_put_back_from_the_kept_files(tmp_path: Path) -> None:
-    from videostudio.kept_inputs import keep_inputs
+    from videostudio.library.kept_inputs import keep_inputs
 
     first = form_test({"image_urls": {"type": "array", "items": {"type": "string", "format": "uri"}}})
     by_key(first, "file_uploader", key("image_urls__files")).set_value(

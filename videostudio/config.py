@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from videostudio.contract import DEFAULT_BASE_URL
+from videostudio.api.contract import DEFAULT_BASE_URL
 
 API_KEY_NAME = "AIMLAPI_API_KEY"
 

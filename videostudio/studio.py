@@ -1,8 +1,8 @@
 """The studio's job service, wired once: what every process of a studio (a web server, a follower on its own)
 does when a job is accepted and when it completes.
 
-The composition root of the core: it ties the jobs (videostudio/jobs.py) to the library that keeps what they
-make (videostudio/library.py, kept_inputs.py), so neither imports the other. ``components/services.py`` and
+The composition root of the core: it ties the jobs (videostudio/jobs/service.py) to the library that keeps what they
+make (videostudio/library/videos.py, kept_inputs.py), so neither imports the other. ``components/shell/services.py`` and
 ``python -m videostudio.follow`` both build their service here.
 """
 
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from videostudio import kept_inputs, library
-from videostudio.backends import Backends
 from videostudio.config import Settings
-from videostudio.jobs import JobService
-from videostudio.schedule import RunTimes
-from videostudio.store import Job, JobStore
+from videostudio.history.store import Job, JobStore
+from videostudio.jobs.backends import Backends
+from videostudio.jobs.schedule import RunTimes
+from videostudio.jobs.service import JobService
+from videostudio.library import kept_inputs
+from videostudio.library import videos as library
 
 
 def studio_job_service(settings: Settings, store: JobStore, backends: Backends, *, owner: str) -> JobService:

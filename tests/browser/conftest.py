@@ -29,7 +29,7 @@ import requests
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page, expect
 
-from components.widgets.brush import canvas_key
+from components.form.widgets.brush import canvas_key
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"

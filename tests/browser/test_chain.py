@@ -29,8 +29,8 @@ from tests.browser.conftest import (
     video_facts,
     wait_done,
 )
-from videostudio.chain import last_frame
-from videostudio.library import probe_video
+from videostudio.library.chain import last_frame
+from videostudio.library.videos import probe_video
 from videostudio.media import decode_data_uri
 
 pytestmark = pytest.mark.browser

@@ -19,9 +19,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, wait_idle
-from videostudio.library import poster_frame
-from videostudio.offline.render import RenderRequest, render_video
-from videostudio.store import Job, JobStore, utcnow
+from videostudio.history.store import Job, JobStore, utcnow
+from videostudio.library.videos import poster_frame
+from videostudio.offline.render.video import RenderRequest, render_video
 
 pytestmark = pytest.mark.browser
 

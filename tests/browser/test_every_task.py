@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.schema_form import field_key
+from components.form.schema_form import field_key
 from tests.browser.conftest import (
     Studio,
     card_ids,

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from components.widgets import model_key
+from components.form.widgets import model_key
 from tests.browser.conftest import Studio, keyed, running_studio, wait_idle
 from videostudio.catalogue import load_catalogue
-from videostudio.default_model import DEFAULT_MODEL
+from videostudio.catalogue.default_model import DEFAULT_MODEL
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 
 from tests.browser.conftest import Studio, open_studio, running_studio, screenshot
 from videostudio.catalogue import load_catalogue
-from videostudio.store import Job, JobStore, utcnow
+from videostudio.history.store import Job, JobStore, utcnow
 
 pytestmark = pytest.mark.browser
 

@@ -29,7 +29,7 @@ from tests.browser.conftest import (
     wait_idle,
 )
 from tests.browser.test_submits import expect_the_sent_job_on_the_button, press_where_generate_is
-from videostudio.store import Job, JobStore, utcnow
+from videostudio.history.store import Job, JobStore, utcnow
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,7 @@ _memory: dict[str, Catalogue] = {}
 
 
 # This package's modules and the contract facts they read: a change there changes what the loader would build.
-_CODE_FILES = [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).parents[1] / "contract.py"]
+_CODE_FILES = [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).parents[1] / "api" / "contract.py"]
 
 
 def code_files() -> list[Path]:

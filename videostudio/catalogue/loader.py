@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from videostudio.api.contract import GENERATIONS_PATH
 from videostudio.catalogue import cache
 from videostudio.catalogue.facts import (
     estimated_run_seconds,
@@ -54,7 +55,6 @@ from videostudio.catalogue.facts import (
 from videostudio.catalogue.model import AudioRules, Catalogue, CatalogueError, CrossFieldRule, ImageRules, Model
 from videostudio.catalogue.schema import infer_media, normalize_schema, optional_non_media, resolve_pointer
 from videostudio.catalogue.tasks import Task, derive_tasks
-from videostudio.contract import GENERATIONS_PATH
 
 CATALOGUE_DIR = Path(__file__).parent
 MODELS_DIR = CATALOGUE_DIR / "models"

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from videostudio.api.contract import GENERATIONS_PATH
+from videostudio.catalogue.labels import field_label
 from videostudio.catalogue.tasks import Task
-from videostudio.contract import GENERATIONS_PATH
-from videostudio.labels import field_label
 
 MediaKind = Literal["image", "audio", "video"]
 # Every media kind, for membership tests (their words and files: videostudio.media.kinds).

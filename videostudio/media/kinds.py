@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from videostudio.catalogue import MediaKind
-from videostudio.labels import and_list
+from videostudio.catalogue.labels import and_list
 from videostudio.media.audio import audio_extensions
 from videostudio.media.image_codec import image_extensions
 from videostudio.media.video import video_extensions

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from videostudio.api.contract import BILLING_PATH
 from videostudio.catalogue import Catalogue
-from videostudio.contract import BILLING_PATH
 from videostudio.offline import catalogue_api
 from videostudio.offline.faults import FAULTS_HEADER, FaultConfig
 from videostudio.offline.vendor import RequestError

@@ -20,8 +20,8 @@ from videostudio.catalogue import MEDIA_KIND_NAMES, NOT_A_FRAME, MediaKind, Mode
 from videostudio.offline.vendor import short_side_of
 
 if TYPE_CHECKING:
-    from videostudio.offline.render_footage import ClipInfo
-    from videostudio.offline.render_request import RenderRequest
+    from videostudio.offline.render.footage import ClipInfo
+    from videostudio.offline.render.request import RenderRequest
 
 
 MAX_SECONDS = 60.0  # a longer request is rendered this long: the demo stays quick
@@ -73,8 +73,8 @@ def problems_message(problems: list[str]) -> str:
 
 def plan_render(model: Model, payload: dict[str, Any]) -> RenderRequest:
     """The RenderRequest for a payload, read through the catalogue's hints; ValueError on a bad data URI."""
-    from videostudio.offline.render import RenderRequest, audio_duration
-    from videostudio.offline.render_footage import clip_info
+    from videostudio.offline.render.footage import clip_info
+    from videostudio.offline.render.video import RenderRequest, audio_duration
 
     inputs = media_inputs(model, payload)
     images = [m for m in inputs if m.kind == "image"]
@@ -232,7 +232,7 @@ def _frame_size(
     model: Model, payload: dict[str, Any], image: bytes | None, clip: ClipInfo | None, *, reference: bool
 ) -> tuple[int, int]:
     """Width and height from the request: an exact frame size, or a resolution word and an aspect ratio."""
-    from videostudio.offline.render import frame_size, image_aspect
+    from videostudio.offline.render.video import frame_size, image_aspect
 
     defaults = model.defaults
     for name in ("frame_size", "size", "resolution"):

@@ -329,7 +329,7 @@ class OfflineBackend:
         return "completed"
 
     def _render(self, job: Job) -> None:
-        from videostudio.offline.render import render_video  # imported late: PyAV is slow to load
+        from videostudio.offline.render.video import render_video  # imported late: PyAV is slow to load
 
         dest = self.video_path(job)
         if dest.exists():

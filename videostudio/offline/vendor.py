@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from videostudio.api.contract import GENERATIONS_PATH
 from videostudio.catalogue import Catalogue, Model
-from videostudio.contract import GENERATIONS_PATH
-from videostudio.run_price import length_follows_audio
+from videostudio.form.run_price import length_follows_audio
 
 UNIVERSAL_PATH = GENERATIONS_PATH
 # The legacy vendor routes: one submit/poll path per vendor (fact sheet §1a).

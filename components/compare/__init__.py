@@ -1,0 +1,1 @@
+"""The Compare page's parts: the view and the synced player."""

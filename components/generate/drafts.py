@@ -1,0 +1,113 @@
+"""This browser's drafts: the Generate form of each model, uploads included, put back after a reload or a restart.
+
+The draft id is a random value in a cookie of this browser (read through ``st.context.cookies``, set by a
+one-line script), never in the URL: links to share carry no draft. The drafts themselves are kept on the
+server (videostudio/workflows/drafts.py). Putting a draft back uses the widget registry's ``restore``, as "Use these
+settings" does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import streamlit as st
+
+from components.form.reuse import restore_settings
+from components.form.widgets import FormState, model_key
+from components.models.model_browser import BROWSER_OPEN, MODEL_CHOICE, URL_PARAM
+from components.shell import services
+from videostudio.catalogue import Model
+from videostudio.form.payload import build_payload
+from videostudio.workflows.drafts import DraftStore, is_draft_id, new_draft_id
+
+log = logging.getLogger(__name__)
+
+COOKIE = "video_studio_draft"
+ID_KEY = "draft_id"  # this session's draft id (from the cookie, or new)
+_RESTORED = "_drafts_restored"  # the models whose draft this session has already considered
+# The form as this session's last run left it: (model id, request with its uploads, upload names by path).
+# What "Save as preset" keeps (components/generate/presets.py); the strings are the form's own, not copies.
+LAST_FORM_KEY = "draft_last_form"
+# The cookie lasts as long as browsers allow (Chrome caps it at 400 days); unused drafts go after 30.
+COOKIE_SECONDS = 400 * 24 * 3600
+
+
+@st.cache_resource(show_spinner=False)
+def draft_store() -> DraftStore:
+    store = DraftStore(services.settings().data_dir / "drafts")
+    with contextlib.suppress(OSError):
+        store.clean()  # once per studio process: drafts untouched for 30 days, and their unused uploads
+    return store
+
+
+def draft_id() -> str:
+    """This browser's draft id: the session's, else the cookie's, else a new one."""
+    state = st.session_state
+    current = state.get(ID_KEY)
+    if not is_draft_id(current):
+        cookie = _cookie()
+        current = cookie if is_draft_id(cookie) else new_draft_id()
+        state[ID_KEY] = current
+    return current
+
+
+def open_last_model() -> None:
+    """Call before the model picker: a fresh visit without ``?model=`` opens the model this browser last had."""
+    state = st.session_state
+    if st.query_params.get(URL_PARAM) or MODEL_CHOICE in state:
+        return
+    last = draft_store().last_model(draft_id())
+    if last and services.model_or_none(last) is not None:
+        state[MODEL_CHOICE] = last
+        state[BROWSER_OPEN] = False
+
+
+def restore_draft(model: Model) -> None:
+    """Call before the form is drawn: put back this browser's draft of ``model``, once per session.
+
+    Not when the form already holds values in this session (typed, or put there by "Use these settings").
+    """
+    state = st.session_state
+    restored: set[str] = state.setdefault(_RESTORED, set())
+    if model.id in restored:
+        return
+    restored.add(model.id)
+    prefix = model_key(model) + "__"
+    if any(str(key).startswith(prefix) for key in state):
+        return
+    draft = draft_store().load(draft_id(), model.id)
+    if draft is None:
+        return
+    for note in restore_settings(model, draft.params, draft.media, draft.inputs()):
+        st.toast(note, icon=":material/info:")
+
+
+def keep_draft(model: Model, form: FormState) -> None:
+    """Call after the form is drawn: save it as this browser's draft of ``model`` (written only when changed)."""
+    payload = build_payload(model, form.values)
+    st.session_state[LAST_FORM_KEY] = (model.id, payload, dict(form.upload_names))
+    try:
+        draft_store().save(draft_id(), model.id, payload, form.upload_names)
+    except (OSError, ValueError) as exc:
+        # A full disk only means the draft is not kept; the form itself works on.
+        log.warning("draft not saved: %s", exc)
+    _remember_in_browser(draft_id())
+
+
+def _cookie() -> str | None:
+    try:
+        return st.context.cookies.get(COOKIE)
+    except Exception:  # no browser context (a bare script run)
+        return None
+
+
+def _remember_in_browser(current: str) -> None:
+    # Until the browser sends the cookie back (on its next visit), each run writes it again: harmless, and a
+    # script that ran before a rerun replaced the page still leaves it set.
+    if _cookie() == current:
+        return
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={current}; Max-Age={COOKIE_SECONDS}; Path=/; SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
+    )

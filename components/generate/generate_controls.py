@@ -1,0 +1,278 @@
+"""The model picker, and the Generate button: one intention, one job.
+
+A press on a form whose settings equal those of a job this browser sent, still running or ended a few minutes
+ago, is the same intention as that submit: the button then shows that job, and sending the settings again takes
+a deliberate, labelled press of "Generate another". Changing any setting makes Generate a plain Generate again.
+The decision is made from the history (``videostudio.jobs.intent.sent_press``), so it holds after a reload, in a
+second tab and after a restart; the browser is the one of the drafts cookie (``components.generate.drafts.draft_id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from components.form import api_refusal
+from components.form.schema_form import FormState, model_key
+from components.generate.batch_controls import Images, batch_look, batch_notes, how_many, jobs_in_press, send_batch
+from components.generate.drafts import draft_id
+from components.generate.price_tag import price_tag
+from components.jobs.continue_from import continuation, continued_from
+from components.jobs.copy_as_code import form_code
+from components.models.model_browser import NOT_OFFERED, model_browser
+from components.shell import services
+from components.shell.sidebar import endpoint_choice_on
+from components.shell.started import remember_started, started_job_id
+from videostudio.api.errors import StudioError
+from videostudio.catalogue import Model
+from videostudio.form.payload import Problem, build_payload, validate_payload
+from videostudio.history.store import Job, JobStatus, utcnow
+from videostudio.jobs.batches import intent_payload
+from videostudio.jobs.intent import fingerprint, press_id, press_key, sent_press
+
+# When this session chose a fresh start ("Use these settings", a preset): presses sent before it are not repeated.
+FRESH_START_KEY = "generate_fresh_start"
+# What the callback of a press asks the script body to do: (model key, None) for Generate, or
+# (model key, press id) for "Generate another" drawn under that press (intent.press_id).
+REQUEST_KEY = "generate_requested"
+
+
+def pick_model() -> Model:
+    """The model browser (components/models/model_browser.py): the chosen model, also in ``?model=``."""
+    return model_browser()
+
+
+def claim_send() -> bool:
+    """Call first in a send button's callback (which runs once per press): False means drop this press.
+
+    A press that arrives while another is being sent is the rest of a double click: the API charges per
+    submit, so one press is one job. The claimer sets ``submitting`` back to False when done. Presses that
+    come after the send are told apart by what they would send (see ``generate_controls``), not by time.
+    """
+    state = st.session_state
+    if state.get("submitting"):
+        return False
+    state["submitting"] = True
+    return True
+
+
+def send(
+    model: Model,
+    payload: dict[str, Any],
+    *,
+    legacy: bool = False,
+    upload_names: Mapping[str, str] | None = None,
+    parent_id: str | None = None,
+    pressed_as: str | None = None,
+) -> Job | str:
+    """Submit once on this session's backend: the new job, or what to tell the person (nothing was sent or paid).
+
+    ``pressed_as``: the press key of a press of Generate (videostudio/jobs/intent.py), recorded with the job.
+    """
+    backend = services.backend()
+    client = services.client_for(backend)
+    if client is None:
+        return services.NO_KEY_TO_SEND
+    try:
+        return services.job_service().submit(
+            client,
+            model,
+            payload,
+            backend=backend,
+            legacy=legacy,
+            upload_names=upload_names,
+            parent_id=parent_id,
+            press_key=pressed_as,
+        )
+    except StudioError as exc:
+        return api_refusal.explain(model, payload, exc)
+
+
+def forget_sent_settings() -> None:
+    """Let Generate send the form as it is, even if it equals settings just sent (e.g. "Use these settings")."""
+    st.session_state[FRESH_START_KEY] = utcnow()
+
+
+def _request_generate(key: str, another_of: str | None = None) -> None:
+    # Runs before the script; the form is read and sent in the script body, with this run's values.
+    if claim_send():
+        st.session_state[REQUEST_KEY] = (key, another_of)
+        st.session_state[f"{key}__attempted"] = True
+
+
+def _sent_job(pressed_as: str) -> Job | None:
+    """The first job of the press a press of ``pressed_as`` would repeat (this browser, these settings), if any."""
+    jobs = services.job_service().store.pressed(pressed_as)
+    return sent_press(jobs, now=utcnow(), since=st.session_state.get(FRESH_START_KEY))
+
+
+def _press_of(
+    model: Model, payload: dict[str, Any], legacy: bool, count: int, images: Images
+) -> tuple[str, Job | None]:
+    """This browser's press key for the form as it is, and the first job of the earlier press a press would repeat.
+
+    One press, one batch: the count and the images are part of what is identified.
+    """
+    settings = fingerprint(services.backend(), model.id, intent_payload(payload, count, images), legacy=legacy)
+    pressed_as = press_key(draft_id(), settings)
+    sent = _sent_job(pressed_as)
+    if sent is not None and started_job_id() is None and batch_look(sent).is_active:
+        remember_started(sent.id)  # after a reload, or in a second tab: the running job under the button again
+    return pressed_as, sent
+
+
+def _sent_label(job: Job) -> str:
+    started = job.created_at.astimezone().strftime("%H:%M")
+    if job.is_active:
+        return f"Generating… (started {started})"
+    if job.status == JobStatus.COMPLETED:
+        return f"Done (sent at {started})"
+    return f"Failed (sent at {started})"
+
+
+def generate_controls(model: Model, form: FormState) -> None:
+    """Validate the form, show its problems, and send it once when Generate is pressed and it is valid."""
+    key = model_key(model)
+    payload = build_payload(model, form.values)
+    problems = validate_payload(model, payload)
+    refused = api_refusal.refused_field(model, payload)  # shown under its field; it does not block a new try
+    form.show(
+        problems + ([refused] if refused else []), include_missing=st.session_state.get(f"{key}__attempted", False)
+    )
+    legacy = False
+    if model.legacy_endpoint and endpoint_choice_on():
+        with st.expander("Endpoint", icon=":material/lan:"):
+            legacy = st.toggle(
+                f"Send to the legacy vendor endpoint ({model.legacy_endpoint})",
+                key=f"{key}__legacy",
+                persist_state="session",
+                help="Older integrations used per-vendor URLs. The universal endpoint is recommended.",
+            )
+
+    price_slot = st.container()
+    button_column, count_column = st.columns([3, 1], vertical_alignment="bottom")
+    with count_column:
+        going_on = continuation()
+        # A count is the form's: another model, or a job continued, starts again at 1.
+        count = how_many(f"{key}|{going_on.job_id}" if going_on else key)
+    images = form.batch_images
+    pressed_as, sent = _press_of(model, payload, legacy, count, images)
+    submitting = st.session_state.get("submitting", False)
+    with price_slot:
+        price_tag(model, payload, count=jobs_in_press(count, images))
+    with button_column:
+        if sent is None:
+            st.button(
+                "Generate",
+                type="primary",
+                icon=":material/movie:",
+                key="generate",
+                on_click=_request_generate,
+                args=(key,),
+                disabled=submitting or not model.offered,
+            )
+        else:
+            _sent_controls(key, sent, disabled=submitting or not model.offered)
+    batch_notes(model, count, images)
+    form_code(model, payload, form, problems, legacy)
+    if not model.offered:
+        st.caption(f"This model is {NOT_OFFERED}, so it cannot be sent. Choose another model above.")
+    st.caption(f"Runs on: {services.current_backend().label}")
+
+    request = st.session_state.pop(REQUEST_KEY, None)
+    if request is not None:
+        # The request is gone before anything is sent, so a rerun can never send it again.
+        try:
+            requested_key, another_of = request
+            if requested_key == key and _is_new_intention(sent, another_of):
+                # The jobs are in the history, with this press key, before a request leaves: from then on
+                # a press on these settings in any tab of this browser shows them instead of sending.
+                message = _submit(model, payload, problems, form, legacy, count, images, pressed_as=pressed_as)
+                if message is not None:
+                    st.session_state["submit_message"] = message
+        finally:
+            st.session_state["submitting"] = False
+        st.rerun()
+    message = st.session_state.pop("submit_message", None)
+    if message:
+        kind, text = message
+        (st.success if kind == "ok" else st.error)(text)
+
+
+def _sent_controls(key: str, job: Job, *, disabled: bool) -> None:
+    """The Generate button of a form already sent as it is: it points at that job; another needs its own button."""
+    shown = batch_look(job)  # a batch's button tells of the whole batch: running while any job of it runs
+    running = shown.is_active
+    st.button(
+        _sent_label(shown),
+        type="primary",
+        icon=":material/hourglass_top:" if running else ":material/check:",
+        key="generate",
+        disabled=True,
+        help="These settings were just sent. Change any setting to generate something new.",
+    )
+    st.caption(
+        (
+            "These settings are being generated: see the job just below. "
+            if running
+            else "These settings were just sent: the result is in Latest jobs. "
+        )
+        + "Change any setting to generate something new, or send the same settings again as a new job."
+    )
+    st.button(
+        "Generate another",
+        icon=":material/add:",
+        key="generate_another",
+        on_click=_request_generate,
+        args=(key, press_id(job)),
+        disabled=disabled,
+        help="Send these same settings again: a second job, billed again",
+    )
+
+
+def _is_new_intention(sent: Job | None, another_of: str | None) -> bool:
+    """Whether a press asks for a job not sent yet (False: it is the rest of a press already acted on)."""
+    if another_of is None:
+        return sent is None  # Generate on a form already sent as it is: the job is running, shown on the button
+    # "Generate another" counts once: a second press was drawn under the press the first one replaced.
+    return sent is not None and press_id(sent) == another_of
+
+
+def _submit(
+    model: Model,
+    payload: dict[str, Any],
+    problems: list[Problem],
+    form: FormState,
+    legacy: bool,
+    count: int,
+    images: Images,
+    *,
+    pressed_as: str,
+) -> tuple[str, str] | None:
+    """Send the press: what to tell the person (None when the started job itself says it)."""
+    if problems or form.input_errors:
+        return ("error", "Some settings need attention (marked above). Nothing was sent.")
+    parent_id = continued_from(model, payload)  # the job whose last frame this sends, if it does
+    if count > 1 or images:
+        message, _first = send_batch(
+            model,
+            payload,
+            count,
+            images,
+            legacy=legacy,
+            upload_names=form.upload_names,
+            parent_id=None if images else parent_id,  # one job per image sends those images, not the frame
+            pressed_as=pressed_as,
+        )
+        return message
+    sent = send(
+        model, payload, legacy=legacy, upload_names=form.upload_names, parent_id=parent_id, pressed_as=pressed_as
+    )
+    if isinstance(sent, str):
+        return ("error", sent)
+    # The confirmation is drawn with the job itself, right under the button, until it ends
+    # (components/generate/followup.py).
+    remember_started(sent.id)
+    return None

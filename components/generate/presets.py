@@ -1,0 +1,254 @@
+"""The preset bar above the Generate form: pick a preset and Load it, Save as preset, and Manage presets.
+
+Called once per run, after the draft is put back and before the form is drawn (``preset_bar(model)``). Every
+action runs in its button's callback, before the script body draws any field, so a loaded preset's values are
+in the widgets' state when the form draws them (the way "Use these settings" and drafts put values back).
+
+"Save as preset" keeps what the form held at the end of this session's last run, uploads included: the
+request ``components.generate.drafts.keep_draft`` remembers when it saves the draft. The presets themselves are the
+studio's (videostudio/workflows/presets.py), shared by every browser; files to share are
+videostudio/workflows/preset_files.py.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.form.reuse import restore_settings
+from components.form.widgets import model_key
+from components.generate.drafts import LAST_FORM_KEY
+from components.generate.generate_controls import forget_sent_settings
+from components.shell import services
+from components.shell.markdown_text import as_typed
+from videostudio.catalogue import Model
+from videostudio.catalogue.labels import counted
+from videostudio.workflows.preset_files import export_file_name, export_presets, preset_problem, read_preset_file
+from videostudio.workflows.presets import NameTaken, Preset, PresetError, PresetStore
+
+# What the last preset action has to say, shown once: (where: "bar", "save" or "manage", kind, text).
+MESSAGE_KEY = "presets_message"
+# A Save whose name was taken, waiting for Replace or Cancel: (model id, name).
+REPLACE_KEY = "presets_replace"
+# The preset whose Delete was pressed, waiting for "Delete for good": (model id, name).
+DELETE_KEY = "presets_delete"
+# How many files were imported: part of the import uploader's key, so each import leaves an empty uploader.
+IMPORTS_KEY = "presets_imports"
+
+
+@st.cache_resource(show_spinner=False)
+def preset_store() -> PresetStore:
+    return PresetStore(services.settings().data_dir / "presets")
+
+
+def choice_key(model: Model) -> str:
+    """The widget key of the "Preset" select for ``model``."""
+    return f"presets_choice__{model_key(model)}"
+
+
+def preset_bar(model: Model) -> None:
+    """The bar: this model's presets, Load, Save as preset, Manage; and the last action's message."""
+    names = [p.name for p in preset_store().presets(model.id)]
+    key = choice_key(model)
+    if st.session_state.get(key) not in names:
+        st.session_state.pop(key, None)  # renamed or deleted elsewhere: choose again
+    with st.container(horizontal=True, vertical_alignment="bottom", key="presets_bar"):
+        st.selectbox(
+            "Preset",
+            names,
+            index=None,
+            key=key,
+            placeholder="Choose one" if names else "None yet",
+            disabled=not names,
+        )
+        chosen = st.session_state.get(key)
+        st.button(
+            "Load",
+            key="presets_load",
+            on_click=_load,
+            args=(model,),
+            disabled=chosen is None,
+            help="Fill the form with this preset's settings, uploads included",
+        )
+        with st.popover("Save as preset", icon=":material/bookmark_add:", key="presets_save_open"):
+            _save_panel(model)
+        with st.popover("Manage", icon=":material/tune:", key="presets_manage_open"):
+            _manage_panel(model, chosen)
+    _show_message("bar")
+
+
+# --- Load and Save --------------------------------------------------------------------------------------------------
+
+
+def _load(model: Model) -> None:
+    name = st.session_state.get(choice_key(model))
+    preset = preset_store().get(model.id, name) if name else None
+    if preset is None:
+        _say("bar", "error", "That preset is no longer there. Choose another one.")
+        return
+    form = preset.form
+    notes = " ".join(restore_settings(model, form.params, form.media, form.inputs()))
+    # Loading is a deliberate new start: Generate sends these settings even if they were just sent.
+    forget_sent_settings()
+    _say("bar", "warning" if notes else "success", f"Loaded the preset “{preset.name}”. {notes}".strip())
+
+
+def _save_panel(model: Model) -> None:
+    pending = st.session_state.get(REPLACE_KEY)
+    if pending and pending[0] == model.id:
+        st.warning(
+            f"A preset named “{as_typed(pending[1])}” already exists for this model. Replace it with the form as it is?"
+        )
+        with st.container(horizontal=True):
+            st.button("Replace", key="presets_replace_yes", type="primary", on_click=_save, args=(model, True))
+            st.button("Cancel", key="presets_replace_no", on_click=_forget, args=(REPLACE_KEY,))
+    else:
+        st.text_input("Name", key="presets_name", max_chars=60, placeholder="e.g. Portrait, slow push-in")
+        st.button("Save", key="presets_save", type="primary", icon=":material/save:", on_click=_save, args=(model,))
+        st.caption("Keeps every setting of this form, uploads included, for everyone using this studio.")
+    _show_message("save")
+
+
+def _save(model: Model, replace: bool = False) -> None:
+    state = st.session_state
+    name = state.pop(REPLACE_KEY, (None, None))[1] if replace else state.get("presets_name", "")
+    model_id, payload, names = state.get(LAST_FORM_KEY) or (None, {}, {})
+    if model_id != model.id:
+        _say("save", "error", "The form could not be read. Change any setting, then save again.")
+        return
+    values = {k: v for k, v in payload.items() if k != "model"}
+    problem = preset_problem(model, values)
+    if problem:
+        _say("save", "error", f"Not saved: {problem[0].upper()}{problem[1:]} Fix it in the form, then save again.")
+        return
+    try:
+        preset = preset_store().save(name, model.id, values, names, replace=replace)
+    except NameTaken as exc:
+        state[REPLACE_KEY] = (model.id, exc.name)
+        return
+    except PresetError as exc:
+        _say("save", "error", str(exc))
+        return
+    state.pop(REPLACE_KEY, None)
+    state["presets_name"] = ""
+    state[choice_key(model)] = preset.name
+    _say("save", "success", f"Saved the preset “{preset.name}”.")
+
+
+# --- Manage ---------------------------------------------------------------------------------------------------------
+
+
+def _manage_panel(model: Model, chosen: str | None) -> None:
+    if chosen is None:
+        st.caption("Choose a preset in the list to rename, delete or export it.")
+    else:
+        st.markdown(f"**{as_typed(chosen)}**")
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.text_input("New name", key="presets_new_name", max_chars=60, value=None, placeholder=chosen)
+            st.button("Rename", key="presets_rename", on_click=_rename, args=(model, chosen))
+        pending = st.session_state.get(DELETE_KEY)
+        if pending == (model.id, chosen):
+            question = f"Delete the preset “{as_typed(chosen)}”? This cannot be undone."
+            st.warning(question, icon=":material/delete_forever:")
+            with st.container(horizontal=True):
+                st.button("Delete for good", key="presets_delete_yes", type="primary", on_click=_delete, args=(model,))
+                st.button("Keep it", key="presets_delete_no", on_click=_forget, args=(DELETE_KEY,))
+        else:
+            with st.container(horizontal=True):
+                st.button("Delete", key="presets_delete", icon=":material/delete:", on_click=_ask_delete, args=(model,))
+                preset = preset_store().get(model.id, chosen)
+                if preset is not None:
+                    _export_button("Export", "presets_export_one", [preset])
+    st.divider()
+    everyone = preset_store().presets()
+    if everyone:
+        _export_button(f"Export all presets ({len(everyone)})", "presets_export_all", everyone)
+    imports = st.session_state.get(IMPORTS_KEY, 0)
+    st.file_uploader(
+        "Import presets from a file",
+        key=f"presets_import_{imports}",
+        on_change=_import,
+        args=(f"presets_import_{imports}",),
+        help="A preset file exported from Video Studio (.json). It is checked before anything is added.",
+    )
+    _show_message("manage")
+
+
+def _export_button(label: str, key: str, presets: list[Preset]) -> None:
+    st.download_button(
+        label,
+        data=lambda: export_presets(presets),  # built when pressed, not on every run: it embeds every upload
+        file_name=export_file_name(presets),
+        mime="application/json",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def _rename(model: Model, name: str) -> None:
+    new_name = st.session_state.get("presets_new_name") or ""
+    try:
+        preset = preset_store().rename(model.id, name, new_name)
+    except PresetError as exc:
+        _say("manage", "error", str(exc))
+        return
+    st.session_state[choice_key(model)] = preset.name
+    st.session_state["presets_new_name"] = None
+    _say("manage", "success", f"Renamed “{name}” to “{preset.name}”.")
+
+
+def _ask_delete(model: Model) -> None:
+    st.session_state[DELETE_KEY] = (model.id, st.session_state.get(choice_key(model)))
+
+
+def _delete(model: Model) -> None:
+    _model_id, name = st.session_state.pop(DELETE_KEY, (None, None))
+    try:
+        deleted = bool(name) and preset_store().delete(model.id, name)
+    except PresetError as exc:
+        _say("manage", "error", str(exc))
+        return
+    st.session_state.pop(choice_key(model), None)
+    _say("manage", "success" if deleted else "info", f"Deleted the preset “{name}”." if deleted else "Already gone.")
+
+
+def _import(key: str) -> None:
+    state = st.session_state
+    uploaded = state.get(key)
+    if uploaded is None:
+        return
+    state[IMPORTS_KEY] = state.get(IMPORTS_KEY, 0) + 1  # a fresh, empty uploader next run
+    try:
+        added = preset_store().add_all(read_preset_file(uploaded.getvalue(), services.model_or_none))
+    except PresetError as exc:
+        _say("manage", "error", f"Nothing was imported. {exc}")
+        return
+    listed = ", ".join(f"“{p.name}” ({_model_name(p.model_id)})" for p in added)
+    _say("manage", "success", f"Imported {counted(len(added), 'preset')}: {listed}.")
+
+
+# --- messages -------------------------------------------------------------------------------------------------------
+
+
+def _model_name(model_id: str) -> str:
+    model = services.model_or_none(model_id)
+    return model.name if model else model_id
+
+
+def _say(where: str, kind: str, text: str) -> None:
+    st.session_state[MESSAGE_KEY] = (where, kind, text)
+
+
+def _forget(key: str) -> None:
+    st.session_state.pop(key, None)
+
+
+def _show_message(where: str) -> None:
+    message = st.session_state.get(MESSAGE_KEY)
+    if not message or message[0] != where:
+        return
+    del st.session_state[MESSAGE_KEY]
+    _where, kind, text = message
+    icons = {"success": ":material/check_circle:", "error": ":material/error:", "warning": ":material/info:"}
+    show = {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)
+    show(as_typed(text), icon=icons.get(kind, ":material/info:"))

@@ -1,0 +1,182 @@
+"""What a person can do with an opened job: reuse its settings, run it again, delete it, export it."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components.form.reuse import prefill_generate_form
+from components.generate.followup import missing_uploads, send_again
+from components.generate.generate_controls import claim_send, forget_sent_settings
+from components.history.detail import MESSAGE_KEY, open_job
+from components.history.export import jobs_json
+from components.history.join_clips import join_chain_button
+from components.jobs.job_words import model_name
+from components.jobs.poller import TOASTS_KEY
+from components.shell import services
+from components.shell.job_link import GENERATE_PAGE, compare_link
+from videostudio.catalogue import Model
+from videostudio.history.store import Job, JobKind
+from videostudio.library.videos import delete_job_files, download_name
+
+# The job whose Delete was pressed and now waits for "Delete for good".
+CONFIRM_KEY = "history_confirm_delete"
+# The last "Run again" of this session: (the job it was pressed on, the job it started).
+RAN_AGAIN_KEY = "history_ran_again"
+
+
+def job_actions(job: Job, model: Model | None) -> None:
+    """The action row under an opened job, and the delete confirmation when asked for."""
+    state = st.session_state
+    buttons = st.container(horizontal=True)
+    if job.kind == JobKind.JOINED:
+        _joined_actions(job, buttons)
+        return
+    unknown = "This model is no longer in the studio's catalogue." if model is None else None
+    if buttons.button(
+        "Use these settings",
+        icon=":material/edit_note:",
+        key=f"history_reuse_{job.id}",
+        disabled=model is None,
+        help=unknown or "Open Generate with this model and these settings filled in, uploads included",
+    ):
+        assert model is not None
+        _use_settings(job, model)
+    missing = [model.label(path) if model else path for path in missing_uploads(job)]
+    seed = ", with a new seed" if model and "seed" in model.properties else ""
+    running = _running_again(job)
+    buttons.button(
+        "Run again",
+        icon=":material/replay:",
+        key=f"history_run_again_{job.id}",
+        on_click=_request_run_again,
+        args=(job.id,),
+        # The same guard as Generate: one press is one job, the API charges per submit.
+        disabled=model is None or bool(missing) or running is not None or state.get("submitting", False),
+        help=unknown
+        or (f"The upload for {', '.join(missing)} was not kept, so it cannot be sent again." if missing else None)
+        or running
+        or f"Send the same request now{seed}, on {services.current_backend().label}",
+    )
+    with buttons:
+        join_chain_button(job)
+    _delete_and_export(job, buttons)
+
+
+def _joined_actions(job: Job, buttons: DeltaGenerator) -> None:
+    # No model ran it, so Use these settings and Run again do not apply: the clips it joined are its settings.
+    clips = job.params.get("clips") or []
+    st.caption(f":material/movie_edit: Joined clips: {len(clips)} finished videos put end to end on this computer.")
+    _delete_and_export(job, buttons)
+
+
+def _delete_and_export(job: Job, buttons: DeltaGenerator) -> None:
+    state = st.session_state
+    buttons.button(
+        "Delete",
+        icon=":material/delete:",
+        key=f"history_delete_{job.id}",
+        on_click=_ask_delete,
+        args=(job.id,),
+        disabled=job.is_active,
+        help="Wait until it finishes to delete it" if job.is_active else "Remove the job and its files",
+    )
+    buttons.download_button(
+        "Export",
+        data=jobs_json([job]),
+        file_name=download_name(job.model_id, job.created_at.astimezone(), job.prompt).removesuffix(".mp4") + ".json",
+        mime="application/json",
+        icon=":material/download:",
+        key=f"history_export_{job.id}",
+        on_click="ignore",
+        help="This job's settings, usage and links as JSON",
+    )
+    with buttons:
+        compare_link(
+            [job.id],
+            "Compare with…",
+            disabled=not job.has_local_video,
+            help="Play this video side by side with others you pick, in sync"
+            if job.has_local_video
+            else "Only a finished video kept on this computer can be compared",
+        )
+    if state.get(CONFIRM_KEY) == job.id:
+        _confirm_delete(job)
+
+
+def _use_settings(job: Job, model: Model) -> None:
+    notes = prefill_generate_form(job, model)
+    # Choosing an old job's settings is a deliberate new start: Generate sends them even if just sent.
+    forget_sent_settings()
+    # Shown by the sidebar tray on the Generate page's run (a toast fired before switching would be lost).
+    toasts = st.session_state.setdefault(TOASTS_KEY, [])
+    toasts.append((f"{model.name}: settings from the job are filled in.", ":material/edit_note:"))
+    toasts.extend((note, ":material/info:") for note in notes)
+    st.switch_page(GENERATE_PAGE)
+
+
+def _running_again(job: Job) -> str | None:
+    """Why Run again waits, when it does: this job is running, or the one it was just run again as still is.
+
+    A second press on Run again is then the rest of the first (the same intention), not a new job.
+    """
+    if job.is_active:
+        return "This job is running: press Run again once it has finished."
+    source, started = st.session_state.get(RAN_AGAIN_KEY, (None, None))
+    if source == job.id and started:
+        new = services.job_service().store.get(started)
+        if new is not None and new.is_active:
+            return "This job was just run again, and that run is still going."
+    return None
+
+
+def _request_run_again(job_id: str) -> None:
+    # Sent from the callback itself: it runs once per press, so a rerun can never send the request again.
+    if not claim_send():
+        return
+    try:
+        job = services.job_service().store.get(job_id)
+        if job is not None and _running_again(job):
+            return  # a late press on a button that is disabled by now
+        kind, text, new = send_again(job_id)
+    finally:
+        st.session_state["submitting"] = False
+    if new is not None:
+        st.session_state[RAN_AGAIN_KEY] = (job_id, new.id)
+        open_job(new.id)
+        text += " It is open here, and listed in the sidebar."
+    st.session_state[MESSAGE_KEY] = (kind, text)
+
+
+def _confirm_delete(job: Job) -> None:
+    with st.container(border=True, key="history_confirm"):
+        st.warning(
+            "Delete this job from the history, with its files on this computer? "
+            "This cannot be undone. The provider's copy is not affected.",
+            icon=":material/delete_forever:",
+        )
+        with st.container(horizontal=True):
+            st.button("Delete for good", type="primary", key="history_delete_yes", on_click=_delete, args=(job.id,))
+            st.button("Keep it", key="history_delete_no", on_click=_cancel_delete)
+
+
+def _ask_delete(job_id: str) -> None:
+    st.session_state[CONFIRM_KEY] = job_id
+
+
+def _cancel_delete() -> None:
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
+def _delete(job_id: str) -> None:
+    state = st.session_state
+    state.pop(CONFIRM_KEY, None)
+    store = services.job_service().store
+    job = store.get(job_id)
+    if job is None or job.is_active:
+        return  # already gone (another tab), or started polling again: nothing to do now
+    store.delete([job.id])
+    # After the row: the files check which other jobs still use the same uploads.
+    delete_job_files(job, store)
+    open_job(None)
+    state.setdefault(TOASTS_KEY, []).append((f"Deleted: {model_name(job.model_id)} job.", ":material/delete:"))

@@ -1,0 +1,3 @@
+"""Jobs on the page: cards, words for a job, batches as groups, the job tray and its poller, the status line, Continue
+from here and Copy as code.
+"""

@@ -1,0 +1,94 @@
+"""The running-jobs tray, and a cheap tick that keeps every page current with the history.
+
+Sessions do not poll: the process's follower (videostudio/jobs/follower.py) asks the backends and writes each
+answer to the history. Each page only reads the history, on a short timer, and reruns itself when what
+it shows has changed: a job started (in another tab, or another studio sharing the history), moved on,
+or finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from components.jobs.job_words import elapsed_text, model_name, status_look
+from components.shell import services
+from components.shell.notifications import (
+    notices_wanted,
+    notification_settings,
+    notifies_instead_of_toast,
+    queue_notice,
+)
+from videostudio.history.store import Job, JobStatus
+
+TOASTS_KEY = "pending_toasts"
+# The statuses of the running jobs as this page last drew them.
+DRAWN_KEY = "tray_drawn_statuses"
+# How often a page looks at the history: a finished job shows a second or two after the follower saw it.
+# Always on, even with nothing running, so a tab opened before a job started (in another tab) sees it.
+TICK_SECONDS = 1.5
+
+
+def job_tray() -> None:
+    """List the running jobs compactly, and keep the page current with the history."""
+    # What this run draws (job cards included) is the history as it is now; the tick compares with it.
+    store = services.job_service().store
+    drawn: dict[str, str] = st.session_state.get(DRAWN_KEY, {})
+    now = _statuses(store.active())
+    # Jobs that were running when this session last drew and are not now have ended: said here, on any full
+    # run (the tick's, or one a click started just then), so that none is missed and none is said twice.
+    _queue_toasts(store.get(job_id) for job_id in drawn.keys() - now.keys())
+    st.session_state[DRAWN_KEY] = now
+    st.fragment(_tick, run_every=TICK_SECONDS)()
+    _show_queued_toasts()
+    # After the toasts: the notices queued with them go to the browser in this same run.
+    notification_settings()
+
+
+def _tick() -> None:
+    if services.prices_arrived():
+        st.rerun(scope="app")  # the page was drawn before the live list (and its prices) came in
+    # A key typed in this session lets the follower ask the API about the jobs it follows.
+    services.share_key_with_follower()
+    active = services.job_service().store.active()
+    _draw_running(active)
+    drawn: dict[str, str] = st.session_state.get(DRAWN_KEY, {})
+    if _statuses(active) != drawn:
+        # The job cards are drawn outside this fragment: a full rerun redraws them with the new status.
+        st.rerun(scope="app")
+
+
+def _statuses(jobs: list[Job]) -> dict[str, str]:
+    return {job.id: job.status for job in jobs}
+
+
+def _draw_running(active: list[Job]) -> None:
+    if not active:
+        return
+    st.caption(f"Running jobs ({len(active)})")
+    policies = services.poll_policies()
+    for job in active:
+        label, _color, icon = status_look(job, policies.get(job.backend))
+        st.caption(f"{icon} {model_name(job.model_id)}: {label.lower()}, {elapsed_text(job.elapsed_seconds)}")
+
+
+def _queue_toasts(finished: Iterable[Job | None]) -> None:
+    toasts = st.session_state.setdefault(TOASTS_KEY, [])
+    for job in finished:
+        if job is None or job.status not in (JobStatus.COMPLETED, JobStatus.FAILED):
+            continue  # deleted meanwhile, or not ended
+        if notices_wanted():
+            queue_notice(job, model_name(job.model_id))
+        if notifies_instead_of_toast():
+            continue  # the browser's notification says it; a toast too would say it twice
+        if job.status == JobStatus.COMPLETED:
+            toasts.append((f"{model_name(job.model_id)}: your video is ready.", ":material/movie:"))
+        elif job.status == JobStatus.FAILED:
+            toasts.append((f"{model_name(job.model_id)}: the job failed.", ":material/error:"))
+
+
+def _show_queued_toasts() -> None:
+    # A toast fired just before st.rerun() is lost, so they wait in the session until this run.
+    for text, icon in st.session_state.pop(TOASTS_KEY, []):
+        st.toast(text, icon=icon)

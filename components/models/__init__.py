@@ -1,0 +1,1 @@
+"""Finding a model: the model browser and a model's sheet."""

@@ -1,0 +1,79 @@
+"""The sidebar every page shares: which backend is in use, and the API key for this session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.shell import services
+from components.shell.balance import account_balance
+
+KEY_FIELD = "sidebar_api_key"
+# On: the Generate page offers each model's legacy vendor endpoint. Off (the default): nothing about it is shown
+# or sent.
+DEVELOPER_ENDPOINTS = "developer_endpoint_choice"
+
+
+def _take_typed_key() -> None:
+    # The key moves out of the field at once: a field keeps its value in the page's HTML (the password
+    # input's value attribute), and the key must never be in the page.
+    typed = (st.session_state.get(KEY_FIELD) or "").strip()
+    if typed:
+        st.session_state[services.TYPED_KEY_STATE] = typed
+    st.session_state[KEY_FIELD] = ""
+
+
+def _forget_typed_key() -> None:
+    st.session_state.pop(services.TYPED_KEY_STATE, None)
+
+
+def draw_backend_panel() -> None:
+    """Backend badge, backend switch and a key field that lives only in this browser session."""
+    current = services.current_backend()
+    labels = services.backends().labels()
+    with st.sidebar:
+        st.badge(current.badge, icon=current.icon, color=current.color)
+        has_key = services.session_api_key() is not None
+        st.caption("API key: " + ("set" if has_key else "not set"))
+        if has_key and current.bills:
+            account_balance(current)
+        st.segmented_control(
+            "Backend",
+            options=list(labels),
+            format_func=labels.get,
+            default=current.name,
+            key="backend_choice",
+            required=True,
+            help="The offline demo renders stand-in videos on this machine, free. "
+            "The AI/ML API makes real videos and needs a key.",
+        )
+        missing_key = current.needs_key and not has_key
+        with st.expander("API key", icon=":material/key:", expanded=missing_key):
+            st.text_input(
+                "AI/ML API key",
+                type="password",
+                key=KEY_FIELD,
+                on_change=_take_typed_key,
+                help="Used for this browser session only: never saved to disk or to the history. "
+                "To keep a key, set AIMLAPI_API_KEY or .streamlit/secrets.toml.",
+                placeholder="Paste your key and press Enter",
+            )
+            if services.typed_api_key():
+                st.caption(":material/check: A key is set for this browser session.")
+                st.button(
+                    "Forget this key", icon=":material/key_off:", key="forget_api_key", on_click=_forget_typed_key
+                )
+            st.caption("Create a key at [aimlapi.com/app/keys](https://aimlapi.com/app/keys).")
+        if missing_key:
+            st.warning(f"Add an API key to generate with the {current.label}, or switch to the offline demo.")
+        with st.expander("Developer options", icon=":material/code:"):
+            st.toggle(
+                "Choose the endpoint per model",
+                key=DEVELOPER_ENDPOINTS,
+                persist_state="session",
+                help="Offers, under Generate, sending to a model's older vendor endpoint instead of the universal one.",
+            )
+
+
+def endpoint_choice_on() -> bool:
+    """True when the person asked, under Developer options, to choose each model's endpoint."""
+    return bool(st.session_state.get(DEVELOPER_ENDPOINTS, False))

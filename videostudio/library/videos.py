@@ -1,0 +1,292 @@
+"""The media library: local copies of finished videos (the API's video URLs expire), and their posters.
+
+Pure module (no Streamlit). What it keeps under the media folder:
+
+- ``<job id>.mp4``: the finished video, downloaded once the job completes;
+- ``posters/<job id>.jpg``: its first frame, longest side at most 480 px, for the history's gallery and table;
+- ``inputs/``: the uploads each job was sent with (videostudio/library/kept_inputs.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import av
+import requests
+from PIL import Image
+
+from videostudio.files import atomic_path, unlink_quietly, write_atomic
+from videostudio.history.store import Job, JobStatus, JobStore, utcnow
+from videostudio.library.kept_inputs import delete_kept_inputs
+
+log = logging.getLogger(__name__)
+
+# Generous: a 10 s 1080p clip is tens of MB; anything past this is not a video from these models.
+MAX_VIDEO_BYTES = 500 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+
+POSTER_SIDE = 480
+POSTERS = "posters"
+# After its n-th failed copy a video waits 30 s × 2ⁿ (1, 2, 4, 8 min) before the next try, and is given up after
+# the 5th: a passing CDN hiccup is ridden out, an expired link (it never comes back) stops costing requests.
+RETRY_BASE = timedelta(seconds=30)
+
+
+class DownloadError(Exception):
+    """A finished video could not be copied to the media folder; the job keeps its URL."""
+
+
+class VideoFileError(DownloadError):
+    """A downloaded file is not a video the studio can read (no video stream, or no frame decodes)."""
+
+
+def download_video(
+    url: str, dest: Path, *, timeout: tuple[float, float] = (5.0, 60.0), max_bytes: int = MAX_VIDEO_BYTES
+) -> int:
+    """Stream ``url`` to ``dest`` atomically; returns the size. Never sends the API key: CDN links are signed."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with requests.get(url, stream=True, timeout=timeout) as response:
+            if response.status_code != 200:
+                raise DownloadError(f"The video host answered {response.status_code}; the link may have expired.")
+            declared = int(response.headers.get("Content-Length") or 0)
+            if declared > max_bytes:
+                raise DownloadError(f"The video is {declared} bytes, more than the {max_bytes} the studio keeps.")
+            written = 0
+            with atomic_path(dest) as tmp, tmp.open("wb") as out:
+                for chunk in response.iter_content(CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise DownloadError("The video is larger than the studio keeps.")
+                    out.write(chunk)
+                if declared and written != declared:
+                    raise DownloadError(f"The download stopped early ({written} of {declared} bytes).")
+    except requests.RequestException as exc:
+        raise DownloadError(f"The video could not be downloaded ({type(exc).__name__}).") from exc
+    return written
+
+
+def download_name(model_id: str, created: datetime, prompt: str, words: int = 5) -> str:
+    """A file name that says what the video is: ``pixverse-v5-2026-11-21-1530-a-cat-surfing.mp4``."""
+    model = re.sub(r"[^a-z0-9]+", "-", model_id.lower().split("/image-to-video")[0]).strip("-")
+    # Fold accents first, so "Un café à Paris" keeps its words: un-cafe-a-paris.
+    ascii_prompt = unicodedata.normalize("NFKD", prompt).encode("ascii", "ignore").decode().lower()
+    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_prompt)[:words])
+    parts = [model, created.strftime("%Y-%m-%d-%H%M"), slug]
+    return "-".join(p for p in parts if p) + ".mp4"
+
+
+# --- probing and posters -------------------------------------------------------------------------------------------
+
+
+def probe_video(path: Path | str) -> tuple[float, int, int]:
+    """(seconds, width, height) of a video file; ``VideoFileError`` if it holds no readable video stream."""
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video or _is_still_image(container.format.name):
+                raise VideoFileError("The downloaded file holds no video.")
+            stream = container.streams.video[0]
+            width, height = stream.codec_context.width, stream.codec_context.height
+            if stream.duration is not None and stream.time_base is not None:
+                seconds = float(stream.duration * stream.time_base)
+            elif container.duration is not None:
+                seconds = container.duration / av.time_base
+            else:
+                seconds = 0.0  # a stream that states no length; the video still plays
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise VideoFileError(f"The downloaded file is not a video the studio can read ({type(exc).__name__}).") from exc
+    if not width or not height:
+        raise VideoFileError("The downloaded video has no picture size.")
+    return round(max(seconds, 0.0), 3), width, height
+
+
+def _is_still_image(format_name: str) -> bool:
+    # FFmpeg opens a picture as a one-frame video ("jpeg_pipe", "image2"); a host's error image is no video.
+    return format_name.endswith("_pipe") or format_name in ("image2", "gif", "webp")
+
+
+def poster_frame(path: Path | str, dest: Path, *, max_side: int = POSTER_SIDE) -> Path:
+    """Write the first frame that decodes as a JPEG at ``dest`` (atomically), longest side at most ``max_side``."""
+    image = _first_frame(Path(path))
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=82, optimize=True)
+    write_atomic(dest, buffer.getvalue())
+    return dest
+
+
+def _first_frame(path: Path) -> Image.Image:
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise VideoFileError("The downloaded file holds no video.")
+            stream = container.streams.video[0]
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.FFmpegError:
+                    continue  # a damaged packet at the start: the next keyframe may still decode
+                for frame in frames:
+                    return frame.to_image()
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise VideoFileError(f"No frame of the video could be read ({type(exc).__name__}).") from exc
+    raise VideoFileError("No frame of the video could be read.")
+
+
+# --- keeping finished videos ---------------------------------------------------------------------------------------
+
+
+def video_path(media_dir: Path, job_id: str) -> Path:
+    return media_dir / f"{job_id}.mp4"
+
+
+def poster_path(media_dir: Path, job_id: str) -> Path:
+    return media_dir / POSTERS / f"{job_id}.jpg"
+
+
+# Job ids being copied by this process: the completion hook and the periodic retry must not fetch one video twice.
+_in_flight: set[str] = set()
+_in_flight_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _claim(job_id: str) -> Iterator[bool]:
+    with _in_flight_lock:
+        mine = job_id not in _in_flight
+        _in_flight.add(job_id)
+    try:
+        yield mine
+    finally:
+        if mine:
+            with _in_flight_lock:
+                _in_flight.discard(job_id)
+
+
+def keep_video(store: JobStore, job: Job, media_dir: Path) -> Job:
+    """Copy a finished job's video to ``media_dir`` with its poster, and record them on the job.
+
+    Never raises for a bad download: the job is kept as it was (its provider link still works for a while),
+    with ``download_attempts`` counted up so ``retry_missing`` knows when to stop trying.
+    """
+    if not job.video_url:
+        return job
+    dest = video_path(media_dir, job.id)
+    poster = poster_path(media_dir, job.id)
+    with _claim(job.id) as mine:
+        if not mine:
+            return job
+        try:
+            size = download_video(job.video_url, dest)
+            seconds, _width, _height = probe_video(dest)
+            poster_frame(dest, poster)
+        except (DownloadError, OSError) as exc:
+            log.warning("job %s: video not kept locally: %s", job.id, exc)
+            # Only the file this attempt wrote: a half-checked download must not pass for a local copy.
+            dest.unlink(missing_ok=True)
+            poster.unlink(missing_ok=True)
+            return _count_attempt(store, job)
+        try:
+            return store.update(
+                job.id, local_path=str(dest), video_bytes=size, video_seconds=seconds, poster_path=str(poster)
+            )
+        except KeyError:
+            # The job was deleted while its video downloaded: nothing should point at these files.
+            dest.unlink(missing_ok=True)
+            poster.unlink(missing_ok=True)
+            return job
+
+
+def _count_attempt(store: JobStore, job: Job) -> Job:
+    current = store.get(job.id)
+    if current is None:
+        return job
+    try:
+        return store.update(job.id, download_attempts=(current.download_attempts or 0) + 1)
+    except KeyError:
+        return job
+
+
+def retry_missing(store: JobStore, media_dir: Path, max_attempts: int = 5, *, now: datetime | None = None) -> list[Job]:
+    """Try again to keep the videos of completed jobs that have no local copy; returns the jobs now kept.
+
+    A job is skipped after ``max_attempts`` failures, and waits ``RETRY_BASE * 2**failures`` after its last one.
+    """
+    now = now or utcnow()
+    kept = []
+    for job in store.needs_download(max_attempts=max_attempts):
+        attempts = job.download_attempts or 0
+        if attempts and now - job.updated_at < RETRY_BASE * 2**attempts:
+            continue
+        updated = keep_video(store, job, media_dir)
+        if updated.local_path:
+            kept.append(updated)
+    return kept
+
+
+class MissingVideoRetrier:
+    """Runs ``retry_missing`` in the background, at most once per ``every`` seconds and one run at a time.
+
+    Page loads call ``maybe_start``: a slow video host must never hold up a page or a polling tick.
+    """
+
+    def __init__(self, store: JobStore, media_dir: Path, *, every: float = 60.0) -> None:
+        self.store, self.media_dir, self.every = store, media_dir, every
+        self._lock = threading.Lock()
+        self._last = float("-inf")
+        self._thread: threading.Thread | None = None
+
+    def maybe_start(self, now: float | None = None) -> bool:
+        """Start a retry run unless one is running or the last began under ``every`` seconds ago."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if (self._thread and self._thread.is_alive()) or now - self._last < self.every:
+                return False
+            self._last = now
+            self._thread = threading.Thread(target=self._run, name="video-studio-retry-missing", daemon=True)
+            self._thread.start()
+        return True
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            kept = retry_missing(self.store, self.media_dir)
+            if kept:
+                log.info("kept %d videos whose first download had failed", len(kept))
+        except Exception:
+            # A background thread has no one to raise to; the next page load tries again.
+            log.exception("retrying missing video downloads failed")
+
+
+def kept_videos(store: JobStore, limit: int, *, also: Iterable[str] = ()) -> dict[str, Job]:
+    """Of the newest ``limit`` finished jobs, those whose video is on this computer, newest first, by id; then those
+    of ``also`` (ids already chosen, however old) that still have theirs, so a choice never drops out of its list."""
+    kept = {
+        job.id: job for job in store.search(statuses=[JobStatus.COMPLETED.value], limit=limit) if job.has_local_video
+    }
+    for job_id in also:
+        if job_id not in kept and (job := store.get(job_id)) is not None and job.has_local_video:
+            kept[job_id] = job
+    return kept
+
+
+def delete_job_files(job: Job, store: JobStore | None = None) -> list[Path]:
+    """Remove a deleted job's video and poster, and its kept uploads when no other job uses them.
+
+    Call it after the job's row is deleted. Without ``store`` the uploads are kept (other jobs may share them).
+    Returns the files removed.
+    """
+    removed = [Path(name) for name in (job.local_path, job.poster_path) if name and unlink_quietly(Path(name))]
+    return removed + (delete_kept_inputs(job, store) if store is not None else [])

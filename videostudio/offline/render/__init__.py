@@ -1,0 +1,1 @@
+"""The offline backend's renderer: real MP4s from images, footage, text and sound."""

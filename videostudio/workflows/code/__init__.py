@@ -1,0 +1,1 @@
+"""Copy as code: the exact request of a job or a form, as cURL, Python and JavaScript."""
