@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.jobs import poller
+from components import poller
 from tests.conftest import REPO, Studio
-from videostudio.history.store import Job, JobStatus
+from videostudio.store import Job, JobStatus
 
 pytestmark = pytest.mark.apptest
 
@@ -54,7 +54,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> TickSpy:
 
 def open_studio() -> AppTest:
     """The Generate page, drawn once the live list (the prices) is in: a first draw without prices reruns once."""
-    from components.shell import services
+    from components import services
 
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     services._catalogue_refresher("offline", services.offline_backend_url()).wait(30)
@@ -64,7 +64,7 @@ def open_studio() -> AppTest:
 
 
 def store():  # type: ignore[no-untyped-def]
-    from components.shell import services
+    from components import services
 
     return services.job_service().store
 
@@ -83,8 +83,8 @@ def test_a_page_ticks_even_with_nothing_running(studio: Studio, spy: TickSpy) ->
 def test_the_tick_reruns_the_page_once_when_the_prices_come_in(
     studio: Studio, spy: TickSpy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from components.shell import services
-    from videostudio.catalogue.live import LiveCatalogueRefresher
+    from components import services
+    from videostudio.live_catalogue import LiveCatalogueRefresher
 
     gate = threading.Event()  # the live list is read only once the gate opens
     read = LiveCatalogueRefresher.refresh_now
@@ -102,11 +102,13 @@ def test_the_tick_reruns_the_page_once_when_the_prices_come_in(
     assert spy.ticks - ticks_before == 1
 
 
-def test_a_job_started_in_another_tab_shows_on_the_next_tick(studio: Studio, spy: TickSpy) -> None:
-    from components.shell import services
+def test_a_job_started_in_another_tab_shows_on_the_next_tick(
+    studio: Studio, spy: TickSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
 
+    # Keep the job as it is: this test is about the page, not the follower, so the studio follows nothing itself.
+    monkeypatch.setenv("VIDEO_STUDIO_FOLLOWER", "apart")
     at = open_studio()
-    services.follower().stop()  # keep the job as it is: this test is about the page, not the follower
     assert tray(at) == []
     started = Job(model_id="video-01", backend="offline", status="generating", generation_id="g-1", prompt="Elsewhere")
     spy.before_next_tick = lambda: store().add(started)
@@ -120,10 +122,11 @@ def test_a_job_started_in_another_tab_shows_on_the_next_tick(studio: Studio, spy
     assert any("Running jobs (1)" in text for text in tray(at))
 
 
-def test_a_tick_with_nothing_new_does_not_rerun_the_page(studio: Studio, spy: TickSpy) -> None:
-    from components.shell import services
+def test_a_tick_with_nothing_new_does_not_rerun_the_page(
+    studio: Studio, spy: TickSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
 
-    services.follower().stop()
+    monkeypatch.setenv("VIDEO_STUDIO_FOLLOWER", "apart")  # the page's own ticks alone, as above
     store().add(Job(model_id="video-01", backend="offline", status="generating", generation_id="g-1"))
     at = open_studio()
     ticks_before = spy.ticks
@@ -131,10 +134,11 @@ def test_a_tick_with_nothing_new_does_not_rerun_the_page(studio: Studio, spy: Ti
     assert spy.ticks - ticks_before == 1
 
 
-def test_a_job_finished_by_the_follower_shows_done_with_a_toast(studio: Studio, spy: TickSpy) -> None:
-    from components.shell import services
+def test_a_job_finished_by_the_follower_shows_done_with_a_toast(
+    studio: Studio, spy: TickSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
 
-    services.follower().stop()
+    monkeypatch.setenv("VIDEO_STUDIO_FOLLOWER", "apart")  # the page's own ticks alone, as above
     job = store().add(Job(model_id="video-01", backend="offline", status="generating", generation_id="g-1"))
     at = open_studio()
     assert any("Running jobs (1)" in text for text in tray(at))
@@ -148,7 +152,7 @@ def test_a_job_finished_by_the_follower_shows_done_with_a_toast(studio: Studio, 
 
 
 def test_a_key_typed_in_a_session_lets_the_follower_follow_api_jobs(studio: Studio) -> None:
-    from components.shell import services
+    from components import services
 
     at = open_studio()
     assert not services.follower().can_follow("aimlapi")
