@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import poller
+from components.jobs import poller
 from tests.conftest import REPO, Studio
-from videostudio.store import Job, JobStatus
+from videostudio.history.store import Job, JobStatus
 
 pytestmark = pytest.mark.apptest
 
@@ -54,7 +54,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> TickSpy:
 
 def open_studio() -> AppTest:
     """The Generate page, drawn once the live list (the prices) is in: a first draw without prices reruns once."""
-    from components import services
+    from components.shell import services
 
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     services._catalogue_refresher("offline", services.offline_backend_url()).wait(30)
@@ -64,7 +64,7 @@ def open_studio() -> AppTest:
 
 
 def store():  # type: ignore[no-untyped-def]
-    from components import services
+    from components.shell import services
 
     return services.job_service().store
 
@@ -83,8 +83,8 @@ def test_a_page_ticks_even_with_nothing_running(studio: Studio, spy: TickSpy) ->
 def test_the_tick_reruns_the_page_once_when_the_prices_come_in(
     studio: Studio, spy: TickSpy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from components import services
-    from videostudio.live_catalogue import LiveCatalogueRefresher
+    from components.shell import services
+    from videostudio.catalogue.live import LiveCatalogueRefresher
 
     gate = threading.Event()  # the live list is read only once the gate opens
     read = LiveCatalogueRefresher.refresh_now
@@ -152,7 +152,7 @@ def test_a_job_finished_by_the_follower_shows_done_with_a_toast(
 
 
 def test_a_key_typed_in_a_session_lets_the_follower_follow_api_jobs(studio: Studio) -> None:
-    from components import services
+    from components.shell import services
 
     at = open_studio()
     assert not services.follower().can_follow("aimlapi")
