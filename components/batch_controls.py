@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from components import api_refusal, services
+from components.poller import watch_started
 from components.started import remember_started
 from videostudio import batch_send
 from videostudio.batches import MAX_COUNT, BatchPlan, failure_text, plan_batch, press_state, running_text, seed_bounds
@@ -86,6 +87,7 @@ def send_batch(
     result = batch_send.send_batch(
         services.job_service(), client, model, plan.jobs, backend=backend, legacy=legacy, parent_id=parent_id
     )
+    watch_started(result.jobs)
     first = result.jobs[0] if result.jobs else None
     if first is not None:
         remember_started(first.id)  # the batch is drawn right under the button (components/followup.py)

@@ -17,6 +17,7 @@ from components.batch_controls import Images, batch_look, batch_notes, how_many,
 from components.continue_from import continued_from
 from components.copy_as_code import form_code
 from components.model_browser import NOT_OFFERED, model_browser
+from components.poller import watch_started
 from components.price_tag import price_tag
 from components.schema_form import FormState, model_key
 from components.sidebar import endpoint_choice_on
@@ -68,11 +69,13 @@ def send(
     if client is None:
         return services.NO_KEY_TO_SEND
     try:
-        return services.job_service().submit(
+        job = services.job_service().submit(
             client, model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id
         )
     except StudioError as exc:
         return api_refusal.explain(model, payload, exc)
+    watch_started([job])
+    return job
 
 
 def forget_sent_settings() -> None:
