@@ -24,6 +24,16 @@ os.chdir(REPO)
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _own_studio_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A studio home folder per test session: no test reads or writes the real ~/.video-studio (a person's history,
+    catalogue cache, offline backend state), and parallel workers (``pytest -n``) never share one. Tests that need
+    a home of their own (the ``studio`` fixture) still set one; the browser tests' studios get theirs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VIDEO_STUDIO_HOME", str(tmp_path_factory.mktemp("video-studio-home")))
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _apptest_runs_the_entrypoint() -> Iterator[None]:
     with entrypoint_on_every_run():
         yield
