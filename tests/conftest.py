@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import tempfile
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,14 +25,17 @@ REPO = Path(__file__).resolve().parent.parent
 os.chdir(REPO)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _own_studio_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """A studio home folder per test session: no test reads or writes the real ~/.video-studio (a person's history,
-    catalogue cache, offline backend state), and parallel workers (``pytest -n``) never share one. Tests that need
-    a home of their own (the ``studio`` fixture) still set one; the browser tests' studios get theirs."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VIDEO_STUDIO_HOME", str(tmp_path_factory.mktemp("video-studio-home")))
-        yield
+def pytest_configure(config: pytest.Config) -> None:
+    """A studio home folder per test process: no test reads or writes the real ~/.video-studio (a person's history,
+    catalogue cache, offline backend state), and parallel workers (``pytest -n``, one process each) never share one.
+    Set here, not in a fixture, because some test modules load the catalogue (and its cache) as they are collected.
+    Tests that need a home of their own (the ``studio`` fixture) still set one; the browser tests' studios get theirs.
+    """
+    home = Path(tempfile.mkdtemp(prefix="video-studio-home-"))
+    patch = pytest.MonkeyPatch()
+    patch.setenv("VIDEO_STUDIO_HOME", str(home))
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+    config.add_cleanup(patch.undo)
 
 
 @pytest.fixture(autouse=True, scope="session")
