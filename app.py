@@ -1,12 +1,19 @@
 """Video Studio: the router. Everything drawn here appears on every page."""
 
+from pathlib import Path
+
 import streamlit as st
 
+from components import services
 from components.poller import job_tray
 from components.sidebar import draw_backend_panel
 from components.status_line import status_line
 
-st.set_page_config(page_title="Video Studio", page_icon=":material/movie:", layout="wide")
+# The tab icon is a file of the studio's own: a ":material/…" page icon is fetched from a font CDN, and is
+# missing with no network.
+ICON = Path(__file__).parent / "assets" / "icon.png"
+
+st.set_page_config(page_title="Video Studio", page_icon=str(ICON), layout="wide")
 
 pages = st.navigation(
     [
@@ -16,6 +23,7 @@ pages = st.navigation(
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     ]
 )
+services.start_background_work()  # the follower keeps jobs moving with no browser open
 draw_backend_panel()
 with st.sidebar:
     job_tray()

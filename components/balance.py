@@ -31,7 +31,7 @@ def account_balance(backend: Backend) -> None:
         return
     # A new key makes a new client; a job that ended changes the balance. Either means reading it again.
     # The client itself (compared by identity) is held, not its id(), which a later client could reuse.
-    reason = (backend.name, client, services.job_service().store.last_finished_at(backend.name))
+    reason = (backend.name, client, services.job_service().store.last_end_seen(backend.name))
     held = st.session_state.get(BALANCE_STATE)
     fresh = held is not None and held[0] == reason
     if fresh and held[1] == UNREADABLE and time.monotonic() - held[2] > RETRY_FAILED_SECONDS:

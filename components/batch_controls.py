@@ -1,10 +1,10 @@
 """Beside Generate: "How many" (1 to 8 jobs in one press), and sending a batch as one press.
 
-The double-click guard is Generate's own (``generate_controls.claim_send`` and the press's fingerprint): a batch
-is identified by its payload, its count and its images (``videostudio.batches.intent_payload``), so pressing
-again on an unchanged form never sends a second batch. Every job is recorded before the first request leaves
-(``videostudio.batch_send.send_batch``); a job that fails to send is named ("Job 2 of 3 was not sent: ..."), the
-others run.
+The double-click guard is Generate's own (``generate_controls.claim_send`` and the press key in the history): a
+batch is identified by its payload, its count and its images (``videostudio.batches.intent_payload``), so pressing
+again on an unchanged form, in any tab of the browser, never sends a second batch. Every job is recorded with the
+press key before the first request leaves (``videostudio.batch_send.send_batch``); a job that fails to send is
+named ("Job 2 of 3 was not sent: ..."), the others run. "How many" goes back to 1 on another form.
 """
 
 from __future__ import annotations
@@ -22,12 +22,22 @@ from videostudio.catalogue import Model
 from videostudio.store import Job
 
 HOW_MANY_KEY = "generate_how_many"
+# Whose "How many" the count is: a model's form, and the job it continues, if any. Another model, or Continue
+# from here, starts again at 1: a count chosen for one form must not silently multiply another's price.
+HOW_MANY_FOR_KEY = "generate_how_many_for"
 
 Images = Sequence[tuple[str, str | None]]  # several start images: (value to send, upload name or None)
 
 
-def how_many() -> int:
-    """The "How many" choice: jobs to send per press (per image, when several start images are given)."""
+def how_many(form: str) -> int:
+    """The "How many" choice for ``form``: jobs to send per press (per image, when several start images are given).
+
+    It goes back to 1 when ``form`` changes (another model, a job continued); the person may set it again.
+    """
+    state = st.session_state
+    if state.get(HOW_MANY_FOR_KEY) != form:
+        state[HOW_MANY_FOR_KEY] = form
+        state[HOW_MANY_KEY] = 1  # before the widget is drawn: the only moment its value may be set
     return int(
         st.selectbox(
             "How many",
@@ -77,15 +87,26 @@ def send_batch(
     legacy: bool,
     upload_names: Mapping[str, str] | None,
     parent_id: str | None = None,
+    pressed_as: str | None = None,
 ) -> tuple[tuple[str, str] | None, Job | None]:
-    """Send one press's batch: what to tell the person (None when all went), and the batch's first job."""
+    """Send one press's batch: what to tell the person (None when all went), and the batch's first job.
+
+    ``pressed_as``: the press key (videostudio/intent.py) every job of the batch is recorded with.
+    """
     backend = services.backend()
     client = services.client_for(backend)
     if client is None:
         return ("error", services.NO_KEY_TO_SEND), None
     plan: BatchPlan = plan_batch(model, payload, count, images=images, upload_names=upload_names)
     result = batch_send.send_batch(
-        services.job_service(), client, model, plan.jobs, backend=backend, legacy=legacy, parent_id=parent_id
+        services.job_service(),
+        client,
+        model,
+        plan.jobs,
+        backend=backend,
+        legacy=legacy,
+        parent_id=parent_id,
+        press_key=pressed_as,
     )
     watch_started(result.jobs)
     first = result.jobs[0] if result.jobs else None

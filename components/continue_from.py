@@ -90,7 +90,7 @@ def start_continuing(job: Job) -> str | None:
     state[CONTINUE_KEY] = Continuation(job.id, job_title(job), frame, prompt)
     # The browser opens on the image-to-video models: any of them can take the frame.
     state[BROWSER_OPEN] = True
-    state[BROWSER_TASKS_KEY] = [Task.IMAGE]
+    state[BROWSER_TASKS_KEY] = Task.IMAGE
     return None
 
 

@@ -71,7 +71,7 @@ def try_again_button(job: Job, key_prefix: str) -> None:
             if model is None
             else "An upload of this job was not kept; use its settings and upload it again."
             if missing
-            else f"Send the same request once more, on {services.BACKEND_NAMES[services.backend()]}"
+            else f"Send the same request once more, on {services.current_backend().label}"
         ),
     )
 
@@ -93,27 +93,31 @@ def _try_again(job_id: str) -> None:
 
 
 def started_job() -> None:
-    """Right under Generate: the job this session started last, with its progress; a note while it runs."""
+    """Right under Generate: the job (or batch) this session started last, with its progress, until it ends.
+
+    Latest jobs shows it too while it runs (the note says so); once it has ended it is shown there only, so a
+    finished job never appears twice on the page.
+    """
     job_id = started_job_id()
     job = services.job_service().store.get(job_id) if job_id else None
     if job is None:
         return
     members = services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, []) if job.batch_id else []
+    if not any(member.is_active for member in members or [job]):
+        return
     with st.container(key="started_job"):
         if len(members) > 1:
             # A batch: all its jobs, side by side, until every one of them has ended.
-            if any(member.is_active for member in members):
-                st.success(
-                    f"Started: a batch of {len(members)}, {model_name(job.model_id)}. Their progress is right here "
-                    "below, and in Latest jobs. You can leave this page: they keep running.",
-                    icon=":material/rocket_launch:",
-                )
-            batch_group(members, key_prefix="started", actions=try_again_button, per_row=3)
-            return
-        if job.is_active:
             st.success(
-                f"Started: {model_name(job.model_id)}. Its progress is right here below, and in Latest jobs. "
-                "You can leave this page: it keeps running.",
+                f"Started: a batch of {len(members)}, {model_name(job.model_id)}. Their progress is right here "
+                "below, and in Latest jobs. You can leave this page: they keep running.",
                 icon=":material/rocket_launch:",
             )
+            batch_group(members, key_prefix="started", actions=try_again_button, per_row=3)
+            return
+        st.success(
+            f"Started: {model_name(job.model_id)}. Its progress is right here below, and in Latest jobs. "
+            "You can leave this page: it keeps running.",
+            icon=":material/rocket_launch:",
+        )
         job_card(job, key_prefix="started", actions=try_again_button)

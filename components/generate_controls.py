@@ -1,8 +1,10 @@
 """The model picker, and the Generate button: one intention, one job.
 
-A press on a form that is unchanged since its last submit is the same intention as that submit, however late
-it comes: the button then shows the job those settings started, and sending them again takes a deliberate,
-labelled press of "Generate another". Changing any setting makes Generate a plain Generate again.
+A press on a form whose settings equal those of a job this browser sent, still running or ended a few minutes
+ago, is the same intention as that submit: the button then shows that job, and sending the settings again takes
+a deliberate, labelled press of "Generate another". Changing any setting makes Generate a plain Generate again.
+The decision is made from the history (``videostudio.intent.sent_press``), so it holds after a reload, in a
+second tab and after a restart; the browser is the one of the drafts cookie (``components.drafts.draft_id``).
 """
 
 from __future__ import annotations
@@ -14,25 +16,26 @@ import streamlit as st
 
 from components import api_refusal, services
 from components.batch_controls import Images, batch_look, batch_notes, how_many, jobs_in_press, send_batch
-from components.continue_from import continued_from
+from components.continue_from import continuation, continued_from
 from components.copy_as_code import form_code
+from components.drafts import draft_id
 from components.model_browser import NOT_OFFERED, model_browser
 from components.poller import watch_started
 from components.price_tag import price_tag
 from components.schema_form import FormState, model_key
 from components.sidebar import endpoint_choice_on
-from components.started import remember_started
+from components.started import remember_started, started_job_id
 from videostudio.batches import intent_payload
 from videostudio.catalogue import Model
 from videostudio.errors import StudioError
-from videostudio.intent import SentIntent, fingerprint
+from videostudio.intent import fingerprint, press_id, press_key, sent_press
 from videostudio.payload import Problem, build_payload, validate_payload
-from videostudio.store import Job, JobStatus
+from videostudio.store import Job, JobStatus, utcnow
 
-# The settings this session last sent from Generate (a SentIntent: a fingerprint and the job id, no payload).
-INTENT_KEY = "generate_sent_intent"
+# When this session chose a fresh start ("Use these settings", a preset): presses sent before it are not repeated.
+FRESH_START_KEY = "generate_fresh_start"
 # What the callback of a press asks the script body to do: (model key, None) for Generate, or
-# (model key, job id) for "Generate another" drawn under that job.
+# (model key, press id) for "Generate another" drawn under that press (intent.press_id).
 REQUEST_KEY = "generate_requested"
 
 
@@ -62,15 +65,26 @@ def send(
     legacy: bool = False,
     upload_names: Mapping[str, str] | None = None,
     parent_id: str | None = None,
+    pressed_as: str | None = None,
 ) -> Job | str:
-    """Submit once on this session's backend: the new job, or what to tell the person (nothing was sent or paid)."""
+    """Submit once on this session's backend: the new job, or what to tell the person (nothing was sent or paid).
+
+    ``pressed_as``: the press key of a press of Generate (videostudio/intent.py), recorded with the job.
+    """
     backend = services.backend()
     client = services.client_for(backend)
     if client is None:
         return services.NO_KEY_TO_SEND
     try:
         job = services.job_service().submit(
-            client, model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id
+            client,
+            model,
+            payload,
+            backend=backend,
+            legacy=legacy,
+            upload_names=upload_names,
+            parent_id=parent_id,
+            press_key=pressed_as,
         )
     except StudioError as exc:
         return api_refusal.explain(model, payload, exc)
@@ -79,8 +93,8 @@ def send(
 
 
 def forget_sent_settings() -> None:
-    """Let Generate send the form as it is, even if it equals the last settings sent (e.g. "Use these settings")."""
-    st.session_state.pop(INTENT_KEY, None)
+    """Let Generate send the form as it is, even if it equals settings just sent (e.g. "Use these settings")."""
+    st.session_state[FRESH_START_KEY] = utcnow()
 
 
 def _request_generate(key: str, another_of: str | None = None) -> None:
@@ -90,12 +104,25 @@ def _request_generate(key: str, another_of: str | None = None) -> None:
         st.session_state[f"{key}__attempted"] = True
 
 
-def _sent_job(current: str) -> Job | None:
-    """The job this session last sent with exactly these settings, if it still exists."""
-    intent: SentIntent | None = st.session_state.get(INTENT_KEY)
-    if intent is None or not intent.matches(current):
-        return None
-    return services.job_service().store.get(intent.job_id)
+def _sent_job(pressed_as: str) -> Job | None:
+    """The first job of the press a press of ``pressed_as`` would repeat (this browser, these settings), if any."""
+    jobs = services.job_service().store.pressed(pressed_as)
+    return sent_press(jobs, now=utcnow(), since=st.session_state.get(FRESH_START_KEY))
+
+
+def _press_of(
+    model: Model, payload: dict[str, Any], legacy: bool, count: int, images: Images
+) -> tuple[str, Job | None]:
+    """This browser's press key for the form as it is, and the first job of the earlier press a press would repeat.
+
+    One press, one batch: the count and the images are part of what is identified.
+    """
+    settings = fingerprint(services.backend(), model.id, intent_payload(payload, count, images), legacy=legacy)
+    pressed_as = press_key(draft_id(), settings)
+    sent = _sent_job(pressed_as)
+    if sent is not None and started_job_id() is None and batch_look(sent).is_active:
+        remember_started(sent.id)  # after a reload, or in a second tab: the running job under the button again
+    return pressed_as, sent
 
 
 def _sent_label(job: Job) -> str:
@@ -126,14 +153,14 @@ def generate_controls(model: Model, form: FormState) -> None:
                 help="Older integrations used per-vendor URLs. The universal endpoint is recommended.",
             )
 
-    backend = services.backend()
     price_slot = st.container()
     button_column, count_column = st.columns([3, 1], vertical_alignment="bottom")
     with count_column:
-        count = how_many()  # one press, one batch: the count and the images are part of what is identified
+        going_on = continuation()
+        # A count is the form's: another model, or a job continued, starts again at 1.
+        count = how_many(f"{key}|{going_on.job_id}" if going_on else key)
     images = form.batch_images
-    current = fingerprint(backend, model.id, intent_payload(payload, count, images), legacy=legacy)
-    sent = _sent_job(current)
+    pressed_as, sent = _press_of(model, payload, legacy, count, images)
     submitting = st.session_state.get("submitting", False)
     with price_slot:
         price_tag(model, payload, count=jobs_in_press(count, images))
@@ -154,7 +181,7 @@ def generate_controls(model: Model, form: FormState) -> None:
     form_code(model, payload, form, problems, legacy)
     if not model.offered:
         st.caption(f"This model is {NOT_OFFERED}, so it cannot be sent. Choose another model above.")
-    st.caption(f"Runs on: {services.BACKEND_NAMES[backend]}")
+    st.caption(f"Runs on: {services.current_backend().label}")
 
     request = st.session_state.pop(REQUEST_KEY, None)
     if request is not None:
@@ -162,11 +189,11 @@ def generate_controls(model: Model, form: FormState) -> None:
         try:
             requested_key, another_of = request
             if requested_key == key and _is_new_intention(sent, another_of):
-                message, job = _submit(model, payload, problems, form, legacy, count, images)
+                # The jobs are in the history, with this press key, before a request leaves: from then on
+                # a press on these settings in any tab of this browser shows them instead of sending.
+                message = _submit(model, payload, problems, form, legacy, count, images, pressed_as=pressed_as)
                 if message is not None:
                     st.session_state["submit_message"] = message
-                if job is not None:
-                    st.session_state[INTENT_KEY] = SentIntent(current, job.id)
         finally:
             st.session_state["submitting"] = False
         st.rerun()
@@ -189,7 +216,11 @@ def _sent_controls(key: str, job: Job, *, disabled: bool) -> None:
         help="These settings were just sent. Change any setting to generate something new.",
     )
     st.caption(
-        ("These settings are being generated: see the job just below. " if running else "These settings were sent. ")
+        (
+            "These settings are being generated: see the job just below. "
+            if running
+            else "These settings were just sent: the result is in Latest jobs. "
+        )
         + "Change any setting to generate something new, or send the same settings again as a new job."
     )
     st.button(
@@ -197,7 +228,7 @@ def _sent_controls(key: str, job: Job, *, disabled: bool) -> None:
         icon=":material/add:",
         key="generate_another",
         on_click=_request_generate,
-        args=(key, job.id),
+        args=(key, press_id(job)),
         disabled=disabled,
         help="Send these same settings again: a second job, billed again",
     )
@@ -207,8 +238,8 @@ def _is_new_intention(sent: Job | None, another_of: str | None) -> bool:
     """Whether a press asks for a job not sent yet (False: it is the rest of a press already acted on)."""
     if another_of is None:
         return sent is None  # Generate on a form already sent as it is: the job is running, shown on the button
-    # "Generate another" counts once: a second press was drawn under the job the first one replaced.
-    return sent is not None and sent.id == another_of
+    # "Generate another" counts once: a second press was drawn under the press the first one replaced.
+    return sent is not None and press_id(sent) == another_of
 
 
 def _submit(
@@ -217,15 +248,17 @@ def _submit(
     problems: list[Problem],
     form: FormState,
     legacy: bool,
-    count: int = 1,
-    images: Images = (),
-) -> tuple[tuple[str, str] | None, Job | None]:
-    """What to tell the person (None when the started job itself says it), and the job sent, if any."""
+    count: int,
+    images: Images,
+    *,
+    pressed_as: str,
+) -> tuple[str, str] | None:
+    """Send the press: what to tell the person (None when the started job itself says it)."""
     if problems or form.input_errors:
-        return ("error", "Some settings need attention (marked above). Nothing was sent."), None
+        return ("error", "Some settings need attention (marked above). Nothing was sent.")
     parent_id = continued_from(model, payload)  # the job whose last frame this sends, if it does
     if count > 1 or images:
-        return send_batch(
+        message, _first = send_batch(
             model,
             payload,
             count,
@@ -233,10 +266,14 @@ def _submit(
             legacy=legacy,
             upload_names=form.upload_names,
             parent_id=None if images else parent_id,  # one job per image sends those images, not the frame
+            pressed_as=pressed_as,
         )
-    sent = send(model, payload, legacy=legacy, upload_names=form.upload_names, parent_id=parent_id)
+        return message
+    sent = send(
+        model, payload, legacy=legacy, upload_names=form.upload_names, parent_id=parent_id, pressed_as=pressed_as
+    )
     if isinstance(sent, str):
-        return ("error", sent), None
+        return ("error", sent)
     # The confirmation is drawn with the job itself, right under the button, until it ends (components/followup.py).
     remember_started(sent.id)
-    return None, sent
+    return None

@@ -56,7 +56,7 @@ def job_actions(job: Job, model: Model | None) -> None:
         help=unknown
         or (f"The upload for {', '.join(missing)} was not kept, so it cannot be sent again." if missing else None)
         or running
-        or f"Send the same request now{seed}, on {services.BACKEND_NAMES[services.backend()]}",
+        or f"Send the same request now{seed}, on {services.current_backend().label}",
     )
     with buttons:
         join_chain_button(job)

@@ -1,4 +1,4 @@
-"""Finding jobs in the history: filters, sort order, view, and the page of results to show."""
+"""Finding jobs in the history: filters, sort order, and the page of results to show."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import Any
 import streamlit as st
 
 from components import services
-from components.job_words import model_name
+from components.job_words import STATUS_LOOK, model_name
 from videostudio.chain import JOINED_MODEL_ID
-from videostudio.store import ACTIVE_STATUSES, Job, JobStore
+from videostudio.store import ACTIVE_STATUSES, Job, JobStatus, JobStore
 
-# What a person filters by, and the store statuses each stands for.
+# What a person filters by, and the store statuses each stands for: an ended status by its own words
+# (components/job_words.STATUS_LOOK), every status still under way as one choice.
 STATUS_CHOICES: dict[str, tuple[str, ...]] = {
-    "Done": ("completed",),
-    "Failed": ("failed",),
+    **{STATUS_LOOK[status][0]: (status.value,) for status in JobStatus if not status.is_active},
     "Running": ACTIVE_STATUSES,
 }
 # Sort choice → (store column, descending).
@@ -28,10 +28,6 @@ SORTS: dict[str, tuple[str, bool]] = {
     "Most credits": ("credits", True),
     "Model": ("model_id", False),
 }
-TABLE, GALLERY, SPENDING = "Table", "Gallery", "Spending"
-VIEW_ICONS = {TABLE: ":material/table_rows:", GALLERY: ":material/grid_view:", SPENDING: ":material/payments:"}
-# A page of the table stays small enough to draw in a blink however long the history grows.
-PAGE_SIZES = {TABLE: 50, GALLERY: 24}
 
 
 @dataclass(frozen=True)
@@ -131,23 +127,10 @@ def _day_range(days: Any) -> tuple[datetime | None, datetime | None]:
     return since, until
 
 
-def pick_view() -> str:
-    return st.segmented_control(
-        "View",
-        list(VIEW_ICONS),
-        format_func=lambda v: f"{VIEW_ICONS[v]} {v}",
-        default=TABLE,
-        required=True,
-        key="history_view",
-        persist_state="session",
-        label_visibility="collapsed",
-    )
-
-
-def current_page(store: JobStore, query: HistoryQuery, view: str) -> tuple[list[Job], int]:
-    """The jobs on the page being looked at, and how many match in all; draws the page picker when needed."""
+def current_page(store: JobStore, query: HistoryQuery, view: str, size: int) -> tuple[list[Job], int]:
+    """The jobs on the page of ``view`` being looked at, ``size`` a page, and how many match in all; draws the
+    page picker when needed."""
     total = query.count(store)
-    size = PAGE_SIZES.get(view, PAGE_SIZES[TABLE])
     pages = max(1, -(-total // size))
     page = 1
     if pages > 1:

@@ -97,7 +97,7 @@ def _progress(job: Job, policy: PollPolicy | None) -> None:
         return
     if not services.follower().can_follow(job.backend):
         st.warning("Waiting for an API key: add it in the sidebar to follow this job.", icon=":material/key:")
-    doing = STATUS_LOOK.get(job.status, ("Working",))[0]
+    doing = STATUS_LOOK[job.status][0]
     # This studio's own past runs of the model say more than the catalogue's typical time; only they give an ETA.
     median = services.job_service().store.median_seconds(job.model_id, backend=job.backend)
     if median is not None:

@@ -65,7 +65,7 @@ def charge_text(job: Job, backend: Backend | None, *, short: bool = False) -> st
 def status_look(job: Job, policy: PollPolicy | None = None) -> tuple[str, str, str]:
     if policy and policy.is_overdue(job):
         return OVERDUE_LOOK
-    return STATUS_LOOK.get(job.status, (job.status.title(), "gray", ":material/help:"))
+    return STATUS_LOOK[job.status]
 
 
 def elapsed_text(seconds: float) -> str:

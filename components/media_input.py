@@ -19,7 +19,7 @@ from typing import Protocol
 import streamlit as st
 
 from components.upload_formats import formats_caption
-from videostudio.catalogue import Model
+from videostudio.catalogue import MediaKind, Model
 from videostudio.form import FieldSpec
 from videostudio.media import (
     MediaError,
@@ -30,6 +30,7 @@ from videostudio.media import (
     decode_data_uri,
     prepare_upload,
 )
+from videostudio.media.kinds import media_kind_sheet
 
 UPLOAD = "Upload"
 THUMBNAIL_WIDTH = 160  # the prepared thumbnails' own size (videostudio.media.THUMBNAIL_SIDE): never enlarged
@@ -106,7 +107,7 @@ def media_input(spec: FieldSpec, model: Model, key: str, extra: ExtraSource | No
     if prepared is None:
         return MediaValue()
     name = st.session_state.get(f"{key}__name", "upload")
-    _preview(prepared, name, kept=uploaded is None, key=key)
+    _preview(prepared, name, kind, kept=uploaded is None, key=key)
     return MediaValue(value=prepared.data_uri, upload_name=name)
 
 
@@ -146,10 +147,10 @@ def forget(key: str) -> None:
         st.session_state.pop(f"{key}__{suffix}", None)
 
 
-def _preview(prepared: Prepared, name: str, *, kept: bool, key: str) -> None:
+def _preview(prepared: Prepared, name: str, kind: MediaKind, *, kept: bool, key: str) -> None:
     columns = st.columns([1, 2], vertical_alignment="center")
     with columns[0]:
-        if isinstance(prepared, PreparedAudio):
+        if media_kind_sheet(kind).preview == "player" and isinstance(prepared, PreparedAudio):
             st.audio(_audio_bytes(prepared.sha256, prepared.data_uri), format=prepared.mime)
         else:
             # The prepared thumbnail (image) or poster (video): a few KB, passed to the page as it is.

@@ -14,14 +14,14 @@ from typing import Any
 import streamlit as st
 
 from components.upload_formats import formats_caption
-from videostudio.catalogue import MediaKind, Model
+from videostudio.catalogue import MEDIA_KIND_NAMES, MediaKind, Model
 from videostudio.form import FieldSpec
 from videostudio.media import MediaError, Prepared, PreparedImage, PreparedVideo, prepare_upload
 
 UPLOADS = "Upload"
 WEB_ADDRESSES = "Web addresses"
 # Media kinds the studio can check and prepare as uploads; the others are given by web address.
-UPLOADABLE: tuple[MediaKind, ...] = ("image", "audio", "video")
+UPLOADABLE: tuple[MediaKind, ...] = MEDIA_KIND_NAMES  # every kind can be uploaded
 PREVIEWS_PER_ROW = 5
 
 

@@ -1,8 +1,9 @@
 """The model browser: find a model by what it makes, its vendor or part of its name, and choose it.
 
 The chosen model is ``st.session_state["model_choice"]`` (History's "Use these settings" sets it too) and is
-mirrored in the URL as ``?model=<id>``, so a link opens that model's form. Once chosen, the browser folds into
-a one-line header so the form sits near the top.
+mirrored in the URL as ``?model=<id>``, so a link opens that model's form. A fresh studio opens on
+videostudio/default_model.py's model, and the browser stays folded into a one-line header ("Change" opens it)
+whenever a model is chosen, the default included, so the prompt and Generate are on the first screen.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import streamlit as st
 
 from components import services
 from videostudio.catalogue import Catalogue, Model, Task
+from videostudio.default_model import default_model
 from videostudio.labels import and_list
 from videostudio.live_catalogue import find_model
+from videostudio.media.kinds import MEDIA_KIND_SHEETS
 from videostudio.pricing import price_line
 
 MODEL_CHOICE = "model_choice"  # the chosen model's id
@@ -28,14 +31,13 @@ _URL_UNKNOWN = "_model_url_unknown"  # a ?model= the catalogue does not know, sh
 PAGE_SIZE = 10
 RECENT_COUNT = 4
 NOT_OFFERED = "no longer offered by the API"
-_INPUT_WORDS = {"image": "an image", "video": "a video", "audio": "audio"}
 
 
 @dataclass(frozen=True)
 class Filters:
     """What the person asked for; an empty filter lets everything through."""
 
-    tasks: frozenset[Task] = frozenset()
+    task: Task | None = None
     vendor: str | None = None
     text: str = ""
     show_deprecated: bool = False
@@ -43,8 +45,8 @@ class Filters:
     def admit(self, model: Model) -> bool:
         if model.deprecated and not self.show_deprecated:
             return False
-        if self.tasks and not self.tasks & model.tasks:
-            return False  # any of the chosen tasks will do
+        if self.task is not None and self.task not in model.tasks:
+            return False
         if self.vendor and model.vendor != self.vendor:
             return False
         words = self.text.lower().split()
@@ -53,7 +55,7 @@ class Filters:
 
 
 def inputs_in_words(model: Model) -> str:
-    kinds = list(dict.fromkeys(_INPUT_WORDS[kind] for kind in model.inputs().values() if kind in _INPUT_WORDS))
+    kinds = list(dict.fromkeys(MEDIA_KIND_SHEETS[k].takes for k in model.inputs().values() if k in MEDIA_KIND_SHEETS))
     return "Takes " + and_list(kinds) if kinds else "No picture or clip needed"
 
 
@@ -77,19 +79,22 @@ def facts_line(model: Model) -> str:
 
 
 def model_filters(catalogue: Catalogue, prefix: str) -> list[Model]:
-    """Draw the task, vendor, search and deprecated filters; the models they let through, in catalogue order."""
+    """Draw the task, vendor, search and deprecated filters; the models they let through, in catalogue order.
+
+    One task at a time: picking one starts a new search (the words typed for another task are cleared).
+    """
     models = list(catalogue)
     present = [task for task in Task if any(task in m.tasks for m in models)]
     reset = (_reset_pages, (prefix,))
-    tasks: list[Task] = []
+    task: Task | None = None
     if present:
-        tasks = st.pills(
+        task = st.pills(
             "What do you want to make?",
             present,
-            selection_mode="multi",
+            selection_mode="single",
             key=f"{prefix}_tasks",
-            on_change=reset[0],
-            args=reset[1],
+            on_change=_task_picked,
+            args=(prefix,),
             persist_state="session",
         )
     left, right = st.columns([2, 1])
@@ -116,7 +121,7 @@ def model_filters(catalogue: Catalogue, prefix: str) -> list[Model]:
         show_deprecated = st.toggle(
             "Show deprecated models", key=f"{prefix}_deprecated", on_change=reset[0], args=reset[1]
         )
-    filters = Filters(frozenset(tasks or ()), vendor, text or "", show_deprecated)
+    filters = Filters(task, vendor, text or "", show_deprecated)
     return [m for m in models if filters.admit(m)]
 
 
@@ -176,7 +181,7 @@ def model_browser() -> Model:
         name = re.sub(r"[^A-Za-z0-9._/:+-]", "", unknown)[:100]
         st.warning(f"The studio does not know a model called “{name}”. Showing {model.name}; choose another below.")
     _header(model)
-    if state.get(BROWSER_OPEN, True):
+    if state.get(BROWSER_OPEN, False):
         with st.container(border=True, key="model_browser"):
             _recently_used(catalogue, model)
             matching = model_filters(catalogue, "browser")
@@ -216,6 +221,7 @@ def _follow_url(catalogue: Catalogue) -> None:
     model = find_model(catalogue, requested)
     if model is None:
         state[_URL_UNKNOWN] = requested
+        state[BROWSER_OPEN] = True  # the warning says to choose another one below
         return
     state[MODEL_CHOICE] = model.id
     state[BROWSER_OPEN] = False
@@ -225,10 +231,7 @@ def _follow_url(catalogue: Catalogue) -> None:
 def _current(catalogue: Catalogue) -> Model:
     chosen = st.session_state.get(MODEL_CHOICE)
     model = find_model(catalogue, chosen) if chosen else None
-    if model is not None:
-        return model
-    usable = [m for m in catalogue if m.offered and not m.deprecated]
-    return usable[0] if usable else next(iter(catalogue))
+    return model if model is not None else default_model(catalogue)
 
 
 def _header(model: Model) -> None:
@@ -237,7 +240,7 @@ def _header(model: Model) -> None:
         with st.container(width="stretch"):
             st.markdown(f"**Model:** {model.name} · {model.vendor}{_marks(model)}")
             st.caption(f"{one_line(model.summary)} {facts_line(model)}.".strip())
-        opened = st.session_state.get(BROWSER_OPEN, True)
+        opened = st.session_state.get(BROWSER_OPEN, False)
         st.button(
             "Hide models" if opened else "Change",
             key="model_browser_toggle",
@@ -282,7 +285,12 @@ def _marks(model: Model) -> str:
 
 
 def _toggle() -> None:
-    st.session_state[BROWSER_OPEN] = not st.session_state.get(BROWSER_OPEN, True)
+    st.session_state[BROWSER_OPEN] = not st.session_state.get(BROWSER_OPEN, False)
+
+
+def _task_picked(prefix: str) -> None:
+    st.session_state[f"{prefix}_search"] = ""
+    _reset_pages(prefix)
 
 
 def _reset_pages(prefix: str) -> None:

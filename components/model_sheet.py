@@ -9,9 +9,8 @@ from components.widgets import describe_field
 from components.widgets.base import option_label
 from videostudio.catalogue import Model
 from videostudio.form import FieldSpec, Widget, form_fields
+from videostudio.media.kinds import a_noun
 from videostudio.pricing import price_line
-
-_KIND_WORDS = {"image": "an image", "video": "a video", "audio": "an audio clip"}
 
 
 def model_sheet(model: Model) -> None:
@@ -46,7 +45,7 @@ def input_lines(specs: list[FieldSpec]) -> list[str]:
     lines = []
     for spec in specs:
         if spec.widget in (Widget.MEDIA, Widget.MEDIA_LIST):
-            what = _KIND_WORDS.get(spec.media_kind or "", "a file")
+            what = a_noun(spec.media_kind)
             if spec.widget is Widget.MEDIA_LIST:
                 what = f"several ({what.split(' ', 1)[1]}s)"
         elif spec.name == "prompt":

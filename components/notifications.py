@@ -127,7 +127,10 @@ def notification_settings() -> None:
         if st.session_state.get(OPT_IN_KEY) and permission in ("denied", "unsupported"):
             st.caption(":material/notifications_off: Not allowed by this browser: finished jobs show on the page.")
             _tell_refusal_once(permission)
-    _mount(permission)
+    if notices_wanted():
+        # Only then: the component's script (and the data serializer it brings into the page and the server)
+        # costs every page load a moment, and with both toggles off it has nothing to do.
+        _mount(permission)
 
 
 def _tell_refusal_once(permission: str) -> None:

@@ -52,6 +52,8 @@ def watch_started(jobs: Sequence[Job]) -> None:
 
 
 def _tick() -> None:
+    if services.prices_arrived():
+        st.rerun(scope="app")  # the page was drawn before the live list (and its prices) came in
     # A key typed in this session lets the follower ask the API about the jobs it follows.
     services.share_key_with_follower()
     active = services.job_service().store.active()

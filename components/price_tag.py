@@ -22,14 +22,17 @@ def price_tag(model: Model, payload: Mapping[str, Any], count: int = 1) -> RunPr
     """
     backend = services.current_backend()
     heard = audio_seconds(model)
-    price = price_of_run(model, payload, audio_seconds=heard)
+    price = price_of_run(model, payload, audio_seconds=heard, loading=services.prices_awaited())
     if price.kind == "after":
         # Only a price the catalogue can't give needs the history: most reruns skip this query.
         past = services.job_service().store.recent_costs(model.id, backend=backend.name)
         price = price_of_run(model, payload, audio_seconds=heard, past_usd=past)
     price = times(price, count)
     with st.container(key="price_tag"):
-        if price.kind == "after":
+        if price.kind == "loading":
+            # The page reruns by itself once the prices are in (components/poller.py).
+            st.markdown(f":material/hourglass_top: **{price.text}** · {price.detail}")
+        elif price.kind == "after":
             st.markdown(f":material/receipt_long: **{price.text}** · {price.detail}")
         else:
             label = "Estimated price" if price.kind == "estimate" else "Price of this run"

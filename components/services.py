@@ -6,26 +6,23 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
-from videostudio import kept_inputs, library
-from videostudio.backends import LABELS, Backend, Backends, studio_backends
+from videostudio import library
+from videostudio.backends import Backend, Backends, studio_backends
 from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
 from videostudio.client import VideoClient
 from videostudio.config import Settings, api_key_from
 from videostudio.follow import Follower, follower_name
 from videostudio.jobs import JobService, PollPolicy
 from videostudio.live_catalogue import LiveCatalogue, LiveCatalogueRefresher, find_model
-from videostudio.schedule import RunTimes
-from videostudio.store import Job, JobStore
+from videostudio.store import JobStore
+from videostudio.studio import studio_job_service
 
 log = logging.getLogger(__name__)
 
-# Backend names by label, for callers that show the session's backend (prefer current_backend().label).
-BACKEND_NAMES = LABELS
 # How often a page load may look for finished videos still without a local copy (per server process).
 RETRY_MISSING_EVERY = 60.0
 
@@ -53,12 +50,47 @@ def _catalogue_refresher(backend_name: str, base_url: str) -> LiveCatalogueRefre
     return LiveCatalogueRefresher(bundled_catalogue(), base_url, folder, every=LIVE_CATALOGUE_EVERY)
 
 
+# Set when a run drew the catalogue without its prices (the live list still on its way): the page's tick
+# (components/poller.py) reruns the page once they are in.
+PRICES_AWAITED = "_catalogue_prices_awaited"
+
+
+def _session_refresher() -> LiveCatalogueRefresher:
+    chosen = current_backend()
+    return _catalogue_refresher(chosen.name, chosen.base_url())
+
+
 def live_catalogue() -> LiveCatalogue:
     """The catalogue of this session's backend as its live list sees it, and where that came from."""
-    chosen = current_backend()
-    refresher = _catalogue_refresher(chosen.name, chosen.base_url())
+    refresher = _session_refresher()
     refresher.maybe_start()
-    return refresher.current
+    current = refresher.current
+    if current.source == "bundle" and refresher.reading():
+        st.session_state[PRICES_AWAITED] = True
+    return current
+
+
+def prices_awaited() -> bool:
+    """True when this session drew the catalogue before its prices came in, until the page is drawn again with them.
+
+    What the page shows is what it was drawn with: a model taken from the bundle has no price yet, even if the
+    live list lands a moment later in the same run.
+    """
+    return bool(st.session_state.get(PRICES_AWAITED))
+
+
+def prices_loading() -> bool:
+    """True while the session's catalogue is the bundle (which has no prices) and the live list is being read."""
+    refresher = _session_refresher()
+    return refresher.current.source == "bundle" and refresher.reading()
+
+
+def prices_arrived() -> bool:
+    """True once, when a run drew the catalogue without prices and the live list has come in since."""
+    if not st.session_state.get(PRICES_AWAITED) or prices_loading():
+        return False
+    st.session_state.pop(PRICES_AWAITED, None)
+    return True
 
 
 def catalogue() -> Catalogue:
@@ -76,12 +108,15 @@ def model_or_none(model_id: str) -> Model | None:
 
 
 def job_service() -> JobService:
-    """The process's job service; also starts the follower once, and now and then retries keeping videos
-    whose download failed."""
-    service = _job_service()
-    follower()
+    """The process's job service (the follower and the retries are started by ``start_background_work``)."""
+    return _job_service()
+
+
+def start_background_work() -> None:
+    """Start what works with no browser open, once per process: the follower (unless it runs apart), and now
+    and then a retry at keeping videos whose download failed. The router (app.py) calls it on every run."""
+    _started_follower()
     _missing_video_retrier().maybe_start()
-    return service
 
 
 @st.cache_resource(show_spinner=False)
@@ -94,26 +129,7 @@ def backends() -> Backends:
 @st.cache_resource(show_spinner=False)
 def _job_service() -> JobService:
     config = settings()
-    store = JobStore(config.database_url)
-    registry = backends()
-
-    def keep_local_copy(job: Job) -> Job:
-        # The API's video links expire within a day or two; a local copy keeps the history playable.
-        if job.local_path:
-            return job
-        return library.keep_video(store, job, config.media_dir)
-
-    def keep_uploads(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
-        return kept_inputs.keep_job_inputs(store, job, payload, upload_names, config.media_dir)
-
-    return JobService(
-        store,
-        on_complete=keep_local_copy,
-        on_submit=keep_uploads,
-        policies=registry.policies(),
-        expected_seconds=RunTimes(store, registry.typical_seconds).expected_seconds,
-        owner=follower_name(),
-    )
+    return studio_job_service(config, JobStore(config.database_url), backends(), owner=follower_name())
 
 
 def _stop_follower(running: Follower) -> None:
@@ -129,10 +145,15 @@ def follower() -> Follower:
     """
     registry = backends()
     key = configured_api_key()
-    running = Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+    return Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+
+
+@st.cache_resource(show_spinner=False)
+def _started_follower() -> bool:
+    """Start the follower once per process, unless ``VIDEO_STUDIO_FOLLOWER=apart`` runs it elsewhere."""
     if settings().follow_in_studio:
-        running.start()
-    return running
+        follower().start()
+    return True
 
 
 @st.cache_resource(show_spinner=False)

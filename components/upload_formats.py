@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from videostudio.labels import accepted_formats
-from videostudio.media import upload_extensions
+from videostudio.media.kinds import media_kind_sheet
 
 
 def formats_caption(kind: str) -> None:
     """``JPG, PNG, WebP and other photos`` under an uploader, the whole list on the ``?``."""
-    short, full = accepted_formats(kind, upload_extensions(kind))
+    short, full = media_kind_sheet(kind).accepted()
     st.caption(short, help=f"Accepted: {full}." if full != short else None)

@@ -231,7 +231,7 @@ def test_continue_from_here_puts_the_last_frame_into_an_image_to_video_model(stu
     at = follow_continue(at)
     [note] = [i.value for i in at.info if "Continuing from" in i.value]
     assert note.startswith("Continuing from MiniMax video-01, ")
-    assert at.session_state["browser_tasks"] == [Task.IMAGE]
+    assert at.session_state["browser_tasks"] == Task.IMAGE
     assert at.session_state["model_browser_open"] is True
 
     choose(at, PIXVERSE)

@@ -24,6 +24,7 @@ from videostudio.config import Settings
 from videostudio.follow import Follower, standalone
 from videostudio.jobs import JobService
 from videostudio.offline.server import OfflineBackend
+from videostudio.schedule import PollPolicy, RunTimes
 from videostudio.store import Job, JobStatus, JobStore, utcnow
 
 REPO = Path(__file__).resolve().parent.parent
@@ -121,6 +122,49 @@ def test_jobs_the_follower_cannot_take_do_not_keep_it_awake(tmp_path: Path, offl
     assert follower._wait_seconds() == follower.idle_wait
 
 
+# --- the schedule the follower keeps (issue 15: a job that finishes early is seen at once) -------------------------
+
+
+def test_a_job_with_no_history_is_first_asked_about_within_seconds_of_its_submit(tmp_path: Path) -> None:
+    from tests.test_jobs import FakeClient
+
+    store = JobStore(sqlite_url(tmp_path / "history.sqlite3"))
+    run_times = RunTimes(store, typical=lambda job: 250.0)  # the catalogue's guess: four minutes
+    service = JobService(store, policies={"aimlapi": PollPolicy()}, run_time=run_times.expected)
+    model = load_catalogue().get(VIDEO01)
+    job = service.submit(FakeClient(), model, {"model": VIDEO01, "prompt": "Quick"}, backend="aimlapi")
+    assert job.next_poll_at is not None
+    assert (job.next_poll_at - job.created_at).total_seconds() <= 6  # not a minute later
+
+
+def test_a_run_time_is_learned_from_when_the_provider_finished_not_when_it_was_noticed(tmp_path: Path) -> None:
+    from tests.test_jobs import FakeClient, completed
+
+    store = JobStore(sqlite_url(tmp_path / "history.sqlite3"))
+    service = JobService(store)
+    now = utcnow()
+    # Submitted 160 s ago; its last answer, a minute ago, said "generating"; this poll sees it done.
+    job = store.add(
+        Job(
+            model_id=VIDEO01,
+            backend="aimlapi",
+            status="generating",
+            generation_id="g-0",
+            created_at=now - timedelta(seconds=160),
+            updated_at=now - timedelta(seconds=60),
+        )
+    )
+    service.poll_due({"aimlapi": FakeClient(poll_answers=[completed("g-0")])})
+    done = store.get(job.id)
+    assert done is not None and done.status == JobStatus.COMPLETED and done.finished_at is not None
+    # Midway between the two answers: it ended about 130 s after its submit, not 160 s.
+    assert abs((done.finished_at - (now - timedelta(seconds=30))).total_seconds()) < 2
+    (learned,) = store.run_seconds(VIDEO01, backend="aimlapi")
+    assert 128 < learned < 132
+    expected = RunTimes(store, typical=lambda job: 250.0).expected(job)
+    assert expected is not None and 128 < expected.typical < 132
+
+
 # --- leases ----------------------------------------------------------------------------------------------------------
 
 
@@ -212,7 +256,6 @@ def check_shared_following(log_file: Path, store: JobStore, jobs: list[Job]) -> 
         assert done is not None and done.status == JobStatus.COMPLETED and done.local_path
 
 
-@pytest.mark.apptest
 def test_two_followers_in_one_process_share_the_jobs(tmp_path: Path) -> None:
     backend = OfflineBackend(tmp_path / "offline", speed=0.2)
     backend.start()

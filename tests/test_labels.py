@@ -7,7 +7,6 @@ import re
 from videostudio.catalogue import load_catalogue
 from videostudio.form import FieldSpec, form_fields
 from videostudio.labels import (
-    accepted_formats,
     and_list,
     counted,
     field_label,
@@ -172,16 +171,6 @@ def test_a_studio_files_own_labels_still_win() -> None:
     pixverse = CATALOGUE.get("pixverse/v5/image-to-video")
     assert pixverse.label("lip_sync_tts_speaker") == "Voice"
     assert pixverse.label("negative_prompt") == "Things to avoid"
-
-
-def test_accepted_formats_are_named_briefly_with_the_full_list_behind() -> None:
-    from videostudio.media import upload_extensions
-
-    short, full = accepted_formats("image", upload_extensions("image"))
-    assert short == "JPG, PNG, WebP and other photos"
-    assert "JFIF" in full and "HEIC" in full and "…" not in full
-    assert accepted_formats("video", ["mp4", "mov", "webm"]) == ("MP4, MOV and WebM", "MOV, MP4, WEBM")
-    assert accepted_formats("audio", ["flac"]) == ("FLAC", "FLAC")
 
 
 def test_guidance_is_explained_by_its_effect() -> None:

@@ -23,7 +23,7 @@ from tests.test_store import BACKENDS, fresh_postgres_url, sqlite_url
 from videostudio.store import Job, JobStore, alembic_config, metadata
 
 REPO = Path(__file__).resolve().parent.parent
-HEAD = "0005"
+HEAD = "0006"
 T0 = datetime(2026, 11, 21, 15, 30, tzinfo=UTC)
 NEW_COLUMNS = {"video_bytes", "video_seconds", "poster_path", "download_attempts", "inputs_dir"}
 

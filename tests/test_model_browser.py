@@ -14,6 +14,7 @@ from components.schema_form import model_key
 from tests.conftest import REPO, Studio
 from tests.loopback import ScriptedServer
 from videostudio.catalogue import Catalogue, Model, Task, load_catalogue
+from videostudio.default_model import DEFAULT_MODEL
 from videostudio.live_catalogue import LiveCatalogue
 from videostudio.store import Job, utcnow
 
@@ -112,11 +113,18 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
+def open_browser(at: AppTest) -> AppTest:
+    """Press the header's "Change": the browser is folded whenever a model is chosen, the default included."""
+    assert at.button(key="model_browser_toggle").label == "Change"
+    at.button(key="model_browser_toggle").click()
+    return run(at)
+
+
 # --- finding ----------------------------------------------------------------------------------------------------------
 
 
 def test_the_browser_lists_a_page_of_entries_with_inputs_run_time_and_price(browsing: Studio) -> None:
-    at = open_studio()
+    at = open_browser(open_studio())
     assert len(listed(at)) == 10  # a page, not all 17 visible models
     assert RETIRED not in listed(at)
     text = " ".join(c.value for c in at.caption)
@@ -128,19 +136,33 @@ def test_the_browser_lists_a_page_of_entries_with_inputs_run_time_and_price(brow
 
 
 def test_a_task_filter_narrows_the_list(browsing: Studio) -> None:
-    at = open_studio()
+    at = open_browser(open_studio())
     pills = at.get_by_key("browser_tasks")
     assert Task.MOTION.value not in pills.options  # only tasks some model has
-    pills.set_value([Task.AVATAR])
+    pills.set_value(Task.AVATAR)
     run(at)
     assert listed(at) == [FABRIC]
-    at.get_by_key("browser_tasks").set_value([Task.AVATAR, Task.FIRST_LAST])
+
+
+def test_one_task_at_a_time_and_picking_one_clears_the_search(browsing: Studio) -> None:
+    at = open_browser(open_studio())
+    at.get_by_key("browser_tasks").set_value(Task.TEXT)
     run(at)
-    assert sorted(listed(at)) == sorted([FABRIC, KLING])
+    at.text_input(key="browser_search").input("minimax")
+    run(at)
+    assert listed(at) == [VIDEO01]
+    at.get_by_key("browser_tasks").set_value(Task.IMAGE)  # "Animate a picture" after "From text"
+    run(at)
+    assert at.get_by_key("browser_tasks").value == Task.IMAGE  # one choice, not both
+    assert at.text_input(key="browser_search").value == ""  # the old words are gone
+    assert sorted(listed(at)) == sorted([VIDEO01, LIVE2D, PIXVERSE, KLING])  # and no text-only model is left
+    at.get_by_key("browser_tasks").set_value(None)
+    run(at)
+    assert len(listed(at)) == 10  # no task: everything again
 
 
 def test_search_finds_by_part_of_a_name_and_vendor_narrows(browsing: Studio) -> None:
-    at = open_studio()
+    at = open_browser(open_studio())
     at.text_input(key="browser_search").input("live2")
     run(at)
     assert listed(at) == [LIVE2D]
@@ -154,7 +176,7 @@ def test_search_finds_by_part_of_a_name_and_vendor_narrows(browsing: Studio) -> 
 
 
 def test_deprecated_models_show_only_when_asked(browsing: Studio) -> None:
-    at = open_studio()
+    at = open_browser(open_studio())
     at.text_input(key="browser_search").input("retired")
     run(at)
     assert listed(at) == []
@@ -165,11 +187,25 @@ def test_deprecated_models_show_only_when_asked(browsing: Studio) -> None:
     assert "deprecated" in header(linked) and linked.session_state["model_choice"] == RETIRED
 
 
+# --- the first screen -------------------------------------------------------------------------------------------------
+
+
+def test_a_fresh_studio_opens_on_the_default_model_with_its_prompt_and_the_browser_folded(studio: Studio) -> None:
+    at = open_studio()  # the whole bundled catalogue, nothing patched
+    assert at.session_state["model_choice"] == DEFAULT_MODEL
+    assert at.query_params["model"] == DEFAULT_MODEL
+    assert listed(at) == [] and at.button(key="model_browser_toggle").label == "Change"
+    key = model_key(load_catalogue().get(DEFAULT_MODEL))
+    assert at.text_area(key=f"{key}__prompt") is not None
+    assert not [u for u in at.get("file_uploader") if (u.key or "").startswith(key)]  # no picture or clip to give
+    assert not at.button(key="generate").disabled
+
+
 # --- choosing ---------------------------------------------------------------------------------------------------------
 
 
 def test_choosing_sets_the_model_and_the_url_and_folds_the_browser(browsing: Studio) -> None:
-    at = open_studio()
+    at = open_browser(open_studio())
     at.text_input(key="browser_search").input("fabric")
     run(at)
     at.button(key=f"model_browser_choose__{FABRIC}").click()
@@ -201,13 +237,14 @@ def test_an_unknown_model_in_the_link_says_so_and_shows_the_default(browsing: St
     default = at.session_state["model_choice"]
     assert default in browser_catalogue()
     assert at.query_params["model"] == default
+    assert listed(at)  # the browser is open: the warning asks to choose another one below
     at.button(key=f"model_browser_choose__{listed(at)[1]}").click()
     run(at)
     assert not at.warning  # gone once a model is chosen
 
 
 def test_recently_used_shows_the_models_of_past_jobs(browsing: Studio) -> None:
-    at = open_studio()
+    at = open_browser(open_studio())
     assert not [b for b in at.button if (b.key or "").startswith("model_browser_recent__")]
     from components import services
 
@@ -216,7 +253,7 @@ def test_recently_used_shows_the_models_of_past_jobs(browsing: Studio) -> None:
         services.job_service().store.add(
             Job(model_id=model_id, backend="offline", status="completed", prompt="p", params={}, created_at=now)
         )
-    at = open_studio()
+    at = open_browser(open_studio())
     recent = [b for b in at.button if (b.key or "").startswith("model_browser_recent__")]
     assert [b.label for b in recent] == ["MiniMax video-01-live2d", "Fabric 1.0"]  # newest first, once each
     recent[1].click()
@@ -246,10 +283,16 @@ def test_models_page_filters_and_try_it_opens_the_form(browsing: Studio) -> None
     at.switch_page(MODELS_PAGE)
     run(at)
     assert len(listed(at, "models_try__")) == 10
-    at.get_by_key("models_tasks").set_value([Task.IMAGE])
+    at.get_by_key("models_tasks").set_value(Task.IMAGE)
     run(at)
     assert sorted(listed(at, "models_try__")) == sorted([VIDEO01, LIVE2D, PIXVERSE, KLING])
     at.text_input(key="models_search").input("kling")
+    run(at)
+    assert listed(at, "models_try__") == [KLING]
+    at.get_by_key("models_tasks").set_value(Task.AVATAR)  # a new task is a new search, here too
+    run(at)
+    assert at.text_input(key="models_search").value == "" and listed(at, "models_try__") == [FABRIC]
+    at.get_by_key("models_tasks").set_value(Task.FIRST_LAST)
     run(at)
     assert listed(at, "models_try__") == [KLING]
     at.button(key=f"models_try__{KLING}").click()

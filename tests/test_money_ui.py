@@ -5,14 +5,16 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import Studio
-from tests.loopback import unused_port
+from tests.loopback import ScriptedServer, unused_port
 from tests.test_app import FABRIC, KEYS, PIXVERSE, VIDEO01, choose, generate, open_studio, wait_for_video
 from videostudio.catalogue import load_catalogue
+from videostudio.default_model import DEFAULT_MODEL
 from videostudio.offline.server import STARTING_BALANCE_USD
 from videostudio.offline.vendor import pricing_of
 from videostudio.pricing import cost_text
@@ -47,7 +49,7 @@ def plain(text: str) -> str:
 def price_shown(at: AppTest) -> str:
     """The price line next to Generate, as read."""
     lines = [plain(m.value) for m in at.markdown if "Price of this run" in m.value or "Estimated price" in m.value]
-    lines += [plain(m.value) for m in at.markdown if "Priced after the run" in m.value]
+    lines += [plain(m.value) for m in at.markdown if "Priced after the run" in m.value or "Price loading" in m.value]
     assert len(lines) == 1, [m.value for m in at.markdown]
     return lines[0]
 
@@ -152,3 +154,37 @@ def test_an_unreadable_balance_says_so_and_nothing_else_breaks(studio: Studio, m
     assert any("The balance can't be read right now." in c.value for c in at.sidebar.caption)
     choose(at, VIDEO01)
     assert at.button(key="generate")
+
+
+def test_a_price_still_on_its_way_says_so_and_shows_once_it_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first load of a fresh studio draws before the live list (the prices) is read: "Price loading…", never
+    "Priced after the run", then the price itself, the same as on any later load."""
+    import streamlit as st
+
+    from components import services
+
+    model = CATALOGUE.get(DEFAULT_MODEL)
+    item = {"id": model.id, "aliases": [], "type": "internal/video-generations/submit", "pricing": pricing_of(model)}
+    price = price_of_run(replace(model, pricing=pricing_of(model)), {}).text
+    with ScriptedServer() as server:
+        server.add("GET", "/v1/models", 200, {"object": "list", "data": [item]}, delay=1.5)
+        for name in ("AIMLAPI_API_KEY", "DATABASE_URL"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("VIDEO_STUDIO_HOME", str(tmp_path / "home"))
+        monkeypatch.setenv("VIDEO_STUDIO_OFFLINE_URL", server.url)
+        monkeypatch.setenv("AIMLAPI_BASE_URL", f"http://127.0.0.1:{unused_port()}")
+        st.cache_resource.clear()
+        try:
+            at = open_studio()
+            assert at.session_state["model_choice"] == DEFAULT_MODEL
+            loading = price_shown(at)
+            assert "Price loading…" in loading and "after the run" not in loading
+            services._catalogue_refresher("offline", server.url).wait(30)
+            at.run()  # the page's tick reruns it by itself in a browser
+            assert plain(price) in price_shown(at)
+            at.run()
+            assert plain(price) in price_shown(at)  # and stays
+        finally:
+            st.cache_resource.clear()

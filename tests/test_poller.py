@@ -7,6 +7,7 @@ and lets a test change the history between a run's drawing and its tick, as time
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -52,7 +53,12 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> TickSpy:
 
 
 def open_studio() -> AppTest:
+    """The Generate page, drawn once the live list (the prices) is in: a first draw without prices reruns once."""
+    from components import services
+
     at = AppTest.from_file(str(APP), default_timeout=60).run()
+    services._catalogue_refresher("offline", services.offline_backend_url()).wait(30)
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -70,8 +76,30 @@ def tray(at: AppTest) -> list[str]:
 def test_a_page_ticks_even_with_nothing_running(studio: Studio, spy: TickSpy) -> None:
     open_studio()
     # A tab opened before any job started must still notice one started elsewhere: its tick has a timer.
-    assert spy.timers == [poller.TICK_SECONDS]
+    assert set(spy.timers) == {poller.TICK_SECONDS}
     assert 1 <= poller.TICK_SECONDS <= 2
+
+
+def test_the_tick_reruns_the_page_once_when_the_prices_come_in(
+    studio: Studio, spy: TickSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from components import services
+    from videostudio.live_catalogue import LiveCatalogueRefresher
+
+    gate = threading.Event()  # the live list is read only once the gate opens
+    read = LiveCatalogueRefresher.refresh_now
+    monkeypatch.setattr(LiveCatalogueRefresher, "refresh_now", lambda self: gate.wait(30) and read(self))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()  # drawn before the live list is in
+    assert any("Price loading" in m.value for m in at.markdown)
+    gate.set()
+    services._catalogue_refresher("offline", services.offline_backend_url()).wait(30)
+    ticks_before = spy.ticks
+    at.run()
+    assert spy.ticks - ticks_before == 2  # the tick saw the prices arrive and reran the page, once
+    assert not any("Price loading" in m.value for m in at.markdown)
+    ticks_before = spy.ticks
+    at.run()
+    assert spy.ticks - ticks_before == 1
 
 
 def test_a_job_started_in_another_tab_shows_on_the_next_tick(studio: Studio, spy: TickSpy) -> None:

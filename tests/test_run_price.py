@@ -9,7 +9,7 @@ import pytest
 from videostudio.catalogue import Model, load_catalogue
 from videostudio.offline.vendor import credits_for, pricing_of
 from videostudio.pricing import cost_text, usd_of
-from videostudio.run_price import length_follows_audio, price_of_run, run_seconds
+from videostudio.run_price import length_follows_audio, price_of_run, run_seconds, times
 
 CATALOGUE = load_catalogue()
 PIXVERSE = CATALOGUE.get("pixverse/v5/image-to-video")  # duration 5 | 8, resolution 360p … 1080p
@@ -107,3 +107,11 @@ def test_cost_text_is_dollars_first() -> None:
     assert cost_text(0.5, 840_000) == "$0.50 · 840,000 credits"  # the reported dollars win
     assert cost_text(None, None) == "–"
     assert usd_of(3_080_000, None) == pytest.approx(1.54) and usd_of(None, None) is None
+
+
+def test_a_price_still_loading_says_so_instead_of_after_the_run_or_an_estimate() -> None:
+    loading = price_of_run(priced(PIXVERSE, None), {}, past_usd=[0.3], loading=True)
+    assert (loading.kind, loading.usd, loading.text) == ("loading", None, "Price loading…")
+    assert times(loading, 3).text == "Price loading…"  # not "3 runs, each priced after the run"
+    quoted = price_of_run(priced(PIXVERSE, BY_RESOLUTION), {}, loading=True)
+    assert quoted.kind == "quote"  # a price the catalogue already gives is shown as it is

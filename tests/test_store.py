@@ -265,6 +265,18 @@ def test_list_newest_first_with_limit_and_model_filter(store: JobStore) -> None:
     assert [j.id for j in store.list(model_id=PIXVERSE)] == [newest.id, oldest.id]
 
 
+def test_pressed_gives_the_jobs_of_one_press_key_newest_first(store: JobStore) -> None:
+    mine = "a" * 64
+    older = store.add(job(press_key=mine, created_at=T0))
+    newer = store.add(job(press_key=mine, created_at=T0 + timedelta(minutes=1), batch_id="b1"))
+    store.add(job(press_key="b" * 64, created_at=T0 + timedelta(minutes=2)))  # another browser, or other settings
+    store.add(job(created_at=T0 + timedelta(minutes=3)))  # not sent by a press of Generate
+    assert [j.id for j in store.pressed(mine)] == [newer.id, older.id]
+    assert store.pressed(mine)[0].press_key == mine
+    assert [j.id for j in store.pressed(mine, limit=1)] == [newer.id]
+    assert store.pressed("c" * 64) == []
+
+
 def test_active_is_oldest_first_and_only_unfinished(store: JobStore) -> None:
     statuses = ["generating", "completed", SUBMITTING, "failed", "queued"]
     added = [store.add(job(status=s, created_at=T0 - timedelta(minutes=i))) for i, s in enumerate(statuses)]
@@ -561,14 +573,19 @@ def test_recent_costs_are_completed_jobs_of_the_model_on_one_backend(store: JobS
     assert store.recent_costs(KLING, backend="offline") == []
 
 
-def test_last_finished_at_moves_when_a_job_ends(store: JobStore) -> None:
-    assert store.last_finished_at("aimlapi") is None
+def test_the_last_end_seen_moves_whenever_a_job_ends(store: JobStore) -> None:
+    assert store.last_end_seen("aimlapi") is None
     running = store.add(job(backend="aimlapi", status="generating"))
-    assert store.last_finished_at("aimlapi") is None
-    ended = T0 + timedelta(minutes=5)
-    store.update(running.id, status="completed", finished_at=ended)
-    assert store.last_finished_at("aimlapi") == ended
-    assert store.last_finished_at("offline") is None
+    assert store.last_end_seen("aimlapi") is None
+    store.update(running.id, status="completed", finished_at=T0 + timedelta(minutes=5))
+    seen = store.last_end_seen("aimlapi")
+    assert seen is not None
+    # finished_at is when the provider finished: a job seen ending later may have finished earlier.
+    other = store.add(job(backend="aimlapi", status="generating"))
+    store.update(other.id, status="completed", finished_at=T0 + timedelta(minutes=1))
+    later = store.last_end_seen("aimlapi")
+    assert later is not None and later > seen
+    assert store.last_end_seen("offline") is None
 
 
 def test_costs_of_an_empty_history(store: JobStore) -> None:

@@ -20,7 +20,6 @@ AIMLAPI = "aimlapi"
 OFFLINE = "offline"
 # The offline backend accepts any key; this stands in for one so the client's auth path is the same.
 OFFLINE_KEY = "offline-demo"
-LABELS = {AIMLAPI: "AI/ML API", OFFLINE: "Offline demo"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,8 @@ class Backend:
     policy: PollPolicy
     base_url: Callable[[], str]  # called when a client is made: the offline backend starts on first use
     fixed_key: str | None = None  # a backend that needs no key of the person's
+    # Served by a studio's own process (the offline demo): a follower on its own reaches it only at a given URL.
+    served_by_the_studio: bool = False
     # Seconds a model typically takes here (by model id), None when unknown.
     typical: Callable[[str], float | None] = lambda model_id: None
 
@@ -109,7 +110,7 @@ def studio_backends(settings: Settings, catalogue: Catalogue, offline_url: Calla
         [
             Backend(
                 name=AIMLAPI,
-                label=LABELS[AIMLAPI],
+                label="AI/ML API",
                 bills=True,
                 badge="AI/ML API: real generations, billed",
                 icon=":material/cloud:",
@@ -126,17 +127,23 @@ def studio_backends(settings: Settings, catalogue: Catalogue, offline_url: Calla
             ),
             Backend(
                 name=OFFLINE,
-                label=LABELS[OFFLINE],
+                label="Offline demo",
                 bills=False,
                 badge="Offline demo: videos are simulated",
                 icon=":material/science:",
                 color="orange",
-                # The API's schedule, denser: demo jobs take seconds, so a late one is not waited for long.
+                # The API's schedule, denser: demo jobs take seconds, so a late one is not waited for long. Its
+                # typical time is the demo's own plan, and a demo job never ends before it (guess_share 1).
                 policy=PollPolicy(
-                    interval=settings.offline_poll_seconds, deadline=deadline, max_interval=10.0, overdue_interval=5.0
+                    interval=settings.offline_poll_seconds,
+                    deadline=deadline,
+                    guess_share=1.0,
+                    max_interval=10.0,
+                    overdue_interval=5.0,
                 ),
                 base_url=offline_url,
                 fixed_key=OFFLINE_KEY,
+                served_by_the_studio=True,
                 typical=demo_seconds,
             ),
         ]

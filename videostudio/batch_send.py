@@ -48,10 +48,12 @@ def send_batch(
     backend: str,
     legacy: bool = False,
     parent_id: str | None = None,
+    press_key: str | None = None,
 ) -> BatchResult:
     """Record every job of ``planned`` (one ``batch_id``), then send each once, in order.
 
-    ``parent_id``: the job whose last frame every job of the batch starts from, if they do.
+    ``parent_id``: the job whose last frame every job of the batch starts from, if they do. ``press_key``: the press of
+    Generate that sent the batch (videostudio/intent.py), the same on every job of it.
     """
     batch_id = uuid.uuid4().hex if len(planned) > 1 else None
     lease = timedelta(seconds=LEASE_SECONDS)
@@ -62,6 +64,7 @@ def send_batch(
                 model, plan.payload, backend=backend, legacy=legacy, upload_names=plan.upload_names, parent_id=parent_id
             ),
             batch_id=batch_id,
+            press_key=press_key,  # one press, whatever the count: every job of it is that press
             # In batch order, even before each gets its send time: a microsecond apart.
             created_at=now + timedelta(microseconds=number),
             lease_owner=service.owner,

@@ -194,11 +194,10 @@ def _secrets(folder: Path) -> dict[str, Any]:
 
 def standalone(settings: Settings, env: Mapping[str, str] = os.environ) -> Follower:
     """A follower for this process alone, as ``python -m videostudio.follow`` runs it (not started)."""
-    from videostudio import library
-    from videostudio.backends import AIMLAPI, studio_backends
+    from videostudio.backends import studio_backends
     from videostudio.catalogue import load_catalogue
-    from videostudio.schedule import RunTimes
     from videostudio.store import JobStore
+    from videostudio.studio import studio_job_service
 
     def no_offline_backend() -> str:
         raise RuntimeError("no offline backend to follow: set VIDEO_STUDIO_OFFLINE_URL")
@@ -206,16 +205,9 @@ def standalone(settings: Settings, env: Mapping[str, str] = os.environ) -> Follo
     catalogue = load_catalogue()
     offline_url = (lambda: settings.offline_url) if settings.offline_url else no_offline_backend
     backends = studio_backends(settings, catalogue, offline_url)
-    store = JobStore(settings.database_url)
-    service = JobService(
-        store,
-        on_complete=lambda job: job if job.local_path else library.keep_video(store, job, settings.media_dir),
-        policies=backends.policies(),
-        expected_seconds=RunTimes(store, backends.typical_seconds).expected_seconds,
-        owner=follower_name(),
-    )
+    service = studio_job_service(settings, JobStore(settings.database_url), backends, owner=follower_name())
     key = api_key_from(env, _secrets(Path.cwd()))
-    return Follower(service, backends, keys={AIMLAPI: key} if key else None)
+    return Follower(service, backends, keys={b.name: key for b in backends if b.needs_key} if key else None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,14 +220,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     follower = standalone(settings)
-    from videostudio.backends import AIMLAPI, OFFLINE
-
     log.info("history: %s", settings.database_url.split("@")[-1])  # never the password of a database URL
-    if not follower.can_follow(AIMLAPI):
-        log.warning("%s is not set: AI/ML API jobs wait until it is", API_KEY_NAME)
+    for waiting in (b for b in follower.backends if not follower.can_follow(b.name)):
+        log.warning("%s is not set: %s jobs wait until it is", API_KEY_NAME, waiting.label)
     if not settings.offline_url:
         log.warning("VIDEO_STUDIO_OFFLINE_URL is not set: offline demo jobs are left to the studio that runs one")
-        follower.backends = Backends([b for b in follower.backends if b.name != OFFLINE])
+        follower.backends = Backends([b for b in follower.backends if not b.served_by_the_studio])
     if args.once:
         changed = follower.run_once()
         log.info("%d jobs changed", len(changed))

@@ -112,6 +112,8 @@ jobs_table = sa.Table(
     sa.Column("batch_id", sa.String(32)),
     sa.Column("kind", sa.String(20), nullable=False, default="generation", server_default="generation"),
     sa.Column("parent_id", sa.String(32)),
+    # Revision 0006: which press of Generate, in which browser, sent it (videostudio/intent.py press_key).
+    sa.Column("press_key", sa.String(64)),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
@@ -120,6 +122,7 @@ jobs_table = sa.Table(
     sa.Index("ix_jobs_downloads", "status", "local_path", "created_at"),
     sa.Index("ix_jobs_batch_id", "batch_id"),
     sa.Index("ix_jobs_parent_id", "parent_id"),
+    sa.Index("ix_jobs_press_key", "press_key"),
 )
 
 
@@ -136,7 +139,7 @@ class Job:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     generation_id: str | None = None
     endpoint: str | None = None  # a legacy vendor path when the job was submitted there
-    status: str = SUBMITTING
+    status: JobStatus = SUBMITTING
     raw_status: str | None = None
     prompt: str = ""
     params: dict[str, Any] = field(default_factory=dict)
@@ -161,8 +164,15 @@ class Job:
     lease_until: datetime | None = None  # when that claim runs out, if the follower died meanwhile
     client_request_id: str | None = None  # the X-Client-Request-Id the submit carried, to find it in the logs
     batch_id: str | None = None  # the one press that sent this job with others (How many, several images)
-    kind: str = "generation"  # a JobKind: what the API ran, or clips the studio joined itself
+    kind: JobKind = JobKind.GENERATION  # what the API ran, or clips the studio joined itself
     parent_id: str | None = None  # the job whose last frame this one starts from ("Continue from here")
+    press_key: str | None = None  # these settings sent from this browser (intent.press_key); None: not from Generate
+
+    def __post_init__(self) -> None:
+        # Rows and callers may hand in the stored text ("completed"); the record always holds the typed value,
+        # so a status or kind the studio does not know fails here, not later in a lookup.
+        object.__setattr__(self, "status", JobStatus(self.status))
+        object.__setattr__(self, "kind", JobKind(self.kind or JobKind.GENERATION))
 
     @property
     def is_active(self) -> bool:
@@ -200,8 +210,9 @@ def to_row(job: Job) -> dict[str, Any]:
 
 def to_row_partial(values: Mapping[str, Any]) -> dict[str, Any]:
     row = dict(values)
-    if isinstance(row.get("status"), StrEnum):
-        row["status"] = row["status"].value  # text for the driver (see ACTIVE_STATUSES)
+    for name in ("status", "kind"):
+        if isinstance(row.get(name), StrEnum):
+            row[name] = row[name].value  # text for the driver (see ACTIVE_STATUSES)
     for name in _DATETIME_COLUMNS:
         # SQLite keeps no offset: store every instant as UTC so it reads back the same.
         if isinstance(row.get(name), datetime) and row[name].tzinfo is not None:

@@ -38,7 +38,7 @@ from videostudio.recovery import (
     given_up,
     next_lookup,
 )
-from videostudio.schedule import PollPolicy
+from videostudio.schedule import PollPolicy, RunTime, finish_estimate
 from videostudio.store import LEASE_SECONDS, SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
 from videostudio.submission import Submission, new_job, submit_endpoint
 
@@ -98,7 +98,7 @@ class JobService:
         on_complete: Callable[[Job], Job] | None = None,
         on_submit: Callable[[Job, Mapping[str, Any], Mapping[str, str] | None], Job] | None = None,
         policies: Mapping[str, PollPolicy] | None = None,
-        expected_seconds: Callable[[Job], float | None] | None = None,
+        run_time: Callable[[Job], RunTime | None] | None = None,
         owner: str | None = None,
     ) -> None:
         self.store = store
@@ -109,8 +109,8 @@ class JobService:
         self.on_submit = on_submit
         # Each backend's schedule, by backend name; a backend without one is polled every PollPolicy().interval.
         self.policies = dict(policies or {})
-        # A job's expected run time (schedule.RunTimes); None polls at the policy's plain interval.
-        self.expected_seconds = expected_seconds or (lambda job: None)
+        # A job's expected run time (schedule.RunTimes.expected); None polls at the policy's plain interval.
+        self.run_time = run_time or (lambda job: None)
         # This process's name on the leases it takes.
         self.owner = owner or f"studio-{uuid.uuid4().hex[:12]}"
         # A 429 from a backend holds back every poll to it, not only the poll of that one job.
@@ -128,14 +128,23 @@ class JobService:
         legacy: bool = False,
         upload_names: Mapping[str, str] | None = None,
         parent_id: str | None = None,
+        press_key: str | None = None,
     ) -> Job:
         """Send one generation request, once. Raises ``StudioError`` with the job recorded as failed.
 
-        ``parent_id``: the job whose last frame this one starts from ("Continue from here").
+        ``parent_id``: the job whose last frame this one starts from ("Continue from here"). ``press_key``: the
+        press of Generate that sends it (videostudio/intent.py), in the history before the request leaves.
         """
-        job = self.store.add(
-            new_job(model, payload, backend=backend, legacy=legacy, upload_names=upload_names, parent_id=parent_id)
+        recorded = new_job(
+            model,
+            payload,
+            backend=backend,
+            legacy=legacy,
+            upload_names=upload_names,
+            parent_id=parent_id,
+            press_key=press_key,
         )
+        job = self.store.add(recorded)
         return self.send_recorded(client, job, payload, upload_names)
 
     def send_recorded(
@@ -325,13 +334,15 @@ class JobService:
         if generation.video_url:
             changes["video_url"] = generation.video_url
         if generation.status.is_terminal:
-            changes["finished_at"] = utcnow()
+            # When the provider finished, as near as the polls tell: the run time the schedule learns from. The
+            # last write to a running job is its last poll's answer (or a later write, which only errs late).
+            changes["finished_at"] = utcnow() if first else finish_estimate(job.updated_at, polled_at)
             if generation.status is Status.FAILED:
                 reason = generation.error or "The provider reported that this generation failed, without saying why."
                 changes["error"] = f"{reason} {GENERATION_FAILED_HINT}"
         else:
             seen = replace(job, status=generation.status.value)
-            delay = policy.next_delay(seen, expected=self.expected_seconds(seen), now=polled_at)
+            delay = policy.next_delay(seen, expected=self.run_time(seen), now=polled_at)
             changes["next_poll_at"] = polled_at + timedelta(seconds=delay)
         if generation.status is Status.COMPLETED and self.on_complete:
             return self._complete(job, changes, leased=not first)

@@ -254,34 +254,6 @@ def mentions_transport(text: str) -> bool:
     return bool(re.search(r"(?i)\bURLs?\b|\bURIs?\b|base64|data URI|\bparameters?\b", text))
 
 
-# --- accepted formats ----------------------------------------------------------------------------------------------
-
-# The few endings a person knows, by media kind, in the order to name them; the rest are "other …".
-_COMMON_FORMATS = {
-    "image": (("jpg", "JPG"), ("png", "PNG"), ("webp", "WebP")),
-    "audio": (("mp3", "MP3"), ("wav", "WAV"), ("m4a", "M4A")),
-    "video": (("mp4", "MP4"), ("mov", "MOV"), ("webm", "WebM")),
-}
-_OTHERS = {"image": "other photos", "audio": "other sound files", "video": "other videos"}
-
-
-def accepted_formats(kind: str, extensions: Collection[str]) -> tuple[str, str]:
-    """A short line and the full list of the file endings an upload field takes.
-
-    ``("JPG, PNG, WebP and other photos", "APNG, AVIF, BMP, …")``: the short line is shown, the full list sits
-    behind a hover, so it is never cut off at "… ICO, JFIF, J…".
-    """
-    endings = sorted({e.lower().lstrip(".") for e in extensions})
-    full = ", ".join(e.upper() for e in endings)
-    known = [name for ending, name in _COMMON_FORMATS.get(kind, ()) if ending in endings]
-    if not known:
-        return full, full
-    rest = len(endings) - len(known)
-    if rest <= 0:
-        return and_list(known), full
-    return f"{', '.join(known)} and {_OTHERS.get(kind, 'other files')}", full
-
-
 def and_list(words: Iterable[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     words = list(words)

@@ -374,6 +374,11 @@ class LiveCatalogueRefresher:
         with self._lock:
             return self._current
 
+    def reading(self) -> bool:
+        """True while a background read of the live list is under way."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
     def maybe_start(self) -> bool:
         """Start a background refresh unless one runs or the last began less than ``every`` seconds ago."""
         with self._lock:

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
-from videostudio.catalogue import Model
+from videostudio.catalogue import MEDIA_KIND_NAMES, Model
+from videostudio.media.kinds import a_noun
 from videostudio.web_address import looks_like_web_address, refusal
 
 
@@ -170,7 +171,7 @@ def _media_kind(model: Model, path: str, parent: Any, instance: Any) -> str | No
     tag = instance.get("type") if isinstance(instance, dict) else None
     uri = isinstance(child, dict) and child.get("format") == "uri"
     # A tagged object ({type: "image", url}) says its media; the catalogue keeps one kind per path.
-    if uri and tag in ("image", "audio", "video"):
+    if uri and tag in MEDIA_KIND_NAMES:
         return tag
     kind = model.media_kind(_strip_indices(path))
     if kind or not uri:
@@ -179,12 +180,8 @@ def _media_kind(model: Model, path: str, parent: Any, instance: Any) -> str | No
 
 
 def _required_message(kind: str | None) -> str:
-    if kind == "image":
-        return "An image is required: upload one or give its web address."
-    if kind == "audio":
-        return "An audio clip is required: upload one or give its web address."
-    if kind == "video":
-        return "A video is required: upload one or give its web address."
+    if kind in MEDIA_KIND_NAMES:
+        return f"{a_noun(kind).capitalize()} is required: upload one or give its web address."
     return "This field is required."
 
 

@@ -4,6 +4,8 @@ From the catalogue's ``pricing`` (videostudio.pricing.quote) and the run's lengt
 the length of the uploaded recording for a model whose video lasts as long as its audio, else the model's
 default. When the catalogue cannot price it beforehand (``variable``, unknown, a unit the form cannot count),
 the median of this person's past runs of the model is an estimate; without any, it is priced after the run.
+While the live list (which carries the prices) is still being read, a model without a price yet is "loading":
+saying "priced after the run" then would be wrong a moment later.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from videostudio.pricing import cost_text, money, quote
 # The request fields that say how long the video lasts, in the order the offline backend and the API read them.
 DURATION_FIELDS = ("duration", "seconds", "video_duration")
 
-PriceKind = Literal["quote", "estimate", "after"]
+LOADING_TEXT = "Price loading…"
+
+PriceKind = Literal["quote", "loading", "estimate", "after"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class RunPrice:
 
     kind: PriceKind
     usd: float | None
-    text: str  # the amount: "$0.65 · 1,300,000 credits", or "Priced after the run"
+    text: str  # the amount: "$0.65 · 1,300,000 credits", "Price loading…" or "Priced after the run"
     detail: str  # how it was reached: "$0.13 per second × 5 s", "estimate from your past 3 jobs"
 
 
@@ -59,10 +63,12 @@ def price_of_run(
     *,
     audio_seconds: float | None = None,
     past_usd: Sequence[float] = (),
+    loading: bool = False,
 ) -> RunPrice:
     """The price of sending ``values`` (the request as it would go out) to ``model``.
 
     ``past_usd`` is what this person's past completed runs of the model cost, newest first, on the same backend.
+    ``loading``: the catalogue's prices are still on their way (the live list is being read).
     """
     # The catalogue's variants are keyed by request parameters; a parameter left out is sent as its default.
     request = {**model.defaults, **{k: v for k, v in values.items() if v is not None}}
@@ -70,6 +76,8 @@ def price_of_run(
     priced = quote(model.pricing, request, seconds)
     if priced is not None:
         return RunPrice("quote", priced.usd, cost_text(priced.usd), priced.detail)
+    if loading:
+        return RunPrice("loading", None, LOADING_TEXT, "the live model list, with the prices, is being read")
     if past_usd:
         usd = statistics.median(past_usd)
         past = "your past job" if len(past_usd) == 1 else f"your past {len(past_usd)} jobs"
@@ -79,7 +87,7 @@ def price_of_run(
 
 def times(price: RunPrice, count: int) -> RunPrice:
     """The price of ``count`` runs of the same price (a batch): "3 × $0.10 = $0.30 · 600,000 credits"."""
-    if count == 1:
+    if count == 1 or price.kind == "loading":
         return price
     if price.usd is None:
         return RunPrice(price.kind, None, f"{count} runs, each priced after the run", price.detail)

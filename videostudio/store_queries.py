@@ -26,6 +26,9 @@ __all__ = ["ORDER_KEYS", "JobQueries"]
 
 # What ``search`` can sort by; "elapsed" is the run time, finished_at - created_at.
 ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed")
+# The jobs of one press key looked at to tell whether a press repeats one (videostudio/intent.py): a person's
+# presses of "Generate another" on one form, batches included, stay well below this.
+PRESSED_LIMIT = 64
 
 
 class JobQueries:
@@ -141,10 +144,12 @@ class JobQueries:
         with self.engine.connect() as conn:
             return [float(usd) for (usd,) in conn.execute(query)]
 
-    def last_finished_at(self, backend: str) -> datetime | None:
-        """When the latest job on ``backend`` ended: a cheap sign that the account's balance has changed."""
+    def last_end_seen(self, backend: str) -> datetime | None:
+        """When the studio last recorded the end of a job on ``backend``: a cheap sign that the account's balance
+        has changed. Not the latest ``finished_at``: that is when the provider finished, and a job seen ending
+        later may have finished earlier."""
         c = jobs_table.c
-        query = sa.select(sa.func.max(c.finished_at)).where(c.backend == backend)
+        query = sa.select(sa.func.max(c.updated_at)).where(c.backend == backend, c.finished_at.is_not(None))
         with self.engine.connect() as conn:
             value = conn.execute(query).scalar()
         return as_utc(value) if value is not None else None
@@ -158,7 +163,20 @@ class JobQueries:
         params: Mapping[str, Any] | None = None,
         min_matching: int = 3,
     ) -> float | None:
-        """Median run time of the model's latest ``limit`` completed jobs; None without any (no ETA then).
+        """Median run time of the model's latest ``limit`` completed jobs; None without any (no ETA then)."""
+        runs = self.run_seconds(model_id, backend=backend, limit=limit, params=params, min_matching=min_matching)
+        return statistics.median(runs) if runs else None
+
+    def run_seconds(
+        self,
+        model_id: str,
+        *,
+        backend: str | None = None,
+        limit: int = 50,
+        params: Mapping[str, Any] | None = None,
+        min_matching: int = 3,
+    ) -> list[float]:
+        """Run times (submit to finish at the provider) of the model's latest ``limit`` completed jobs, newest first.
 
         ``backend`` keeps offline demo runs (seconds) from predicting real API runs (minutes), and back.
         ``params`` (say duration and resolution) narrows it to the runs sent with the same values, when the
@@ -180,9 +198,8 @@ class JobQueries:
         if wanted:
             same = [r for r in rows if _params_match(r[2], wanted)]
             rows = same if len(same) >= min_matching else rows
-        # A median over at most ``limit`` rows is cheaper here than any portable SQL for it.
-        runs = [max(0.0, (as_utc(row[1]) - as_utc(row[0])).total_seconds()) for row in rows[:limit]]
-        return statistics.median(runs) if runs else None
+        # Computed here over at most ``limit`` rows: cheaper than any portable SQL for a median or a quantile.
+        return [max(0.0, (as_utc(row[1]) - as_utc(row[0])).total_seconds()) for row in rows[:limit]]
 
     def batch_members(self, batch_ids: Collection[str]) -> dict[str, list[Job]]:
         """The jobs of each of ``batch_ids``, in the order they were sent (their submit times)."""
@@ -194,6 +211,12 @@ class JobQueries:
         for job in self._jobs(query):
             members[job.batch_id or ""].append(job)
         return members
+
+    def pressed(self, press_key: str, limit: int = PRESSED_LIMIT) -> list[Job]:
+        """The newest ``limit`` jobs sent with ``press_key`` (these settings, from one browser), newest first."""
+        c = jobs_table.c
+        query = jobs_table.select().where(c.press_key == press_key).order_by(c.created_at.desc(), c.id.desc())
+        return self._jobs(query.limit(limit))
 
     def children_of(self, job_id: str) -> list[Job]:
         """The jobs that continue ``job_id`` ("Continue from here" recorded it as their parent), oldest first."""

@@ -70,8 +70,12 @@ def new_job(
     legacy: bool = False,
     upload_names: Mapping[str, str] | None = None,
     parent_id: str | None = None,
+    press_key: str | None = None,
 ) -> Job:
-    """The history's record of a request about to be sent (not stored yet)."""
+    """The history's record of a request about to be sent (not stored yet).
+
+    ``press_key``: the press of Generate that sends it (videostudio/intent.py), so a repeat is known again.
+    """
     submission = Submission.of(payload, upload_names)
     return Job(
         model_id=model.id,
@@ -85,4 +89,5 @@ def new_job(
         # lost, the usage logs tell by this id whether the provider received it.
         client_request_id=f"vs-{uuid.uuid4().hex}",
         parent_id=parent_id,
+        press_key=press_key,
     )

@@ -1,6 +1,6 @@
 """The widget registry: one object per widget kind, chosen by a lookup on the kind the schema gives.
 
-``videostudio.form.field_spec`` decides the kind of each field (pure, no Streamlit); ``WIDGETS[kind]``
+``videostudio.form.WIDGET_RULES`` decides the kind of each field (pure, no Streamlit); ``WIDGETS[kind]``
 draws it and returns its value, puts a saved value back ("Use these settings"), and describes it
 (the Models page). A new kind is a ``Widget`` member plus one object here; tests/test_widgets.py fails
 until it has all three.

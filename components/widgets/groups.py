@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from components.widgets.base import (
@@ -110,6 +109,8 @@ class Table:
         columns = [child.name for child in spec.children]
         # A required table starts with one row to fill; an optional one starts empty, so nothing is sent unasked.
         first_rows = max(spec.min_items, 1) if spec.required else spec.min_items
+        import pandas as pd  # here: only a table field needs it, and it slows the studio's first page load
+
         starting_rows = pd.DataFrame([{c: 0 for c in columns} for _ in range(first_rows)], columns=columns)
         st.markdown(label(spec), help=help_text(spec))
         limits = f"{spec.min_items} to {spec.max_items}" if spec.max_items else f"at least {spec.min_items}"

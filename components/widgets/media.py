@@ -23,6 +23,7 @@ from videostudio.batches import batch_image_field
 from videostudio.catalogue import Model
 from videostudio.form import FieldSpec, Widget
 from videostudio.media import MediaError
+from videostudio.media.kinds import a_noun
 
 
 class Media:
@@ -68,8 +69,7 @@ class Media:
             put(f"{key}__url", "")
 
     def describe(self, spec: FieldSpec) -> str:
-        what = {"image": "an image", "video": "a video", "audio": "an audio clip"}.get(spec.media_kind or "", "a file")
-        return f"{what}, uploaded or from a web address"
+        return f"{a_noun(spec.media_kind)}, uploaded or from a web address"
 
 
 class MediaList:

@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     VIDEO01,
     Studio,
     card_ids,
+    choose,
     fill_pixverse,
     job_cards,
     keyed,
@@ -26,7 +27,9 @@ from tests.browser.conftest import (
     type_text,
     upload,
     wait_done,
+    wait_idle,
 )
+from tests.browser.test_chain import make_clip
 
 pytestmark = pytest.mark.browser
 
@@ -139,3 +142,84 @@ def test_clicks_spread_over_three_seconds_send_one_job(page: Page, studio: Studi
     expect(keyed(page, "generate_another").locator("button").first).to_be_enabled()
     assert studio.stats()["submits"] == submits + 1
     expect(job_cards(page).filter(has_text="Twenty presses, one job")).to_have_count(1)
+
+
+def press_where_generate_is(page: Page, times: int) -> None:
+    """Press ``times`` where the Generate button is, like a person's mouse (a disabled button ignores the click)."""
+    box = keyed(page, "generate").locator("button").first.bounding_box()
+    assert box
+    for _ in range(times):
+        page.mouse.click(box["x"] + 20, box["y"] + box["height"] / 2)
+        settle(page)
+
+
+def expect_the_sent_job_on_the_button(page: Page, prompt: str) -> None:
+    """The form as it was sent (put back by the browser's draft), and Generate pointing at the job it started."""
+    expect(keyed(page, f"{VIDEO01}__prompt").locator("textarea")).to_have_value(prompt)
+    generate = keyed(page, "generate").locator("button").first
+    expect(generate).to_contain_text(re.compile(r"Generating…|Done|Failed"))
+    expect(generate).to_be_disabled()
+    expect(keyed(page, "generate_another").locator("button").first).to_be_enabled()
+
+
+def test_a_reload_or_a_second_tab_does_not_send_the_same_request_again(page: Page, studio: Studio) -> None:
+    """The press is known from the history and this browser's cookie, not from one tab's memory."""
+    prompt = "One press, even after a reload"
+    open_studio(page, studio.url)
+    pick_model(page, "video-01")
+    type_text(page, f"{VIDEO01}__prompt", prompt)
+    before = card_ids(page)
+    press_generate(page)
+    card = new_card(page, before)
+    submits = studio.stats()["submits"]
+
+    page.reload()
+    wait_idle(page)
+    expect_the_sent_job_on_the_button(page, prompt)
+    press_where_generate_is(page, 3)
+    assert studio.stats()["submits"] == submits
+
+    # A second tab of the same browser (the same cookies) on the same form.
+    second = page.context.new_page()
+    open_studio(second, studio.url)
+    expect_the_sent_job_on_the_button(second, prompt)
+    press_where_generate_is(second, 3)
+    assert studio.stats()["submits"] == submits
+    wait_done(card)
+    second.reload()
+    wait_idle(second)
+    expect_the_sent_job_on_the_button(second, prompt)
+    expect(job_cards(second).filter(has_text=prompt)).to_have_count(1)
+    assert studio.stats()["submits"] == submits
+    second.close()
+
+
+def test_a_job_that_ended_shows_once_on_generate(page: Page, studio: Studio) -> None:
+    prompt = "Shown once when done"
+    open_studio(page, studio.url)
+    pick_model(page, "video-01")
+    type_text(page, f"{VIDEO01}__prompt", prompt)
+    before = card_ids(page)
+    press_generate(page)
+    wait_done(new_card(page, before))
+    settle(page)
+    # Its card in Latest jobs, and no second one under the button; the button says where the result is.
+    expect(job_cards(page).filter(has_text=prompt)).to_have_count(1)
+    expect(page.locator("[class*='st-key-started_job']")).to_have_count(0)
+    expect(page.get_by_text("the result is in Latest jobs")).to_be_visible()
+
+
+def test_how_many_is_back_to_1_after_continue_from_here(page: Page, studio: Studio) -> None:
+    prompt = "A kite above the dunes"
+    open_studio(page, studio.url)
+    source = make_clip(page, prompt)
+    choose(page, "generate_how_many", "3")
+    expect(keyed(page, "generate_how_many").get_by_role("combobox", name="How many")).to_have_value("3")
+    expect(keyed(page, "price_tag")).to_contain_text("Price of these 3 runs")
+    keyed(page, f"continue-card-{source}").get_by_role("link", name="Continue from here").first.click()
+    settle(page)
+    pick_model(page, "pixverse/v5/image-to-video")
+    expect(keyed(page, "continue_note")).to_contain_text("its last frame is the start image of PixVerse")
+    expect(keyed(page, "generate_how_many").get_by_role("combobox", name="How many")).to_have_value("1")
+    expect(keyed(page, "price_tag")).to_contain_text("Price of this run")
+    expect(keyed(page, "price_tag")).not_to_contain_text("runs")

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import (
+    VIDEO01,
     VIEWPORT,
     Studio,
     badge,
@@ -19,12 +20,15 @@ from tests.browser.conftest import (
     go_to,
     new_card,
     open_studio,
+    pick_model,
     press_generate,
     running_studio,
+    type_text,
     video_facts,
     wait_done,
     wait_idle,
 )
+from tests.browser.test_submits import expect_the_sent_job_on_the_button, press_where_generate_is
 from videostudio.store import Job, JobStore, utcnow
 
 pytestmark = pytest.mark.browser
@@ -177,3 +181,22 @@ def test_a_job_finished_elsewhere_updates_the_open_tab(page: Page, tmp_path_fact
         store.update(job.id, status="completed", finished_at=utcnow())
         expect(badge(card)).to_contain_text("Done", timeout=15_000)
         store.close()
+
+
+def test_after_a_restart_a_press_on_the_sent_form_sends_nothing(page: Page, studio: Studio) -> None:
+    """The press is known from the history and this browser's cookie: a restart of the studio forgets none."""
+    prompt = "Pressed before a restart"
+    open_studio(page, studio.url)
+    pick_model(page, "video-01")
+    type_text(page, f"{VIDEO01}__prompt", prompt)
+    before = card_ids(page)
+    press_generate(page)
+    new_card(page, before, timeout=60_000)
+    submits = studio.stats()["submits"]
+
+    studio.server.restart()
+    open_studio(page, studio.url)  # the same browser (its cookies), a fresh studio process
+    wait_idle(page, timeout=60_000)
+    expect_the_sent_job_on_the_button(page, prompt)
+    press_where_generate_is(page, 3)
+    assert studio.stats()["submits"] == submits

@@ -25,6 +25,7 @@ from videostudio.catalogue.loader import (
     request_schema_of,
 )
 from videostudio.catalogue.model import (
+    MEDIA_KIND_NAMES,
     AudioRules,
     Catalogue,
     CatalogueError,
@@ -35,13 +36,27 @@ from videostudio.catalogue.model import (
     humanize,
 )
 from videostudio.catalogue.schema import has_type, infer_media, normalize_schema
-from videostudio.catalogue.tasks import TASK_CAPABILITIES, TASK_RULES, Task, derive_tasks, start_image_path
+from videostudio.catalogue.tasks import (
+    NOT_A_FRAME,
+    RULE_ORDER,
+    TASK_CAPABILITIES,
+    TASK_RULES,
+    TASK_SHEETS,
+    Task,
+    TaskSheet,
+    derive_tasks,
+    start_image_path,
+)
 
 __all__ = [
+    "MEDIA_KIND_NAMES",
     "MODELS_DIR",
+    "NOT_A_FRAME",
     "OPENAPI_DIR",
+    "RULE_ORDER",
     "TASK_CAPABILITIES",
     "TASK_RULES",
+    "TASK_SHEETS",
     "AudioRules",
     "Catalogue",
     "CatalogueError",
@@ -51,6 +66,7 @@ __all__ = [
     "MediaKind",
     "Model",
     "Task",
+    "TaskSheet",
     "build_catalogue",
     "derive_tasks",
     "has_type",

@@ -72,17 +72,6 @@ RUN_SECONDS: dict[str, int] = {
 DEFAULT_RUN_SECONDS = 120
 _QUICK_VARIANT = re.compile(r"fast|turbo|flash|lite|draft|distill")
 
-_TASK_PHRASES: dict[Task, str] = {
-    Task.TEXT: "makes a video from a text prompt",
-    Task.IMAGE: "animates a picture",
-    Task.FIRST_LAST: "moves from a first frame to a last frame",
-    Task.REFERENCE: "follows reference images",
-    Task.EDIT: "edits or restyles a video",
-    Task.EXTEND: "extends a video",
-    Task.AVATAR: "makes a portrait talk or lip-syncs a video",
-    Task.MOTION: "moves a character like the person in a video",
-    Task.SOUND: "adds sound to a video",
-}
 _WORDS = {
     "t2v": "text-to-video",
     "i2v": "image-to-video",
@@ -148,7 +137,7 @@ def summary_line(description: str, tasks: frozenset[Task]) -> str:
     if text:
         match = re.match(r"(.+?[.!?])(\s|$)", text)
         return (match.group(1) if match else text).strip()
-    phrases = [phrase for task, phrase in _TASK_PHRASES.items() if task in tasks]
+    phrases = [task.sheet.phrase for task in Task if task in tasks]
     if not phrases:
         return ""
     line = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + ", or " + phrases[-1]

@@ -6,13 +6,15 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from videostudio.catalogue.tasks import Task
 from videostudio.contract import GENERATIONS_PATH
 from videostudio.labels import field_label
 
 MediaKind = Literal["image", "audio", "video"]
+# Every media kind, for membership tests (their words and files: videostudio.media.kinds).
+MEDIA_KIND_NAMES: tuple[MediaKind, ...] = get_args(MediaKind)
 
 
 class CatalogueError(Exception):

@@ -25,7 +25,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from videostudio.catalogue.model import MediaKind
+from videostudio.catalogue.model import MEDIA_KIND_NAMES, MediaKind
 
 # Keywords whose value is one schema, a list of schemas, or a map of schemas.
 _ONE_SCHEMA = frozenset(
@@ -199,7 +199,6 @@ def _json_type(value: Any) -> str:
 
 
 _MEDIA_NAME = re.compile(r"(_url|_urls|image|mask|_list)$")
-_MEDIA_TAGS = frozenset({"image", "audio", "video"})
 
 
 def infer_media(schema: dict[str, Any], prefix: str = "", tag: MediaKind | None = None) -> dict[str, MediaKind]:
@@ -231,7 +230,7 @@ def infer_media(schema: dict[str, Any], prefix: str = "", tag: MediaKind | None 
 
 def _media_tag(node: dict[str, Any]) -> MediaKind | None:
     values = node.get("properties", {}).get("type", {}).get("enum")
-    if values and len(values) == 1 and values[0] in _MEDIA_TAGS:
+    if values and len(values) == 1 and values[0] in MEDIA_KIND_NAMES:
         return values[0]
     return None
 

@@ -5,7 +5,8 @@ Pure package (no Streamlit): every problem is a ``MediaError`` whose message a n
 every change made to a file is reported back as a plain-words note. Split along its seams:
 ``data_uri`` (the wire form), ``images`` and ``image_codec`` (Pillow), ``audio`` and ``video`` (PyAV),
 ``video_rules`` (limits read from a field's prose), ``video_convert`` (remux / re-encode to MP4),
-``uploads`` (file endings, and the one dispatcher the UI calls).
+``uploads`` (file endings, and the one dispatcher the UI calls), ``kinds`` (one sheet per media kind: its words,
+file endings and preview).
 """
 
 from videostudio.media.audio import PreparedAudio, prepare_audio

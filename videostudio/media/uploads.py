@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from videostudio.catalogue import MediaKind, Model
-from videostudio.media.audio import PreparedAudio, audio_extensions, prepare_audio
-from videostudio.media.image_codec import image_extensions
+from videostudio.media.audio import PreparedAudio, prepare_audio
 from videostudio.media.images import PreparedImage, prepare_image
-from videostudio.media.video import PreparedVideo, prepare_video, video_extensions
+from videostudio.media.kinds import media_kind_sheet
+from videostudio.media.video import PreparedVideo, prepare_video
 from videostudio.media.video_rules import video_rules_from_text
 
 Prepared = PreparedImage | PreparedAudio | PreparedVideo
@@ -14,13 +14,7 @@ Prepared = PreparedImage | PreparedAudio | PreparedVideo
 
 def upload_extensions(kind: str) -> list[str]:
     """File endings an upload field of this kind should offer: exactly what this package can prepare."""
-    if kind == "image":
-        return image_extensions()
-    if kind == "audio":
-        return audio_extensions()
-    if kind == "video":
-        return video_extensions()
-    raise ValueError(f"unknown media kind {kind!r}")
+    return media_kind_sheet(kind).extensions()
 
 
 def prepare_upload(kind: MediaKind, data: bytes, filename: str, model: Model, description: str = "") -> Prepared:

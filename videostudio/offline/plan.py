@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from videostudio.catalogue import MediaKind, Model, Task
+from videostudio.catalogue import MEDIA_KIND_NAMES, NOT_A_FRAME, MediaKind, Model, Task
 from videostudio.offline.vendor import short_side_of
 
 if TYPE_CHECKING:
@@ -26,11 +26,6 @@ if TYPE_CHECKING:
 
 MAX_SECONDS = 60.0  # a longer request is rendered this long: the demo stays quick
 MAX_IMAGES = 8  # images after the first that are cross-faded through
-# Fields that hold the clip's last frame (last_image_url, tail_image_url, end_image, keyframes.frame1.url).
-_END_FIELD = re.compile(r"(^|[._])(last|tail|end)([._]|$)|frame1([._]|$)")
-# Fields whose images guide the look but do not fix the frame's shape.
-_REFERENCE_FIELD = re.compile(r"reference|element|style|subject")
-_SKIPPED_FIELD = re.compile(r"mask|alpha")  # masks and mattes are not pictures to show
 # Two numbers with a separator: "16:9", "1280:720", "1280x720", "1280*720".
 _PAIR = re.compile(r"\s*(\d+(?:\.\d+)?)\s*[:/x*×]\s*(\d+(?:\.\d+)?)\s*")
 
@@ -83,7 +78,7 @@ def plan_render(model: Model, payload: dict[str, Any]) -> RenderRequest:
 
     inputs = media_inputs(model, payload)
     images = [m for m in inputs if m.kind == "image"]
-    ends = [m for m in images if _END_FIELD.search(m.path)]
+    ends = [m for m in images if Task.FIRST_LAST.sheet.image_field_in(m.path)]
     firsts = [m for m in images if m not in ends]
     videos = [m for m in inputs if m.kind == "video"]
     audios = [m for m in inputs if m.kind == "audio"]
@@ -116,7 +111,7 @@ def plan_render(model: Model, payload: dict[str, Any]) -> RenderRequest:
         duration = clip.duration  # an edit keeps the input's length
     duration = min(MAX_SECONDS, duration or default)
 
-    reference = bool(firsts) and _REFERENCE_FIELD.search(firsts[0].path) is not None
+    reference = bool(firsts) and Task.REFERENCE.sheet.image_field_in(firsts[0].path)
     width, height = _frame_size(model, payload, image, clip, reference=reference)
 
     speech = payload.get("lip_sync_tts_content")
@@ -180,7 +175,7 @@ def media_inputs(model: Model, payload: dict[str, Any]) -> list[MediaInput]:
         elif isinstance(value, list):
             for child in value:
                 walk(child, path, None)
-        elif isinstance(value, str) and not _SKIPPED_FIELD.search(path):
+        elif isinstance(value, str) and not NOT_A_FRAME.search(path):
             kind = _media_kind(model, path, parent, value)
             if kind is not None:
                 found.append(MediaInput(path, kind, value))
@@ -196,14 +191,14 @@ def _media_kind(model: Model, path: str, parent: dict[str, Any] | None, value: s
     if not (is_address or is_data_uri(value)):
         return None
     sibling = parent.get("type") if parent else None
-    if sibling in ("image", "video", "audio"):
+    if sibling in MEDIA_KIND_NAMES:
         return sibling  # {type: video, url}: the request says it outright
     if (kind := model.media_kind(path)) is not None:
         return kind
     if is_data_uri(value):
         mime = value[5:].split(";", 1)[0].split(",", 1)[0].strip().lower()
         top = mime.split("/", 1)[0]
-        if top in ("image", "video", "audio"):
+        if top in MEDIA_KIND_NAMES:
             return top  # type: ignore[return-value]
     name = path.rsplit(".", 1)[-1]
     for word in ("video", "audio", "image"):
@@ -214,7 +209,7 @@ def _media_kind(model: Model, path: str, parent: dict[str, Any] | None, value: s
 
 def _extends(model: Model, video_path: str) -> bool:
     """True when the model continues its input video rather than reworking it."""
-    if Task.EXTEND in model.tasks or "extend" in model.id.lower():
+    if Task.EXTEND in model.tasks or Task.EXTEND.sheet.named_in(model.id):
         return True
     description = str(model.properties.get(video_path, {}).get("description", "")).lower()
     return bool(re.search(r"\b(continue|extend)", description))
@@ -222,8 +217,7 @@ def _extends(model: Model, video_path: str) -> bool:
 
 def _makes_sound(model: Model) -> bool:
     """True for models that add a sound track to a video (foley)."""
-    words = f"{model.id} {model.summary}".lower()
-    return Task.SOUND in model.tasks or bool(re.search(r"foley|video[-_ ]to[-_ ]audio|sound effects", words))
+    return Task.SOUND in model.tasks or Task.SOUND.sheet.named_in(f"{model.id} {model.summary}")
 
 
 def _wants_audio(model: Model, payload: dict[str, Any]) -> bool:

@@ -1,0 +1,39 @@
+"""The studio's job service, wired once: what every process of a studio (a web server, a follower on its own)
+does when a job is accepted and when it completes.
+
+The composition root of the core: it ties the jobs (videostudio/jobs.py) to the library that keeps what they
+make (videostudio/library.py, kept_inputs.py), so neither imports the other. ``components/services.py`` and
+``python -m videostudio.follow`` both build their service here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from videostudio import kept_inputs, library
+from videostudio.backends import Backends
+from videostudio.config import Settings
+from videostudio.jobs import JobService
+from videostudio.schedule import RunTimes
+from videostudio.store import Job, JobStore
+
+
+def studio_job_service(settings: Settings, store: JobStore, backends: Backends, *, owner: str) -> JobService:
+    """The job service of one studio process: keeps each accepted job's uploads and each finished video."""
+
+    def keep_video(job: Job) -> Job:
+        # The API's video links expire within a day or two; a local copy keeps the history playable.
+        return job if job.local_path else library.keep_video(store, job, settings.media_dir)
+
+    def keep_uploads(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
+        return kept_inputs.keep_job_inputs(store, job, payload, upload_names, settings.media_dir)
+
+    return JobService(
+        store,
+        on_complete=keep_video,
+        on_submit=keep_uploads,
+        policies=backends.policies(),
+        run_time=RunTimes(store, backends.typical_seconds).expected,
+        owner=owner,
+    )
