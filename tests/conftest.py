@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import tempfile
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,19 @@ from videostudio.history.store import JobStore
 REPO = Path(__file__).resolve().parent.parent
 # AppTest resolves .streamlit/ and relative page paths from the working directory.
 os.chdir(REPO)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A studio home folder per test process: no test reads or writes the real ~/.video-studio (a person's history,
+    catalogue cache, offline backend state), and parallel workers (``pytest -n``, one process each) never share one.
+    Set here, not in a fixture, because some test modules load the catalogue (and its cache) as they are collected.
+    Tests that need a home of their own (the ``studio`` fixture) still set one; the browser tests' studios get theirs.
+    """
+    home = Path(tempfile.mkdtemp(prefix="video-studio-home-"))
+    patch = pytest.MonkeyPatch()
+    patch.setenv("VIDEO_STUDIO_HOME", str(home))
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+    config.add_cleanup(patch.undo)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from components.form import api_refusal
+from components.jobs.poller import watch_started
 from components.shell import services
 from components.shell.started import remember_started
 from videostudio.catalogue import Model
@@ -116,6 +117,7 @@ def send_batch(
         parent_id=parent_id,
         press_key=pressed_as,
     )
+    watch_started(result.jobs)
     first = result.jobs[0] if result.jobs else None
     if first is not None:
         remember_started(first.id)  # the batch is drawn right under the button (components/generate/followup.py)

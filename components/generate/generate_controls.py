@@ -21,6 +21,7 @@ from components.generate.drafts import draft_id
 from components.generate.price_tag import price_tag
 from components.jobs.continue_from import continuation, continued_from
 from components.jobs.copy_as_code import form_code
+from components.jobs.poller import watch_started
 from components.models.model_browser import NOT_OFFERED, model_browser
 from components.shell import services
 from components.shell.sidebar import endpoint_choice_on
@@ -76,7 +77,7 @@ def send(
     if client is None:
         return services.NO_KEY_TO_SEND
     try:
-        return services.job_service().submit(
+        job = services.job_service().submit(
             client,
             model,
             payload,
@@ -88,6 +89,8 @@ def send(
         )
     except StudioError as exc:
         return api_refusal.explain(model, payload, exc)
+    watch_started([job])
+    return job
 
 
 def forget_sent_settings() -> None:

@@ -8,7 +8,7 @@ or finished.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
@@ -44,6 +44,16 @@ def job_tray() -> None:
     _show_queued_toasts()
     # After the toasts: the notices queued with them go to the browser in this same run.
     notification_settings()
+
+
+def watch_started(jobs: Sequence[Job]) -> None:
+    """Count jobs this session just sent as drawn running, so the tray says when they end.
+
+    The tray runs before the page that sends, and a fast job (the offline backend, a loaded machine) can end
+    before the next run draws it: without this, that job would end with no toast and no notification.
+    """
+    drawn: dict[str, str] = st.session_state.setdefault(DRAWN_KEY, {})
+    drawn.update(_statuses([job for job in jobs if job.is_active]))
 
 
 def _tick() -> None:

@@ -357,6 +357,30 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
     page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout)
 
 
+COUNT_RUNS = """
+() => {
+  if (window.__vsRuns !== undefined) return window.__vsRuns;
+  window.__vsRuns = 0;
+  const app = document.querySelector("[data-testid='stApp']");
+  let last = app.getAttribute("data-test-script-state");
+  new MutationObserver(() => {
+    const now = app.getAttribute("data-test-script-state");
+    if (now === "running" && last !== "running") window.__vsRuns += 1;
+    last = now;
+  }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+  return 0;
+}
+"""
+
+
+def wait_runs(page: Page, runs: int, timeout: float = 30_000) -> None:
+    """Wait until the page has started ``runs`` more script runs (its tick runs one every 1.5 s), and ended them:
+    what a person's few seconds on a page do to it, without waiting a fixed time."""
+    start = page.evaluate(COUNT_RUNS)
+    page.wait_for_function("n => window.__vsRuns >= n", arg=start + runs, timeout=timeout)
+    wait_idle(page, timeout)
+
+
 def open_studio(page: Page, url: str, path: str = "") -> None:
     page.goto(f"{url}/{path}")
     wait_idle(page)

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, wait_idle
+from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, wait_idle, wait_runs
 from videostudio.history.store import Job, JobStore, utcnow
 from videostudio.library.videos import poster_frame
 from videostudio.offline.render.video import RenderRequest, render_video
@@ -203,8 +203,7 @@ def test_compare_from_a_batch_keeps_its_address(page: Page, studio: Studio) -> N
     expect(page.locator(VIDEOS)).to_have_count(3)
     # The person's few seconds on the page: any run of the page in that time read the picker back as one job
     # (the takes' labels were alike) and wrote it three times into the address.
-    page.wait_for_timeout(10_000)
-    wait_idle(page)
+    wait_runs(page, 3)
     copied = page.url
     assert compared(copied) == ids, copied
 
