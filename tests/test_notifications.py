@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from components.jobs.poller import DRAWN_KEY
 from tests.conftest import Studio
 from tests.test_app import KEYS, VIDEO01, choose, generate, open_studio
+from videostudio.history.record import utcnow
 from videostudio.history.store import JobStatus
-from videostudio.job_record import utcnow
 
 pytestmark = pytest.mark.apptest
 
