@@ -28,7 +28,7 @@ echo "== ruff"
 if [ "$FAST" = 1 ]; then
   echo "== pytest, fast tier (no browser, no PostgreSQL, no AppTest)"
   status=0
-  .venv/bin/python -m pytest -n auto -m "not browser and not postgres and not apptest" "$@" || status=$?
+  .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" -m "not browser and not postgres and not apptest" "$@" || status=$?
   echo "== scripts/test.sh --fast finished in ${SECONDS}s with exit status $status"
   exit $status
 fi
@@ -75,8 +75,9 @@ else
   eval "$(bash scripts/postgres.sh)"
 fi
 
-echo "== pytest (unit, AppTest and browser suites)"
+echo "== pytest (unit, AppTest and browser suites), on every core"
+# --dist loadfile: each test file runs whole in one worker, so a module's shared studio and clips stay its own.
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@" || status=$?
 echo "== scripts/test.sh finished in ${SECONDS}s with exit status $status"
 exit $status
