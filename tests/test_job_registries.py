@@ -56,3 +56,22 @@ def test_every_backend_says_who_it_is_in_its_own_words(tmp_path: Path) -> None:
     # Exactly the backends that bill need the person's key; the one the studio serves itself needs none.
     assert [b.name for b in backends if b.needs_key] == [b.name for b in backends if b.bills]
     assert all(not b.needs_key for b in backends if b.served_by_the_studio)
+
+
+def test_each_backend_names_its_answers_without_starting_one(tmp_path: Path) -> None:
+    from videostudio.catalogue import load_catalogue
+    from videostudio.config import Settings
+    from videostudio.jobs.backends import AIMLAPI, OFFLINE, studio_backends
+
+    def started_here() -> str:
+        raise AssertionError("the offline backend was started just to name its answers")
+
+    home = {"VIDEO_STUDIO_HOME": str(tmp_path), "AIMLAPI_BASE_URL": "http://api.test"}
+    registry = studio_backends(Settings.from_env(home), load_catalogue(), started_here)
+    in_process = registry.get(OFFLINE)
+    assert in_process and in_process.source_name() == registry.get(OFFLINE).source_name() != "http://api.test"
+    assert registry.get(AIMLAPI) and registry.get(AIMLAPI).source_name() == "http://api.test"
+    # An offline backend at a configured address is named by it, like the API.
+    configured = Settings.from_env({**home, "VIDEO_STUDIO_OFFLINE_URL": "http://127.0.0.1:8765"})
+    elsewhere = studio_backends(configured, load_catalogue(), lambda: configured.offline_url).get(OFFLINE)
+    assert elsewhere and elsewhere.source_name() == "http://127.0.0.1:8765"

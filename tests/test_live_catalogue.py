@@ -263,3 +263,33 @@ def test_the_refresher_starts_from_disk_and_refreshes_once_in_the_background(tmp
         assert LiveCatalogueRefresher(bundle(), server.url, tmp_path).current.source == "kept"
     assert refresher.current.source == "live"
     assert refresher.current.catalogue.get(VEO).pricing == PRICING
+
+
+def test_a_backend_with_a_new_address_at_each_start_finds_its_kept_list_by_its_name(tmp_path: Path) -> None:
+    # The offline backend started in the studio's process gets a new port at every start: its prices are shown
+    # from the kept copy at once after a restart, not "Price loading…" until the list is read again.
+    with ScriptedServer() as first:
+        listing(first, item(VEO, pricing=PRICING))
+        LiveCatalogueRefresher(bundle(), lambda: first.url, tmp_path, source="offline here").refresh_now()
+    with ScriptedServer() as second:
+        second.add("GET", "/v1/models", 304)
+        restarted = LiveCatalogueRefresher(bundle(), lambda: second.url, tmp_path, source="offline here")
+        assert restarted.current.source == "kept" and restarted.current.catalogue.get(VEO).pricing == PRICING
+        assert restarted.refresh_now().catalogue.get(VEO).pricing == PRICING
+        assert second.requests[0].header("If-None-Match") == '"v1"'  # the same list: revalidated, not read anew
+
+
+def test_an_address_found_later_is_asked_by_the_background_read_only(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def address() -> str:  # the in-process offline backend starts when its address is first asked
+        asked.append("asked")
+        return f"http://127.0.0.1:{unused_port()}"
+
+    refresher = LiveCatalogueRefresher(bundle(), address, tmp_path, source="offline here")
+    assert refresher.current.source == "bundle" and asked == []
+    refresher.maybe_start()
+    refresher.wait(30)
+    assert asked == ["asked"] and refresher.current.source == "bundle"
+    with pytest.raises(ValueError):
+        LiveCatalogueRefresher(bundle(), address, tmp_path)  # its kept answers would have no name

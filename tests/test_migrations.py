@@ -20,6 +20,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from tests.test_store import BACKENDS, fresh_postgres_url, sqlite_url
+from videostudio.history.sql import HEAD_REVISIONS, head_revisions
 from videostudio.history.store import Job, JobStore, alembic_config, metadata
 
 REPO = Path(__file__).resolve().parent.parent
@@ -256,6 +257,23 @@ def test_reopening_an_upgraded_database_changes_nothing(database_url: str, engin
         assert store.get(LEGACY_JOB.id) == LEGACY_JOB
     finally:
         store.close()
+
+
+def test_the_head_the_store_checks_first_is_alembics_head() -> None:
+    # A database at HEAD_REVISIONS is opened without Alembic: a new revision must move it, or it would never run.
+    assert HEAD_REVISIONS == head_revisions() == {HEAD}
+
+
+def test_a_database_already_upgraded_is_opened_without_loading_alembic(database_url: str, engine: sa.Engine) -> None:
+    open_and_close(database_url)
+    check = "import sys; from videostudio.history.store import JobStore; JobStore(sys.argv[1]).close(); "
+    check += "print('alembic' in sys.modules)"
+    opened = subprocess.run([sys.executable, "-c", check, database_url], capture_output=True, text=True, cwd=REPO)
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.strip() == "False"  # Alembic takes about half a second to load: the first page waits less
+    command.downgrade(alembic_config(url=database_url), "0005")  # one revision behind: the upgrade loads Alembic
+    opened = subprocess.run([sys.executable, "-c", check, database_url], capture_output=True, text=True, cwd=REPO)
+    assert opened.stdout.strip() == "True" and revisions(engine) == [HEAD]
 
 
 def test_downgrading_to_0001_and_upgrading_again_keeps_the_jobs(database_url: str, engine: sa.Engine) -> None:

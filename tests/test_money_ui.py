@@ -36,7 +36,7 @@ def with_live_prices(at: AppTest, studio: Studio) -> AppTest:
     """Wait for the offline backend's /v1/models (its prices) to replace the bundle, as a page load a moment later."""
     from components.shell import services
 
-    services._catalogue_refresher("offline", studio.backend_url).wait(30)
+    services.catalogue_refresher("offline").wait(30)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -181,7 +181,7 @@ def test_a_price_still_on_its_way_says_so_and_shows_once_it_is_in(
             assert at.session_state["model_choice"] == DEFAULT_MODEL
             loading = price_shown(at)
             assert "Price loading…" in loading and "after the run" not in loading
-            services._catalogue_refresher("offline", server.url).wait(30)
+            services.catalogue_refresher("offline").wait(30)
             at.run()  # the page's tick reruns it by itself in a browser
             assert plain(price) in price_shown(at)
             at.run()

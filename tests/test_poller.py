@@ -57,7 +57,7 @@ def open_studio() -> AppTest:
     from components.shell import services
 
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    services._catalogue_refresher("offline", services.offline_backend_url()).wait(30)
+    services.catalogue_refresher("offline").wait(30)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -92,7 +92,7 @@ def test_the_tick_reruns_the_page_once_when_the_prices_come_in(
     at = AppTest.from_file(str(APP), default_timeout=60).run()  # drawn before the live list is in
     assert any("Price loading" in m.value for m in at.markdown)
     gate.set()
-    services._catalogue_refresher("offline", services.offline_backend_url()).wait(30)
+    services.catalogue_refresher("offline").wait(30)
     ticks_before = spy.ticks
     at.run()
     assert spy.ticks - ticks_before == 2  # the tick saw the prices arrive and reran the page, once

@@ -43,11 +43,25 @@ LIVE_CATALOGUE_EVERY = 6 * 3600.0
 
 
 @st.cache_resource(show_spinner=False)
-def _catalogue_refresher(backend_name: str, base_url: str) -> LiveCatalogueRefresher:
-    # One per backend and address, for the whole process: it starts from the disk copy (or the bundle)
-    # and swaps in the live list when its background read ends, so no page waits for the network.
+def _catalogue_refresher(backend_name: str, source: str) -> LiveCatalogueRefresher:
+    # One per backend and source (its address, or its lasting name), for the whole process: it starts from the disk
+    # copy (or the bundle) and swaps in the live list when its background read ends, so no page waits for the network.
+    # The read asks for the address itself, so an offline backend started in this process starts there, not in a page.
     folder = settings().data_dir / "live-catalogue" / backend_name
-    return LiveCatalogueRefresher(bundled_catalogue(), base_url, folder, every=LIVE_CATALOGUE_EVERY)
+    address = _backend_named(backend_name).base_url
+    return LiveCatalogueRefresher(bundled_catalogue(), address, folder, every=LIVE_CATALOGUE_EVERY, source=source)
+
+
+def catalogue_refresher(backend_name: str) -> LiveCatalogueRefresher:
+    """The process's refresher of a backend's live model list (tests wait on it)."""
+    return _catalogue_refresher(backend_name, _backend_named(backend_name).source_name())
+
+
+def _backend_named(name: str) -> Backend:
+    found = backends().get(name)
+    if found is None:
+        raise KeyError(name)
+    return found
 
 
 # Set when a run drew the catalogue without its prices (the live list still on its way): the page's tick
@@ -56,8 +70,7 @@ PRICES_AWAITED = "_catalogue_prices_awaited"
 
 
 def _session_refresher() -> LiveCatalogueRefresher:
-    chosen = current_backend()
-    return _catalogue_refresher(chosen.name, chosen.base_url())
+    return catalogue_refresher(current_backend().name)
 
 
 def live_catalogue() -> LiveCatalogue:

@@ -63,7 +63,7 @@ class LiveCatalogue:
 class KeptList:
     """The last live answer, as kept on disk: only its video models."""
 
-    base_url: str
+    source: str  # where it came from: the backend's address, or a name that outlives an address that changes
     etag: str | None
     fetched_at: float
     items: tuple[Item, ...]
@@ -97,7 +97,7 @@ def read_kept(folder: Path) -> KeptList | None:
     try:
         raw = json.loads((folder / KEPT_LIST).read_text(encoding="utf-8"))
         return KeptList(
-            base_url=str(raw["base_url"]),
+            source=str(raw.get("source") or raw["base_url"]),  # "base_url": a copy kept before sources had names
             etag=raw.get("etag"),
             fetched_at=float(raw.get("fetched_at", 0)),
             items=tuple(_video_items(raw["items"])),
@@ -106,10 +106,15 @@ def read_kept(folder: Path) -> KeptList | None:
         return None
 
 
-def fetch_list(session: requests.Session, base_url: str, folder: Path) -> KeptList:
-    """The video models the backend lists now, revalidated with the kept ETag; kept on disk for next time."""
+def fetch_list(session: requests.Session, base_url: str, folder: Path, source: str | None = None) -> KeptList:
+    """The video models the backend lists now, revalidated with the kept ETag; kept on disk for next time.
+
+    ``source`` names where the answer comes from (``base_url`` when not given): a backend whose address changes with
+    every start (the offline backend started in the studio's process) names itself instead, so its copy is its own.
+    """
+    source = source or base_url
     kept = read_kept(folder)
-    if kept and kept.base_url != base_url:
+    if kept and kept.source != source:
         kept = None  # another backend's answer
     headers = {"If-None-Match": kept.etag} if kept and kept.etag else {}
     where = urlsplit(base_url).netloc or base_url
@@ -133,10 +138,10 @@ def fetch_list(session: requests.Session, base_url: str, folder: Path) -> KeptLi
     if not items:
         # An answer with no video model at all is a broken answer, not the API dropping every model.
         raise LiveCatalogueError(f"{where} listed no video models.")
-    fresh = KeptList(base_url=base_url, etag=response.headers.get("ETag"), fetched_at=time.time(), items=items)
+    fresh = KeptList(source=source, etag=response.headers.get("ETag"), fetched_at=time.time(), items=items)
     _keep(
         folder / KEPT_LIST,
-        {"base_url": base_url, "etag": fresh.etag, "fetched_at": fresh.fetched_at, "items": list(items)},
+        {"source": source, "etag": fresh.etag, "fetched_at": fresh.fetched_at, "items": list(items)},
     )
     return fresh
 
@@ -339,20 +344,20 @@ def _keep(path: Path, value: Any) -> None:
 # --- the studio's view ------------------------------------------------------------------------------------------------
 
 
-def from_disk(bundled: Catalogue, folder: Path, base_url: str) -> LiveCatalogue:
-    """What the studio shows before any request: the kept answer merged in, else the bundle."""
+def from_disk(bundled: Catalogue, folder: Path, source: str) -> LiveCatalogue:
+    """What the studio shows before any request: the kept answer from ``source`` merged in, else the bundle."""
     kept = read_kept(folder)
-    if kept is None or kept.base_url != base_url:
+    if kept is None or kept.source != source:
         return LiveCatalogue(bundled, "bundle")
     catalogue, _ = merge(bundled, kept.items, kept_documents(folder))
     return LiveCatalogue(catalogue, "kept")
 
 
-def refresh(bundled: Catalogue, base_url: str, folder: Path) -> LiveCatalogue:
+def refresh(bundled: Catalogue, base_url: str, folder: Path, source: str | None = None) -> LiveCatalogue:
     """Read the live list now and merge it; any failure gives the bundle and says why."""
     with new_session() as session:
         try:
-            listed = fetch_list(session, base_url, folder)
+            listed = fetch_list(session, base_url, folder, source)
             catalogue, skipped = merge(bundled, listed.items, fetched_documents(session, base_url, folder))
         except LiveCatalogueError as exc:
             return LiveCatalogue(bundled, "bundle", note=f"The live model list could not be read: {exc}")
@@ -360,12 +365,29 @@ def refresh(bundled: Catalogue, base_url: str, folder: Path) -> LiveCatalogue:
 
 
 class LiveCatalogueRefresher:
-    """One backend's catalogue for the studio: the disk copy at once, the live list once a background read ends."""
+    """One backend's catalogue for the studio: the disk copy at once, the live list once a background read ends.
 
-    def __init__(self, bundled: Catalogue, base_url: str, folder: Path, *, every: float = 6 * 3600) -> None:
-        self.bundled, self.base_url, self.folder, self.every = bundled, base_url.rstrip("/"), folder, every
+    ``address`` may be a function: it is called by the background read, so a backend that starts on first use (the
+    offline one) starts there, not in the page that asked. Its answers are kept under ``source``, which must then
+    be given: a name that stays the same from one start to the next.
+    """
+
+    def __init__(
+        self,
+        bundled: Catalogue,
+        address: str | Callable[[], str],
+        folder: Path,
+        *,
+        every: float = 6 * 3600,
+        source: str | None = None,
+    ) -> None:
+        if source is None and not isinstance(address, str):
+            raise ValueError("an address found later needs a source name for its kept answers")
+        self.bundled, self.folder, self.every = bundled, folder, every
+        self._address = address
+        self.source = (source or str(address)).rstrip("/")
         self._lock = threading.Lock()
-        self._current = from_disk(bundled, folder, self.base_url)
+        self._current = from_disk(bundled, folder, self.source)
         self._thread: threading.Thread | None = None
         self._started_at: float | None = None
 
@@ -392,7 +414,13 @@ class LiveCatalogueRefresher:
             return True
 
     def refresh_now(self) -> LiveCatalogue:
-        result = refresh(self.bundled, self.base_url, self.folder)
+        try:
+            address = self._address if isinstance(self._address, str) else self._address()
+        except Exception:  # a backend that would not start: its list cannot be read, and the bundle stays
+            log.exception("No address for the live model list of %s", self.source)
+            result = LiveCatalogue(self.bundled, "bundle", note="The live model list could not be read: no backend.")
+        else:
+            result = refresh(self.bundled, address.rstrip("/"), self.folder, self.source)
         with self._lock:
             self._current = result
         return result

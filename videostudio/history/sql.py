@@ -8,18 +8,18 @@ from __future__ import annotations
 import functools
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+
+if TYPE_CHECKING:  # Alembic takes about half a second to load: only a database that needs upgrading loads it
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 # The schema every store had before migrations existed; such a database is stamped with it, then upgraded.
@@ -28,6 +28,11 @@ BASELINE_REVISION = "0001"
 WRITE_OPTION = "videostudio_write"
 # pg_advisory_xact_lock key serialising schema upgrades of studios that start together ("VIDEOSTU").
 _MIGRATION_LOCK_KEY = 0x564944454F535455
+# The newest revision(s) in migrations/versions: a database already there is opened without loading Alembic.
+# A new revision updates this (tests/test_migrations.py checks it against Alembic's own reading).
+HEAD_REVISIONS = frozenset({"0006"})
+# Alembic's table of applied revisions (its default name, which env.py keeps).
+_VERSION_TABLE = sa.table("alembic_version", sa.column("version_num", sa.String))
 
 
 # --- Schema migrations -----------------------------------------------------------------------------------------------
@@ -39,6 +44,8 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
     ``connection`` is used as is (inside its transaction); otherwise env.py connects to ``url``,
     or to ``DATABASE_URL``. New revisions: ``command.revision(alembic_config(), "msg", rev_id="0005")``.
     """
+    from alembic.config import Config
+
     config = Config()
     # ConfigParser would read a "%" in the path as interpolation.
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
@@ -51,10 +58,13 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 @functools.cache
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
-def _head_revisions() -> frozenset[str]:
+def head_revisions() -> frozenset[str]:
+    """The newest revisions as Alembic reads them from migrations/versions."""
     return frozenset(_scripts().get_heads())
 
 
@@ -68,21 +78,33 @@ def upgrade_database(connection: Connection) -> None:
     A database written before migrations existed (a ``jobs`` table, no ``alembic_version``) holds
     exactly revision 0001's schema: it is stamped so, then upgraded like any other.
     """
+    if _current_revisions(connection) == HEAD_REVISIONS:
+        return  # the usual start: nothing to do, and no need to load Alembic
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     current = MigrationContext.configure(connection).get_current_heads()
-    if set(current) == _head_revisions():
-        return  # the usual start: nothing to do
+    if set(current) == head_revisions():
+        return
     unknown = set(current) - _known_revisions()
     if unknown:
         # A team database already upgraded by a newer studio: say so rather than Alembic's "can't locate".
         raise RuntimeError(
             f"The history database has schema revision {', '.join(sorted(unknown))}, written by a newer "
-            f"Video Studio; this one knows up to {', '.join(sorted(_head_revisions()))}. Update this studio."
+            f"Video Studio; this one knows up to {', '.join(sorted(head_revisions()))}. Update this studio."
         )
     config = alembic_config(connection)
     tables = set(sa.inspect(connection).get_table_names())
     if "jobs" in tables and not current:
         command.stamp(config, BASELINE_REVISION)
     command.upgrade(config, "head")
+
+
+def _current_revisions(connection: Connection) -> frozenset[str]:
+    # Asked before reading, so a new database's missing table never fails (and aborts) the transaction.
+    if not sa.inspect(connection).has_table(_VERSION_TABLE.name):
+        return frozenset()
+    return frozenset(connection.execute(sa.select(_VERSION_TABLE.c.version_num)).scalars())
 
 
 def upgrade_locked(conn: Connection) -> None:

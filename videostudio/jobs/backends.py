@@ -20,6 +20,8 @@ AIMLAPI = "aimlapi"
 OFFLINE = "offline"
 # The offline backend accepts any key; this stands in for one so the client's auth path is the same.
 OFFLINE_KEY = "offline-demo"
+# The name the offline backend started in the studio's own process goes by (its address changes at every start).
+IN_PROCESS_OFFLINE = "offline backend in the studio's process"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Backend:
     policy: PollPolicy
     base_url: Callable[[], str]  # called when a client is made: the offline backend starts on first use
     fixed_key: str | None = None  # a backend that needs no key of the person's
+    # The name its kept answers (the live model list) go by when its address changes at every start; None: the address.
+    lasting_name: str | None = None
     # Served by a studio's own process (the offline demo): a follower on its own reaches it only at a given URL.
     served_by_the_studio: bool = False
     # Seconds a model typically takes here (by model id), None when unknown.
@@ -48,6 +52,10 @@ class Backend:
         """A new client, or None when this backend needs a key and none is given."""
         key = self.fixed_key or key
         return VideoClient(self.base_url(), key) if key else None
+
+    def source_name(self) -> str:
+        """What names this backend's answers from one start to the next (asking it starts no backend)."""
+        return self.lasting_name or self.base_url()
 
     def typical_seconds(self, job: Job) -> float | None:
         return self.typical(job.model_id)
@@ -143,6 +151,8 @@ def studio_backends(settings: Settings, catalogue: Catalogue, offline_url: Calla
                 ),
                 base_url=offline_url,
                 fixed_key=OFFLINE_KEY,
+                # Started in the studio's process, it gets a new port each time: its list is still the same one.
+                lasting_name=None if settings.offline_url else IN_PROCESS_OFFLINE,
                 served_by_the_studio=True,
                 typical=demo_seconds,
             ),

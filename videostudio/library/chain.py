@@ -12,14 +12,15 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import av
+from typing import TYPE_CHECKING, Any
 
 from videostudio.files import unlink_quietly
 from videostudio.history.store import Job, JobKind, JobStatus, JobStore, utcnow
 from videostudio.library.clip_join import COPIED, ChainError, JoinResult, join_clips
 from videostudio.library.videos import VideoFileError, poster_frame, poster_path, video_path
+
+if TYPE_CHECKING:  # PyAV takes about half a second to load: only reading a video needs it
+    import av
 
 # The history's words for a joined video: no model ran it, and no backend bills or follows it.
 JOINED_MODEL_ID = "studio/joined-clips"
@@ -40,6 +41,8 @@ def last_frame(path: Path | str) -> bytes:
 
     If the seek lands past every keyframe (nothing decodes), the whole video is decoded instead.
     """
+    import av
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -66,6 +69,8 @@ def last_frame(path: Path | str) -> bytes:
 
 
 def _end_seconds(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float:
+    import av
+
     if stream.duration is not None and stream.time_base is not None:
         return float((stream.start_time or 0) * stream.time_base + stream.duration * stream.time_base)
     return (container.duration or 0) / av.time_base
@@ -74,6 +79,8 @@ def _end_seconds(container: av.container.InputContainer, stream: av.video.stream
 def _decode_to_last(
     container: av.container.InputContainer, stream: av.video.stream.VideoStream
 ) -> av.VideoFrame | None:
+    import av
+
     last = None
     for packet in container.demux(stream):
         try:

@@ -19,13 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-
-import av
-import numpy as np
+from typing import TYPE_CHECKING
 
 from videostudio.catalogue.labels import and_list
 from videostudio.files import atomic_path
 from videostudio.library.videos import VideoFileError, probe_video
+
+if TYPE_CHECKING:  # PyAV and numpy take about a second to load: they are imported where a join needs them
+    import av
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,8 @@ class JoinResult:
 
 def clip_info(path: Path | str, number: int = 1) -> ClipInfo:
     """Probe one clip; ``number`` names it in messages ("clip 2")."""
+    import av
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -147,6 +151,8 @@ def fitted_size(shown: tuple[int, int], frame: tuple[int, int]) -> tuple[int, in
 
 def join_clips(paths: Sequence[Path | str], dest: Path) -> JoinResult:
     """Join ``paths`` in order into the MP4 ``dest`` (atomically); its length is the sum of theirs."""
+    import av
+
     if len(paths) < 2:
         raise ChainError("Choose at least two clips to join.")
     clips = [clip_info(p, n) for n, p in enumerate(paths, 1)]
@@ -165,6 +171,8 @@ def join_clips(paths: Sequence[Path | str], dest: Path) -> JoinResult:
 
 def _write_joined(clips: Sequence[ClipInfo], dest: Path, size: tuple[int, int]) -> bool:
     """Write the joined MP4 at ``dest`` (atomically); whether the pictures were copied."""
+    import av
+
     with atomic_path(dest) as tmp:
         if can_copy(clips):
             try:
@@ -179,6 +187,8 @@ def _write_joined(clips: Sequence[ClipInfo], dest: Path, size: tuple[int, int]) 
 
 def _write(clips: Sequence[ClipInfo], path: Path, size: tuple[int, int], *, copy: bool) -> None:
     """Write the joined MP4: every clip's picture (copied or re-encoded) and one sound track, interleaved."""
+    import av
+
     with av.open(str(path), "w", format="mp4", options=_MP4_OPTIONS) as out:
         if copy:
             with av.open(str(clips[0].path)) as first:
@@ -240,6 +250,7 @@ class _Encoder:
     def __init__(
         self, out: av.container.OutputContainer, size: tuple[int, int], rate: Fraction, colours: tuple[int, ...]
     ) -> None:
+
         self.stream = out.add_stream("libx264", rate=rate, options=dict(_X264_OPTIONS))
         self.stream.width, self.stream.height, self.stream.pix_fmt = size[0], size[1], "yuv420p"
         ctx = self.stream.codec_context
@@ -258,6 +269,8 @@ class _Encoder:
         at: float,
         sound: _Sound | None,
     ) -> None:
+        import av
+
         stream = source.streams.video[0]
         stream.thread_type = "AUTO"  # frame threads: decoding keeps up with the encoder
         fit = fitted_size(clip.shown_size, self.size)
@@ -298,6 +311,8 @@ class _Encoder:
 
 def fitted_frame(frame: av.VideoFrame, fit: tuple[int, int], size: tuple[int, int]) -> av.VideoFrame:
     """The frame scaled to ``fit`` and centred on black at ``size`` (yuv420p)."""
+    import av
+
     picture = frame.reformat(width=fit[0], height=fit[1], format="yuv420p", interpolation="BICUBIC")
     if fit == size:
         return picture
@@ -314,6 +329,8 @@ def fitted_frame(frame: av.VideoFrame, fit: tuple[int, int], size: tuple[int, in
 
 
 def _plane(frame: av.VideoFrame, index: int) -> np.ndarray:
+    import numpy as np
+
     plane = frame.planes[index]
     rows = np.frombuffer(plane, np.uint8, count=plane.height * plane.line_size).reshape(plane.height, plane.line_size)
     return rows[:, : plane.width]
@@ -323,6 +340,8 @@ class _Sound:
     """The joined sound track: each clip's samples appended in turn, encoded as AAC as far as the picture has got."""
 
     def __init__(self, out: av.container.OutputContainer, channels: int) -> None:
+        import numpy as np
+
         self.channels = channels
         self.stream = out.add_stream("aac", rate=SOUND_RATE, layout=_LAYOUTS[channels])
         self.stream.codec_context.bit_rate = _SOUND_BITRATE[channels]
@@ -330,6 +349,8 @@ class _Sound:
         self.sent = 0  # samples given to the encoder so far
 
     def add(self, samples: np.ndarray) -> None:
+        import numpy as np
+
         self.samples = np.concatenate([self.samples, samples], axis=1)
 
     def until(self, out: av.container.OutputContainer, seconds: float) -> None:
@@ -344,6 +365,9 @@ class _Sound:
             out.mux(packet)
 
     def _encode(self, out: av.container.OutputContainer, count: int) -> None:
+        import av
+        import numpy as np
+
         chunk, self.samples = np.ascontiguousarray(self.samples[:, :count]), self.samples[:, count:]
         frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=_LAYOUTS[self.channels])
         frame.sample_rate, frame.pts, frame.time_base = SOUND_RATE, self.sent, Fraction(1, SOUND_RATE)
@@ -355,6 +379,9 @@ class _Sound:
 def clip_sound(clip: ClipInfo, channels: int, length: int) -> np.ndarray:
     """The clip's sound as float samples at ``SOUND_RATE`` with ``channels`` channels, exactly ``length`` long:
     placed at its own start within the clip, silence where it has none."""
+    import av
+    import numpy as np
+
     pieces: list[np.ndarray] = []
     lead: int | None = None  # silence before the sound starts
     if clip.channels:

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import av
 import requests
 from PIL import Image
 
@@ -91,6 +90,8 @@ def download_name(model_id: str, created: datetime, prompt: str, words: int = 5)
 
 def probe_video(path: Path | str) -> tuple[float, int, int]:
     """(seconds, width, height) of a video file; ``VideoFileError`` if it holds no readable video stream."""
+    import av
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video or _is_still_image(container.format.name):
@@ -126,6 +127,8 @@ def poster_frame(path: Path | str, dest: Path, *, max_side: int = POSTER_SIDE) -
 
 
 def _first_frame(path: Path) -> Image.Image:
+    import av
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:

@@ -6,8 +6,6 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-import av
-
 from videostudio.catalogue import AudioRules
 from videostudio.media.common import MediaError, seconds
 from videostudio.media.data_uri import to_data_uri
@@ -74,6 +72,8 @@ def audio_extensions() -> list[str]:
 
 def _probe_audio(data: bytes) -> tuple[str, float | None]:
     """(container name, duration) of readable audio, judged by content rather than the file name."""
+    import av
+
     not_audio = MediaError("This file is not audio we can read. Upload an MP3 or WAV file.")
     if not data:
         raise not_audio

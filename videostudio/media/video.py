@@ -7,15 +7,17 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import av
 from PIL import Image
 
 from videostudio.media.common import MediaError, dims, megabytes, possessive, seconds
 from videostudio.media.data_uri import to_data_uri
 from videostudio.media.image_codec import thumbnail
-from videostudio.media.video_convert import remux_to_mp4, transcode_to_h264
 from videostudio.media.video_rules import VideoRules
+
+if TYPE_CHECKING:  # PyAV (and the numpy it brings) takes about a second to load: only a read video needs it
+    import av
 
 POSTER_SIDE = 320
 # PyAV demuxer -> (plain name, file endings). One table for what is read and what the upload field offers.
@@ -76,6 +78,8 @@ class VideoProbe:
 
 def prepare_video(data: bytes, filename: str, rules: VideoRules | None = None, *, model_name: str) -> PreparedVideo:
     """Check an uploaded video against the model's limits, fix what can be fixed, and return it ready to send."""
+    from videostudio.media.video_convert import remux_to_mp4, transcode_to_h264  # numpy too: loaded when needed
+
     rules = rules or VideoRules()
     who = model_name or "This model"
     notes: list[str] = []
@@ -136,12 +140,16 @@ def prepare_video(data: bytes, filename: str, rules: VideoRules | None = None, *
 
 def video_extensions() -> list[str]:
     """File endings of the containers PyAV here can read."""
+    import av
+
     readable = av.formats_available
     return sorted({ext for name, (_label, exts) in VIDEO_CONTAINERS.items() if name in readable for ext in exts})
 
 
 def probe_video(data: bytes, filename: str = "") -> VideoProbe:
     """Read a video's container, picture codec, size, length and a poster frame; MediaError if it is not one."""
+    import av
+
     if not data:
         raise MediaError("This video file is empty. Choose the file again, or try a different one.")
     not_video = MediaError("This file is not a video we can read. Upload an MP4 or MOV video.")
@@ -193,6 +201,8 @@ def probe_video(data: bytes, filename: str = "") -> VideoProbe:
 
 
 def _duration(container: av.container.InputContainer, stream: av.video.VideoStream) -> float:
+    import av
+
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
@@ -202,6 +212,8 @@ def _duration(container: av.container.InputContainer, stream: av.video.VideoStre
 
 def _duration_by_packets(data: bytes) -> float:
     """The end of the last picture packet: for files whose header states no length (no decoding, so it is quick)."""
+    import av
+
     end = 0.0
     with av.open(io.BytesIO(data), mode="r") as container:
         stream = container.streams.video[0]

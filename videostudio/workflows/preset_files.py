@@ -22,8 +22,6 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import av
-
 from videostudio.catalogue import Model
 from videostudio.form.payload import leaves, prune, validate_payload
 from videostudio.history.store import utcnow
@@ -164,6 +162,8 @@ def _upload_problem(uri: str) -> str | None:
 
 
 def _stream_problem(data: bytes, kind: str) -> str | None:
+    import av
+
     try:
         with av.open(io.BytesIO(data)) as container:
             streams = container.streams.audio if kind == "audio" else container.streams.video
