@@ -30,9 +30,9 @@ from videostudio.api.errors import (
     ServerError,
     SubmitAnswerLost,
     SubmitTimeout,
-    error_from_response,
 )
 from videostudio.api.generation import Generation
+from videostudio.api.http_errors import error_from_response
 
 __all__ = [
     "BILLING_PATH",
