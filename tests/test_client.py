@@ -11,6 +11,7 @@ import requests
 
 from tests.loopback import ScriptedServer, unused_port
 from videostudio.api.client import DEFAULT_BASE_URL, SUBMIT_PATH, USER_AGENT, VideoClient
+from videostudio.api.error_text import parse_retry_after, scrub_secrets
 from videostudio.api.errors import (
     APIConnectionError,
     APIError,
@@ -23,11 +24,9 @@ from videostudio.api.errors import (
     ResponseFormatError,
     ServerError,
     StudioError,
-    error_from_response,
-    parse_retry_after,
-    scrub_secrets,
 )
 from videostudio.api.generation import Status, Usage
+from videostudio.api.http_errors import error_from_response
 
 # Key-shaped on purpose (32 hex digits), so the generic scrubber is exercised as well as the exact-match one.
 KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"

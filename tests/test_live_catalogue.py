@@ -11,13 +11,13 @@ import pytest
 from tests.loopback import ScriptedServer, unused_port
 from videostudio.catalogue import Catalogue, Model, Task
 from videostudio.catalogue.live import (
-    KEPT_LIST,
     LiveCatalogueRefresher,
     find_model,
     from_disk,
     merge,
     refresh,
 )
+from videostudio.catalogue.live_list import KEPT_LIST
 
 VEO = "google/veo-3.1-t2v"
 KLING = "kling-video/v1/standard/image-to-video"
@@ -241,7 +241,7 @@ def test_a_bad_answer_falls_back_to_the_bundle_with_a_note(tmp_path: Path, statu
 def test_a_timeout_or_refused_connection_falls_back_with_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("videostudio.catalogue.live.TIMEOUT", (0.5, 0.2))
+    monkeypatch.setattr("videostudio.catalogue.live_list.TIMEOUT", (0.5, 0.2))
     with ScriptedServer() as server:
         server.add("GET", "/v1/models", 200, {"data": []}, delay=1.0)
         slow = refresh(bundle(), server.url, tmp_path)

@@ -123,7 +123,7 @@ def test_the_endpoint_choice_is_a_developer_option_off_by_default(studio: Studio
 
 
 def _refuse_submits_with(monkeypatch: Any, body: dict[str, Any]) -> None:
-    from videostudio.api.errors import error_from_response
+    from videostudio.api.http_errors import error_from_response
     from videostudio.jobs.service import JobService
 
     def refuse(*args: Any, **kwargs: Any) -> Any:

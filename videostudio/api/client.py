@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import requests
@@ -30,9 +30,9 @@ from videostudio.api.errors import (
     ServerError,
     SubmitAnswerLost,
     SubmitTimeout,
-    error_from_response,
 )
 from videostudio.api.generation import Generation
+from videostudio.api.http_errors import error_from_response
 
 __all__ = [
     "BILLING_PATH",
@@ -251,13 +251,23 @@ class VideoClient:
             response = self._session.request(
                 method, url, params=params, json=json, headers=headers, timeout=self.timeout
             )
-        except requests.exceptions.ConnectTimeout as exc:
+        except requests.exceptions.RequestException as exc:
+            self._raise_unanswered(exc, is_submit=is_submit, request_id=request_id)
+        if not 200 <= response.status_code < 300:
+            raise self._api_error(response)
+        return _json_object(response), response.headers
+
+    def _raise_unanswered(
+        self, exc: requests.exceptions.RequestException, *, is_submit: bool, request_id: str | None
+    ) -> NoReturn:
+        """Raise the studio's error for a request that got no answer (called while ``exc`` is handled)."""
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
             # Checked before Timeout/ConnectionError: ConnectTimeout is both, and nothing reached the server.
             raise APITimeoutError(
                 f"Could not connect to {self._where()} within {self.timeout[0]:g} seconds.",
                 "Check your internet connection and try again in a minute.",
             ) from exc
-        except requests.exceptions.Timeout as exc:
+        if isinstance(exc, requests.exceptions.Timeout):
             message = f"{self._where(capital=True)} did not answer within {self.timeout[1]:g} seconds."
             if is_submit:
                 # The request did go out: the job may exist and be billed, so sending it again is not harmless.
@@ -267,36 +277,21 @@ class VideoClient:
                 )
                 raise SubmitTimeout(message, hint, client_request_id=request_id) from exc
             raise APITimeoutError(message, "The service may be busy. Try again in a minute.") from exc
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
+        if isinstance(
+            exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
+        ):
             raise APIConnectionError(
                 "The AI/ML API address set in the studio is not a valid web address.",
                 f"Set it to {DEFAULT_BASE_URL} (or leave it empty) and try again.",
             ) from None  # the original message repeats the URL, which could be anything the user typed
-        except requests.exceptions.RequestException as exc:
-            hint = "Check your internet connection and try again in a minute."
-            if is_submit and _may_have_arrived(exc):
-                raise SubmitAnswerLost(
-                    f"The connection to {self._where()} dropped before it answered.",
-                    "The job may still have started: look at your usage on aimlapi.com before sending it again.",
-                    client_request_id=request_id,
-                ) from exc
-            raise APIConnectionError(f"Could not reach {self._where()}.", hint) from exc
-
-        if not 200 <= response.status_code < 300:
-            raise self._api_error(response)
-
-        try:
-            body = response.json()
-        except ValueError:
-            kind = response.headers.get("Content-Type", "").split(";")[0].strip() or "no content type"
-            raise ResponseFormatError(
-                f"The AI/ML API answered in a format the studio can't read (expected JSON, got {kind}).",
-            ) from None
-        if not isinstance(body, Mapping):
-            raise ResponseFormatError(
-                "The AI/ML API sent an answer the studio could not read (expected a JSON object)."
-            )
-        return body, response.headers
+        hint = "Check your internet connection and try again in a minute."
+        if is_submit and _may_have_arrived(exc):
+            raise SubmitAnswerLost(
+                f"The connection to {self._where()} dropped before it answered.",
+                "The job may still have started: look at your usage on aimlapi.com before sending it again.",
+                client_request_id=request_id,
+            ) from exc
+        raise APIConnectionError(f"Could not reach {self._where()}.", hint) from exc
 
     def _api_error(self, response: requests.Response) -> APIError:
         try:
@@ -304,6 +299,20 @@ class VideoClient:
         except ValueError:
             body = response.text
         return error_from_response(response.status_code, body, response.headers, api_key=self._api_key)
+
+
+def _json_object(response: requests.Response) -> Mapping[str, Any]:
+    """The answer's body as a JSON object; ResponseFormatError when it is not one."""
+    try:
+        body = response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip() or "no content type"
+        raise ResponseFormatError(
+            f"The AI/ML API answered in a format the studio can't read (expected JSON, got {kind}).",
+        ) from None
+    if not isinstance(body, Mapping):
+        raise ResponseFormatError("The AI/ML API sent an answer the studio could not read (expected a JSON object).")
+    return body
 
 
 def valid_request_id(value: str) -> bool:

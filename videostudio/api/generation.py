@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from videostudio.api.errors import ResponseFormatError, describe_error
+from videostudio.api.error_text import describe_error
+from videostudio.api.errors import ResponseFormatError
 
 __all__ = ["Generation", "Status", "Usage", "classify_status", "error_text"]
 

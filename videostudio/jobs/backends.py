@@ -96,6 +96,11 @@ class Backends:
 
 def studio_backends(settings: Settings, catalogue: Catalogue, offline_url: Callable[[], str]) -> Backends:
     """The AI/ML API and the offline demo as ``settings`` configure them."""
+    return Backends([_aimlapi(settings, catalogue), _offline_demo(settings, catalogue, offline_url)])
+
+
+def _aimlapi(settings: Settings, catalogue: Catalogue) -> Backend:
+    """The AI/ML API: billed, polled on its documented schedule, a model's typical time from the catalogue."""
 
     def catalogue_seconds(model_id: str) -> float | None:
         try:
@@ -103,9 +108,31 @@ def studio_backends(settings: Settings, catalogue: Catalogue, offline_url: Calla
         except CatalogueError:
             return None
 
+    return Backend(
+        name=AIMLAPI,
+        label="AI/ML API",
+        bills=True,
+        badge="AI/ML API: real generations, billed",
+        icon=":material/cloud:",
+        color="green",
+        policy=PollPolicy(
+            interval=settings.poll_seconds,
+            deadline=settings.job_deadline_seconds,
+            sparse_interval=settings.poll_max_seconds,
+            max_interval=settings.poll_max_seconds,
+            overdue_interval=settings.poll_max_seconds,
+        ),
+        base_url=lambda: settings.base_url,
+        typical=catalogue_seconds,
+    )
+
+
+def _offline_demo(settings: Settings, catalogue: Catalogue, offline_url: Callable[[], str]) -> Backend:
+    """The offline demo the studio serves itself: free, any key, a model's typical time its demo plan's."""
+
     def demo_seconds(model_id: str) -> float | None:
-        # The offline demo runs a model for a few seconds, scaled by its speed (offline.server.demo_seconds).
-        from videostudio.offline.server import demo_seconds as seconds_at_speed_one
+        # The offline demo runs a model for a few seconds, scaled by its speed (offline.plan.demo_seconds).
+        from videostudio.offline.plan import demo_seconds as seconds_at_speed_one
 
         try:
             model = catalogue.get(model_id)
@@ -113,48 +140,26 @@ def studio_backends(settings: Settings, catalogue: Catalogue, offline_url: Calla
             return None
         return seconds_at_speed_one(model) * settings.offline_speed
 
-    deadline = settings.job_deadline_seconds
-    return Backends(
-        [
-            Backend(
-                name=AIMLAPI,
-                label="AI/ML API",
-                bills=True,
-                badge="AI/ML API: real generations, billed",
-                icon=":material/cloud:",
-                color="green",
-                policy=PollPolicy(
-                    interval=settings.poll_seconds,
-                    deadline=deadline,
-                    sparse_interval=settings.poll_max_seconds,
-                    max_interval=settings.poll_max_seconds,
-                    overdue_interval=settings.poll_max_seconds,
-                ),
-                base_url=lambda: settings.base_url,
-                typical=catalogue_seconds,
-            ),
-            Backend(
-                name=OFFLINE,
-                label="Offline demo",
-                bills=False,
-                badge="Offline demo: videos are simulated",
-                icon=":material/science:",
-                color="orange",
-                # The API's schedule, denser: demo jobs take seconds, so a late one is not waited for long. Its
-                # typical time is the demo's own plan, and a demo job never ends before it (guess_share 1).
-                policy=PollPolicy(
-                    interval=settings.offline_poll_seconds,
-                    deadline=deadline,
-                    guess_share=1.0,
-                    max_interval=10.0,
-                    overdue_interval=5.0,
-                ),
-                base_url=offline_url,
-                fixed_key=OFFLINE_KEY,
-                # Started in the studio's process, it gets a new port each time: its list is still the same one.
-                lasting_name=None if settings.offline_url else IN_PROCESS_OFFLINE,
-                served_by_the_studio=True,
-                typical=demo_seconds,
-            ),
-        ]
+    return Backend(
+        name=OFFLINE,
+        label="Offline demo",
+        bills=False,
+        badge="Offline demo: videos are simulated",
+        icon=":material/science:",
+        color="orange",
+        # The API's schedule, denser: demo jobs take seconds, so a late one is not waited for long. Its
+        # typical time is the demo's own plan, and a demo job never ends before it (guess_share 1).
+        policy=PollPolicy(
+            interval=settings.offline_poll_seconds,
+            deadline=settings.job_deadline_seconds,
+            guess_share=1.0,
+            max_interval=10.0,
+            overdue_interval=5.0,
+        ),
+        base_url=offline_url,
+        fixed_key=OFFLINE_KEY,
+        # Started in the studio's process, it gets a new port each time: its list is still the same one.
+        lasting_name=None if settings.offline_url else IN_PROCESS_OFFLINE,
+        served_by_the_studio=True,
+        typical=demo_seconds,
     )

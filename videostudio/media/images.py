@@ -69,72 +69,20 @@ def prepare_image(
     rules = rules or ImageRules()
     who = model_name or "This model"
     notes: list[str] = []
-    with readable(filename):
-        im = open_verified(data)
-        stored = im.size
-        turn = orientation(im)
-        # Every size decision is made on the header, in the photo's own (upright) pixels, before decoding.
-        upright = stored[::-1] if turn in _QUARTER_TURNS else stored
-        _check_short_side(upright, rules, who)
-        crop = _aspect_crop_box(upright, rules)
-        kept: tuple[int, int] = (crop[2] - crop[0], crop[3] - crop[1]) if crop else upright
-        if crop:
-            _check_short_side(kept, rules, who, cropped_from=upright)
-        scale = _downscale_factor(kept, max_side, rules.min_short_side)
-        if scale < 1 and im.format in ("JPEG", "MPO"):
-            im.draft(im.mode, (math.ceil(im.width * scale), math.ceil(im.height * scale)))
-        im.load()
+    im, plan = _open_planned(data, filename, rules, who, max_side)
     source_format = (im.format or "").upper()
     icc = im.info.get("icc_profile")
-    changed = False
-
-    if getattr(im, "is_animated", False):
-        if source_format == "MPO":
-            notes.append("This photo file holds several pictures; only the main one is used.")
-        else:
-            notes.append("This is an animated image; only its first frame is used.")
-        changed = True
-
-    # Crop and shrink before turning upright: the turn then moves only the pixels that are sent.
-    quarter = turn in _QUARTER_TURNS
-    if crop:
-        im = im.crop(_centred_box(im.size, _scaled(kept[::-1] if quarter else kept, stored, im.size)))
-    size = _target_size(kept, scale, rules) if scale < 1 else kept
-    if scale < 1:
-        im = _resize_to(im, size[::-1] if quarter else size)
-    if turn not in (0, 1):
-        im = ImageOps.exif_transpose(im)
-        notes.append("Rotated upright using the photo's orientation data.")
-    cmyk = im.mode == "CMYK"
-    if cmyk:
-        # Many decoders, and some model back ends, mishandle CMYK JPEGs; screen RGB is the safe form.
-        im = cmyk_to_rgb(im, icc)
-        notes.append("Converted the colours from print (CMYK) to screen (RGB).")
-    changed = changed or bool(crop) or scale < 1 or turn not in (0, 1) or cmyk
-
+    im, size, changed = _fix_pixels(im, plan, rules, source_format, icc, notes)
     allowed = _allowed_formats(rules)
-    plain_source = "JPEG" if source_format == "MPO" else source_format
-    photo_as_jpeg = False
-    if plain_source in allowed and plain_source in MIME:
-        target = plain_source
-        if target == "PNG" and "JPEG" in allowed and not has_transparency(im) and looks_like_photo(im):
-            target, photo_as_jpeg, changed = "JPEG", True, True
-    else:
-        transparent = has_transparency(im)
-        target = _pick_target(transparent, allowed)
-        why = f"because {who} accepts only {_or_list(allowed)}" if rules.formats else "so the video service can read it"
-        notes.append(f"Converted from {_label(source_format)} to {_label(target)} {why}.")
-        if transparent and target == "JPEG":
-            notes.append(_FILLED_WHITE)
-        changed = True
-
-    if crop:
+    target, photo_as_jpeg, converted = _pick_format(im, source_format, allowed, rules, who, notes)
+    changed = changed or converted
+    if plan.crop:
         notes.append(
-            f"Cropped from {dims(upright)} to {dims(kept)} px to fit "
-            f"{possessive(model_name)}{_limit_ratio(upright, rules)} aspect-ratio limit."
+            f"Cropped from {dims(plan.upright)} to {dims(plan.kept)} px to fit "
+            f"{possessive(model_name)}{_limit_ratio(plan.upright, rules)} aspect-ratio limit."
         )
-    if scale < 1:
-        notes.append(f"Made smaller from {dims(kept)} to {dims(size)} px (longest side at most {max_side} px).")
+    if plan.scale < 1:
+        notes.append(f"Made smaller from {dims(plan.kept)} to {dims(size)} px (longest side at most {max_side} px).")
 
     # With nothing to fix, the person's file goes byte for byte: no needless quality loss.
     encoded = encode(im, target, _JPEG_QUALITY, icc) if changed else data
@@ -163,6 +111,95 @@ def prepare_image(
         thumbnail_data_uri=thumbnail(im, THUMBNAIL_SIDE),
         notes=tuple(notes),
     )
+
+
+@dataclass(frozen=True)
+class _SizePlan:
+    """Every size decision, made on the header in the photo's own (upright) pixels, before decoding."""
+
+    stored: tuple[int, int]  # as the file stores the pixels
+    upright: tuple[int, int]  # as the photo is seen: a quarter turn swaps the sides
+    turn: int  # the EXIF orientation (0 or 1: none)
+    crop: tuple[int, int, int, int] | None  # in upright pixels, to meet the aspect-ratio limit
+    kept: tuple[int, int]  # the upright size after the crop
+    scale: float  # below 1 when the kept picture is made smaller
+
+    @property
+    def quarter(self) -> bool:
+        return self.turn in _QUARTER_TURNS
+
+    @property
+    def turned(self) -> bool:
+        return self.turn not in (0, 1)
+
+
+def _open_planned(
+    data: bytes, filename: str, rules: ImageRules, who: str, max_side: int
+) -> tuple[Image.Image, _SizePlan]:
+    """The decoded image (a large JPEG already reduced while decoding) and its size plan; MediaError if refused."""
+    with readable(filename):
+        im = open_verified(data)
+        stored = im.size
+        turn = orientation(im)
+        upright = stored[::-1] if turn in _QUARTER_TURNS else stored
+        _check_short_side(upright, rules, who)
+        crop = _aspect_crop_box(upright, rules)
+        kept: tuple[int, int] = (crop[2] - crop[0], crop[3] - crop[1]) if crop else upright
+        if crop:
+            _check_short_side(kept, rules, who, cropped_from=upright)
+        scale = _downscale_factor(kept, max_side, rules.min_short_side)
+        if scale < 1 and im.format in ("JPEG", "MPO"):
+            im.draft(im.mode, (math.ceil(im.width * scale), math.ceil(im.height * scale)))
+        im.load()
+    return im, _SizePlan(stored=stored, upright=upright, turn=turn, crop=crop, kept=kept, scale=scale)
+
+
+def _fix_pixels(
+    im: Image.Image, plan: _SizePlan, rules: ImageRules, source_format: str, icc: bytes | None, notes: list[str]
+) -> tuple[Image.Image, tuple[int, int], bool]:
+    """The first frame, cropped, shrunk, upright and in screen colours: (image, upright size sent, changed)."""
+    changed = False
+    if getattr(im, "is_animated", False):
+        if source_format == "MPO":
+            notes.append("This photo file holds several pictures; only the main one is used.")
+        else:
+            notes.append("This is an animated image; only its first frame is used.")
+        changed = True
+
+    # Crop and shrink before turning upright: the turn then moves only the pixels that are sent.
+    if plan.crop:
+        kept_as_stored = plan.kept[::-1] if plan.quarter else plan.kept
+        im = im.crop(_centred_box(im.size, _scaled(kept_as_stored, plan.stored, im.size)))
+    size = _target_size(plan.kept, plan.scale, rules) if plan.scale < 1 else plan.kept
+    if plan.scale < 1:
+        im = _resize_to(im, size[::-1] if plan.quarter else size)
+    if plan.turned:
+        im = ImageOps.exif_transpose(im)
+        notes.append("Rotated upright using the photo's orientation data.")
+    cmyk = im.mode == "CMYK"
+    if cmyk:
+        # Many decoders, and some model back ends, mishandle CMYK JPEGs; screen RGB is the safe form.
+        im = cmyk_to_rgb(im, icc)
+        notes.append("Converted the colours from print (CMYK) to screen (RGB).")
+    return im, size, changed or bool(plan.crop) or plan.scale < 1 or plan.turned or cmyk
+
+
+def _pick_format(
+    im: Image.Image, source_format: str, allowed: tuple[str, ...], rules: ImageRules, who: str, notes: list[str]
+) -> tuple[str, bool, bool]:
+    """The format to send: (format, whether a photo's PNG becomes JPEG, whether the format changes)."""
+    plain_source = "JPEG" if source_format == "MPO" else source_format
+    if plain_source in allowed and plain_source in MIME:
+        if plain_source == "PNG" and "JPEG" in allowed and not has_transparency(im) and looks_like_photo(im):
+            return "JPEG", True, True
+        return plain_source, False, False
+    transparent = has_transparency(im)
+    target = _pick_target(transparent, allowed)
+    why = f"because {who} accepts only {_or_list(allowed)}" if rules.formats else "so the video service can read it"
+    notes.append(f"Converted from {_label(source_format)} to {_label(target)} {why}.")
+    if transparent and target == "JPEG":
+        notes.append(_FILLED_WHITE)
+    return target, False, True
 
 
 def thumbnail_data_uri(data: bytes, max_side: int = THUMBNAIL_SIDE) -> str | None:

@@ -74,7 +74,7 @@ def problems_message(problems: list[str]) -> str:
 def plan_render(model: Model, payload: dict[str, Any]) -> RenderRequest:
     """The RenderRequest for a payload, read through the catalogue's hints; ValueError on a bad data URI."""
     from videostudio.offline.render.footage import clip_info
-    from videostudio.offline.render.video import RenderRequest, audio_duration
+    from videostudio.offline.render.video import RenderRequest
 
     inputs = media_inputs(model, payload)
     images = [m for m in inputs if m.kind == "image"]
@@ -101,30 +101,19 @@ def plan_render(model: Model, payload: dict[str, Any]) -> RenderRequest:
         title = f"{unread.kind.title()} from {_host_of(unread.value)} (not fetched offline)"
 
     extend = video is not None and _extends(model, videos[0].path)
-    duration = _seconds(payload.get("duration", payload.get("seconds")))
-    default = _seconds(model.defaults.get("duration")) or model.output_seconds
-    if extend and clip is not None:
-        duration = clip.duration + (duration or default)  # the input, then the new part
-    elif duration is None and audio is not None:
-        duration = audio_duration(audio)  # a talking video lasts as long as its voice
-    elif duration is None and clip is not None and clip.duration > 0:
-        duration = clip.duration  # an edit keeps the input's length
-    duration = min(MAX_SECONDS, duration or default)
+    duration = _duration(model, payload, clip, audio, extend=extend)
 
     reference = bool(firsts) and Task.REFERENCE.sheet.image_field_in(firsts[0].path)
     width, height = _frame_size(model, payload, image, clip, reference=reference)
 
-    speech = payload.get("lip_sync_tts_content")
-    speech = speech.strip() if isinstance(speech, str) else ""
-    prompt = payload.get("prompt")
-    caption = prompt.strip() if isinstance(prompt, str) and prompt.strip() else speech
+    speech, caption = _words(payload)
     if audio is None and video is not None and clip is not None and clip.has_audio and not _makes_sound(model):
         audio = video  # an edit keeps the input's sound
     generated = _makes_sound(model) or _wants_audio(model, payload)
     return RenderRequest(
         width=width,
         height=height,
-        duration=float(duration),
+        duration=duration,
         caption=caption,
         image=image,
         end_image=end_image,
@@ -139,6 +128,31 @@ def plan_render(model: Model, payload: dict[str, Any]) -> RenderRequest:
         ambience=audio is None and generated,
         motion=_motion(payload.get("camera_control")),
     )
+
+
+def _duration(
+    model: Model, payload: dict[str, Any], clip: ClipInfo | None, audio: bytes | None, *, extend: bool
+) -> float:
+    """Seconds to render: as asked, else as long as the voice or the input clip, else the model's default."""
+    from videostudio.offline.render.video import audio_duration
+
+    duration = _seconds(payload.get("duration", payload.get("seconds")))
+    default = _seconds(model.defaults.get("duration")) or model.output_seconds
+    if extend and clip is not None:
+        duration = clip.duration + (duration or default)  # the input, then the new part
+    elif duration is None and audio is not None:
+        duration = audio_duration(audio)  # a talking video lasts as long as its voice
+    elif duration is None and clip is not None and clip.duration > 0:
+        duration = clip.duration  # an edit keeps the input's length
+    return float(min(MAX_SECONDS, duration or default))
+
+
+def _words(payload: dict[str, Any]) -> tuple[str, str]:
+    """(the text to speak, the caption): the prompt is the caption, else the spoken text."""
+    speech = payload.get("lip_sync_tts_content")
+    speech = speech.strip() if isinstance(speech, str) else ""
+    prompt = payload.get("prompt")
+    return speech, prompt.strip() if isinstance(prompt, str) and prompt.strip() else speech
 
 
 @dataclass(frozen=True)

@@ -5,34 +5,32 @@ fact sheets (/work/shared/reference/api_contract.md, catalogue_and_billing.md): 
 submit/poll routes, the status words, the id forms, the error body, signed and expiring video URLs, and the
 live catalogue (/v1/models, /model/{id}, /docs-json). Jobs are kept in ``state_dir`` so they survive a restart.
 
-The parts: handler.py (HTTP), jobs.py (jobs on disk and the render queue), plan.py (request to render plan),
-vendor.py (routes, id styles, messages, prices), catalogue_api.py (the catalogue endpoints), render.py (MP4s).
+The parts: handler.py (HTTP), submits.py (a submit read into a job), jobs.py (jobs on disk and the render
+queue), plan.py (request to render plan), vendor.py (routes, id styles, messages, prices), catalogue_api.py (the
+catalogue endpoints), links.py (signed, expiring video links), render/ (MP4s).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import hmac
-import json
-import os
-import secrets
 import socket
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from videostudio.catalogue import Catalogue, Model, load_catalogue
+from videostudio.catalogue import Catalogue, load_catalogue
 from videostudio.offline.faults import FaultConfig
 from videostudio.offline.handler import Handler, Server
 from videostudio.offline.jobs import Job, JobBook, RenderQueue
+from videostudio.offline.links import SignedLinks
 from videostudio.offline.logs import UsageLogs, cost_headers, model_named
-from videostudio.offline.plan import demo_seconds, plan_render, problems_message, validate
+from videostudio.offline.plan import demo_seconds, plan_render
+from videostudio.offline.submits import job_from_submit
 from videostudio.offline.vendor import (
     CREDITS_PER_USD,
     CURRENCY,
@@ -41,11 +39,7 @@ from videostudio.offline.vendor import (
     MESSAGES,
     UNIVERSAL_PATH,
     RequestError,
-    credits_for,
     generation_paths,
-    modern_field_names,
-    new_job_id,
-    vendor_routes,
 )
 
 # The route names are re-exported: the tests and the studio import them from here.
@@ -88,7 +82,6 @@ class OfflineBackend:
         self.faults = faults or FaultConfig()
         self.host = host
         self.port = port
-        self.url_ttl = float(url_ttl)
         self._workers = max(1, workers)
         self._stats = _Stats()
         self.jobs = JobBook(self.state_dir)
@@ -98,7 +91,7 @@ class OfflineBackend:
         self._threads: list[threading.Thread] = []
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
-        self._secret = _load_secret(self.state_dir / "url-secret")
+        self.links = SignedLinks(self.state_dir / "url-secret", ttl=url_ttl)
         self.generation_paths = generation_paths(self.catalogue)
 
     @property
@@ -209,30 +202,7 @@ class OfflineBackend:
         return {"id": job.id, "status": "queued", "meta": {"usage": {"credits_used": job.credits}}}
 
     def _accept(self, route: str, body: bytes, faults: FaultConfig) -> Job:
-        if faults.submit_error is not None:
-            raise RequestError(faults.submit_error)
-        payload = _json_object(body)
-        model = self._model_for(route, payload)
-        payload["model"] = model.id  # an alias names the same model: the job keeps its id
-        if route != UNIVERSAL_PATH:
-            payload = modern_field_names(model, payload)
-        problems = validate(model, payload)
-        if problems:
-            raise RequestError(400, problems_message(problems))
-        try:
-            plan = plan_render(model, payload)
-        except ValueError as exc:  # an undecodable data URI
-            raise RequestError(400, f"Body validation error! {exc}") from None
-        job = Job(
-            id=new_job_id(model),
-            model_id=model.id,
-            payload=payload,
-            created=time.time(),
-            faults=faults,
-            duration=plan.duration,
-            credits=credits_for(model, payload, plan.duration),
-            route=route,
-        )
+        job = job_from_submit(self.catalogue, route, body, faults)
         self.jobs.add(job)
         if not faults.fail:  # a job that will fail never needs its video
             self._renders.add(job, at=job.created + QUEUED_SECONDS * self.speed)
@@ -257,18 +227,6 @@ class OfflineBackend:
             raise RequestError(401)
         if self.required_key is not None and not hmac.compare_digest(key.encode(), self.required_key.encode()):
             raise RequestError(401)
-
-    def _model_for(self, route: str, payload: dict[str, Any]) -> Model:
-        """The model the payload names (by id or alias) if this route takes it; a 400 like the API's otherwise."""
-        accepted = [m for m in self.catalogue if route == UNIVERSAL_PATH or route in vendor_routes(m)]
-        model_id = payload.get("model")
-        for model in accepted:
-            if model_id == model.id or model_id in model.aliases:
-                return model
-        expected = " | ".join(f"'{m.id}'" for m in accepted)
-        received = f"'{model_id}'" if isinstance(model_id, str) else json.dumps(model_id)
-        message = f"Invalid enum value. Expected {expected}, received {received}"
-        raise RequestError(400, f"Body validation error! model: {message}")
 
     # ----------------------------------------------------------------------------------------- poll
 
@@ -352,49 +310,11 @@ class OfflineBackend:
 
     def video_url(self, job: Job, *, expired: bool = False) -> str:
         """A signed link to the job's MP4 that expires like the API's CDN links."""
-        expires = int(time.time()) + (-60 if expired else int(self.url_ttl))
-        return f"{self.url}/files/{job.key}.mp4?expires={expires}&signature={self._sign(job.key, expires)}"
-
-    def _sign(self, key: str, expires: int) -> str:
-        return hmac.new(self._secret, f"{key}:{expires}".encode(), hashlib.sha256).hexdigest()
+        return self.links.link(self.url, job.key, expired=expired)
 
     def check_signature(self, key: str, query: dict[str, list[str]]) -> str | None:
         """None when the link is valid now, else why it is refused."""
-        try:
-            expires = int(query["expires"][0])
-            signature = query["signature"][0]
-        except (KeyError, IndexError, ValueError):
-            return "AccessDenied"
-        if not hmac.compare_digest(signature, self._sign(key, expires)):
-            return "SignatureDoesNotMatch"
-        if expires < time.time():
-            return "Request has expired"
-        return None
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        payload = json.loads(body or b"null")
-    except ValueError:
-        raise RequestError(400, "Body validation error! The body is not valid JSON.") from None
-    if not isinstance(payload, dict):
-        raise RequestError(400, "Body validation error! The body must be a JSON object.")
-    return payload
-
-
-def _load_secret(path: Path) -> bytes:
-    """The URL-signing secret: made once per state directory, so links survive restarts."""
-    with contextlib.suppress(OSError, ValueError):
-        return bytes.fromhex(path.read_text().strip())
-    part = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private from its first byte
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    # A link, not a replace: if another backend made the secret meanwhile, theirs stands.
-    with contextlib.suppress(FileExistsError):
-        os.link(part, path)
-    part.unlink()
-    return bytes.fromhex(path.read_text().strip())
+        return self.links.refusal(key, query)
 
 
 # --------------------------------------------------------------------------------------------- command line

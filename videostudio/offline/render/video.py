@@ -133,49 +133,18 @@ def _validate(request: RenderRequest) -> None:
 
 def _encode(request: RenderRequest, path: Path) -> tuple[int, bool]:
     """Write the MP4 to path; return (frame count, whether it has an audio track)."""
-    width, height, fps = request.width, request.height, request.fps
+    fps = request.fps
     n_frames = round(request.duration * fps)
-    exact_duration = n_frames / fps
-
     # Audio is prepared up front (it is small) so it can be interleaved with the video as we go:
     # an interleaved faststart file plays progressively without the browser seeking back and forth.
-    pcm: np.ndarray | None = None
-    if request.audio is not None:
-        pcm = decode_audio(request.audio, exact_duration)
-    elif request.tone:
-        pcm = speech_tone(exact_duration)
-    elif request.ambience:
-        pcm = ambience(exact_duration, request.caption or request.scene)
-
+    pcm = _soundtrack(request, n_frames / fps)
     frames: ImageFrames | FootageFrames = (
         FootageFrames(request, n_frames) if request.video is not None else ImageFrames(request, n_frames)
     )
 
     with av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"}) as container:
-        vstream = container.add_stream("libx264", rate=fps)
-        vstream.width = width
-        vstream.height = height
-        vstream.pix_fmt = "yuv420p"
-        vstream.codec_context.time_base = Fraction(1, fps)
-        vstream.codec_context.colorspace = _BT709
-        vstream.codec_context.color_primaries = _BT709
-        vstream.codec_context.color_trc = _BT709
-        vstream.codec_context.color_range = _RANGE_MPEG
-        gop = max(1, 2 * fps)
-        vstream.codec_context.options = {
-            "preset": _X264_PRESET,
-            "crf": _X264_CRF,
-            "x264-params": f"{_X264_PARAMS}:keyint={gop}:min-keyint={min(gop, fps)}",
-        }
-
-        astream = None
-        if pcm is not None:
-            astream = container.add_stream("aac", rate=AUDIO_RATE)
-            astream.codec_context.layout = layout_of(pcm)
-            astream.codec_context.format = "fltp"
-            astream.codec_context.bit_rate = AUDIO_BITRATE
-            astream.codec_context.options = dict(AAC_OPTIONS)
-            astream.codec_context.time_base = Fraction(1, AUDIO_RATE)
+        vstream = _add_video_stream(container, request.width, request.height, fps)
+        astream = _add_audio_stream(container, pcm) if pcm is not None else None
         audio_chunks = audio_frames(pcm) if pcm is not None else iter(())
         pending_audio: av.AudioFrame | None = next(audio_chunks, None)
 
@@ -196,6 +165,48 @@ def _encode(request: RenderRequest, path: Path) -> tuple[int, bool]:
                 pending_audio = next(audio_chunks, None)
             container.mux(astream.encode(None))
     return n_frames, pcm is not None
+
+
+def _soundtrack(request: RenderRequest, seconds: float) -> np.ndarray | None:
+    """The video's sound as PCM: the given audio, else a stand-in voice or ambience; None for a silent video."""
+    if request.audio is not None:
+        return decode_audio(request.audio, seconds)
+    if request.tone:
+        return speech_tone(seconds)
+    if request.ambience:
+        return ambience(seconds, request.caption or request.scene)
+    return None
+
+
+def _add_video_stream(container: av.container.OutputContainer, width: int, height: int, fps: int) -> av.VideoStream:
+    """An H.264 stream in BT.709 limited range, a keyframe every two seconds."""
+    vstream = container.add_stream("libx264", rate=fps)
+    vstream.width = width
+    vstream.height = height
+    vstream.pix_fmt = "yuv420p"
+    vstream.codec_context.time_base = Fraction(1, fps)
+    vstream.codec_context.colorspace = _BT709
+    vstream.codec_context.color_primaries = _BT709
+    vstream.codec_context.color_trc = _BT709
+    vstream.codec_context.color_range = _RANGE_MPEG
+    gop = max(1, 2 * fps)
+    vstream.codec_context.options = {
+        "preset": _X264_PRESET,
+        "crf": _X264_CRF,
+        "x264-params": f"{_X264_PARAMS}:keyint={gop}:min-keyint={min(gop, fps)}",
+    }
+    return vstream
+
+
+def _add_audio_stream(container: av.container.OutputContainer, pcm: np.ndarray) -> av.AudioStream:
+    """An AAC stream laid out like ``pcm`` (mono or stereo)."""
+    astream = container.add_stream("aac", rate=AUDIO_RATE)
+    astream.codec_context.layout = layout_of(pcm)
+    astream.codec_context.format = "fltp"
+    astream.codec_context.bit_rate = AUDIO_BITRATE
+    astream.codec_context.options = dict(AAC_OPTIONS)
+    astream.codec_context.time_base = Fraction(1, AUDIO_RATE)
+    return astream
 
 
 def _even(value: float) -> int:
