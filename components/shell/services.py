@@ -240,6 +240,13 @@ def backend() -> str:
 NO_KEY_TO_SEND = "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."
 
 
+def sending_client() -> tuple[str, VideoClient] | str:
+    """This session's backend and its client for a submit, or what to tell the person when it has none (no key)."""
+    name = backend()
+    client = client_for(name)
+    return NO_KEY_TO_SEND if client is None else (name, client)
+
+
 def client_for(name: str) -> VideoClient | None:
     """This session's client for a backend (its submits), or None when it cannot be used (no key)."""
     found = backends().get(name)

@@ -135,6 +135,29 @@ class JobService:
         ``parent_id``: the job whose last frame this one starts from ("Continue from here"). ``press_key``: the
         press of Generate that sends it (videostudio/jobs/intent.py), in the history before the request leaves.
         """
+        job = self.record(
+            model,
+            payload,
+            backend=backend,
+            legacy=legacy,
+            upload_names=upload_names,
+            parent_id=parent_id,
+            press_key=press_key,
+        )
+        return self.send_recorded(client, job, payload, upload_names)
+
+    def record(
+        self,
+        model: Model,
+        payload: dict[str, Any],
+        *,
+        backend: str,
+        legacy: bool = False,
+        upload_names: Mapping[str, str] | None = None,
+        parent_id: str | None = None,
+        press_key: str | None = None,
+    ) -> Job:
+        """Put a job in the history as "submitting", before its request is sent (``send_recorded``)."""
         recorded = new_job(
             model,
             payload,
@@ -144,8 +167,7 @@ class JobService:
             parent_id=parent_id,
             press_key=press_key,
         )
-        job = self.store.add(recorded)
-        return self.send_recorded(client, job, payload, upload_names)
+        return self.store.add(recorded)
 
     def send_recorded(
         self, client: Client, job: Job, payload: dict[str, Any], upload_names: Mapping[str, str] | None = None
