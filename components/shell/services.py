@@ -158,7 +158,7 @@ def _started_follower() -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _missing_video_retrier() -> library.MissingVideoRetrier:
-    return library.MissingVideoRetrier(_job_service().store, settings().media_dir, every=RETRY_MISSING_EVERY)
+    return library.MissingVideoRetrier(_job_service(), settings().media_dir, every=RETRY_MISSING_EVERY)
 
 
 class _OfflineBackend:
