@@ -630,3 +630,10 @@ def test_default_policy_is_dense_only_around_the_expected_end() -> None:
     assert policy.interval == 2.0  # about every 2 s around the expected end (issue 9 §3)
     assert policy.sparse_interval >= 30 and policy.max_interval >= 30  # far from it, far fewer polls
     assert policy.deadline >= 600  # the docs give up after 600-1000 s; the studio only stops expecting it soon
+
+
+def test_poll_changes_name_only_what_a_poll_changes_and_none_clears() -> None:
+    from videostudio.jobs.outcomes import PollChanges
+
+    assert PollChanges().fields() == {}
+    assert PollChanges(error=None, poll_failures=0).fields() == {"error": None, "poll_failures": 0}
