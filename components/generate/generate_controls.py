@@ -71,9 +71,11 @@ def send_press(press: Press) -> tuple[tuple[str, str] | None, Job | None]:
         return ("error", sending), None  # nothing was sent or paid
     backend, client = sending
     result = press_core.send_press(services.job_service(), client, press, backend=backend)
-    watch_started(result.sent.jobs)
     message = press_message(press.model, result)
-    return message, result.first if result.is_batch or message is None else None
+    if message is not None and not result.is_batch:
+        return message, None  # a single job the API refused, or whose answer was lost: told, not shown running
+    watch_started(result.sent.jobs)
+    return message, result.first
 
 
 def send(
@@ -86,8 +88,9 @@ def send(
 ) -> Job | str:
     """Submit one job once on this session's backend: the new job, or what to tell the person."""
     message, job = send_press(Press(model, payload, legacy=legacy, upload_names=upload_names, parent_id=parent_id))
-    if message is not None or job is None:
-        return message[1] if message else services.NO_KEY_TO_SEND
+    if message is not None:
+        return message[1]
+    assert job is not None  # a single job that went is the one shown
     return job
 
 
