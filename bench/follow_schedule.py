@@ -54,6 +54,7 @@ from videostudio.config import Settings  # noqa: E402
 from videostudio.follow import standalone  # noqa: E402
 from videostudio.history.store import Job  # noqa: E402
 from videostudio.jobs.backends import OFFLINE  # noqa: E402
+from videostudio.jobs.outcomes import KeepOutcome  # noqa: E402
 from videostudio.library.videos import download_video, poster_frame, probe_video  # noqa: E402
 from videostudio.offline.jobs import job_key  # noqa: E402
 from videostudio.offline.server import OfflineBackend, demo_seconds  # noqa: E402
@@ -152,7 +153,7 @@ def deterministic_set(speed: float, per_model: int) -> list[Outcome]:
         keep = follower.service.on_complete
         assert keep is not None
 
-        def keep_and_time(job: Job) -> Job:
+        def keep_and_time(job: Job) -> KeepOutcome:
             kept = keep(job)
             studio.kept_at[job.generation_id or ""] = time.time()
             return kept

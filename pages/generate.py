@@ -11,6 +11,7 @@ from components.jobs.batch_group import latest_jobs
 from components.jobs.continue_from import continue_note, follow_continue_link
 from components.shell import services
 from components.shell.router import ensure_router
+from videostudio.form.payload import build_payload
 
 ensure_router()
 
@@ -26,8 +27,9 @@ with form_column:
     restore_draft(model)
     preset_bar(model)
     form = draw_form(model)
-    keep_draft(model, form)
-    generate_controls(model, form)
+    payload = build_payload(model, form.values)  # once per run: the draft and the button share it
+    keep_draft(model, form, payload)
+    generate_controls(model, form, payload)
     started_job()
 with jobs_column:
     st.subheader("Latest jobs")

@@ -1,7 +1,7 @@
 """Every model of the whole catalogue: its form renders, a person can fill it, and Generate builds a request
 that the model's own document accepts (issue 8, section 7).
 
-One AppTest session per model. The request is caught where the studio sends it (``generate_controls.send``),
+One AppTest session per model. The request is caught where the studio sends it (``generate_controls.send_press``),
 so nothing is submitted; it is then checked with ``jsonschema`` against the request schema of the model's
 original document, not the studio's normalised copy, after coercing only the documented schema quirks.
 """
@@ -23,6 +23,7 @@ from tests.conftest import REPO, jpeg_bytes, wav_bytes
 from videostudio import media
 from videostudio.catalogue import MODELS_DIR, Model, load_catalogue, request_schema_of
 from videostudio.form.fields import FieldSpec, Widget, form_fields
+from videostudio.jobs.press import Press
 
 pytestmark = pytest.mark.apptest
 
@@ -42,9 +43,9 @@ def studio_on_whole_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Itera
 
     sent: list[dict[str, Any]] = []
 
-    def record(model: Model, payload: dict[str, Any], **_: Any) -> str:
-        sent.append(payload)
-        return "Recorded by the test; nothing was sent."
+    def record(press: Press) -> tuple[tuple[str, str], None]:
+        sent.append(press.payload)
+        return ("error", "Recorded by the test; nothing was sent."), None
 
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
@@ -54,7 +55,7 @@ def studio_on_whole_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Itera
         # No job is ever sent, so no backend is needed: the live list's one read of this address fails at once
         # and the studio keeps its bundled catalogue.
         patch.setenv("VIDEO_STUDIO_OFFLINE_URL", "http://127.0.0.1:9")
-        patch.setattr(generate_controls, "send", record)
+        patch.setattr(generate_controls, "send_press", record)
         st.cache_resource.clear()
         yield sent
         st.cache_resource.clear()

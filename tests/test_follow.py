@@ -227,8 +227,8 @@ def test_a_follower_whose_lease_ran_out_records_nothing_and_keeps_no_video(tmp_p
 
     url = sqlite_url(tmp_path / "history.sqlite3")
     kept: list[str] = []
-    slow = JobService(JobStore(url), on_complete=lambda j: kept.append("slow") or j, owner="slow")
-    quick = JobService(JobStore(url), on_complete=lambda j: kept.append("quick") or j, owner="quick")
+    slow = JobService(JobStore(url), on_complete=lambda j: kept.append("slow"), owner="slow")
+    quick = JobService(JobStore(url), on_complete=lambda j: kept.append("quick"), owner="quick")
     (job,) = queued_jobs(slow.store, 1)
     (claimed,) = slow.store.claim_due("slow", lease_seconds=1)
     # The slow follower stalls past its lease; the quick one takes the job over and sees it finish.

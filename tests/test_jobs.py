@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from videostudio.api.errors import (
 from videostudio.api.generation import Generation, Status, Usage
 from videostudio.catalogue import Catalogue, load_catalogue
 from videostudio.history.store import SUBMITTING, Job, JobStore, utcnow
+from videostudio.jobs.outcomes import KeptVideo
 from videostudio.jobs.service import INTERRUPTED_SUBMIT, SUBMIT_GRACE, JobService, PollPolicy, Submission
 from videostudio.media import decode_data_uri
 
@@ -334,7 +336,7 @@ def test_a_refused_submit_marks_the_job_failed_and_is_never_retried(
 
 def test_a_submit_that_completes_at_once_is_finished(catalogue: Catalogue, store: JobStore) -> None:
     calls: list[Job] = []
-    service = JobService(store, on_complete=lambda job: calls.append(job) or job)
+    service = JobService(store, on_complete=lambda job: calls.append(job))
     client = FakeClient(submit_answer=completed("g-fast"))
     job = service.submit(
         client,
@@ -376,9 +378,9 @@ def test_unchanged_jobs_are_not_reported_but_rescheduled(store: JobStore, servic
 def test_completed_poll_records_the_video_and_calls_on_complete_once(store: JobStore) -> None:
     calls: list[Job] = []
 
-    def keep_local_copy(job: Job) -> Job:
+    def keep_local_copy(job: Job) -> KeptVideo:
         calls.append(job)
-        return store.update(job.id, local_path="/media/x.mp4")
+        return KeptVideo(Path("/media/x.mp4"), video_bytes=1234, video_seconds=5.0, poster_path=Path("/media/x.jpg"))
 
     service = JobService(store, on_complete=keep_local_copy)
     job = running_job(store)
@@ -389,7 +391,9 @@ def test_completed_poll_records_the_video_and_calls_on_complete_once(store: JobS
 
     assert changed.id == job.id
     assert (changed.status, changed.video_url) == ("completed", VIDEO_URL)
-    assert changed.local_path == "/media/x.mp4"  # what on_complete returned is what the caller gets
+    # What the library handed back is recorded by the service, and is what the caller gets.
+    assert (changed.local_path, changed.video_bytes, changed.poster_path) == ("/media/x.mp4", 1234, "/media/x.jpg")
+    assert store.get(job.id) == changed
     assert_near(changed.finished_at, before)
     assert [c.status for c in calls] == ["completed"]
     assert calls[0].video_url == VIDEO_URL
@@ -626,3 +630,10 @@ def test_default_policy_is_dense_only_around_the_expected_end() -> None:
     assert policy.interval == 2.0  # about every 2 s around the expected end (issue 9 §3)
     assert policy.sparse_interval >= 30 and policy.max_interval >= 30  # far from it, far fewer polls
     assert policy.deadline >= 600  # the docs give up after 600-1000 s; the studio only stops expecting it soon
+
+
+def test_poll_changes_name_only_what_a_poll_changes_and_none_clears() -> None:
+    from videostudio.jobs.outcomes import PollChanges
+
+    assert PollChanges().fields() == {}
+    assert PollChanges(error=None, poll_failures=0).fields() == {"error": None, "poll_failures": 0}

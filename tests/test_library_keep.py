@@ -15,6 +15,8 @@ from PIL import Image
 from tests.conftest import jpeg_bytes, wav_bytes
 from tests.loopback import ScriptedServer
 from videostudio.history.store import Job, JobStore, utcnow
+from videostudio.jobs.outcomes import KeepFailed, KeptVideo
+from videostudio.jobs.service import JobService
 from videostudio.library.kept_inputs import keep_inputs, kept_input_paths, load_inputs
 from videostudio.library.videos import (
     MissingVideoRetrier,
@@ -44,6 +46,11 @@ def mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 def server() -> Iterator[ScriptedServer]:
     with ScriptedServer() as server:
         yield server
+
+
+def keep(store: JobStore, job: Job, media: Path) -> Job:
+    """What the completion hook and the retries do: the library copies the video, the job service records it."""
+    return JobService(store).record_kept(job, keep_video(job, media))
 
 
 def completed(store: JobStore, url: str, **fields: object) -> Job:
@@ -110,8 +117,11 @@ def test_keep_video_records_the_copy_its_size_length_and_poster(
     job = completed(store, f"{server.url}{VIDEO_PATH}?sig=1")
     media = tmp_path / "media"
 
-    kept = keep_video(store, job, media)
+    outcome = keep_video(job, media)
 
+    assert isinstance(outcome, KeptVideo)
+    assert store.get(job.id) == job  # the library hands its copy over; it writes nothing to the history
+    kept = JobService(store).record_kept(job, outcome)
     assert kept.local_path == str(media / f"{job.id}.mp4")
     assert Path(kept.local_path).read_bytes() == mp4
     assert kept.video_bytes == len(mp4)
@@ -128,7 +138,9 @@ def test_a_failed_copy_keeps_the_job_and_counts_the_attempt(
     job = completed(store, f"{server.url}{VIDEO_PATH}", prompt="keep me")
     media = tmp_path / "media"
 
-    after = keep_video(store, job, media)
+    outcome = keep_video(job, media)
+    assert isinstance(outcome, KeepFailed) and store.get(job.id) == job
+    after = JobService(store).record_kept(job, outcome)
 
     assert after.local_path is None and after.download_attempts == 1
     stored = store.get(job.id)
@@ -137,20 +149,34 @@ def test_a_failed_copy_keeps_the_job_and_counts_the_attempt(
     assert not [p for p in media.rglob("*") if p.is_file()]  # no half-checked copy, no poster
 
 
+def test_a_copy_whose_job_was_deleted_meanwhile_is_not_kept(
+    store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
+) -> None:
+    server.add("GET", VIDEO_PATH, 200, mp4)
+    job = completed(store, f"{server.url}{VIDEO_PATH}")
+    media = tmp_path / "media"
+    outcome = keep_video(job, media)
+    assert isinstance(outcome, KeptVideo) and outcome.local_path.exists() and outcome.poster_path.exists()
+    store.delete([job.id])  # deleted in History while its video downloaded
+
+    assert JobService(store).record_kept(job, outcome) == job
+    assert not [p for p in media.rglob("*") if p.is_file()]  # nothing left that no job points at
+
+
 def test_retry_missing_keeps_what_failed_before(
     store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
 ) -> None:
     media = tmp_path / "media"
     server.add("GET", VIDEO_PATH, 500, b"busy")
-    job = keep_video(store, completed(store, f"{server.url}{VIDEO_PATH}"), media)
+    job = keep(store, completed(store, f"{server.url}{VIDEO_PATH}"), media)
     assert job.download_attempts == 1
 
     server.add("GET", VIDEO_PATH, 200, mp4)
-    assert retry_missing(store, media) == []  # too soon after the failure: it waits a little
-    [kept] = retry_missing(store, media, now=utcnow() + timedelta(minutes=5))
+    assert retry_missing(JobService(store), media) == []  # too soon after the failure: it waits a little
+    [kept] = retry_missing(JobService(store), media, now=utcnow() + timedelta(minutes=5))
 
     assert kept.id == job.id and kept.local_path and Path(kept.local_path).exists()
-    assert retry_missing(store, media, now=utcnow() + timedelta(hours=1)) == []  # nothing left to do
+    assert retry_missing(JobService(store), media, now=utcnow() + timedelta(hours=1)) == []  # nothing left to do
 
 
 def test_the_background_retrier_runs_at_most_once_per_period(
@@ -159,7 +185,7 @@ def test_the_background_retrier_runs_at_most_once_per_period(
     media = tmp_path / "media"
     job = completed(store, f"{server.url}{VIDEO_PATH}")  # never tried yet: due at once
     server.add("GET", VIDEO_PATH, 200, mp4)
-    retrier = MissingVideoRetrier(store, media, every=60)
+    retrier = MissingVideoRetrier(JobService(store), media, every=60)
 
     assert retrier.maybe_start(now=1000.0)
     retrier.join(timeout=30)
@@ -174,7 +200,7 @@ def test_the_background_retrier_runs_at_most_once_per_period(
 def test_retry_missing_gives_up_after_max_attempts(store: JobStore, server: ScriptedServer, tmp_path: Path) -> None:
     job = completed(store, f"{server.url}{VIDEO_PATH}", download_attempts=5)
     later = utcnow() + timedelta(days=1)
-    assert retry_missing(store, tmp_path, max_attempts=5, now=later) == []
+    assert retry_missing(JobService(store), tmp_path, max_attempts=5, now=later) == []
     assert server.requests == []  # a dead link costs no more requests
     assert store.get(job.id).download_attempts == 5  # type: ignore[union-attr]
 
@@ -184,7 +210,7 @@ def test_retry_missing_ignores_failed_and_already_kept_jobs(
 ) -> None:
     store.add(Job(model_id="video-01", backend="offline", status="failed", error="no"))
     completed(store, f"{server.url}{VIDEO_PATH}", local_path=str(tmp_path / "x.mp4"))
-    assert retry_missing(store, tmp_path, now=utcnow() + timedelta(days=1)) == []
+    assert retry_missing(JobService(store), tmp_path, now=utcnow() + timedelta(days=1)) == []
     assert server.requests == []
 
 
@@ -283,7 +309,7 @@ def test_delete_removes_video_poster_and_unshared_inputs(
         }
         server.add("GET", VIDEO_PATH, 200, mp4)
         job = completed(store, f"{server.url}{VIDEO_PATH}", media=media_info)
-        job = keep_video(store, job, media)
+        job = keep(store, job, media)
         return store.update(job.id, inputs_dir=keep_inputs(payload, None, media))
 
     doomed = submitted(own)

@@ -5,6 +5,10 @@ A fresh AppTest session given the same draft id is what a reload, or a second ta
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,6 +18,7 @@ from tests.test_attention import open_as
 from tests.test_batches_app import fill_pixverse, how_many
 from tests.test_chain_app import finished_clip, follow_continue
 from tests.test_history_page import history, select_row, store
+from videostudio.catalogue import Model
 from videostudio.workflows.drafts import new_draft_id
 
 pytestmark = pytest.mark.apptest
@@ -24,6 +29,31 @@ PROMPT = "Fireworks over a harbour"
 def price_line(at: AppTest) -> str:
     [line] = [m.value for m in at.markdown if "Price of" in m.value or "Estimated price" in m.value]
     return line
+
+
+def test_the_forms_request_is_built_once_per_run_for_the_draft_and_the_button(
+    studio: Studio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from videostudio.form import payload
+
+    real = payload.build_payload
+    built: list[str] = []
+
+    def counted(model: Model, values: Mapping[str, Any]) -> dict[str, Any]:
+        built.append(model.id)
+        return real(model, values)
+
+    # Wherever the studio's own code took the function from: the page, and any component that imports it.
+    for name, module in list(sys.modules.items()):
+        own = name == payload.__name__ or name.startswith(("components.", "pages."))
+        if own and getattr(module, "build_payload", None) is real:
+            monkeypatch.setattr(module, "build_payload", counted)
+    at = open_as(new_draft_id())
+    choose(at, VIDEO01)
+    built.clear()
+    at.text_area(key=f"{KEYS[VIDEO01]}__prompt").input(PROMPT).run()
+    assert not at.exception
+    assert built == [VIDEO01]  # one run, one request built: the draft keeps what the button would send
 
 
 def test_a_reload_or_a_second_tab_shows_the_running_job_and_sends_nothing(studio: Studio) -> None:

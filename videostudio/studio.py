@@ -14,6 +14,7 @@ from typing import Any
 from videostudio.config import Settings
 from videostudio.history.store import Job, JobStore
 from videostudio.jobs.backends import Backends
+from videostudio.jobs.outcomes import KeepOutcome
 from videostudio.jobs.schedule import RunTimes
 from videostudio.jobs.service import JobService
 from videostudio.library import kept_inputs
@@ -23,9 +24,10 @@ from videostudio.library import videos as library
 def studio_job_service(settings: Settings, store: JobStore, backends: Backends, *, owner: str) -> JobService:
     """The job service of one studio process: keeps each accepted job's uploads and each finished video."""
 
-    def keep_video(job: Job) -> Job:
-        # The API's video links expire within a day or two; a local copy keeps the history playable.
-        return job if job.local_path else library.keep_video(store, job, settings.media_dir)
+    def keep_video(job: Job) -> KeepOutcome:
+        # The API's video links expire within a day or two; a local copy keeps the history playable. The service
+        # records what the library hands back (JobService.record_kept).
+        return None if job.local_path else library.keep_video(job, settings.media_dir)
 
     def keep_uploads(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
         return kept_inputs.keep_job_inputs(store, job, payload, upload_names, settings.media_dir)

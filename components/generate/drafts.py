@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import Any
 
 import streamlit as st
 
@@ -18,7 +19,6 @@ from components.form.widgets import FormState, model_key
 from components.models.model_browser import BROWSER_OPEN, MODEL_CHOICE, URL_PARAM
 from components.shell import services
 from videostudio.catalogue import Model
-from videostudio.form.payload import build_payload
 from videostudio.workflows.drafts import DraftStore, is_draft_id, new_draft_id
 
 log = logging.getLogger(__name__)
@@ -83,9 +83,11 @@ def restore_draft(model: Model) -> None:
         st.toast(note, icon=":material/info:")
 
 
-def keep_draft(model: Model, form: FormState) -> None:
-    """Call after the form is drawn: save it as this browser's draft of ``model`` (written only when changed)."""
-    payload = build_payload(model, form.values)
+def keep_draft(model: Model, form: FormState, payload: dict[str, Any]) -> None:
+    """Call after the form is drawn: save it as this browser's draft of ``model`` (written only when changed).
+
+    ``payload``: the request the form makes this run (``build_payload``, built once per run by the page).
+    """
     st.session_state[LAST_FORM_KEY] = (model.id, payload, dict(form.upload_names))
     try:
         draft_store().save(draft_id(), model.id, payload, form.upload_names)

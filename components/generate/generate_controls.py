@@ -16,7 +16,7 @@ import streamlit as st
 
 from components.form import api_refusal
 from components.form.schema_form import FormState, model_key
-from components.generate.batch_controls import Images, batch_look, batch_notes, how_many, jobs_in_press, send_batch
+from components.generate.batch_controls import batch_look, batch_notes, how_many, press_message
 from components.generate.drafts import draft_id
 from components.generate.price_tag import price_tag
 from components.jobs.continue_from import continuation, continued_from
@@ -26,12 +26,13 @@ from components.models.model_browser import NOT_OFFERED, model_browser
 from components.shell import services
 from components.shell.sidebar import endpoint_choice_on
 from components.shell.started import remember_started, started_job_id
-from videostudio.api.errors import StudioError
 from videostudio.catalogue import Model
-from videostudio.form.payload import Problem, build_payload, validate_payload
+from videostudio.form.payload import Problem, validate_payload
 from videostudio.history.store import Job, JobStatus, utcnow
+from videostudio.jobs import press as press_core
 from videostudio.jobs.batches import intent_payload
 from videostudio.jobs.intent import fingerprint, press_id, press_key, sent_press
+from videostudio.jobs.press import Images, Press, jobs_in_press
 
 # When this session chose a fresh start ("Use these settings", a preset): presses sent before it are not repeated.
 FRESH_START_KEY = "generate_fresh_start"
@@ -59,6 +60,24 @@ def claim_send() -> bool:
     return True
 
 
+def send_press(press: Press) -> tuple[tuple[str, str] | None, Job | None]:
+    """Send one press on this session's backend (the core decides: one job or a batch), once.
+
+    Returns what to tell the person (None when every job went) and the job to show under the button: a batch's
+    first, a single job only when it was sent.
+    """
+    sending = services.sending_client()
+    if isinstance(sending, str):
+        return ("error", sending), None  # nothing was sent or paid
+    backend, client = sending
+    result = press_core.send_press(services.job_service(), client, press, backend=backend)
+    message = press_message(press.model, result)
+    if message is not None and not result.is_batch:
+        return message, None  # a single job the API refused, or whose answer was lost: told, not shown running
+    watch_started(result.sent.jobs)
+    return message, result.first
+
+
 def send(
     model: Model,
     payload: dict[str, Any],
@@ -66,30 +85,12 @@ def send(
     legacy: bool = False,
     upload_names: Mapping[str, str] | None = None,
     parent_id: str | None = None,
-    pressed_as: str | None = None,
 ) -> Job | str:
-    """Submit once on this session's backend: the new job, or what to tell the person (nothing was sent or paid).
-
-    ``pressed_as``: the press key of a press of Generate (videostudio/jobs/intent.py), recorded with the job.
-    """
-    backend = services.backend()
-    client = services.client_for(backend)
-    if client is None:
-        return services.NO_KEY_TO_SEND
-    try:
-        job = services.job_service().submit(
-            client,
-            model,
-            payload,
-            backend=backend,
-            legacy=legacy,
-            upload_names=upload_names,
-            parent_id=parent_id,
-            press_key=pressed_as,
-        )
-    except StudioError as exc:
-        return api_refusal.explain(model, payload, exc)
-    watch_started([job])
+    """Submit one job once on this session's backend: the new job, or what to tell the person."""
+    message, job = send_press(Press(model, payload, legacy=legacy, upload_names=upload_names, parent_id=parent_id))
+    if message is not None:
+        return message[1]
+    assert job is not None  # a single job that went is the one shown
     return job
 
 
@@ -135,10 +136,12 @@ def _sent_label(job: Job) -> str:
     return f"Failed (sent at {started})"
 
 
-def generate_controls(model: Model, form: FormState) -> None:
-    """Validate the form, show its problems, and send it once when Generate is pressed and it is valid."""
+def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) -> None:
+    """Validate the form, show its problems, and send it once when Generate is pressed and it is valid.
+
+    ``payload``: the request the form makes this run (``build_payload``, built once per run by the page).
+    """
     key = model_key(model)
-    payload = build_payload(model, form.values)
     problems = validate_payload(model, payload)
     refused = api_refusal.refused_field(model, payload)  # shown under its field; it does not block a new try
     form.show(
@@ -257,25 +260,19 @@ def _submit(
     """Send the press: what to tell the person (None when the started job itself says it)."""
     if problems or form.input_errors:
         return ("error", "Some settings need attention (marked above). Nothing was sent.")
-    parent_id = continued_from(model, payload)  # the job whose last frame this sends, if it does
-    if count > 1 or images:
-        message, _first = send_batch(
-            model,
-            payload,
-            count,
-            images,
-            legacy=legacy,
-            upload_names=form.upload_names,
-            parent_id=None if images else parent_id,  # one job per image sends those images, not the frame
-            pressed_as=pressed_as,
-        )
-        return message
-    sent = send(
-        model, payload, legacy=legacy, upload_names=form.upload_names, parent_id=parent_id, pressed_as=pressed_as
+    press = Press(
+        model,
+        payload,
+        count,
+        tuple(images),
+        legacy=legacy,
+        upload_names=form.upload_names,
+        parent_id=continued_from(model, payload),  # the job whose last frame this sends, if it does
+        press_key=pressed_as,
     )
-    if isinstance(sent, str):
-        return ("error", sent)
-    # The confirmation is drawn with the job itself, right under the button, until it ends
-    # (components/generate/followup.py).
-    remember_started(sent.id)
-    return None
+    message, shown = send_press(press)
+    if shown is not None:
+        # The confirmation is drawn with the job itself, right under the button, until it ends
+        # (components/generate/followup.py).
+        remember_started(shown.id)
+    return message

@@ -171,7 +171,7 @@ def _started_follower() -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _missing_video_retrier() -> library.MissingVideoRetrier:
-    return library.MissingVideoRetrier(_job_service().store, settings().media_dir, every=RETRY_MISSING_EVERY)
+    return library.MissingVideoRetrier(_job_service(), settings().media_dir, every=RETRY_MISSING_EVERY)
 
 
 class _OfflineBackend:
@@ -251,6 +251,13 @@ def backend() -> str:
 
 # What a send with no usable key says (client_for gave None): nothing left the studio.
 NO_KEY_TO_SEND = "Add your API key in the sidebar, or switch to the offline demo. Nothing was sent."
+
+
+def sending_client() -> tuple[str, VideoClient] | str:
+    """This session's backend and its client for a submit, or what to tell the person when it has none (no key)."""
+    name = backend()
+    client = client_for(name)
+    return NO_KEY_TO_SEND if client is None else (name, client)
 
 
 def client_for(name: str) -> VideoClient | None:

@@ -29,6 +29,14 @@ from videostudio.api.errors import (
 from videostudio.api.generation import Generation, Status
 from videostudio.catalogue import Model
 from videostudio.history.store import LEASE_SECONDS, SUBMIT_GRACE, SUBMITTING, Job, JobStatus, JobStore, utcnow
+from videostudio.jobs.outcomes import (
+    GENERATION_FAILED_HINT,
+    UNSET,
+    KeepOutcome,
+    PollChanges,
+    answer_changes,
+    write_kept,
+)
 from videostudio.jobs.recovery import (
     ANSWER_LOST,
     INTERRUPTED_SUBMIT,
@@ -39,10 +47,11 @@ from videostudio.jobs.recovery import (
     given_up,
     next_lookup,
 )
-from videostudio.jobs.schedule import PollPolicy, RunTime, finish_estimate
+from videostudio.jobs.schedule import PollPolicy, RunTime
 from videostudio.jobs.submission import Submission, new_job, submit_endpoint
 
 __all__ = [
+    "GENERATION_FAILED_HINT",
     "INTERRUPTED_SUBMIT",
     "NOT_ACCEPTED",
     "SUBMIT_GRACE",
@@ -66,13 +75,6 @@ CLAIM_BATCH = 10
 # While a finished video is downloaded the job keeps its lease, so no other studio fetches it too.
 DOWNLOAD_LEASE_SECONDS = 15 * 60.0
 
-# The provider's own words say what went wrong; this says what to do next. The API does not charge
-# for failed generations (fact sheet, billing), which is worth saying to someone about to retry.
-GENERATION_FAILED_HINT = (
-    "Check the image, audio and settings, then press Generate again; failed generations are not charged. "
-    "If it keeps failing, contact AI/ML API support at help@aimlapi.com."
-)
-
 
 class Client(LogsClient, Protocol):
     """What jobs need of an API client (``videostudio.api.client.VideoClient``)."""
@@ -95,14 +97,15 @@ class JobService:
         self,
         store: JobStore,
         *,
-        on_complete: Callable[[Job], Job] | None = None,
+        on_complete: Callable[[Job], KeepOutcome] | None = None,
         on_submit: Callable[[Job, Mapping[str, Any], Mapping[str, str] | None], Job] | None = None,
         policies: Mapping[str, PollPolicy] | None = None,
         run_time: Callable[[Job], RunTime | None] | None = None,
         owner: str | None = None,
     ) -> None:
         self.store = store
-        # Called with each job that has just completed (the media library downloads its video).
+        # Called with each job that has just completed: the media library copies its video, and hands back what
+        # became of it for this service to record (``record_kept``).
         self.on_complete = on_complete
         # Called with each job the API accepted, its payload and upload names (the library keeps the uploads).
         # After the submit, never before: the request is not held up, and a refused one leaves no files behind.
@@ -135,6 +138,29 @@ class JobService:
         ``parent_id``: the job whose last frame this one starts from ("Continue from here"). ``press_key``: the
         press of Generate that sends it (videostudio/jobs/intent.py), in the history before the request leaves.
         """
+        job = self.record(
+            model,
+            payload,
+            backend=backend,
+            legacy=legacy,
+            upload_names=upload_names,
+            parent_id=parent_id,
+            press_key=press_key,
+        )
+        return self.send_recorded(client, job, payload, upload_names)
+
+    def record(
+        self,
+        model: Model,
+        payload: dict[str, Any],
+        *,
+        backend: str,
+        legacy: bool = False,
+        upload_names: Mapping[str, str] | None = None,
+        parent_id: str | None = None,
+        press_key: str | None = None,
+    ) -> Job:
+        """Put a job in the history as "submitting", before its request is sent (``send_recorded``)."""
         recorded = new_job(
             model,
             payload,
@@ -144,8 +170,7 @@ class JobService:
             parent_id=parent_id,
             press_key=press_key,
         )
-        job = self.store.add(recorded)
-        return self.send_recorded(client, job, payload, upload_names)
+        return self.store.add(recorded)
 
     def send_recorded(
         self, client: Client, job: Job, payload: dict[str, Any], upload_names: Mapping[str, str] | None = None
@@ -267,31 +292,29 @@ class JobService:
             found = find_logged(client, job, now)
         except RateLimitError as exc:
             self._pause(job.backend, policy, exc.retry_after)  # the logs allow 200 requests a minute
-            return self._write(job, {"next_poll_at": self.paused_until(job.backend)}, release=True)
+            return self._write(job, PollChanges(next_poll_at=self.paused_until(job.backend)), release=True)
         except StudioError as exc:
             # The logs could not be read now (no key, a network hiccup): look again later, never guess.
             log.info("job %s: the usage logs could not be read: %s", job.id, exc)
             delay = policy.next_delay(job, failures=job.poll_failures + 1)
-            changes = {"poll_failures": job.poll_failures + 1, "next_poll_at": now + timedelta(seconds=delay)}
+            changes = PollChanges(poll_failures=job.poll_failures + 1, next_poll_at=now + timedelta(seconds=delay))
             return self._write(job, changes, release=True)
         if found is None:
             if given_up(job, now):
                 return self._fail(job, NOT_ACCEPTED)
-            return self._write(job, {"next_poll_at": next_lookup(job, now)}, release=True)
+            return self._write(job, PollChanges(next_poll_at=next_lookup(job, now)), release=True)
         if found.refused:
             return self._fail(job, REFUSED)
         log.info("job %s: its lost submit was found in the usage logs", job.id)
-        changes: dict[str, Any] = {
-            "generation_id": found.inference_id,
-            "status": JobStatus.QUEUED,
-            "error": None,
-            "poll_failures": 0,
-        }
-        if found.credits:
-            changes["credits"] = found.credits
-        if found.usd:
-            changes["usd"] = found.usd
-        held = self.store.update_leased(job.id, self.owner, **changes)
+        changes = PollChanges(
+            generation_id=found.inference_id,
+            status=JobStatus.QUEUED,
+            error=None,
+            poll_failures=0,
+            credits=found.credits or UNSET,
+            usd=found.usd or UNSET,
+        )
+        held = self.store.update_leased(job.id, self.owner, **changes.fields())
         if held is None:  # the lease ran out meanwhile: the follower that took over does the rest
             return self.store.get(job.id) or job
         return self.poll_one(client, held, policy)
@@ -310,45 +333,22 @@ class JobService:
         failures = job.poll_failures + 1
         delay = policy.next_delay(job, failures=failures, retry_after=retry_after)
         log.info("poll of job %s failed; next try in %.0f s", job.id, delay)
-        changes = {"poll_failures": failures, "next_poll_at": sent_at + timedelta(seconds=delay), "error": reason}
+        changes = PollChanges(poll_failures=failures, next_poll_at=sent_at + timedelta(seconds=delay), error=reason)
         return self._write(job, changes, release=True)
 
     def _record(
         self, job: Job, generation: Generation, policy: PollPolicy, *, polled_at: datetime, first: bool = False
     ) -> Job:
-        changes: dict[str, Any] = {
-            "status": generation.status.value,
-            "raw_status": generation.raw_status,
-            "error": generation.error,
-            "poll_failures": 0,
-        }
-        if first:
-            changes["generation_id"] = generation.id
-        usage = generation.usage
-        if usage:
-            # A cost header of 0 on a poll is that poll's price, not the job's: it never erases a recorded cost.
-            if usage.credits is not None and not (usage.by_header and usage.credits == 0 and job.credits):
-                changes["credits"] = usage.credits
-            if usage.usd is not None and not (usage.by_header and usage.usd == 0 and job.usd):
-                changes["usd"] = usage.usd
-        if generation.video_url:
-            changes["video_url"] = generation.video_url
-        if generation.status.is_terminal:
-            # When the provider finished, as near as the polls tell: the run time the schedule learns from. The
-            # last write to a running job is its last poll's answer (or a later write, which only errs late).
-            changes["finished_at"] = utcnow() if first else finish_estimate(job.updated_at, polled_at)
-            if generation.status is Status.FAILED:
-                reason = generation.error or "The provider reported that this generation failed, without saying why."
-                changes["error"] = f"{reason} {GENERATION_FAILED_HINT}"
-        else:
+        changes = answer_changes(job, generation, first=first, polled_at=polled_at)
+        if not generation.status.is_terminal:
             seen = replace(job, status=generation.status.value)
             delay = policy.next_delay(seen, expected=self.run_time(seen), now=polled_at)
-            changes["next_poll_at"] = polled_at + timedelta(seconds=delay)
+            changes = replace(changes, next_poll_at=polled_at + timedelta(seconds=delay))
         if generation.status is Status.COMPLETED and self.on_complete:
             return self._complete(job, changes, leased=not first)
         return self._write(job, changes, release=not first)
 
-    def _complete(self, job: Job, changes: dict[str, Any], *, leased: bool) -> Job:
+    def _complete(self, job: Job, changes: PollChanges, *, leased: bool) -> Job:
         """Keep the video of a job that just completed, then record it as completed, with the video kept.
 
         The video is fetched before the status changes, so every page sees the job finish with its local
@@ -360,16 +360,17 @@ class JobService:
             held = self.store.update_leased(
                 job.id,
                 self.owner,
-                video_url=changes.get("video_url"),
+                video_url=None if changes.video_url is UNSET else changes.video_url,
                 lease_until=utcnow() + timedelta(seconds=DOWNLOAD_LEASE_SECONDS),
             )
             if held is None:
                 return self.store.get(job.id) or job
         else:
-            held = self.store.update(job.id, **changes)  # the submit's own answer: no follower has the job yet
+            held = self.store.update(job.id, **changes.fields())  # the submit's own answer: no follower has it yet
         try:
             # The hook sees the job as it is about to be recorded: completed, with its video's address.
-            kept = self.on_complete(replace(held, status=changes["status"], finished_at=changes["finished_at"]))
+            about_to_be = replace(held, **PollChanges(status=changes.status, finished_at=changes.finished_at).fields())
+            kept = self.record_kept(held, self.on_complete(about_to_be))
         except Exception:
             log.exception("job %s: keeping the video failed", job.id)
             kept = held
@@ -377,11 +378,17 @@ class JobService:
             return kept
         return self._write(kept, changes, release=True)
 
-    def _write(self, job: Job, changes: dict[str, Any], *, release: bool) -> Job:
+    def record_kept(self, job: Job, outcome: KeepOutcome) -> Job:
+        """Record what the library did with ``job``'s finished video: its local copy, or one more failed attempt
+        (``library.videos.retry_missing`` gives up after a few). A copy whose job was deleted meanwhile is removed.
+        """
+        return write_kept(self.store, job, outcome)
+
+    def _write(self, job: Job, changes: PollChanges, *, release: bool) -> Job:
         """Record ``changes``; as the lease holder (and giving the lease back) when ``release``."""
         if not release:
-            return self.store.update(job.id, **changes)
-        updated = self.store.update_leased(job.id, self.owner, lease_owner=None, lease_until=None, **changes)
+            return self.store.update(job.id, **changes.fields())
+        updated = self.store.update_leased(job.id, self.owner, lease_owner=None, lease_until=None, **changes.fields())
         return updated if updated is not None else (self.store.get(job.id) or job)
 
     def _release(self, job: Job) -> Job:
@@ -389,5 +396,5 @@ class JobService:
         return released if released is not None else job
 
     def _fail(self, job: Job, message: str) -> Job:
-        changes = {"status": JobStatus.FAILED, "error": message, "finished_at": utcnow()}
+        changes = PollChanges(status=JobStatus.FAILED, error=message, finished_at=utcnow())
         return self._write(job, changes, release=job.lease_owner == self.owner)

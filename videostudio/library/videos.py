@@ -25,6 +25,8 @@ from PIL import Image
 
 from videostudio.files import atomic_path, unlink_quietly, write_atomic
 from videostudio.history.store import Job, JobStatus, JobStore, utcnow
+from videostudio.jobs.outcomes import KeepFailed, KeepOutcome, KeptVideo
+from videostudio.jobs.service import JobService
 from videostudio.library.kept_inputs import delete_kept_inputs
 
 log = logging.getLogger(__name__)
@@ -175,19 +177,21 @@ def _claim(job_id: str) -> Iterator[bool]:
                 _in_flight.discard(job_id)
 
 
-def keep_video(store: JobStore, job: Job, media_dir: Path) -> Job:
-    """Copy a finished job's video to ``media_dir`` with its poster, and record them on the job.
+def keep_video(job: Job, media_dir: Path) -> KeepOutcome:
+    """Copy a finished job's video to ``media_dir`` with its poster: what became of it, for the job service to record
+    (``JobService.record_kept``); this module never writes to the history.
 
-    Never raises for a bad download: the job is kept as it was (its provider link still works for a while),
-    with ``download_attempts`` counted up so ``retry_missing`` knows when to stop trying.
+    Never raises for a bad download: ``KeepFailed`` leaves the job as it was (its provider link still works for a
+    while) and counts the attempt, so ``retry_missing`` knows when to stop trying. None: nothing was tried (no
+    link, or this video is being copied already).
     """
     if not job.video_url:
-        return job
+        return None
     dest = video_path(media_dir, job.id)
     poster = poster_path(media_dir, job.id)
     with _claim(job.id) as mine:
         if not mine:
-            return job
+            return None
         try:
             size = download_video(job.video_url, dest)
             seconds, _width, _height = probe_video(dest)
@@ -197,40 +201,25 @@ def keep_video(store: JobStore, job: Job, media_dir: Path) -> Job:
             # Only the file this attempt wrote: a half-checked download must not pass for a local copy.
             dest.unlink(missing_ok=True)
             poster.unlink(missing_ok=True)
-            return _count_attempt(store, job)
-        try:
-            return store.update(
-                job.id, local_path=str(dest), video_bytes=size, video_seconds=seconds, poster_path=str(poster)
-            )
-        except KeyError:
-            # The job was deleted while its video downloaded: nothing should point at these files.
-            dest.unlink(missing_ok=True)
-            poster.unlink(missing_ok=True)
-            return job
+            return KeepFailed(str(exc))
+        return KeptVideo(local_path=dest, video_bytes=size, video_seconds=seconds, poster_path=poster)
 
 
-def _count_attempt(store: JobStore, job: Job) -> Job:
-    current = store.get(job.id)
-    if current is None:
-        return job
-    try:
-        return store.update(job.id, download_attempts=(current.download_attempts or 0) + 1)
-    except KeyError:
-        return job
-
-
-def retry_missing(store: JobStore, media_dir: Path, max_attempts: int = 5, *, now: datetime | None = None) -> list[Job]:
+def retry_missing(
+    service: JobService, media_dir: Path, max_attempts: int = 5, *, now: datetime | None = None
+) -> list[Job]:
     """Try again to keep the videos of completed jobs that have no local copy; returns the jobs now kept.
 
     A job is skipped after ``max_attempts`` failures, and waits ``RETRY_BASE * 2**failures`` after its last one.
+    Each attempt is recorded by ``service`` (``JobService.record_kept``), as the completion hook's is.
     """
     now = now or utcnow()
     kept = []
-    for job in store.needs_download(max_attempts=max_attempts):
+    for job in service.store.needs_download(max_attempts=max_attempts):
         attempts = job.download_attempts or 0
         if attempts and now - job.updated_at < RETRY_BASE * 2**attempts:
             continue
-        updated = keep_video(store, job, media_dir)
+        updated = service.record_kept(job, keep_video(job, media_dir))
         if updated.local_path:
             kept.append(updated)
     return kept
@@ -242,8 +231,8 @@ class MissingVideoRetrier:
     Page loads call ``maybe_start``: a slow video host must never hold up a page or a polling tick.
     """
 
-    def __init__(self, store: JobStore, media_dir: Path, *, every: float = 60.0) -> None:
-        self.store, self.media_dir, self.every = store, media_dir, every
+    def __init__(self, service: JobService, media_dir: Path, *, every: float = 60.0) -> None:
+        self.service, self.media_dir, self.every = service, media_dir, every
         self._lock = threading.Lock()
         self._last = float("-inf")
         self._thread: threading.Thread | None = None
@@ -265,7 +254,7 @@ class MissingVideoRetrier:
 
     def _run(self) -> None:
         try:
-            kept = retry_missing(self.store, self.media_dir)
+            kept = retry_missing(self.service, self.media_dir)
             if kept:
                 log.info("kept %d videos whose first download had failed", len(kept))
         except Exception:
