@@ -132,15 +132,15 @@ def test_a_job_that_ends_before_the_page_draws_it_running_is_still_said_once(
         at.session_state["notify_permission"] = "granted"
     services.follower().stop()  # this test ends the job itself, at the worst moment
     service = services.job_service()
-    submit = service.submit
+    send_recorded = service.send_recorded
 
-    def submit_and_end_at_once(*args: Any, **kwargs: Any) -> Any:
+    def send_and_end_at_once(*args: Any, **kwargs: Any) -> Any:
         # The job ends between the submit and the page's next run (a fast backend, a loaded machine).
-        job = submit(*args, **kwargs)
+        job = send_recorded(*args, **kwargs)
         service.store.update(job.id, status=JobStatus.COMPLETED, finished_at=utcnow())
         return job
 
-    monkeypatch.setattr(service, "submit", submit_and_end_at_once)
+    monkeypatch.setattr(service, "send_recorded", send_and_end_at_once)
     start_job(at, PROMPT)
     notices, said = handed_notices(at), toasts(at)
     for _run in range(2):  # later runs must not say it again

@@ -123,13 +123,14 @@ def test_the_endpoint_choice_is_a_developer_option_off_by_default(studio: Studio
 
 
 def _refuse_submits_with(monkeypatch: Any, body: dict[str, Any]) -> None:
+    from videostudio.api.client import VideoClient
     from videostudio.api.http_errors import error_from_response
-    from videostudio.jobs.service import JobService
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise error_from_response(400, body)
 
-    monkeypatch.setattr(JobService, "submit", refuse)
+    # The API's answer, at the client: every send, single or batch, goes through it.
+    monkeypatch.setattr(VideoClient, "submit", refuse)
 
 
 def test_a_refusal_that_names_a_field_highlights_it(studio: Studio, monkeypatch: Any) -> None:
