@@ -16,7 +16,7 @@ from components.jobs.poller import TOASTS_KEY
 from components.shell import services
 from components.shell.job_link import GENERATE_PAGE, compare_link
 from videostudio.catalogue import Model
-from videostudio.history.store import Job, JobKind
+from videostudio.history.store import Job
 from videostudio.library.videos import delete_job_files, download_name
 
 # The job whose Delete was pressed and now waits for "Delete for good".
@@ -29,7 +29,7 @@ def job_actions(job: Job, model: Model | None) -> None:
     """The action row under an opened job, and the delete confirmation when asked for."""
     state = st.session_state
     buttons = st.container(horizontal=True)
-    if job.kind == JobKind.JOINED:
+    if not job.kind.was_sent:
         _joined_actions(job, buttons)
         return
     unknown = "This model is no longer in the studio's catalogue." if model is None else None

@@ -11,7 +11,7 @@ from components.jobs.job_words import elapsed_text
 from components.shell import services
 from videostudio.catalogue import Model, humanize
 from videostudio.catalogue.pricing import money, usd_of
-from videostudio.history.store import Job, JobKind, JobStatus, JobStore
+from videostudio.history.store import Job, JobStatus, JobStore
 from videostudio.library.chain import joined_settings
 
 # The id of the job shown in detail; set by the table, the gallery's Open buttons and Run again.
@@ -56,7 +56,7 @@ def job_detail(job: Job) -> None:
     # Two by two: a credits figure like 420,000 needs the room.
     backend = services.backends().get(job.backend)
     simulated = backend is not None and not backend.bills
-    joined = job.kind == JobKind.JOINED  # made on this computer: nothing to pay
+    joined = not job.kind.was_sent  # made on this computer: nothing to pay
     charged = job.status != JobStatus.FAILED and not joined
     usd = usd_of(job.credits, job.usd) if charged else 0.0
     credits = "0" if not charged else f"{job.credits:,.0f}" if job.credits is not None else "–"
@@ -92,7 +92,7 @@ def job_detail(job: Job) -> None:
 def job_settings(job: Job, model: Model | None) -> None:
     """Every parameter the job was sent with, readable, and as sent."""
     st.markdown("**Settings**")
-    if job.kind == JobKind.JOINED:  # nothing was sent: the clips it was joined from, and how, in words
+    if not job.kind.was_sent:  # nothing was sent: the clips it was joined from, and how, in words
         st.table([{"Setting": name, "Value": value} for name, value in joined_settings(job.params)])
         st.caption(f"Job {job.id}")
         return

@@ -16,7 +16,7 @@ from components.history.detail import MESSAGE_KEY, open_job
 from components.jobs.job_words import model_name, pick_labels
 from components.shell import services
 from videostudio.catalogue.labels import counted, shortened
-from videostudio.history.store import Job, JobKind, JobStore
+from videostudio.history.store import Job, JobStore
 from videostudio.library.chain import ChainError, chain_of, record_joined
 from videostudio.library.videos import kept_videos
 
@@ -82,14 +82,14 @@ def join_panel(store: JobStore) -> None:
 def clip_title(job: Job) -> str:
     """A clip in the joined video's settings: "Kling 2.1 ("a cat surfing")"."""
     name = model_name(job.model_id)
-    if job.prompt and job.kind != JobKind.JOINED:  # a joined clip's prompt only repeats its name
+    if job.prompt and job.kind.was_sent:  # a joined clip's prompt only repeats its name
         return f"{name} (“{shortened(job.prompt, 40)}”)"
     return name
 
 
 def join_chain_button(job: Job) -> None:
     """On an opened job that is part of a chain: open the join panel with the chain chosen, first to last."""
-    if job.kind == JobKind.JOINED or not job.has_local_video:
+    if not job.kind.was_sent or not job.has_local_video:
         return
     store = services.job_service().store
     if not job.parent_id and not store.children_of(job.id):

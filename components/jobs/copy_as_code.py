@@ -18,7 +18,7 @@ from components.shell import services
 from components.shell.markdown_text import markdown_safe
 from videostudio.catalogue import Model
 from videostudio.form.payload import Problem
-from videostudio.history.store import Job, JobKind
+from videostudio.history.store import Job
 from videostudio.jobs.backends import Backend
 from videostudio.library.kept_inputs import kept_input_paths, load_inputs
 from videostudio.workflows.code.export import snippets
@@ -59,7 +59,7 @@ def job_code(job: Job, key_prefix: str, *, where: DeltaGenerator | None = None) 
 
 def has_code(job: Job) -> bool:
     """Joined clips were never a request; a job of an unknown backend has no address to send to."""
-    return job.kind == JobKind.GENERATION and services.backends().get(job.backend) is not None
+    return job.kind.was_sent and services.backends().get(job.backend) is not None
 
 
 def job_code_body(job: Job, key_prefix: str) -> None:

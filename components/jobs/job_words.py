@@ -10,7 +10,7 @@ from components.shell import services
 from components.shell.markdown_text import as_typed
 from videostudio.catalogue.labels import shortened
 from videostudio.catalogue.pricing import cost_text, money, usd_of
-from videostudio.history.store import Job, JobKind, JobStatus
+from videostudio.history.store import Job, JobStatus
 from videostudio.jobs.backends import Backend
 from videostudio.jobs.batches import position_text
 from videostudio.jobs.service import PollPolicy
@@ -45,7 +45,7 @@ def created_text(created: datetime) -> str:
 
 def never_billed(job: Job) -> bool:
     # A failed generation is not billed; joining runs on this computer.
-    return job.status == JobStatus.FAILED or job.kind == JobKind.JOINED
+    return job.status == JobStatus.FAILED or not job.kind.was_sent
 
 
 def charge_text(job: Job, backend: Backend | None, *, short: bool = False) -> str | None:

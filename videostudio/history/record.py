@@ -52,10 +52,19 @@ class JobStatus(StrEnum):
 
 
 class JobKind(StrEnum):
-    """What kind of item a history row is."""
+    """What kind of item a history row is; what the studio may do with one is asked of the kind, never by name."""
 
     GENERATION = "generation"  # a request the API (or the offline demo) ran
     JOINED = "joined"  # finished clips the studio joined into one video on this machine
+
+    @property
+    def was_sent(self) -> bool:
+        """A request a backend ran: it may be billed, and it has settings as sent to copy, reuse and run again.
+        Joined clips were made on this computer: nothing was sent, nothing is paid."""
+        return _KIND_WAS_SENT[self]
+
+
+_KIND_WAS_SENT = {JobKind.GENERATION: True, JobKind.JOINED: False}
 
 
 SUBMITTING = JobStatus.SUBMITTING
