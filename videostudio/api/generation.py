@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from videostudio.api.error_text import describe_error
+from videostudio.api.error_text import describe_error, header_value
 from videostudio.api.errors import ResponseFormatError
 
 __all__ = ["Generation", "Status", "Usage", "classify_status", "error_text"]
@@ -124,8 +124,8 @@ class Usage:
         """Read the cost headers ``x-aimlapi-credits-used`` / ``x-aimlapi-usd-spent``; None without either."""
         if not headers:
             return None
-        credits = _number(_header(headers, "x-aimlapi-credits-used"))
-        usd = _number(_header(headers, "x-aimlapi-usd-spent"))
+        credits = _number(header_value(headers, "x-aimlapi-credits-used"))
+        usd = _number(header_value(headers, "x-aimlapi-usd-spent"))
         if credits is None and usd is None:
             return None
         return cls(credits=credits, usd=usd, by_header=True)
@@ -163,7 +163,7 @@ class Generation:
                 "The AI/ML API sent an answer the studio could not read (expected a JSON object).",
             )
         gen_id = _id_text(body.get("id")) or _id_text(body.get("generation_id")) or _id_text(fallback_id)
-        gen_id = gen_id or _id_text(_header(headers or {}, "x-inference-id"))
+        gen_id = gen_id or _id_text(header_value(headers, "x-inference-id"))
         if gen_id is None:
             raise ResponseFormatError(
                 "The AI/ML API accepted the request but did not say which job it started (no generation id).",
@@ -201,11 +201,3 @@ def _id_text(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    # requests gives a case-insensitive mapping; a plain dict from a test may use any case.
-    value = headers.get(name)
-    if value is None:
-        value = next((v for k, v in headers.items() if k.lower() == name), None)
-    return value
