@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("videostudio.catalogue",),
     ("videostudio.media",),
     ("videostudio.form", "videostudio.history", "videostudio.offline"),
+    ("videostudio.team",),
     ("videostudio.jobs",),
     ("videostudio.library", "videostudio.workflows"),
     ("videostudio.studio", "videostudio.follow", "videostudio"),
@@ -32,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("components.jobs",),
     ("components.generate",),
     ("components.history",),
-    ("components.compare", "components"),
+    ("components.compare", "components.team", "components"),
     ("pages", "app"),
 )
 # The core is tested directly and runs in the follower and the offline backend: no Streamlit there.

@@ -30,7 +30,9 @@ __all__ = [
     "as_utc",
     "from_row",
     "jobs_table",
+    "members_table",
     "metadata",
+    "team_settings_table",
     "to_row",
     "to_row_partial",
     "utcnow",
@@ -123,6 +125,11 @@ jobs_table = sa.Table(
     sa.Column("parent_id", sa.String(32)),
     # Revision 0006: which press of Generate, in which browser, sent it (videostudio/jobs/intent.py press_key).
     sa.Column("press_key", sa.String(64)),
+    # Revision 0007: whose job it is (a member's email; None without sign-in), whether it is shared with the team
+    # (viewing only), and the price the studio showed before the press (an actual cost above it is reported).
+    sa.Column("owner", sa.String(320)),
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("estimate_usd", sa.Float),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
@@ -132,6 +139,26 @@ jobs_table = sa.Table(
     sa.Index("ix_jobs_batch_id", "batch_id"),
     sa.Index("ix_jobs_parent_id", "parent_id"),
     sa.Index("ix_jobs_press_key", "press_key"),
+    sa.Index("ix_jobs_owner_created_at", "owner", "created_at"),
+)
+
+# Revision 0007: the team's members (videostudio/team/members.py) and its settings, in the history's database so
+# every replica of a team studio reads the same ones.
+members_table = sa.Table(
+    "members",
+    metadata,
+    sa.Column("email", sa.String(320), primary_key=True),  # normalised: videostudio/team/people.py
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("daily_usd", sa.Float),
+    sa.Column("monthly_usd", sa.Float),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("added_by", sa.String(320)),
+)
+team_settings_table = sa.Table(
+    "team_settings",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
 )
 
 
@@ -176,6 +203,9 @@ class Job:
     kind: JobKind = JobKind.GENERATION  # what the API ran, or clips the studio joined itself
     parent_id: str | None = None  # the job whose last frame this one starts from ("Continue from here")
     press_key: str | None = None  # these settings sent from this browser (intent.press_key); None: not from Generate
+    owner: str | None = None  # the member who made it (their email); None in a studio without sign-in
+    shared: bool = False  # shared with the team by its owner: members may watch it by its link, never change it
+    estimate_usd: float | None = None  # the price shown before the press, per job (the spending limits count it)
 
     def __post_init__(self) -> None:
         # Rows and callers may hand in the stored text ("completed"); the record always holds the typed value,
@@ -241,4 +271,5 @@ def from_row(row: Mapping[str, Any]) -> Job:
             values[name] = as_utc(values[name])
     values["poll_failures"] = values["poll_failures"] or 0
     values["download_attempts"] = values["download_attempts"] or 0
+    values["shared"] = bool(values["shared"])
     return Job(**values)

@@ -311,6 +311,10 @@ class JobStore(JobQueries):
 
     # --- Plumbing ---------------------------------------------------------------------------------------------------
 
+    def write(self, work: Callable[[Connection], _T]) -> _T:
+        """Run ``work`` in one write transaction of this database (the team's tables share it), retried when busy."""
+        return self._write(work)
+
     def _write(
         self, work: Callable[[Connection], _T], *, retry: Callable[[sa.exc.DBAPIError], bool] | None = None
     ) -> _T:
