@@ -20,6 +20,7 @@ OWN_ROOTS = ("videostudio", "components", "pages")
 # From the bottom up: a layer may import its own and any layer below, never one above (README, "How it is built").
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("videostudio.api", "videostudio.config", "videostudio.files"),
+    ("videostudio.storage",),
     ("videostudio.catalogue",),
     ("videostudio.media",),
     ("videostudio.form", "videostudio.history", "videostudio.offline"),
