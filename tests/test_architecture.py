@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("components.shell",),
     ("components.form",),
     ("components.models",),
-    ("components.jobs",),
+    ("components.jobs", "components.boards"),
     ("components.generate",),
     ("components.history",),
     ("components.compare", "components.team", "components"),
