@@ -122,15 +122,15 @@ function build(root, d, signature) {
   }
 
   function fullScreen() {
-    if (document.fullscreenElement || !box.requestFullscreen) return;
-    box.requestFullscreen().catch(() => {});  // refused (an embedding page, an old browser): it plays in the page
+    // Refused (an embedding page, an old browser): it plays in the page all the same.
+    if (document.fullscreenElement || !box.requestFullscreen) return Promise.resolve();
+    return box.requestFullscreen().catch(() => {});
   }
 
   play.addEventListener("click", () => {
     if (playing) { playing = false; video().pause(); label(); return; }
-    fullScreen();
     if (video().ended) video().currentTime = 0;
-    run();
+    fullScreen().then(run);  // the first take starts once the screen is filled, not while it grows
   });
   previous.addEventListener("click", () => show(index - 1, playing));
   next.addEventListener("click", () => show(index + 1, playing));
