@@ -28,6 +28,7 @@ from videostudio.files import write_atomic
 from videostudio.history.store import utcnow
 from videostudio.jobs.service import Submission
 from videostudio.library.kept_inputs import INPUTS, keep_inputs, load_inputs, put_back_uploads
+from videostudio.storage import LocalFolderStorage
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def keep_form(body: Mapping[str, Any], upload_names: Mapping[str, str] | None, f
     ``folder/inputs`` (a name only: the folder may move with VIDEO_STUDIO_HOME). Drafts and presets keep forms so.
     """
     submission = Submission.of(body, upload_names)
-    inputs_dir = keep_inputs(body, upload_names, folder) if submission.media else None
+    inputs_dir = keep_inputs(body, upload_names, LocalFolderStorage(folder)) if submission.media else None
     return {
         "params": submission.params,
         "media": submission.media,
