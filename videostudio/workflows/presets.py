@@ -99,6 +99,15 @@ def may_change(person: Person, preset: Preset) -> bool:
     return person.sheet.sees_everyones_work or (preset.owner is not None and preset.owner == person.owner)
 
 
+def preset_label(preset: Preset, viewer: Person) -> str:
+    """How ``viewer`` finds the preset in a list: their own by its name, anyone else's with whose it is."""
+    if preset.owner == viewer.owner:
+        return preset.name
+    if preset.shared:
+        return f"{preset.name} · shared by {preset.owner or 'the studio'}"
+    return f"{preset.name} · {preset.owner or 'saved before sign-in'}"
+
+
 def clean_name(name: object) -> str:
     """The name as kept: spaces trimmed and runs of white space made one; PresetError if none is left."""
     text = re.sub(r"\s+", " ", str(name or "")).strip()
