@@ -34,7 +34,7 @@ MESSAGE_KEY = "presets_message"
 # A Save whose name was taken, waiting for Replace or Cancel: (model id, name).
 REPLACE_KEY = "presets_replace"
 # The preset whose Delete was pressed, waiting for "Delete for good": (model id, its label).
-DELETE_KEY = "presets_delete"
+DELETE_KEY = "presets_delete_pending"  # not the Delete button's own key: a button's state is its own
 # The "Share with the team" box of Save as preset (shown to a signed-in member).
 SHARE_KEY = "presets_share"
 # How many files were imported: part of the import uploader's key, so each import leaves an empty uploader.
