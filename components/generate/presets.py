@@ -47,9 +47,13 @@ def preset_store() -> PresetStore:
     return studio_presets(services.settings(), services.job_service().store)
 
 
-def _visible(person: Person, model_id: str | None) -> dict[str, Preset]:
-    """The presets ``person`` may see (of ``model_id``; every model's when None), by their label."""
-    return {preset_label(p, person): p for p in preset_store().presets(model_id, viewer=person)}
+def _visible(person: Person, model_id: str) -> dict[str, Preset]:
+    """The presets of ``model_id`` that ``person`` may see, by their label."""
+    return _by_label(person, preset_store().presets(model_id, viewer=person))
+
+
+def _by_label(person: Person, presets: list[Preset]) -> dict[str, Preset]:
+    return {preset_label(p, person): p for p in presets}
 
 
 def _chosen(person: Person, model: Model) -> Preset | None:
@@ -67,7 +71,9 @@ def preset_bar(model: Model) -> None:
     person = current_person()
     if person is None:
         return  # nobody signed in: no preset is anybody's to see here
-    names = list(_visible(person, model.id))
+    everyone = preset_store().presets(viewer=person)  # every model's: one read per run, for the list and Export all
+    here = _by_label(person, [p for p in everyone if p.model_id == model.id])
+    names = list(here)
     key = choice_key(model)
     if st.session_state.get(key) not in names:
         st.session_state.pop(key, None)  # renamed or deleted elsewhere: choose again
@@ -92,7 +98,7 @@ def preset_bar(model: Model) -> None:
         with st.popover("Save as preset", icon=":material/bookmark_add:", key="presets_save_open"):
             _save_panel(model, person)
         with st.popover("Manage", icon=":material/tune:", key="presets_manage_open"):
-            _manage_panel(model, person, chosen)
+            _manage_panel(model, person, here.get(chosen) if chosen else None, everyone)
     _show_message("bar")
 
 
@@ -165,8 +171,8 @@ def _save(model: Model, person: Person, replace: bool = False) -> None:
 # --- Manage ---------------------------------------------------------------------------------------------------------
 
 
-def _manage_panel(model: Model, person: Person, chosen: str | None) -> None:
-    preset = _chosen(person, model) if chosen else None
+def _manage_panel(model: Model, person: Person, preset: Preset | None, everyone: list[Preset]) -> None:
+    chosen = preset_label(preset, person) if preset else None
     if preset is None:
         st.caption("Choose a preset in the list to rename, delete or export it.")
     elif may_change(person, preset):
@@ -176,7 +182,6 @@ def _manage_panel(model: Model, person: Person, chosen: str | None) -> None:
         st.caption("You can load and export it; only the person who saved it, or an admin, can change it.")
         _export_button("Export", "presets_export_one", [preset])
     st.divider()
-    everyone = list(_visible(person, None).values())
     if everyone:
         _export_button(f"Export all presets ({len(everyone)})", "presets_export_all", everyone)
     if person.sheet.may_generate:
