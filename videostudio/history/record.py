@@ -29,10 +29,12 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "as_utc",
+    "drafts_table",
     "from_row",
     "jobs_table",
     "members_table",
     "metadata",
+    "presets_table",
     "team_settings_table",
     "to_row",
     "to_row_partial",
@@ -160,6 +162,46 @@ team_settings_table = sa.Table(
     metadata,
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+
+# Revision 0008: drafts and presets (videostudio/workflows/drafts.py, presets.py), here so that every replica of a team
+# studio has the same ones. Their uploads are media (``drafts/<sha256>.<ext>``, ``presets/<sha256>.<ext>``); a row names
+# them in ``uploads``: payload path -> {"key", "name", "mime", "bytes", "sha256"}.
+drafts_table = sa.Table(
+    "drafts",
+    metadata,
+    # Whose drafts: the member's email when signed in, else the browser's random cookie id (drafts.draft_key).
+    sa.Column("draft_key", sa.String(320), primary_key=True),
+    sa.Column("model_id", sa.String(200), primary_key=True),
+    sa.Column("owner", sa.String(320)),  # the member's email; None for a browser without sign-in
+    sa.Column("params", sa.Text, nullable=False),  # the form's request without its blobs (jobs.Submission.of)
+    sa.Column("media", sa.Text, nullable=False),  # the uploads' manifest by payload path (Submission.of)
+    sa.Column("uploads", sa.Text, nullable=False),  # where each upload is stored (see above)
+    sa.Column("fingerprint", sa.String(64), nullable=False),  # of the whole form: an unchanged form is not rewritten
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # "The model this browser last had" (the newest row of a key), and the 30-day cleanup.
+    sa.Index("ix_drafts_key_updated_at", "draft_key", "updated_at"),
+    sa.Index("ix_drafts_updated_at", "updated_at"),
+)
+presets_table = sa.Table(
+    "presets",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    # The member's email; "" for the one person of a studio without sign-in (not NULL: the unique name needs a value).
+    sa.Column("owner", sa.String(320), nullable=False, server_default=""),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("name_key", sa.String(100), nullable=False),  # the name casefolded: names are unique whatever their case
+    sa.Column("model_id", sa.String(200), nullable=False),
+    sa.Column("params", sa.Text, nullable=False),
+    sa.Column("media", sa.Text, nullable=False),
+    sa.Column("uploads", sa.Text, nullable=False),
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # One name per person and model, kept by the database: two replicas saving "Portrait" at once can't both win.
+    sa.UniqueConstraint("owner", "model_id", "name_key", name="uq_presets_owner_model_name"),
+    sa.Index("ix_presets_shared", "shared"),
 )
 
 
