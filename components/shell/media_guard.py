@@ -172,12 +172,12 @@ def media_routes() -> list[Route]:
 
 def install_media_guard() -> None:
     """Put the guard in front of the media endpoint, once per process (app.py calls it on every run; later calls
-    return at once). Under AppTest there is no server and nothing to guard."""
+    return at once). Under AppTest (whose Runtime is a stand-in) there is no server and nothing to guard."""
     global _installed
     if _installed:
         return
     with _install_lock:
-        if _installed or not Runtime.exists():
+        if _installed or not Runtime.exists() or type(Runtime.instance()) is not Runtime:
             return
         routes = media_routes()
         for route in routes:
