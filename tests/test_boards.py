@@ -18,6 +18,7 @@ from videostudio.boards.access import can_change_board, can_make_boards, can_mar
 from videostudio.boards.store import BoardError, BoardStore
 from videostudio.boards.takeaway import INDEX_NAME, board_zip, index_page, packed_takes, zip_name
 from videostudio.history.store import Job, JobStore, utcnow
+from videostudio.storage.base import LocalFolderStorage
 from videostudio.team.people import LOCAL_PERSON, Person
 from videostudio.team.roles import Role
 
@@ -174,7 +175,8 @@ def test_the_zip_holds_the_videos_in_board_order_and_an_index_that_plays_them(st
     for job in (fox, kite, gone, boat):
         boards.add(board.id, job.id)
     boards.set_note(board.id, fox.id, "Open with this one")
-    archive = zipfile.ZipFile(io.BytesIO(board_zip(board, boards.items(board.id), lambda job: job.prompt)))
+    packed = board_zip(LocalFolderStorage(tmp_path / "media"), board, boards.items(board.id), lambda job: job.prompt)
+    archive = zipfile.ZipFile(io.BytesIO(packed))
     names = archive.namelist()
     assert names == [
         INDEX_NAME,
@@ -199,7 +201,7 @@ def test_numbers_widen_past_ninety_nine_takes(store: JobStore, tmp_path: Path) -
     board = boards.create("Many", None)
     for n in range(100):
         boards.add(board.id, take(store, f"take {n}", video=video).id)
-    names = [t.name for t in packed_takes(boards.items(board.id), lambda job: job.prompt)]
+    names = [t.name for t in packed_takes(LocalFolderStorage(tmp_path), boards.items(board.id), lambda job: job.prompt)]
     assert names[0].startswith("001-") and names[-1].startswith("100-") and names == sorted(names)
 
 

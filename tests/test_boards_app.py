@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.boards.board_service import take_title
+from components.shell import services
 from tests.conftest import Studio
 from tests.test_app import open_studio
 from tests.test_history_page import add_job, history, rerun, select_row, store, text_of
@@ -116,7 +117,8 @@ def test_the_zip_button_gives_the_videos_in_order(studio: Studio) -> None:
     at = boards_page()
     [download] = [d for d in at.get("download_button") if d.proto.id and "board-zip" in d.proto.id]
     assert download.proto.label == "Download as ZIP"
-    names = zipfile.ZipFile(io.BytesIO(board_zip(board, boards.items(board.id), take_title))).namelist()
+    packed = board_zip(services.media_storage(), board, boards.items(board.id), take_title)
+    names = zipfile.ZipFile(io.BytesIO(packed)).namelist()
     assert names == ["index.html", "01-video-01-a-boat-at-dawn.mp4", "02-video-01-a-red-kite.mp4"]
 
 

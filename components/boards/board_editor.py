@@ -3,8 +3,6 @@ takes, and its takes in order with Up, Down, Remove and a note each."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from components.boards.board_service import board_store, link_reach, take_title
@@ -15,8 +13,9 @@ from components.shell.job_link import showcase_url
 from components.shell.markdown_text import as_typed
 from videostudio.boards.access import can_change_board, can_put_on_board
 from videostudio.boards.store import Board, BoardError, BoardItem
-from videostudio.boards.takeaway import board_zip, playable_file, zip_name
+from videostudio.boards.takeaway import board_zip, zip_name
 from videostudio.library.videos import kept_videos
+from videostudio.storage.names import media_file
 from videostudio.team.people import Person
 
 CURRENT_KEY = "boards_current"
@@ -76,11 +75,11 @@ def board_header(board: Board, items: list[BoardItem]) -> None:
     st.caption(link_reach(board))
     with st.container(horizontal=True, key="board_actions"):
         st.link_button("Open the showcase", link, icon=":material/slideshow:", type="primary")
-        playable = sum(1 for item in items if playable_file(item.job) is not None)
+        playable = sum(1 for item in items if item.job.has_local_video)
         st.download_button(
             "Download as ZIP",
             # Built only when pressed: the videos are read then, not on every run of the page.
-            data=lambda: board_zip(board, board_store().items(board.id), take_title),
+            data=lambda: board_zip(services.media_storage(), board, board_store().items(board.id), take_title),
             file_name=zip_name(board),
             mime="application/zip",
             icon=":material/folder_zip:",
@@ -145,14 +144,15 @@ def board_takes(board: Board, items: list[BoardItem]) -> None:
         job = item.job
         with st.container(border=True, key=f"board-take-{job.id}"):
             picture, words, moves = st.columns([1, 4, 2], vertical_alignment="center")
-            if job.poster_path and Path(job.poster_path).is_file():
-                picture.image(job.poster_path, width="stretch")
+            poster = media_file(services.media_storage(), job.poster_path)
+            if poster is not None:
+                picture.image(str(poster), width="stretch")
             else:
                 picture.markdown(":material/movie:")
             with words:
                 st.markdown(f"**{item.position + 1}.** {as_typed(take_title(job))}")
                 st.caption(f"{model_name(job.model_id)} · {created_text(job.created_at)}")
-                if playable_file(job) is None:
+                if not job.has_local_video:
                     st.caption(":material/cloud_off: Its video is not on this computer: the showcase skips it.")
                 st.text_input(
                     "Note",

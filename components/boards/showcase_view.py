@@ -3,18 +3,17 @@ with nothing but the show (no sidebar, toolbar, settings, prices, ids or Delete)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from components.boards.board_service import board_store, take_title
 from components.boards.showcase_player import Slide
 from components.form.media_url import media_url
+from components.shell import services
 from components.shell.identity import current_person
 from components.shell.job_link import BOARD_PARAM
 from videostudio.boards.access import can_see_board
 from videostudio.boards.store import Board, BoardItem
-from videostudio.boards.takeaway import playable_file
+from videostudio.storage.names import media_file
 
 NOT_THERE = (
     "This showcase link doesn't open a board here: the board may have been deleted, or not shared with you. "
@@ -40,18 +39,22 @@ def linked_board() -> tuple[Board, list[BoardItem]] | None:
     board, through_link = board_store().find(reference) if reference else (None, False)
     if board is None or person is None or not can_see_board(person, board, through_link=through_link):
         return None
-    items = [item for item in board_store().items(board.id) if playable_file(item.job) is not None]
+    # Known from the record, without fetching each video from the media storage on every run.
+    items = [item for item in board_store().items(board.id) if item.job.has_local_video]
     return board, items
 
 
 def slides(items: list[BoardItem]) -> list[Slide]:
     """Each take's video (served by Streamlit's media endpoint), poster, title and note."""
+    media = services.media_storage()
     shown = []
     for number, item in enumerate(items):
-        poster = item.job.poster_path if item.job.poster_path and Path(item.job.poster_path).is_file() else None
+        video, poster = media_file(media, item.job.local_path), media_file(media, item.job.poster_path)
+        if video is None:
+            continue  # the store could not hand it over just now (logged): the show goes on without it
         shown.append(
             Slide(
-                src=media_url(str(playable_file(item.job)), f"showcase-video-{number}", "video/mp4"),
+                src=media_url(video, f"showcase-video-{number}", "video/mp4"),
                 poster=media_url(poster, f"showcase-poster-{number}", "image/jpeg") if poster else "",
                 title=take_title(item.job),
                 note=item.note,

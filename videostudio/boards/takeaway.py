@@ -18,6 +18,8 @@ from pathlib import Path
 from videostudio.boards.store import Board, BoardItem
 from videostudio.history.record import Job
 from videostudio.library.videos import name_words
+from videostudio.storage.base import MediaStorage
+from videostudio.storage.names import media_file
 
 INDEX_NAME = "index.html"
 PROMPT_WORDS = 5
@@ -33,14 +35,15 @@ class PackedTake:
     note: str
 
 
-def playable_file(job: Job) -> Path | None:
-    """The take's video kept on this computer, as the job card plays it; None when there is none."""
-    return Path(job.local_path) if job.has_local_video and job.local_path else None
+def playable_file(storage: MediaStorage, job: Job) -> Path | None:
+    """The take's kept video as a file on this machine, as the job card plays it (fetched from object storage into
+    its cache when needed); None when the studio has none."""
+    return media_file(storage, job.local_path) if job.has_local_video else None
 
 
-def packed_takes(items: list[BoardItem], title_of: Callable[[Job], str]) -> list[PackedTake]:
-    """The board's takes that have a video here, in order, each with its numbered file name."""
-    kept = [(item, path) for item in items if (path := playable_file(item.job)) is not None]
+def packed_takes(storage: MediaStorage, items: list[BoardItem], title_of: Callable[[Job], str]) -> list[PackedTake]:
+    """The board's takes that have a kept video, in order, each with its numbered file name."""
+    kept = [(item, path) for item in items if (path := playable_file(storage, item.job)) is not None]
     width = max(2, len(str(len(kept))))
     takes = []
     for number, (item, path) in enumerate(kept, start=1):
@@ -56,9 +59,9 @@ def zip_name(board: Board) -> str:
     return f"{words or 'board'}.zip"
 
 
-def board_zip(board: Board, items: list[BoardItem], title_of: Callable[[Job], str]) -> bytes:
+def board_zip(storage: MediaStorage, board: Board, items: list[BoardItem], title_of: Callable[[Job], str]) -> bytes:
     """The ZIP: the videos in order (stored, not compressed: MP4 does not shrink) and the index page."""
-    takes = packed_takes(items, title_of)
+    takes = packed_takes(storage, items, title_of)
     missing = len(items) - len(takes)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
