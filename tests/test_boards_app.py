@@ -150,3 +150,29 @@ def test_a_card_puts_its_take_on_a_new_board(studio: Studio) -> None:
     rerun(at)
     [board] = BoardStore(store()).boards(None)
     assert board.title == "Review" and [i.job.id for i in BoardStore(store()).items(board.id)] == [fox.id]
+
+
+def test_compare_stars_and_rates_each_take(studio: Studio) -> None:
+    kite, boat = finished_takes(studio, ["A red kite", "A boat at dawn"])
+    at = open_studio()
+    at.query_params["jobs"] = f"{kite.id},{boat.id}"
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.button(key=f"star-compare-{boat.id}").click()
+    rerun(at)
+    at.feedback(key=f"rate-compare-{kite.id}-0").set_value(4)
+    rerun(at)
+    assert store().get(boat.id).favourite and store().get(kite.id).rating == 5  # type: ignore[union-attr]
+    assert at.button(key=f"star-compare-{boat.id}").label == "Starred"
+
+
+def test_an_opened_jobs_request_and_ids_wait_under_details(studio: Studio) -> None:
+    [fox] = finished_takes(studio, ["A fox in snow"])
+    at = history()
+    select_row(at, 0)
+    [details] = [e for e in at.expander if e.label == "Details"]
+    assert len(details.json) == len(at.json) == 1  # the request as sent, folded
+    inside = {c.value for c in details.caption}
+    assert any(fox.id in value for value in inside)
+    assert not [c.value for c in at.caption if fox.id in c.value and c.value not in inside]
+    assert "As sent (JSON)" not in [e.label for e in at.expander]

@@ -38,6 +38,14 @@ def take_marks(job: Job, key_prefix: str) -> None:
         add_to_board(job, key_prefix, person)
 
 
+def marks_row(jobs: list[Job], key_prefix: str) -> None:
+    """Each take's marks under a row of videos (Compare), numbered as the videos are."""
+    for number, (column, job) in enumerate(zip(st.columns(len(jobs)), jobs, strict=True), start=1):
+        with column.container(horizontal=True, vertical_alignment="center", key=f"marks-{key_prefix}-{job.id}"):
+            st.markdown(f"**{number}**")
+            take_marks(job, key_prefix)
+
+
 def star_button(job: Job, key_prefix: str) -> None:
     st.button(
         "Starred" if job.favourite else "Star",

@@ -118,6 +118,9 @@ def test_mark_takes_make_a_board_and_present_it_full_screen(
     settle(page)
     keyed(page, "history_filters").get_by_text("Filter and sort").click()
     assert gallery_titles(page, takes) == TAKES
+    # An even grid: every tile the same height, whatever its prompt's length.
+    heights = {round(keyed(page, f"history_tile_{job.id}").bounding_box()["height"]) for job in takes}  # type: ignore[index]
+    assert len(heights) == 1, heights
     keyed(page, "history_favourites").get_by_text("Favourites only").click()
     settle(page)
     expect(keyed(page, f"history_tile_{fox.id}")).to_have_count(0)
