@@ -108,6 +108,8 @@ def test_mark_takes_make_a_board_and_present_it_full_screen(
     page: Page, browser: Browser, studio: Studio, takes: list[Job], tmp_path: Path
 ) -> None:
     kite, boat, fox = takes
+    wordy_prompt = "A long slow aerial shot over a misty valley at sunrise, the camera gliding past pines and a river"
+    [wordy] = add_finished(studio, [(wordy_prompt, SECONDS, {}, utcnow() - timedelta(minutes=20))])
     # Star and rate three takes, then filter History by them.
     mark(page, studio, kite, star=True, stars=5)
     mark(page, studio, boat, star=True, stars=3)
@@ -119,7 +121,8 @@ def test_mark_takes_make_a_board_and_present_it_full_screen(
     keyed(page, "history_filters").get_by_text("Filter and sort").click()
     assert gallery_titles(page, takes) == TAKES
     # An even grid: every tile the same height, whatever its prompt's length.
-    heights = {round(keyed(page, f"history_tile_{job.id}").bounding_box()["height"]) for job in takes}  # type: ignore[index]
+    tiles = [keyed(page, f"history_tile_{job.id}") for job in [*takes, wordy]]
+    heights = {round(tile.bounding_box()["height"]) for tile in tiles}  # type: ignore[index]
     assert len(heights) == 1, heights
     keyed(page, "history_favourites").get_by_text("Favourites only").click()
     settle(page)
