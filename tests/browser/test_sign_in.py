@@ -154,3 +154,12 @@ def test_a_link_opened_signed_out_is_where_the_sign_in_lands(page: Page, team_st
     wait_idle(page)
     expect(page.locator("h1").filter(has_text="Generate")).to_be_visible()
     assert "/models" not in page.url
+
+
+def test_every_address_opened_signed_out_shows_only_the_door(page: Page, team_studio: Studio) -> None:
+    for path in ("", "history?job=0123456789abcdef", "compare?jobs=a,b", f"?model={VIDEO01}", "models", "team"):
+        page.goto(f"{team_studio.url}/{path}")
+        wait_idle(page)
+        expect_only_the_door(page)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        assert page.url.startswith(f"{team_studio.url}/{path.split('?')[0]}"), page.url  # the link is kept
