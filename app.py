@@ -8,6 +8,7 @@ from components.jobs.poller import job_tray
 from components.jobs.status_line import status_line
 from components.shell import services
 from components.shell.sidebar import draw_backend_panel
+from components.shell.whose import may_generate
 
 # The tab icon is a file of the studio's own: a ":material/…" page icon is fetched from a font CDN, and is
 # missing with no network.
@@ -15,10 +16,12 @@ ICON = Path(__file__).parent / "assets" / "icon.png"
 
 st.set_page_config(page_title="Video Studio", page_icon=str(ICON), layout="wide")
 
+# A viewer watches what is shared: no Generate page at all, and they land on History.
+generates = may_generate()
 pages = st.navigation(
     [
-        st.Page("pages/generate.py", title="Generate", icon=":material/movie:", default=True),
-        st.Page("pages/history.py", title="History", icon=":material/history:"),
+        *([st.Page("pages/generate.py", title="Generate", icon=":material/movie:", default=True)] if generates else []),
+        st.Page("pages/history.py", title="History", icon=":material/history:", default=not generates),
         st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     ]

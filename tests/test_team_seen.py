@@ -79,8 +79,9 @@ def test_every_read_holds_exactly_the_jobs_can_view_allows(store: JobStore, jobs
     assert _ids(seen.pressed("press")) == allowed
     assert _ids(seen.children_of("job00")) == allowed - {"job00"}
     assert {job.id for job in jobs if seen.get(job.id) is not None} == allowed
-    assert sum(n for _model, _credits, _usd, n in seen.cost_by_model()) == len(allowed)
-    assert sum(credits for _day, credits, _usd in seen.cost_by_day()) == 2000.0 * len(allowed)
+    spent = {j.id for j in jobs if j.id in allowed and (seen.everyones or j.owner == person.owner)}
+    assert sum(n for _model, _credits, _usd, n in seen.cost_by_model()) == len(spent)
+    assert sum(credits for _day, credits, _usd in seen.cost_by_day()) == 2000.0 * len(spent)
 
 
 def test_a_creator_sees_their_own_and_the_shared_a_viewer_only_the_shared(store: JobStore, jobs: list[Job]) -> None:
@@ -96,6 +97,12 @@ def test_an_admin_and_a_studio_without_sign_in_see_everything_unfiltered(store: 
     assert _ids(SeenJobs(store, LOCAL_PERSON).search(order_by="credits", limit=3, offset=1)) == _ids(
         store.search(order_by="credits", limit=3, offset=1)
     )
+
+
+def test_spending_counts_only_a_persons_own_jobs_not_those_shared_with_them(store: JobStore, jobs: list[Job]) -> None:
+    assert sum(n for *_, n in SeenJobs(store, BEN).cost_by_model()) == 2  # job02, job03; not Ana's shared job01
+    assert SeenJobs(store, VIC).cost_by_model() == []
+    assert sum(n for *_, n in SeenJobs(store, ADA).cost_by_model()) == 6
 
 
 def test_filters_and_pages_apply_within_what_a_person_sees(store: JobStore, jobs: list[Job]) -> None:

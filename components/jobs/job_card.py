@@ -57,6 +57,8 @@ def job_card(
             + (f" · {markdown_safe(charge)}" if charge else "")
             + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )
+        if job.shared:
+            st.caption(":material/group: Shared with the team")
         if place and job.params.get("seed") is not None:
             st.caption(f"Seed {job.params['seed']}")
         elif job.prompt:

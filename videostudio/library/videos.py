@@ -28,6 +28,7 @@ from videostudio.history.store import Job, JobStatus, JobStore, utcnow
 from videostudio.jobs.outcomes import KeepFailed, KeepOutcome, KeptVideo
 from videostudio.jobs.service import JobService
 from videostudio.library.kept_inputs import delete_kept_inputs
+from videostudio.team.seen import SeenJobs
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +263,7 @@ class MissingVideoRetrier:
             log.exception("retrying missing video downloads failed")
 
 
-def kept_videos(store: JobStore, limit: int, *, also: Iterable[str] = ()) -> dict[str, Job]:
+def kept_videos(store: JobStore | SeenJobs, limit: int, *, also: Iterable[str] = ()) -> dict[str, Job]:
     """Of the newest ``limit`` finished jobs, those whose video is on this computer, newest first, by id; then those
     of ``also`` (ids already chosen, however old) that still have theirs, so a choice never drops out of its list."""
     kept = {

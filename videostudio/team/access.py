@@ -40,6 +40,16 @@ def visible_where(person: Person | None) -> sa.ColumnElement[bool] | None:
     return sa.or_(c.owner == person.owner, shared) if person.owner else shared
 
 
+def owned_where(person: Person | None) -> sa.ColumnElement[bool] | None:
+    """The jobs whose costs are this person's spending: their own (everyone's for a role that sees everyone's work).
+    A job shared with them is theirs to watch, not money they spent."""
+    if person is None:
+        return sa.false()
+    if person.sheet.sees_everyones_work:
+        return None
+    return jobs_table.c.owner == person.owner if person.owner else sa.false()
+
+
 def may_run_again(person: Person, job: Job) -> bool:
     """Run again, Use these settings, Try again: a role that generates, on a job it may change."""
     return person.sheet.may_generate and can_change(person, job)

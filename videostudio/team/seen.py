@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from videostudio.history.queries import PRESSED_LIMIT
 from videostudio.history.store import Job, JobStore
-from videostudio.team.access import can_change, can_view, visible_where
+from videostudio.team.access import can_change, can_view, owned_where, visible_where
 from videostudio.team.people import Person
 
 
@@ -25,6 +25,7 @@ class SeenJobs:
         self.store = store
         self.person = person
         self._visible = visible_where(person)
+        self._owned = owned_where(person)
 
     @property
     def everyones(self) -> bool:
@@ -88,10 +89,12 @@ class SeenJobs:
     def cost_by_day(
         self, since: datetime | None = None, *, backends: Collection[str] | None = None
     ) -> list[tuple[date, float, float]]:
-        return self.store.cost_by_day(since, backends=backends, visible=self._visible)
+        """What this person spent per day: their own jobs (everyone's for an admin), never a job only shared."""
+        return self.store.cost_by_day(since, backends=backends, visible=self._owned)
 
     def cost_by_model(self, *, backends: Collection[str] | None = None) -> list[tuple[str, float, float, int]]:
-        return self.store.cost_by_model(backends=backends, visible=self._visible)
+        """What this person spent per model, their own jobs only (everyone's for an admin)."""
+        return self.store.cost_by_model(backends=backends, visible=self._owned)
 
     def list(self, *, limit: int | None = None, model_id: str | None = None) -> list[Job]:
         return self.store.list(limit=limit, model_id=model_id, visible=self._visible)
