@@ -16,8 +16,8 @@ ids = address_ids()
 if store.everyones:
     selection = select_jobs(ids, store.get, model_name)
 else:  # a job of someone else's that isn't shared reads as no job at all: a link never confirms that an id exists
-    selection = select_jobs(ids, store.get, model_name, not_found="Job {job_id}: " + NOT_SHARED)
-for problem in selection.problems:
+    selection = select_jobs(ids, store.get, model_name, not_found=NOT_SHARED)
+for problem in dict.fromkeys(selection.problems):  # each sentence once
     st.warning(problem, icon=":material/link_off:")
 any_finished = compare_picker(store, [job.id for job in selection.jobs])
 if selection.ready:

@@ -6,15 +6,19 @@ Each signs in (``at.user``, ``at.secrets["auth"]``) and sees only what ``videost
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import Studio
-from tests.test_app import APP
+from tests.media_samples import video_bytes
+from tests.test_app import APP, PIXVERSE
 from tests.test_history_page import GENERATE, HISTORY, add_job, prompts, rerun, select_row, store, text_of
-from videostudio.history.store import Job
+from videostudio.history.store import Job, utcnow
+from videostudio.library.videos import poster_frame
 from videostudio.team.members import MemberStore
 from videostudio.team.roles import Role
 
@@ -126,3 +130,111 @@ def test_a_creator_still_has_generate_and_the_spending_view(team: dict[str, Job]
     rerun(ana)
     assert "Spending" in ana.get_by_key("history_view").options
     assert "cost" in ana.dataframe[0].value.columns
+
+
+# --- the walk: every page as a second member ---------------------------------------------------------------------
+
+
+def page_dump(at: AppTest) -> str:
+    """Everything the page sends the browser, as text: every element's message (values, labels, URLs, tables)."""
+    parts: list[str] = []
+
+    def walk(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        if getattr(node, "type", None) == "dataframe":  # a table's cells travel as Arrow bytes
+            parts.append(node.value.to_csv())
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+def media_urls(text: str) -> set[str]:
+    return set(re.findall(r"/media/[0-9a-f]{20,}\.\w+", text))
+
+
+@pytest.fixture
+def kept_team(studio: Studio) -> dict[str, Job]:
+    """The team, each job with a video and poster kept (different clips, so different media URLs)."""
+    members = MemberStore(store())
+    members.add(ANA, Role.CREATOR)
+    members.add(BEN, Role.CREATOR)
+    media = studio.home / "media"
+    (media / "posters").mkdir(parents=True, exist_ok=True)
+
+    def kept(prompt: str, seconds: float, **fields: object) -> Job:
+        video = media / f"{abs(hash(prompt))}.mp4"
+        video.write_bytes(video_bytes(seconds=seconds))
+        poster = poster_frame(video, media / "posters" / f"{video.stem}.jpg")
+        created = utcnow() - timedelta(minutes=60 - seconds * 10)
+        return add_job(
+            prompt,
+            model_id=PIXVERSE,
+            local_path=str(video),
+            poster_path=str(poster),
+            video_seconds=seconds,
+            created=created,
+            **fields,
+        )
+
+    return {
+        "private": kept(PRIVATE, 1.0, owner=ANA, credits=1_130_000.0, usd=0.57),
+        "shared": kept(SHARED, 1.5, owner=ANA, shared=True, credits=1_260_000.0, usd=0.63),
+        "bens": kept(BENS, 2.0, owner=BEN, credits=420_000.0, usd=0.21),
+        "bens2": kept(BENS + " again", 2.5, owner=BEN, credits=420_000.0, usd=0.21),
+    }
+
+
+def ana_private_media(job: Job) -> set[str]:
+    """The media URLs Ana's own browser gets for her private job (its video, in its opened dialog)."""
+    ana = signed_in(ANA)
+    select_row(ana, prompts(ana).index(PRIVATE))
+    found = media_urls(page_dump(ana))
+    assert found, "the opened job shows its video"
+    return found
+
+
+def test_no_page_shows_another_members_private_job_to_a_second_member(kept_team: dict[str, Job]) -> None:
+    private = kept_team["private"]
+    secrets = {PRIVATE, private.id, "$0.57", "1,130,000", *ana_private_media(private)}
+    seen: list[tuple[str, str]] = []
+
+    ben = signed_in(BEN, GENERATE)  # Latest jobs, the tray, Recently used models
+    ben.button(key="model_browser_toggle").click().run()
+    seen.append(("Generate", page_dump(ben)))
+    ben.switch_page(HISTORY)
+    rerun(ben)
+    seen.append(("History table", page_dump(ben)))
+    for index in range(len(prompts(ben))):  # every job Ben can open
+        select_row(ben, index)
+        seen.append((f"History, job {index} opened", page_dump(ben)))
+    ben.get_by_key("history_view").set_value("Gallery").run()
+    seen.append(("History gallery", page_dump(ben)))
+    ben.get_by_key("history_view").set_value("Spending").run()
+    seen.append(("History spending", page_dump(ben)))
+    ben.get_by_key("history_view").set_value("Table").run()
+    ben.button(key="join_toggle").click().run()
+    seen.append(("Join clips", page_dump(ben)))
+    ben.switch_page("pages/models.py")
+    rerun(ben)
+    seen.append(("Models", page_dump(ben)))
+
+    links = [
+        ("pages/compare.py", {"jobs": f"{private.id},{kept_team['shared'].id}"}),
+        (HISTORY, {"job": private.id}),
+        (GENERATE, {"continue": private.id}),
+    ]
+    for page, params in links:
+        ben = signed_in(BEN, None)
+        ben.switch_page(page)
+        for name, value in params.items():
+            ben.query_params[name] = value
+        rerun(ben)
+        seen.append((f"{page} ?{params}", page_dump(ben)))
+
+    assert SHARED in seen[1][1] and BENS in seen[1][1]  # the walk sees what it should: a check that it looked
+    leaks = [(where, secret) for where, text in seen for secret in secrets if secret in text]
+    assert leaks == []

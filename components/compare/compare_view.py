@@ -115,7 +115,8 @@ def settings_table(jobs: list[Job], rows: list[SettingRow]) -> None:
 def compare_view(jobs: list[Job], store: SeenJobs) -> None:
     """The synced player, each video with its settings underneath, then the table of settings."""
     rows = settings_rows(jobs)
-    tiles = [_tile(number, job, rows) for number, job in enumerate(jobs)]
+    prices = sees_prices()
+    tiles = [_tile(number, job, rows, prices) for number, job in enumerate(jobs)]
     synced_player(tiles)
     with st.container(horizontal=True):
         with st.popover("Copy link", icon=":material/link:", key="compare_link"):
@@ -162,10 +163,10 @@ def _share_all(store: SeenJobs, job_ids: list[str]) -> None:
             store.share(job, True)
 
 
-def _tile(index: int, job: Job, rows: list[SettingRow]) -> Tile:
+def _tile(index: int, job: Job, rows: list[SettingRow], prices: bool) -> Tile:
     poster = job.poster_path if job.poster_path and Path(job.poster_path).is_file() else None
     backend = services.backends().get(job.backend)
-    charge = charge_text(job, backend)
+    charge = charge_text(job, backend) if prices else None
     # The model is the tile's title and the prompt is written out above the rows.
     listed = [(row.setting, row.values[index], row.differs) for row in rows if row.setting not in TILE_HEADINGS]
     prompt_differs = any(row.differs for row in rows if row.setting == PROMPT_SETTING)

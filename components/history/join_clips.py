@@ -15,8 +15,7 @@ import streamlit as st
 from components.history.detail import MESSAGE_KEY, open_job
 from components.jobs.job_words import model_name, pick_labels
 from components.shell import services
-from components.shell.identity import current_person
-from components.shell.whose import may_generate, seen_jobs
+from components.shell.whose import current_person, may_generate, seen_jobs
 from videostudio.catalogue.labels import counted, shortened
 from videostudio.history.store import Job
 from videostudio.library.chain import ChainError, chain_of, record_joined

@@ -30,6 +30,7 @@ _PICK_KEY = "history_table_pick"
 def history_frame(jobs: list[Job], *, prices: bool = True) -> pd.DataFrame:
     """One row per job, in the given order, with the columns the History table shows (no cost unless ``prices``)."""
     places = batch_places(jobs)
+    backends = services.backends()
     rows = [
         {
             "thumbnail": picture_of(job),
@@ -40,7 +41,7 @@ def history_frame(jobs: list[Job], *, prices: bool = True) -> pd.DataFrame:
             "duration": job.video_seconds,
             "took": round(job.elapsed_seconds),
             # Dollars only: the opened job shows its credits too.
-            "cost": charge_text(job, services.backends().get(job.backend), short=True),
+            "cost": charge_text(job, backends.get(job.backend), short=True) if prices else None,
             "batch": places.get(job.id),  # "2 of 3": the jobs of one press of Generate
             # The provider's link: a file on the studio's disk cannot be opened from the browser.
             "link": job.video_url,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from components.shell import services
 from components.shell.markdown_text import as_typed
-from components.shell.whose import seen_jobs, sees_prices
+from components.shell.whose import seen_jobs
 from videostudio.catalogue.labels import shortened
 from videostudio.catalogue.pricing import cost_text, money, usd_of
 from videostudio.history.store import Job, JobStatus
@@ -53,10 +53,8 @@ def charge_text(job: Job, backend: Backend | None, *, short: bool = False) -> st
     """What the job cost, dollars first: "$0.42 · 840,000 credits"; ``short``: "$0.42", for a narrow column.
 
     A failed job is billed nothing. The offline demo's figures are marked simulated, so they are never read as
-    money spent. None for a role that sees no prices (a viewer): no card, table or comparison shows a cost then.
+    money spent. Never shown to a role that doesn't see prices: callers ask ``whose.sees_prices`` once per page.
     """
-    if not sees_prices():
-        return None
     if never_billed(job):
         return "no charge"
     if job.credits is None and job.usd is None:

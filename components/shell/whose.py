@@ -6,15 +6,38 @@ A studio without sign-in has one person, an admin: everything shows and every ac
 
 from __future__ import annotations
 
-from components.shell import services
-from components.shell.identity import current_person
+import time
+
+import streamlit as st
+
+from components.shell import identity, services
 from videostudio.history.store import Job
 from videostudio.team import access
+from videostudio.team.people import Person
 from videostudio.team.seen import SeenJobs
 
 # What a job link, a Compare link or "Continue from here" says of a job this person may not view, or of one that
 # does not exist: the same words, so a link never confirms that an id is in the studio.
 NOT_SHARED = "This job isn't shared with you. Ask the person who sent the link to share it with the team."
+
+
+# A page asks who its person is a dozen times per run (each card, each action row); each answer is a members-table
+# read. The answer is kept this long per session, for the same signed-in email: a role changed on the Team page
+# applies within a second, and a sign-out or another email at once.
+PERSON_FRESH_SECONDS = 1.0
+_PERSON_MEMO = "_whose_person"
+
+
+def current_person() -> Person | None:
+    """``identity.current_person()``, read at most once a second per session and signed-in email."""
+    email = str(st.user.get("email") or "") if identity.sign_in_configured() and st.user.is_logged_in else None
+    now = time.monotonic()
+    memo = st.session_state.get(_PERSON_MEMO)
+    if memo is not None and memo[0] == email and now - memo[1] < PERSON_FRESH_SECONDS:
+        return memo[2]
+    person = identity.current_person()
+    st.session_state[_PERSON_MEMO] = (email, now, person)
+    return person
 
 
 def seen_jobs() -> SeenJobs:
