@@ -1,0 +1,164 @@
+"""Spending limits and the confirmation of a costly press, on the pages, through AppTest on a real offline backend.
+
+A signed-in member is simulated with ``at.user`` and an ``[auth]`` section in ``at.secrets``; what was sent is
+counted at the offline backend (its submits) and in the history (job rows), so "nothing was sent" is observed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import Studio
+from tests.test_app import APP, KEYS, PIXVERSE, generate
+from tests.test_batches_app import fill_pixverse, how_many, texts
+from tests.test_history_page import add_job, rerun, store
+from videostudio.catalogue.pricing import money
+from videostudio.team.roles import Role
+from videostudio.workflows.drafts import new_draft_id
+
+pytestmark = pytest.mark.apptest
+
+ANA = "ana@example.com"
+# Never contacted: the member is simulated with at.user, the section only says "this studio has sign-in".
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-cookie-secret-for-the-tests-only",
+    "client_id": "video-studio",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def members():  # noqa: ANN201 - the studio's own MemberStore, on its history database
+    from components.shell.identity import member_store
+
+    return member_store()
+
+
+def open_as_member(email: str | None) -> AppTest:
+    """A fresh browser session: signed in as ``email``, or on a studio without sign-in (None)."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if email is not None:
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": email, "name": "Ana"}
+    at.session_state["draft_id"] = new_draft_id()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def one_run(at: AppTest) -> float:
+    (line,) = [m.value for m in at.markdown if "Price of this run" in m.value]
+    return float(re.search(r"\$([\d.]+)", line.replace("\\$", "$")).group(1))  # type: ignore[union-attr]
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_a_press_over_the_members_daily_limit_is_refused_and_sends_nothing(studio: Studio) -> None:
+    at = open_as_member(ANA)
+    fill_pixverse(at)
+    price = one_run(at)
+    members().add(ANA, Role.CREATOR, daily_usd=round(price * 1.5, 4))
+
+    generate(at)  # the first run fits
+    assert studio.backend_stats()["submits"] == 1
+    [job] = store().list()
+    assert job.owner == ANA and job.estimate_usd == pytest.approx(price)
+
+    at.text_area(key=f"{KEYS[PIXVERSE]}__prompt").input("A second fox").run()
+    generate(at)
+
+    left = round(price * 1.5, 4) - price
+    assert f"This run costs {money(price)}; you have {money(left)} left today" in " ".join(errors(at))
+    assert "Ask your admin to raise your limit." in " ".join(errors(at))
+    assert studio.backend_stats()["submits"] == 1 and store().count() == 1
+    assert not at.button(key="generate").disabled  # nothing was sent: the button is a plain Generate again
+
+
+def test_a_member_without_a_limit_and_a_studio_without_sign_in_are_not_refused(studio: Studio) -> None:
+    members().add(ANA, Role.CREATOR)
+    at = open_as_member(ANA)
+    fill_pixverse(at)
+    generate(at)
+    local = open_as_member(None)
+    fill_pixverse(local, "A fox at night")
+    generate(local)
+
+    assert studio.backend_stats()["submits"] == 2
+    assert sorted((job.owner or "") for job in store().list()) == ["", ANA]
+    assert not errors(at) and not errors(local)
+
+
+def test_a_press_above_the_teams_amount_asks_once_and_only_send_sends(studio: Studio) -> None:
+    at = open_as_member(None)  # a laptop without sign-in is asked too
+    fill_pixverse(at)
+    price = one_run(at)
+    members().set_confirm_above_usd(price * 2)
+    how_many(at, 3)
+
+    generate(at)
+    question = f"Send 3 runs for {money(price * 3)}?"
+    assert question in texts(at).replace("\\$", "$")
+    assert studio.backend_stats()["submits"] == 0 and store().count() == 0
+
+    at.button(key="press_question_cancel").click().run()
+    assert question not in texts(at).replace("\\$", "$")
+    assert studio.backend_stats()["submits"] == 0 and store().count() == 0
+
+    generate(at)
+    at.button(key="press_question_send").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert studio.backend_stats()["submits"] == 3 and store().count() == 3
+    # The second half of a double click on Send, arriving after the send: the question is gone, nothing is sent.
+    at.session_state["generate_requested"] = (KEYS[PIXVERSE], None)
+    at.run()
+    assert studio.backend_stats()["submits"] == 3
+
+
+def test_eight_runs_above_the_default_amount_ask_first_and_a_changed_form_drops_the_question(studio: Studio) -> None:
+    at = open_as_member(None)
+    fill_pixverse(at)
+    price = one_run(at)
+    assert price * 8 > 5.0  # the default amount that asks first
+    how_many(at, 8)
+    generate(at)
+    assert f"Send 8 runs for {money(price * 8)}?" in texts(at).replace("\\$", "$")
+
+    at.text_area(key=f"{KEYS[PIXVERSE]}__prompt").input("Another fox").run()  # not what was asked about
+
+    assert not any(b.key == "press_question_send" for b in at.button)
+    assert studio.backend_stats()["submits"] == 0 and store().count() == 0
+
+
+def test_the_confirmation_comes_before_the_limit_and_send_still_checks_the_limit(studio: Studio) -> None:
+    at = open_as_member(ANA)
+    fill_pixverse(at)
+    price = one_run(at)
+    members().add(ANA, Role.CREATOR, daily_usd=price * 2)
+    members().set_confirm_above_usd(price)
+    how_many(at, 3)
+
+    generate(at)
+    at.button(key="press_question_send").click().run()
+
+    assert "These 3 runs cost" in " ".join(errors(at))
+    assert studio.backend_stats()["submits"] == 0 and store().count() == 0
+
+
+def test_try_again_is_checked_against_the_limit_too(studio: Studio) -> None:
+    failed = add_job("Fireworks", status="failed", error="The provider could not make this video.", owner=ANA)
+    members().add(ANA, Role.CREATOR, daily_usd=0.5)  # below the price of one run of the model
+    at = open_as_member(ANA)
+
+    [again] = [b for b in at.button if b.key == f"try-again-card-{failed.id}"]
+    again.click()
+    rerun(at)
+
+    said = " ".join(t.value for t in at.toast)
+    assert "This run costs" in said and "you have $0.50 left today" in said
+    assert studio.backend_stats()["submits"] == 0 and store().count() == 1
