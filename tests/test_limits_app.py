@@ -7,6 +7,7 @@ counted at the offline backend (its submits) and in the history (job rows), so "
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import Studio
 from tests.test_app import APP, KEYS, PIXVERSE, generate
 from tests.test_batches_app import fill_pixverse, how_many, texts
-from tests.test_history_page import add_job, rerun, store
+from tests.test_history_page import HISTORY, add_job, rerun, store
 from videostudio.catalogue.pricing import money
 from videostudio.team.roles import Role
 from videostudio.workflows.drafts import new_draft_id
@@ -162,3 +163,60 @@ def test_try_again_is_checked_against_the_limit_too(studio: Studio) -> None:
     said = " ".join(t.value for t in at.toast)
     assert "This run costs" in said and "you have $0.50 left today" in said
     assert studio.backend_stats()["submits"] == 0 and store().count() == 1
+
+
+# --- Spending per person -------------------------------------------------------------------------------------------
+
+
+def spending_view(at: AppTest) -> AppTest:
+    at.switch_page(HISTORY).run()
+    at.get_by_key("history_view").set_value("Spending").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_admins_see_spending_per_person_in_history_and_creators_do_not(studio: Studio) -> None:
+    members().add("boss@example.com", Role.ADMIN)
+    members().add(ANA, Role.CREATOR)
+    today = datetime.now(UTC).replace(hour=0, minute=5)
+    add_job("a", usd=1.25, created=today, owner=ANA, backend="aimlapi")
+    add_job("b", usd=0.5, created=today - timedelta(days=40), owner=ANA, backend="aimlapi")
+    add_job("c", usd=2.0, created=today, owner="boss@example.com", backend="aimlapi")
+    add_job("d", usd=0.75, created=today, owner=ANA)  # the demo: simulated, its own table
+
+    admin = spending_view(open_as_member("boss@example.com"))
+    tables = [d.value for d in admin.dataframe if "person" in d.value.columns]
+    real, simulated = tables
+    assert list(real["person"]) == ["boss@example.com", ANA]
+    assert list(real["today"]) == [2.0, 1.25] and list(real["total"]) == [2.0, 1.75]
+    assert list(simulated["person"]) == [ANA] and list(simulated["total"]) == [0.75]
+
+    creator = spending_view(open_as_member(ANA))
+    assert not [d for d in creator.dataframe if "person" in d.value.columns]
+    laptop = spending_view(open_as_member(None))
+    assert not [d for d in laptop.dataframe if "person" in d.value.columns]
+
+
+def team_page() -> None:
+    from components.team.spending import team_spending
+
+    team_spending()
+
+
+def test_the_team_page_lists_each_members_spending_limits_and_jobs_over_their_estimate(studio: Studio) -> None:
+    open_as_member(None)  # the studio's services, started once
+    members().add(ANA, Role.CREATOR, daily_usd=3.0, monthly_usd=30.0)
+    members().add("vic@example.com", Role.VIEWER)
+    add_job("over", usd=1.3, estimate_usd=1.0, owner=ANA)
+    add_job("as shown", usd=0.5, estimate_usd=0.5, owner=ANA)
+
+    at = AppTest.from_function(team_page, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    people, over = (d.value for d in at.dataframe)
+    ana = people[people["person"] == ANA].iloc[0]
+    assert (ana["role"], ana["total"], ana["daily_usd"], ana["monthly_usd"]) == ("Creator", 1.8, 3.0, 30.0)
+    vic = people[people["person"] == "vic@example.com"].iloc[0]
+    assert (vic["role"], vic["total"]) == ("Viewer", 0.0)
+    assert list(over["person"]) == [ANA] and list(over["over"].round(2)) == [0.3]
