@@ -14,7 +14,7 @@ from tests.test_batches import PIXVERSE, BatchClient
 from tests.test_store import BACKENDS, database, run_threads
 from videostudio.catalogue import Catalogue
 from videostudio.form.run_price import RunPrice
-from videostudio.history.store import Job, JobStatus, JobStore
+from videostudio.history.store import Job, JobKind, JobStatus, JobStore
 from videostudio.jobs.press import Press, send_press
 from videostudio.jobs.service import JobService
 from videostudio.team import spending as spending_module
@@ -211,6 +211,7 @@ def test_spending_per_person_today_this_month_and_in_total(store: JobStore) -> N
             job(status=JobStatus.FAILED),
             job(BEN.owner, status=JobStatus.GENERATING, estimate_usd=0.5),
             job(None, status=JobStatus.COMPLETED, usd=0.25),  # from before sign-in
+            job(status=JobStatus.COMPLETED, kind=JobKind.JOINED),  # clips joined on this computer: not a job sent
             job(BEN.owner, status=JobStatus.COMPLETED, usd=50.0, backend="aimlapi"),
         ]
     )

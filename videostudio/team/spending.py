@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from videostudio.history.queries import reported_usd
-from videostudio.history.record import ACTIVE_STATUSES, Job, JobStatus, as_utc, from_row, jobs_table, utcnow
+from videostudio.history.record import ACTIVE_STATUSES, Job, JobKind, JobStatus, as_utc, from_row, jobs_table, utcnow
 from videostudio.history.store import JobStore
 from videostudio.team.limits import PressCost, Spent, has_limit, refusal
 from videostudio.team.people import Person
@@ -33,6 +33,8 @@ from videostudio.team.people import Person
 OVER_ESTIMATE_SLACK_USD = 0.00005
 # Jobs over their estimate listed at a time (the Team page): the newest.
 OVER_ESTIMATE_LIMIT = 100
+# Kinds of history rows a backend ran (joined clips were made on this computer: no cost, not a job sent).
+_SENT_KINDS = [kind.value for kind in JobKind if kind.was_sent]
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def spending_per_person(
             sa.func.coalesce(sa.func.sum(counted), 0.0),
             sa.func.count(),
         )
-        .where(c.backend.in_(list(backends)), c.status != JobStatus.FAILED.value)
+        .where(c.backend.in_(list(backends)), c.status != JobStatus.FAILED.value, c.kind.in_(_SENT_KINDS))
         .group_by(c.owner)
     )
     with store.engine.connect() as conn:
