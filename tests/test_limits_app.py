@@ -7,6 +7,7 @@ counted at the offline backend (its submits) and in the history (job rows), so "
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -56,15 +57,25 @@ def one_run(at: AppTest) -> float:
     return float(re.search(r"\$([\d.]+)", line.replace("\\$", "$")).group(1))  # type: ignore[union-attr]
 
 
+def prices_in(at: AppTest, seconds: float = 30) -> None:
+    """Run the page until the live list (with the prices) is in: the price tag shows a price."""
+    deadline = time.monotonic() + seconds
+    while not any("Price of this run" in m.value for m in at.markdown):
+        assert time.monotonic() < deadline, "the prices never came in"
+        time.sleep(0.1)
+        rerun(at)
+
+
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
 
 def test_a_press_over_the_members_daily_limit_is_refused_and_sends_nothing(studio: Studio) -> None:
+    members().add(ANA, Role.CREATOR)
     at = open_as_member(ANA)
     fill_pixverse(at)
     price = one_run(at)
-    members().add(ANA, Role.CREATOR, daily_usd=round(price * 1.5, 4))
+    members().set(ANA, daily_usd=round(price * 1.5, 4))
 
     generate(at)  # the first run fits
     assert studio.backend_stats()["submits"] == 1
@@ -137,10 +148,11 @@ def test_eight_runs_above_the_default_amount_ask_first_and_a_changed_form_drops_
 
 
 def test_the_confirmation_comes_before_the_limit_and_send_still_checks_the_limit(studio: Studio) -> None:
+    members().add(ANA, Role.CREATOR)
     at = open_as_member(ANA)
     fill_pixverse(at)
     price = one_run(at)
-    members().add(ANA, Role.CREATOR, daily_usd=price * 2)
+    members().set(ANA, daily_usd=price * 2)
     members().set_confirm_above_usd(price)
     how_many(at, 3)
 
@@ -155,6 +167,7 @@ def test_try_again_is_checked_against_the_limit_too(studio: Studio) -> None:
     failed = add_job("Fireworks", status="failed", error="The provider could not make this video.", owner=ANA)
     members().add(ANA, Role.CREATOR, daily_usd=0.5)  # below the price of one run of the model
     at = open_as_member(ANA)
+    prices_in(at)  # until then, the run's price is not known: "still loading"
 
     [again] = [b for b in at.button if b.key == f"try-again-card-{failed.id}"]
     again.click()

@@ -92,7 +92,7 @@ def _unknown_price(person: Person, cost: PressCost) -> str:
     if cost.loading:
         return (
             f"The price of this run is still loading, so it can't be checked against your {which} limit yet. "
-            "Nothing was sent: press Generate again once the price shows next to it."
+            "Nothing was sent: press again in a moment, once the price shows next to Generate."
         )
     return (
         "This model is priced only after the run, and the studio has no past run of it to estimate from, so it "
