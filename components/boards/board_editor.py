@@ -11,6 +11,7 @@ from components.shell import services
 from components.shell.identity import sign_in_configured
 from components.shell.job_link import showcase_url
 from components.shell.markdown_text import as_typed
+from components.shell.whose import seen_jobs
 from videostudio.boards.access import can_change_board, can_put_on_board
 from videostudio.boards.store import Board, BoardError, BoardItem
 from videostudio.boards.takeaway import board_zip, zip_name
@@ -107,7 +108,7 @@ def board_header(board: Board, items: list[BoardItem]) -> None:
 def add_takes(board: Board, person: Person, items: list[BoardItem]) -> None:
     """Pick finished takes (newest first) and put them last on the board, in the order picked."""
     on_board = {item.job.id for item in items}
-    store = services.job_service().store
+    store = seen_jobs()  # the takes this person may watch, newest first
     takes = [
         job
         for job in kept_videos(store, PICKER_TAKES).values()
