@@ -108,9 +108,18 @@ def test_mark_takes_make_a_board_and_present_it_full_screen(
     page: Page, browser: Browser, studio: Studio, takes: list[Job], tmp_path: Path
 ) -> None:
     kite, boat, fox = takes
+    mark_and_filter_history(page, studio, takes)
+    link = make_board(page, studio, order=[fox, kite, boat], moved_up=boat, noted=(fox, "Opens the pitch"))
+    present(browser, link, takes, order=[fox, boat, kite], note="Opens the pitch")
+    fits_a_phone(browser, link)
+    zip_plays_from_disk(page, browser, tmp_path)
+
+
+def mark_and_filter_history(page: Page, studio: Studio, takes: list[Job]) -> None:
+    """Star and rate three takes in their History dialogs, then filter and look at History's gallery."""
+    kite, boat, fox = takes
     wordy_prompt = "A long slow aerial shot over a misty valley at sunrise, the camera gliding past pines and a river"
     [wordy] = add_finished(studio, [(wordy_prompt, SECONDS, {}, utcnow() - timedelta(minutes=20))])
-    # Star and rate three takes, then filter History by them.
     mark(page, studio, kite, star=True, stars=5)
     mark(page, studio, boat, star=True, stars=3)
     mark(page, studio, fox, star=False, stars=4)
@@ -136,26 +145,31 @@ def test_mark_takes_make_a_board_and_present_it_full_screen(
     expect(keyed(page, f"history_tile_{boat.id}")).to_have_count(0)
     assert gallery_titles(page, takes) == [kite.prompt, fox.prompt]
 
-    # A board of three in a chosen order: fox, kite, boat, then the boat moved up: fox, boat, kite.
+
+def make_board(page: Page, studio: Studio, *, order: list[Job], moved_up: Job, noted: tuple[Job, str]) -> str:
+    """On the Boards page: a new board, the takes added in ``order``, one moved up, a note; its showcase link."""
     open_studio(page, studio.url, "boards")
     keyed(page, "boards_new_title").locator("input").fill("Client pitch, 12 Dec")
     keyed(page, "boards_create").locator("button").click()
     settle(page)
-    for take in (fox, kite, boat):
+    for take in order:
         pick_take(page, take.prompt)
     keyed(page, "board_add_button").locator("button").click()
     settle(page)
-    keyed(page, f"board-up-{boat.id}").locator("button").click()
+    keyed(page, f"board-up-{moved_up.id}").locator("button").click()
     settle(page)
-    note = keyed(page, "board-note-" + _board_id(page) + f"-{fox.id}").locator("input")
-    note.fill("Opens the pitch")
+    job, words = noted
+    note = keyed(page, "board-note-" + _board_id(page) + f"-{job.id}").locator("input")
+    note.fill(words)
     note.press("Enter")
     settle(page)
-    order = [fox, boat, kite]
     expect(page.get_by_text("Anyone who can reach this studio can open this link.")).to_be_visible()
-    link = page.locator("[data-testid='stCode']").filter(has_text="/showcase?board=").inner_text().strip()
+    return page.locator("[data-testid='stCode']").filter(has_text="/showcase?board=").inner_text().strip()
 
-    # The showcase link in a fresh browser (no session of the studio), projector-sized.
+
+def present(browser: Browser, link: str, takes: list[Job], *, order: list[Job], note: str) -> None:
+    """The showcase link in a fresh browser (no session of the studio), projector-sized: only the show; Play fills
+    the screen and plays the takes one after another in ``order``; the arrow keys move."""
     audience = browser.new_context(viewport={"width": 1920, "height": 1080})
     show = audience.new_page()
     show.goto(link)
@@ -163,8 +177,8 @@ def test_mark_takes_make_a_board_and_present_it_full_screen(
     expect(show.get_by_role("heading", name="Client pitch, 12 Dec")).to_be_visible()
     show.wait_for_function(f"() => ({SHOW_STATE})() !== null")
     assert_only_the_show(show, takes)
-    assert show.evaluate(SHOW_STATE)["title"] == fox.prompt
-    assert show.evaluate(SHOW_STATE)["note"] == "Opens the pitch"
+    assert show.evaluate(SHOW_STATE)["title"] == order[0].prompt
+    assert show.evaluate(SHOW_STATE)["note"] == note
 
     show.evaluate(RECORD_PLAYS)
     show.get_by_role("button", name="Play full screen").click()
@@ -177,17 +191,18 @@ def test_mark_takes_make_a_board_and_present_it_full_screen(
     assert [(i, title) for i, title, _full in played] == [(n, job.prompt) for n, job in enumerate(order)], played
     assert all(full for _i, _title, full in played), played
 
-    # The arrow keys move between takes.
     show.keyboard.press("ArrowLeft")
     show.wait_for_function(f"() => ({SHOW_STATE})().current === 1")
-    assert show.evaluate(SHOW_STATE)["title"] == boat.prompt
+    assert show.evaluate(SHOW_STATE)["title"] == order[1].prompt
     show.keyboard.press("ArrowLeft")
     show.wait_for_function(f"() => ({SHOW_STATE})().current === 0")
     show.keyboard.press("ArrowRight")
     show.wait_for_function(f"() => ({SHOW_STATE})().current === 1")
     audience.close()
 
-    # On a phone: the take fills the width, Previous and Next are on screen.
+
+def fits_a_phone(browser: Browser, link: str) -> None:
+    """On a phone: the take fills the width, Previous, Play and Next are on screen."""
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     small = phone.new_page()
     small.goto(link)
@@ -201,7 +216,9 @@ def test_mark_takes_make_a_board_and_present_it_full_screen(
     assert video and video["width"] > 300 and video["x"] + video["width"] <= 390, video
     phone.close()
 
-    # The ZIP: the videos in the board's order, and its index.html plays them in order from the disk.
+
+def zip_plays_from_disk(page: Page, browser: Browser, tmp_path: Path) -> None:
+    """The board page's ZIP: the videos in the board's order, and its index.html plays them in order from the disk."""
     with page.expect_download() as download:
         keyed(page, "board_actions").get_by_role("button", name="Download as ZIP").click()
     folder = tmp_path / "board"
