@@ -18,6 +18,7 @@ from components.shell import services
 from components.shell.identity import current_person, sign_in_configured
 from videostudio.catalogue.pricing import money
 from videostudio.history.store import JobStore
+from videostudio.team.seen import SeenJobs
 from videostudio.team.spending import spending_per_person
 
 RECENT_DAYS = 30
@@ -27,7 +28,7 @@ _USD_COLUMN = st.column_config.NumberColumn("Dollars", format="dollar")
 _CREDITS_COLUMN = st.column_config.NumberColumn("Credits", format="localized")
 
 
-def spending(store: JobStore) -> None:
+def spending(store: SeenJobs) -> None:
     """Real spending (totals, a bar per day over the last month, a row per model), then the demo's simulated costs."""
     registry = services.backends()
     billed = [b.name for b in registry if b.bills]
@@ -54,7 +55,7 @@ def spending(store: JobStore) -> None:
     _per_model_table(per_model)
     per_person = _shows_people()
     if per_person:
-        _per_person_table(store, billed)
+        _per_person_table(store.store, billed)  # admins only (_shows_people): everyone's jobs
 
     for demo in (b for b in registry if not b.bills):
         simulated = model_costs(store, [demo.name])
@@ -65,7 +66,7 @@ def spending(store: JobStore) -> None:
         _totals(simulated, ("Simulated cost", "Simulated credits", "Demo jobs"))
         _per_model_table(simulated)
         if per_person:
-            _per_person_table(store, [demo.name])
+            _per_person_table(store.store, [demo.name])
 
 
 def _shows_people() -> bool:
@@ -127,14 +128,14 @@ def _per_model_table(per_model: pd.DataFrame) -> None:
     )
 
 
-def daily_costs(store: JobStore, days: int = RECENT_DAYS, *, backends: Collection[str] | None = None) -> pd.DataFrame:
+def daily_costs(store: SeenJobs, days: int = RECENT_DAYS, *, backends: Collection[str] | None = None) -> pd.DataFrame:
     """One row per day with charged jobs: day, usd, credits."""
     since = datetime.combine(datetime.now().date() - timedelta(days=days - 1), time.min).astimezone()
     rows = [(day, usd, credits) for day, credits, usd in store.cost_by_day(since=since, backends=backends)]
     return pd.DataFrame(rows, columns=["day", "usd", "credits"])
 
 
-def model_costs(store: JobStore, backends: Collection[str] | None = None) -> pd.DataFrame:
+def model_costs(store: SeenJobs, backends: Collection[str] | None = None) -> pd.DataFrame:
     """One row per model: model (its name), usd, credits, jobs (failed ones left out); the most spent first."""
     rows = [
         (model_name(model_id), usd, credits, count)
