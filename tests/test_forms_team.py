@@ -208,7 +208,7 @@ def old_studio_files(home: Path) -> tuple[str, bytes]:
     payload = {"prompt": "Old draft", "image_url": data_uri(photo)}
     browser = new_draft_id()
     for folder in ("drafts", "presets"):
-        manifest = keep_inputs(payload, {"image_url": "old.jpg"}, home / folder)
+        manifest = keep_inputs(payload, {"image_url": "old.jpg"}, LocalFolderStorage(home / folder))
         assert manifest is not None
         form = {
             "params": {"prompt": "Old draft", "image_url": "(uploaded image)"},

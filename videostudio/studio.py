@@ -21,7 +21,7 @@ from videostudio.jobs.schedule import RunTimes
 from videostudio.jobs.service import JobService
 from videostudio.library import kept_inputs
 from videostudio.library import videos as library
-from videostudio.storage.base import LocalFolderStorage, MediaStorage
+from videostudio.storage import MediaStorage, storage_from
 from videostudio.workflows.drafts import DraftStore
 from videostudio.workflows.old_forms import import_old_drafts, import_old_presets
 from videostudio.workflows.presets import PresetStore
@@ -29,16 +29,20 @@ from videostudio.workflows.presets import PresetStore
 log = logging.getLogger(__name__)
 
 
-def studio_job_service(settings: Settings, store: JobStore, backends: Backends, *, owner: str) -> JobService:
-    """The job service of one studio process: keeps each accepted job's uploads and each finished video."""
+def studio_job_service(
+    settings: Settings, store: JobStore, backends: Backends, *, owner: str, storage: MediaStorage | None = None
+) -> JobService:
+    """The job service of one studio process: keeps each accepted job's uploads and each finished video in the media
+    storage (``storage``, by default the one ``settings`` name)."""
+    media = storage if storage is not None else storage_from(settings)
 
     def keep_video(job: Job) -> KeepOutcome:
         # The API's video links expire within a day or two; a local copy keeps the history playable. The service
         # records what the library hands back (JobService.record_kept).
-        return None if job.local_path else library.keep_video(job, settings.media_dir)
+        return None if job.local_path else library.keep_video(job, media)
 
     def keep_uploads(job: Job, payload: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> Job:
-        return kept_inputs.keep_job_inputs(store, job, payload, upload_names, settings.media_dir)
+        return kept_inputs.keep_job_inputs(store, job, payload, upload_names, media)
 
     return JobService(
         store,
@@ -51,9 +55,9 @@ def studio_job_service(settings: Settings, store: JobStore, backends: Backends, 
 
 
 def media_storage(settings: Settings) -> MediaStorage:
-    """The studio's media storage: drafts' and presets' uploads go there (the local media folder for now; the one
-    place to switch when the storage backends land)."""
-    return LocalFolderStorage(settings.media_dir)
+    """The studio's media storage (a local folder, or S3 with ``VIDEO_STUDIO_MEDIA_URL``): drafts' and presets'
+    uploads go there, as the jobs' media do."""
+    return storage_from(settings)
 
 
 def studio_drafts(settings: Settings, store: JobStore) -> DraftStore:

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from videostudio.api.generation import Status
+from videostudio.storage.names import is_key
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -261,9 +262,16 @@ class Job:
 
     @property
     def has_local_video(self) -> bool:
-        """Finished, with its video kept on this computer (the provider's links expire): what can be played,
-        compared, joined and continued from."""
-        return self.status == JobStatus.COMPLETED and bool(self.local_path) and Path(self.local_path or "").is_file()
+        """Finished, with its video kept by the studio (the provider's links expire): what can be played, compared,
+        joined and continued from.
+
+        Answered without asking the media store (one question per job per rerun would be a request to S3 each): a
+        storage key is recorded only once the store holds the video, and a job's row is deleted before its media,
+        so the record is the answer (videostudio/storage/names.py). An old row's absolute path is checked on disk.
+        """
+        if self.status != JobStatus.COMPLETED or not self.local_path:
+            return False
+        return is_key(self.local_path) or Path(self.local_path).is_file()
 
     @property
     def elapsed_seconds(self) -> float:
