@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import choose_model_in_browser
 from tests.conftest import REPO, Studio
+from tests.test_forms_team import old_studio_files
 from videostudio.history.store import JobStore
 from videostudio.team.members import MemberStore
 from videostudio.team.roles import Role
@@ -128,3 +129,15 @@ def test_a_viewer_loads_shared_presets_but_saves_none(team: Studio) -> None:
     assert not any(b.key == "presets_save" for b in vera.button)
     assert not any((u.key or "").startswith("presets_import_") for u in vera.get("file_uploader"))
     assert any("can load presets, not save them" in c.value for c in vera.caption)
+
+
+def test_an_upgraded_studio_opens_the_drafts_and_presets_its_files_held(studio: Studio) -> None:
+    browser, _photo = old_studio_files(studio.home)  # as the studio before revision 0008 left them
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["draft_id"] = browser
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["model_choice"] == PIXVERSE  # the model this browser last had
+    assert at.text_area(key=PROMPT).value == "Old draft"
+    assert any("old.jpg" in c.value for c in at.caption)  # its upload, back from the old folder
+    assert at.selectbox(key=CHOICE).options == ["Old look"]
