@@ -139,7 +139,7 @@ def _join(job_ids: list[str]) -> None:
         with st.spinner(f"Joining {len(jobs)} clips ({total:.0f} s)…", show_time=True):
             titles = [clip_title(j) for j in jobs]
             owner = person.owner if person else None
-            joined, result = record_joined(seen.store, jobs, services.settings().media_dir, titles, owner=owner)
+            joined, result = record_joined(seen.store, jobs, services.media_storage(), titles, owner=owner)
     except ChainError as exc:
         state[JOIN_MESSAGE_KEY] = f"The clips were not joined. {exc}"  # the core's words are for the person
         return
