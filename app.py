@@ -18,26 +18,26 @@ ICON = Path(__file__).parent / "assets" / "icon.png"
 
 st.set_page_config(page_title="Video Studio", page_icon=str(ICON), layout="wide")
 
-
-def studio_pages(generates: bool) -> list[st.Page]:
-    """The studio's pages; a viewer (who doesn't generate) has no Generate page at all and lands on History."""
-    return [
-        *([st.Page("pages/generate.py", title="Generate", icon=":material/movie:", default=True)] if generates else []),
-        st.Page("pages/history.py", title="History", icon=":material/history:", default=not generates),
-        st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
-        st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
-    ]
-
-
+studio_pages = [
+    st.Page("pages/generate.py", title="Generate", icon=":material/movie:", default=True),
+    st.Page("pages/history.py", title="History", icon=":material/history:"),
+    st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+]
 team_page = st.Page("pages/team.py", title="Team", icon=":material/group:", url_path="team")
 services.start_background_work()  # the follower keeps jobs moving with no browser open
 install_media_guard()  # with sign-in, a /media/ file goes only to the person it was shown to (once per process)
 # With sign-in configured, nothing below runs for a browser that is not a signed-in member.
-person = admitted_person([page.url_path for page in [*studio_pages(generates=True), team_page]])
+person = admitted_person([page.url_path for page in [*studio_pages, team_page]])
 # The Team page is for those who manage the team, in a studio where people sign in (a laptop studio has no team).
 manages_team = sign_in_configured() and person.sheet.manages_team
-shown = studio_pages(person.sheet.may_generate)
-pages = st.navigation([*shown, team_page] if manages_team else shown)
+if not person.sheet.may_generate:
+    # A viewer watches what is shared: no Generate page at all, and they land on History.
+    studio_pages = [
+        st.Page("pages/history.py", title="History", icon=":material/history:", default=True),
+        *studio_pages[2:],
+    ]
+pages = st.navigation([*studio_pages, team_page] if manages_team else studio_pages)
 draw_person_panel(person)
 draw_backend_panel()
 with st.sidebar:

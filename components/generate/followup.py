@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.form.reuse import rebuild_payload
 from components.generate.generate_controls import claim_send, send
+from components.generate.price_tag import run_price
 from components.jobs.batch_group import batch_group
 from components.jobs.job_card import job_card
 from components.jobs.job_words import model_name
@@ -18,6 +19,7 @@ from components.shell import services
 from components.shell.started import remember_started, started_job_id
 from components.shell.whose import may_run_again, seen_jobs
 from videostudio.form.payload import validate_payload
+from videostudio.form.run_price import sent_audio_seconds
 from videostudio.history.store import Job, JobStatus
 from videostudio.library.kept_inputs import kept_input_paths, load_inputs
 
@@ -40,8 +42,12 @@ def send_again(job_id: str) -> tuple[str, str, Job | None]:
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
         return ("error", f"These settings are no longer accepted ({listed}). Nothing was sent.", None)
     legacy = bool(job.endpoint and model.legacy_endpoint)
+    # Priced as Generate would price it now, and checked against the spending limits with that price.
+    price = run_price(
+        model, payload, audio_seconds=sent_audio_seconds(model, payload), loading=services.prices_loading()
+    )
     # The same request, so the same start: a continued job sent again still continues its parent.
-    new = send(model, payload, legacy=legacy, upload_names=names, parent_id=job.parent_id)
+    new = send(model, payload, legacy=legacy, upload_names=names, parent_id=job.parent_id, price=price)
     if isinstance(new, str):
         return ("error", new, None)
     return ("ok", f"Started again: {model_name(job.model_id)}.", new)

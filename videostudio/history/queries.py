@@ -22,7 +22,7 @@ from videostudio.catalogue.pricing import CREDITS_PER_USD
 from videostudio.history.record import Job, as_utc, from_row, jobs_table
 from videostudio.history.sql import Elapsed, UtcDay, sum_or_zero
 
-__all__ = ["ORDER_KEYS", "JobQueries"]
+__all__ = ["ORDER_KEYS", "JobQueries", "reported_usd"]
 
 # What ``search`` can sort by; "elapsed" is the run time, finished_at - created_at.
 ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed")
@@ -117,7 +117,7 @@ class JobQueries:
         """
         c = jobs_table.c
         day = UtcDay(c.created_at).label("day")
-        query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(_dollars())).group_by(day).order_by(day)
+        query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(reported_usd())).group_by(day).order_by(day)
         query = _charged(query, backends).where(*_seen(visible))
         if since is not None:
             query = query.where(c.created_at >= as_utc(since))
@@ -131,7 +131,7 @@ class JobQueries:
         c = jobs_table.c
         credits = sum_or_zero(c.credits)
         query = (
-            sa.select(c.model_id, credits, sum_or_zero(_dollars()), sa.func.count())
+            sa.select(c.model_id, credits, sum_or_zero(reported_usd()), sa.func.count())
             .where(*_seen(visible))
             .group_by(c.model_id)
             .order_by(credits.desc(), c.model_id)
@@ -142,7 +142,7 @@ class JobQueries:
     def recent_costs(self, model_id: str, *, backend: str, limit: int = 20) -> list[float]:
         """What the model's latest ``limit`` completed jobs on ``backend`` cost, in US dollars, newest first."""
         c = jobs_table.c
-        dollars = _dollars()
+        dollars = reported_usd()
         query = (
             sa.select(dollars)
             .where(c.model_id == model_id, c.backend == backend, c.status == Status.COMPLETED.value)
@@ -248,7 +248,8 @@ def _seen(visible: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
     return [] if visible is None else [visible]
 
 
-def _dollars() -> ColumnElement[float]:
+def reported_usd() -> ColumnElement[float]:
+    """What a job cost in dollars as the API reported it (NULL: not reported)."""
     # The dollars the API reported, else the credits at the fixed rate (catalogue_and_billing.md §3).
     c = jobs_table.c
     return sa.func.coalesce(c.usd, c.credits / float(CREDITS_PER_USD))

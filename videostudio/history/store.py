@@ -123,6 +123,20 @@ class JobStore(JobQueries):
             self._write(lambda conn: conn.execute(jobs_table.insert(), rows))
         return added
 
+    def add_unless(self, jobs: Iterable[Job], refuse: Callable[[Connection], _T | None]) -> _T | None:
+        """Add ``jobs`` in one write transaction, unless ``refuse`` (run first, in that same transaction) gives a
+        reason: then nothing is written and the reason is returned. What ``refuse`` reads can't change before the
+        jobs are in (a spending limit: videostudio/team/spending.py)."""
+        rows = [to_row(j) for j in jobs]
+
+        def work(conn: Connection) -> _T | None:
+            reason = refuse(conn)
+            if reason is None and rows:
+                conn.execute(jobs_table.insert(), rows)
+            return reason
+
+        return self._write(work)
+
     def update(self, job_id: str, **changes: Any) -> Job:
         """Write ``changes`` to one job and return it as stored."""
         unknown = set(changes) - set(JOB_FIELDS)
