@@ -7,6 +7,8 @@ import streamlit as st
 from components.jobs.poller import job_tray
 from components.jobs.status_line import status_line
 from components.shell import services
+from components.shell.gate import admitted_person, draw_person_panel
+from components.shell.identity import sign_in_configured
 from components.shell.sidebar import draw_backend_panel
 
 # The tab icon is a file of the studio's own: a ":material/…" page icon is fetched from a font CDN, and is
@@ -15,15 +17,20 @@ ICON = Path(__file__).parent / "assets" / "icon.png"
 
 st.set_page_config(page_title="Video Studio", page_icon=str(ICON), layout="wide")
 
-pages = st.navigation(
-    [
-        st.Page("pages/generate.py", title="Generate", icon=":material/movie:", default=True),
-        st.Page("pages/history.py", title="History", icon=":material/history:"),
-        st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
-        st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
-    ]
-)
+studio_pages = [
+    st.Page("pages/generate.py", title="Generate", icon=":material/movie:", default=True),
+    st.Page("pages/history.py", title="History", icon=":material/history:"),
+    st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+]
+team_page = st.Page("pages/team.py", title="Team", icon=":material/group:", url_path="team")
 services.start_background_work()  # the follower keeps jobs moving with no browser open
+# With sign-in configured, nothing below runs for a browser that is not a signed-in member.
+person = admitted_person([page.url_path for page in [*studio_pages, team_page]])
+# The Team page is for those who manage the team, in a studio where people sign in (a laptop studio has no team).
+manages_team = sign_in_configured() and person.sheet.manages_team
+pages = st.navigation([*studio_pages, team_page] if manages_team else studio_pages)
+draw_person_panel(person)
 draw_backend_panel()
 with st.sidebar:
     job_tray()

@@ -17,6 +17,7 @@ import requests
 from PIL import Image
 
 from tests.apptest import entrypoint_on_every_run
+from tests.s3server import S3Server, running_s3_server
 from videostudio.catalogue import Catalogue, load_catalogue
 from videostudio.history.store import JobStore
 
@@ -70,6 +71,23 @@ def store(tmp_path: Path) -> Iterator[JobStore]:
     store = JobStore(f"sqlite:///{tmp_path / 'history.sqlite3'}")
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (``rclone serve s3`` from the venv) on 127.0.0.1, one per test process."""
+    with running_s3_server(tmp_path_factory.mktemp("s3")) as server:
+        yield server
+
+
+@pytest.fixture
+def s3_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """This test's studio keeps its media in a fresh bucket on the S3 server: boto3's standard environment and
+    ``VIDEO_STUDIO_MEDIA_URL`` are set (and the variables returned, for a second process)."""
+    env = s3_server.environment(s3_server.new_bucket())
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
 
 
 @dataclass
