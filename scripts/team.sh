@@ -3,8 +3,11 @@
 # studio"): PostgreSQL, shared media, one offline backend, two web replicas behind nginx with sticky sessions,
 # and one follower apart. Prints the address; Ctrl-C (or SIGTERM) stops everything it started.
 #
-#   bash scripts/team.sh [--port 8080] [--host 127.0.0.1] [--run-dir DIR]
+#   bash scripts/team.sh [--port 8080] [--host 127.0.0.1] [--run-dir DIR] [--sign-in]
 #
+# --sign-in adds a demo sign-in: a local OIDC provider (oidc-provider-mock; it signs in whatever email is typed on
+# its form, so never for a real team), an [auth] section in a secrets file of the run (never .streamlit/), the
+# admin ada.admin@example.com and two members: ben.creator@example.com and cy.viewer@example.com.
 # It is a throwaway studio: its history lives in a schema of its own (dropped on exit) and its files in a
 # temporary run folder (removed on exit) unless --run-dir names one, which is kept.
 # Environment it honours:
@@ -21,12 +24,14 @@ REPO=$PWD
 PORT=8080
 HOST=127.0.0.1
 RUN_DIR=""
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+SIGN_IN=0
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; }
 while [ $# -gt 0 ]; do
   case "$1" in
   --port) PORT=$2; shift 2 ;;
   --host) HOST=$2; shift 2 ;;
   --run-dir) RUN_DIR=$2; shift 2 ;;
+  --sign-in) SIGN_IN=1; shift ;;
   -h | --help) usage; exit 0 ;;
   *) echo "team.sh: unknown option $1" >&2; usage; exit 2 ;;
   esac
@@ -35,8 +40,9 @@ done
 # ================================================================================================== SWITCH
 # Where the replicas and the follower keep videos, posters and uploads:
 #   shared-folder  one local folder they all share (VIDEO_STUDIO_MEDIA_DIR): works on one machine only
-#   s3             an S3-compatible server (scripts/s3.sh, VIDEO_STUDIO_MEDIA_URL=s3://...), each replica's own
-#                  local folder empty: what several machines need. Not on main yet: see the media section below.
+#   s3             an S3-compatible server (scripts/s3.sh: rclone serve s3, VIDEO_STUDIO_MEDIA_URL=s3://...); each
+#                  process's own local folder holds only a cache: what several machines need
+# TODO(storage): make s3 the default once the studio's media goes through videostudio.storage (storage_from).
 MEDIA=${TEAM_MEDIA:-shared-folder}
 # ==========================================================================================================
 
@@ -74,6 +80,7 @@ with engine.begin() as conn:
     conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{sys.argv[2]}" CASCADE')
 PY
   fi
+  rm -rf "$RUN_DIR/secrets" # the demo's [auth] secrets never outlive the run, even in a kept run folder
   [ $REMOVE_RUN_DIR = 1 ] && rm -rf "$RUN_DIR" || true
   say "stopped"
 }
@@ -85,7 +92,7 @@ if [ -z "$RUN_DIR" ]; then
   RUN_DIR=$(mktemp -d -t video-studio-team.XXXXXX)
   REMOVE_RUN_DIR=1
 fi
-mkdir -p "$RUN_DIR/logs"
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/follower"
 RUN_DIR=$(cd "$RUN_DIR" && pwd)
 LOGS=$RUN_DIR/logs
 
@@ -137,6 +144,7 @@ fi
 export DATABASE_URL
 
 # -------------------------------------------------------------------------------------------------- media
+unset VIDEO_STUDIO_MEDIA_URL VIDEO_STUDIO_MEDIA_DIR # this layout decides, not a studio's own settings
 case "$MEDIA" in
 shared-folder)
   export VIDEO_STUDIO_MEDIA_DIR=$RUN_DIR/media
@@ -144,10 +152,13 @@ shared-folder)
   MEDIA_WHERE="shared folder $VIDEO_STUDIO_MEDIA_DIR"
   ;;
 s3)
-  # TODO(storage): once scripts/s3.sh is on main, start it here and export what it prints
-  # (VIDEO_STUDIO_MEDIA_URL=s3://..., AWS_*), and give each process its own empty VIDEO_STUDIO_MEDIA_DIR.
-  say "TEAM_MEDIA=s3 needs scripts/s3.sh, which is not here yet; use TEAM_MEDIA=shared-folder"
-  exit 1
+  # rclone serve s3 (scripts/s3.sh) on a free port, its objects in the run folder; each process keeps only a
+  # cache in its own media folder ($VIDEO_STUDIO_HOME/media), which starts empty.
+  eval "$(VIDEO_STUDIO_S3_DIR="$RUN_DIR/s3" VIDEO_STUDIO_S3_PORT="$(free_port)" bash scripts/s3.sh)"
+  [ -n "${VIDEO_STUDIO_MEDIA_URL:-}" ] || { say "the S3 server did not start (see above)"; exit 1; }
+  PIDS+=("$(cat "$RUN_DIR/s3/.rclone-s3.pid")")
+  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL AWS_DEFAULT_REGION VIDEO_STUDIO_MEDIA_URL
+  MEDIA_WHERE="$VIDEO_STUDIO_MEDIA_URL on $AWS_ENDPOINT_URL (rclone serve s3)"
   ;;
 *)
   say "TEAM_MEDIA must be shared-folder or s3, not $MEDIA"
@@ -176,6 +187,45 @@ start offline "$PYTHON" -m videostudio.offline --port "$OFFLINE_PORT" --state-di
 OFFLINE_PID=$LAST_PID
 wait_for offline "$VIDEO_STUDIO_OFFLINE_URL/_offline/stats" "$OFFLINE_PID"
 
+ADDRESS=http://$HOST:$PORT
+[ "$HOST" = 0.0.0.0 ] && ADDRESS=http://$(hostname):$PORT
+
+# -------------------------------------------------------------------------------------------------- sign-in (demo)
+REPLICA_FLAGS=()
+SIGNING_IN=""
+if [ $SIGN_IN = 1 ]; then
+  OIDC_PORT=$(free_port)
+  start oidc env NO_COLOR=1 "$PYTHON" -m oidc_provider_mock --host 127.0.0.1 --port "$OIDC_PORT"
+  wait_for oidc "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" "$LAST_PID"
+  mkdir -p "$RUN_DIR/secrets"
+  chmod 700 "$RUN_DIR/secrets"
+  # The provider's users, and [auth] with a cookie secret and client secret made up for this run (tests/oidc.py).
+  "$PYTHON" - "$OIDC_PORT" "$ADDRESS" "$RUN_DIR/secrets/secrets.toml" "$LOGS/oidc.log" <<'PY'
+import sys
+from pathlib import Path
+from tests.oidc import OidcProvider, auth_section, auth_toml
+
+port, address, secrets_file, log = int(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
+provider = OidcProvider(log, port=port)
+for email in ("ada.admin@example.com", "ben.creator@example.com", "cy.viewer@example.com"):
+    provider.add_user(email)
+section = {**auth_section(provider, port), "redirect_uri": f"{address}/oauth2callback"}
+secrets_file.touch(mode=0o600)
+secrets_file.write_text(auth_toml(section))
+PY
+  export VIDEO_STUDIO_ADMINS=ada.admin@example.com
+  for member in "ben.creator@example.com --role creator --daily-usd 5 --monthly-usd 50" \
+    "cy.viewer@example.com --role viewer"; do
+    # shellcheck disable=SC2086 # an email and its options
+    VIDEO_STUDIO_HOME="$RUN_DIR/follower" "$PYTHON" -m videostudio.team add $member >>"$LOGS/team.log" 2>&1 ||
+      { say "could not add a demo member:"; tail -n 20 "$LOGS/team.log" >&2; exit 1; }
+  done
+  REPLICA_FLAGS=(--secrets.files "$RUN_DIR/secrets/secrets.toml")
+  SIGNING_IN="sign in as ada.admin@example.com (admin), ben.creator@example.com (creator, \$5 a day) or
+               cy.viewer@example.com (viewer): type the email on the provider's form"
+fi
+
+# -------------------------------------------------------------------------------------------------- web and follower
 # The web replicas only submit and read; the follower apart follows every job. Each has a home of its own.
 export VIDEO_STUDIO_FOLLOWER=apart PYTHONUNBUFFERED=1
 REPLICA_PORTS=()
@@ -185,11 +235,10 @@ for n in 1 2; do
   mkdir -p "$RUN_DIR/replica$n"
   start "replica$n" env VIDEO_STUDIO_HOME="$RUN_DIR/replica$n" \
     "$REPO/.venv/bin/streamlit" run app.py --server.headless true --server.address 127.0.0.1 \
-    --server.port "$port" --server.fileWatcherType none --browser.gatherUsageStats false
+    --server.port "$port" --server.fileWatcherType none --browser.gatherUsageStats false "${REPLICA_FLAGS[@]}"
   REPLICA_PORTS+=("$port")
   REPLICA_PIDS+=("$LAST_PID")
 done
-mkdir -p "$RUN_DIR/follower"
 start follower env VIDEO_STUDIO_HOME="$RUN_DIR/follower" "$PYTHON" -m videostudio.follow
 FOLLOWER_PID=$LAST_PID
 for n in 1 2; do
@@ -269,7 +318,6 @@ nginx -t -q -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e "$LOGS/nginx.l
   { say "nginx refused its configuration:"; tail -n 20 "$LOGS/nginx.log" >&2; exit 1; }
 start nginx nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e "$LOGS/nginx.log"
 NGINX_PID=$LAST_PID
-ADDRESS=http://$HOST:$PORT
 wait_for nginx "$ADDRESS/_stcore/health" "$NGINX_PID"
 
 # -------------------------------------------------------------------------------------------------- ready
@@ -299,7 +347,8 @@ Video Studio for a team is ready at $ADDRESS
   offline API  $VIDEO_STUDIO_OFFLINE_URL
   media        $MEDIA_WHERE
   logs         $LOGS
-Press Ctrl-C to stop everything.
+${SIGNING_IN:+  sign-in      $SIGNING_IN
+}Press Ctrl-C to stop everything.
 EOF
 
 # Wait for a signal. A replica that dies stays dead (the others carry on, as in a real deployment).
