@@ -105,8 +105,13 @@ def fill_store(home: Path, count: int) -> None:
             # One poster file per job, as the library keeps them: hard links cost no disk.
             own = media / "posters" / f"{job.id}.jpg"
             os.link(poster, own)
+            # Named by storage key, as the library records them (videostudio/storage/names.py).
             job = replace(
-                job, local_path=str(video), poster_path=str(own), video_bytes=video.stat().st_size, video_seconds=2.0
+                job,
+                local_path=video.name,
+                poster_path=f"posters/{own.name}",
+                video_bytes=video.stat().st_size,
+                video_seconds=2.0,
             )
         rows.append(job)
     store.add_many(rows)  # one transaction: 10,000 single-row ones take minutes

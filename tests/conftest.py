@@ -20,6 +20,7 @@ from tests.apptest import entrypoint_on_every_run
 from tests.s3server import S3Server, running_s3_server
 from videostudio.catalogue import Catalogue, load_catalogue
 from videostudio.history.store import JobStore
+from videostudio.storage import MediaStorage
 
 REPO = Path(__file__).resolve().parent.parent
 # AppTest resolves .streamlit/ and relative page paths from the working directory.
@@ -121,6 +122,29 @@ def studio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     yield Studio(home=tmp_path / "home", backend_url=url, backend=backend)
     st.cache_resource.clear()
     backend.stop()
+
+
+def studio_media() -> MediaStorage:
+    """The media storage of the studio this environment names: where its pages read and write media."""
+    from videostudio.config import Settings
+    from videostudio.storage import storage_from
+
+    return storage_from(Settings.from_env())
+
+
+def kept_file(name: str | None) -> Path:
+    """The file on this machine holding what a job's row names (a storage key, or an old row's path); fails if none."""
+    from videostudio.storage.names import media_file
+
+    found = media_file(studio_media(), name)
+    assert found is not None, f"no media kept under {name!r}"
+    return found
+
+
+def is_kept(name: str | None) -> bool:
+    from videostudio.storage.names import media_exists
+
+    return media_exists(studio_media(), name)
 
 
 def jpeg_bytes(size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = (200, 80, 40)) -> bytes:

@@ -3,8 +3,6 @@ setting side by side with the differences highlighted."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +14,7 @@ from components.shell import services
 from components.shell.job_link import COMPARE_PARAM, compare_url
 from videostudio.history.store import Job, JobStore
 from videostudio.library.videos import kept_videos
+from videostudio.storage.names import media_file
 from videostudio.workflows.compare import MAX_JOBS, MIN_JOBS, SettingRow, compare_ids, differing, side_by_side
 
 PICK_KEY = "compare_pick"
@@ -121,14 +120,17 @@ def compare_view(jobs: list[Job]) -> None:
 
 
 def _tile(index: int, job: Job, rows: list[SettingRow]) -> Tile:
-    poster = job.poster_path if job.poster_path and Path(job.poster_path).is_file() else None
+    # Files on this machine (from object storage, its cached copies): Streamlit's media endpoint streams them.
+    media = services.media_storage()
+    video = media_file(media, job.local_path)
+    poster = media_file(media, job.poster_path)
     backend = services.backends().get(job.backend)
     charge = charge_text(job, backend)
     # The model is the tile's title and the prompt is written out above the rows.
     listed = [(row.setting, row.values[index], row.differs) for row in rows if row.setting not in TILE_HEADINGS]
     prompt_differs = any(row.differs for row in rows if row.setting == PROMPT_SETTING)
     return Tile(
-        src=media_url(str(job.local_path), f"compare-video-{index}", "video/mp4"),
+        src=media_url(video, f"compare-video-{index}", "video/mp4") if video else "",
         poster=media_url(poster, f"compare-poster-{index}", "image/jpeg") if poster else "",
         title=f"{index + 1} · {model_name(job.model_id)}",
         caption=" · ".join(p for p in (created_text(job.created_at), elapsed_text(job.elapsed_seconds), charge) if p),

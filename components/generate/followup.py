@@ -30,7 +30,7 @@ def send_again(job_id: str) -> tuple[str, str, Job | None]:
     model = services.model_or_none(job.model_id)
     if model is None:
         return ("error", "This model is no longer in the studio. Nothing was sent.", None)
-    payload, names, missing = rebuild_payload(job, model, load_inputs(job.inputs_dir))
+    payload, names, missing = rebuild_payload(job, model, load_inputs(job.inputs_dir, services.media_storage()))
     if missing:
         return ("error", "Some uploads of this job were not kept, so it cannot be sent again. Nothing was sent.", None)
     problems = validate_payload(model, payload)
@@ -49,7 +49,7 @@ def missing_uploads(job: Job) -> list[str]:
     """The payload paths of uploads this job sent that are no longer kept (so it cannot be sent again)."""
     if not job.media:
         return []
-    kept = kept_input_paths(job.inputs_dir)  # on every rerun: no need to read the files
+    kept = kept_input_paths(job.inputs_dir, services.media_storage())  # on every rerun: no need to read the files
     return [path for path in job.media if path not in kept]
 
 

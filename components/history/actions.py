@@ -177,6 +177,6 @@ def _delete(job_id: str) -> None:
         return  # already gone (another tab), or started polling again: nothing to do now
     store.delete([job.id])
     # After the row: the files check which other jobs still use the same uploads.
-    delete_job_files(job, store)
+    delete_job_files(job, services.media_storage(), store)
     open_job(None)
     state.setdefault(TOASTS_KEY, []).append((f"Deleted: {model_name(job.model_id)} job.", ":material/delete:"))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from components.history.detail import open_job, opened_job_id
 from components.history.table import picture_of
 from components.jobs.job_words import batch_places, created_text, model_name, status_look
+from components.shell import services
 from videostudio.catalogue.labels import shortened
 from videostudio.history.store import Job
 from videostudio.jobs.batches import group_jobs
 from videostudio.media import MediaError, decode_data_uri
+from videostudio.storage.names import media_file
 
 PER_ROW = 4
 
@@ -46,8 +46,8 @@ def history_gallery(jobs: list[Job]) -> None:
 
 def _picture(job: Job) -> None:
     caption = f"{job.video_seconds:.0f} s video" if job.video_seconds else None
-    if job.poster_path and Path(job.poster_path).is_file():
-        st.image(job.poster_path, caption=caption, width="stretch")
+    if poster := media_file(services.media_storage(), job.poster_path):
+        st.image(str(poster), caption=caption, width="stretch")
         return
     # No poster (not finished, or not kept): the picture the job was made from. st.image takes bytes, not data URIs.
     small = picture_of(job)

@@ -128,7 +128,7 @@ def _join(job_ids: list[str]) -> None:
         # Streamlit shows a spinner only after half a second: a copied join of short clips never shows it, a
         # re-encode (0.4 s per second of 720p video, 0.7 s at 1080p, on a busy machine; bench/chain.py) does.
         with st.spinner(f"Joining {len(jobs)} clips ({total:.0f} s)…", show_time=True):
-            joined, result = record_joined(store, jobs, services.settings().media_dir, [clip_title(j) for j in jobs])
+            joined, result = record_joined(store, jobs, services.media_storage(), [clip_title(j) for j in jobs])
     except ChainError as exc:
         state[JOIN_MESSAGE_KEY] = f"The clips were not joined. {exc}"  # the core's words are for the person
         return

@@ -16,6 +16,7 @@ from components.jobs.job_words import batch_places, charge_text, model_name, sta
 from components.shell import services
 from videostudio.history.store import Job
 from videostudio.media import to_data_uri
+from videostudio.storage.names import media_file
 
 # What a phone shows first (thumbnail, status, model, prompt, cost); the rest is a swipe away.
 COLUMNS = ["thumbnail", "status", "model", "prompt", "cost", "batch", "created", "duration", "took", "link"]
@@ -99,13 +100,15 @@ def history_table(jobs: list[Job]) -> None:
 
 def picture_of(job: Job) -> str | None:
     """A small image for the job: its video's first frame when kept, else the image it was made from."""
-    if job.poster_path:
+    # From object storage, posters are fetched into this machine's cache once; then this is a stat, as on a folder.
+    poster = media_file(services.media_storage(), job.poster_path)
+    if poster is not None:
         try:
-            stamp = os.stat(job.poster_path).st_mtime_ns
+            stamp = os.stat(poster).st_mtime_ns
         except OSError:
             stamp = None
         if stamp is not None:
-            small = _small_poster(job.poster_path, stamp)
+            small = _small_poster(str(poster), stamp)
             if small:
                 return small
     return job.thumbnail

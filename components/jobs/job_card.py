@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import streamlit as st
 
@@ -25,6 +24,7 @@ from videostudio.catalogue.labels import shortened
 from videostudio.history.store import Job, JobStatus
 from videostudio.jobs.service import PollPolicy
 from videostudio.library.videos import download_name
+from videostudio.storage.names import media_file
 
 
 def job_card(
@@ -122,9 +122,10 @@ def _progress(job: Job, policy: PollPolicy | None) -> None:
 
 
 def _video(job: Job, key_prefix: str) -> None:
-    local = Path(job.local_path) if job.local_path else None
-    if local and local.exists():
-        # The studio's own copy: it plays after the provider's link has expired.
+    local = media_file(services.media_storage(), job.local_path)
+    if local is not None:
+        # The studio's own copy (from object storage, this machine's cached copy): it plays after the provider's
+        # link has expired, streamed through the studio, so sign-in stays in front of it.
         st.video(str(local))
         st.download_button(
             "Download",
@@ -140,5 +141,5 @@ def _video(job: Job, key_prefix: str) -> None:
         st.video(job.video_url)
         st.link_button("Open video", job.video_url, icon=":material/open_in_new:")
         st.caption("This link comes from the provider and expires after a day or two.")
-    elif job.poster_path and Path(job.poster_path).is_file():
-        st.image(job.poster_path, caption="The video's first frame; the video itself is no longer available.")
+    elif poster := media_file(services.media_storage(), job.poster_path):
+        st.image(str(poster), caption="The video's first frame; the video itself is no longer available.")
