@@ -42,8 +42,7 @@ done
 #   shared-folder  one local folder they all share (VIDEO_STUDIO_MEDIA_DIR): works on one machine only
 #   s3             an S3-compatible server (scripts/s3.sh: rclone serve s3, VIDEO_STUDIO_MEDIA_URL=s3://...); each
 #                  process's own local folder holds only a cache: what several machines need
-# TODO(storage): make s3 the default once the studio's media goes through videostudio.storage (storage_from).
-MEDIA=${TEAM_MEDIA:-shared-folder}
+MEDIA=${TEAM_MEDIA:-s3}
 # ==========================================================================================================
 
 PYTHON=$REPO/.venv/bin/python
