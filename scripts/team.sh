@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A whole team studio on one machine, for trying the layout of a real deployment (README: "Running a team
-# studio"): PostgreSQL, shared media, one offline backend, two web replicas behind nginx with sticky sessions,
-# and one follower apart. Prints the address; Ctrl-C (or SIGTERM) stops everything it started.
+# studio"): PostgreSQL, an S3 server for the media, one offline backend, two web replicas behind nginx with sticky
+# sessions, and one follower apart. Prints the address; Ctrl-C (or SIGTERM) stops everything it started.
 #
 #   bash scripts/team.sh [--port 8080] [--host 127.0.0.1] [--run-dir DIR] [--sign-in]
 #
@@ -14,6 +14,7 @@
 #   DATABASE_URL                 use this database as it is (nothing created or dropped), instead of scripts/postgres.sh
 #   VIDEO_STUDIO_OFFLINE_SPEED   the offline backend's time scale (default 1; 0.2 is five times faster)
 #   AIMLAPI_API_KEY              given to the replicas and the follower, as to any studio (without it: offline demo)
+#   TEAM_MEDIA                   s3 (the default) or shared-folder: see SWITCH below
 # Every line of the layout is also written to RUN_DIR/layout.env (ports, process ids, folders) once it is ready.
 set -euo pipefail
 exec </dev/null # never wait for a keyboard: apt-get and friends read no answers from here
@@ -25,7 +26,7 @@ PORT=8080
 HOST=127.0.0.1
 RUN_DIR=""
 SIGN_IN=0
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; }
 while [ $# -gt 0 ]; do
   case "$1" in
   --port) PORT=$2; shift 2 ;;
