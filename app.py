@@ -31,6 +31,12 @@ install_media_guard()  # with sign-in, a /media/ file goes only to the person it
 person = admitted_person([page.url_path for page in [*studio_pages, team_page]])
 # The Team page is for those who manage the team, in a studio where people sign in (a laptop studio has no team).
 manages_team = sign_in_configured() and person.sheet.manages_team
+if not person.sheet.may_generate:
+    # A viewer watches what is shared: no Generate page at all, and they land on History.
+    studio_pages = [
+        st.Page("pages/history.py", title="History", icon=":material/history:", default=True),
+        *studio_pages[2:],
+    ]
 pages = st.navigation([*studio_pages, team_page] if manages_team else studio_pages)
 draw_person_panel(person)
 draw_backend_panel()

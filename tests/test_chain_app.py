@@ -165,7 +165,7 @@ def test_a_library_error_in_a_join_reaches_the_log_not_the_page(
 ) -> None:
     from components.history import join_clips
 
-    def disk_full(*_args: object) -> None:
+    def disk_full(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device", "/media/.part-1f0c-joined.mp4")
 
     monkeypatch.setattr(join_clips, "record_joined", disk_full)

@@ -16,6 +16,7 @@ from components.jobs.job_words import model_name
 from components.jobs.poller import TOASTS_KEY
 from components.shell import services
 from components.shell.started import remember_started, started_job_id
+from components.shell.whose import may_run_again, seen_jobs
 from videostudio.form.payload import validate_payload
 from videostudio.history.store import Job, JobStatus
 from videostudio.library.kept_inputs import kept_input_paths, load_inputs
@@ -23,10 +24,11 @@ from videostudio.library.kept_inputs import kept_input_paths, load_inputs
 
 def send_again(job_id: str) -> tuple[str, str, Job | None]:
     """Send ``job_id``'s request once more (its uploads put back, a fresh seed): (kind, message, the new job)."""
-    service = services.job_service()
-    job = service.store.get(job_id)
+    job = seen_jobs().get(job_id)
     if job is None:
         return ("error", "This job was deleted. Nothing was sent.", None)
+    if not may_run_again(job):
+        return ("error", "Only the person who made this job can send it again. Nothing was sent.", None)
     model = services.model_or_none(job.model_id)
     if model is None:
         return ("error", "This model is no longer in the studio. Nothing was sent.", None)
@@ -55,7 +57,7 @@ def missing_uploads(job: Job) -> list[str]:
 
 def try_again_button(job: Job, key_prefix: str) -> None:
     """Under a failed job: "Try again" sends the same request once more, and shows the new job under Generate."""
-    if job.status != JobStatus.FAILED:
+    if job.status != JobStatus.FAILED or not may_run_again(job):
         return
     model = services.model_or_none(job.model_id)
     missing = missing_uploads(job)
@@ -99,10 +101,11 @@ def started_job() -> None:
     finished job never appears twice on the page.
     """
     job_id = started_job_id()
-    job = services.job_service().store.get(job_id) if job_id else None
+    seen = seen_jobs()
+    job = seen.get(job_id) if job_id else None
     if job is None:
         return
-    members = services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, []) if job.batch_id else []
+    members = seen.batch_members([job.batch_id]).get(job.batch_id, []) if job.batch_id else []
     if not any(member.is_active for member in members or [job]):
         return
     with st.container(key="started_job"):

@@ -26,6 +26,7 @@ from components.models.model_browser import NOT_OFFERED, model_browser
 from components.shell import services
 from components.shell.sidebar import endpoint_choice_on
 from components.shell.started import remember_started, started_job_id
+from components.shell.whose import seen_jobs
 from videostudio.catalogue import Model
 from videostudio.form.payload import Problem, validate_payload
 from videostudio.history.store import Job, JobStatus, utcnow
@@ -108,7 +109,7 @@ def _request_generate(key: str, another_of: str | None = None) -> None:
 
 def _sent_job(pressed_as: str) -> Job | None:
     """The first job of the press a press of ``pressed_as`` would repeat (this browser, these settings), if any."""
-    jobs = services.job_service().store.pressed(pressed_as)
+    jobs = seen_jobs().pressed(pressed_as)
     return sent_press(jobs, now=utcnow(), since=st.session_state.get(FRESH_START_KEY))
 
 

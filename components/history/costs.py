@@ -15,14 +15,14 @@ import streamlit as st
 from components.jobs.job_words import model_name
 from components.shell import services
 from videostudio.catalogue.pricing import money
-from videostudio.history.store import JobStore
+from videostudio.team.seen import SeenJobs
 
 RECENT_DAYS = 30
 _USD_COLUMN = st.column_config.NumberColumn("Dollars", format="dollar")
 _CREDITS_COLUMN = st.column_config.NumberColumn("Credits", format="localized")
 
 
-def spending(store: JobStore) -> None:
+def spending(store: SeenJobs) -> None:
     """Real spending (totals, a bar per day over the last month, a row per model), then the demo's simulated costs."""
     registry = services.backends()
     billed = [b.name for b in registry if b.bills]
@@ -81,14 +81,14 @@ def _per_model_table(per_model: pd.DataFrame) -> None:
     )
 
 
-def daily_costs(store: JobStore, days: int = RECENT_DAYS, *, backends: Collection[str] | None = None) -> pd.DataFrame:
+def daily_costs(store: SeenJobs, days: int = RECENT_DAYS, *, backends: Collection[str] | None = None) -> pd.DataFrame:
     """One row per day with charged jobs: day, usd, credits."""
     since = datetime.combine(datetime.now().date() - timedelta(days=days - 1), time.min).astimezone()
     rows = [(day, usd, credits) for day, credits, usd in store.cost_by_day(since=since, backends=backends)]
     return pd.DataFrame(rows, columns=["day", "usd", "credits"])
 
 
-def model_costs(store: JobStore, backends: Collection[str] | None = None) -> pd.DataFrame:
+def model_costs(store: SeenJobs, backends: Collection[str] | None = None) -> pd.DataFrame:
     """One row per model: model (its name), usd, credits, jobs (failed ones left out); the most spent first."""
     rows = [
         (model_name(model_id), usd, credits, count)

@@ -11,8 +11,9 @@ import streamlit as st
 
 from components.jobs.job_words import STATUS_LOOK, model_name
 from components.shell import services
-from videostudio.history.store import ACTIVE_STATUSES, Job, JobStatus, JobStore
+from videostudio.history.store import ACTIVE_STATUSES, Job, JobStatus
 from videostudio.library.chain import JOINED_MODEL_ID
+from videostudio.team.seen import SeenJobs
 
 # What a person filters by, and the store statuses each stands for: an ended status by its own words
 # (components/jobs/job_words.STATUS_LOOK), every status still under way as one choice.
@@ -44,7 +45,7 @@ class HistoryQuery:
     descending: bool = True
 
     def filters(self) -> dict[str, Any]:
-        """Keyword arguments for ``JobStore.search`` and ``count_matching``."""
+        """Keyword arguments for ``SeenJobs.search`` and ``count_matching``."""
         return {
             "model_ids": list(self.model_ids) or None,
             "statuses": list(self.statuses) or None,
@@ -53,12 +54,12 @@ class HistoryQuery:
             "text": self.text or None,
         }
 
-    def search(self, store: JobStore, *, limit: int | None = None, offset: int = 0) -> list[Job]:
+    def search(self, store: SeenJobs, *, limit: int | None = None, offset: int = 0) -> list[Job]:
         return store.search(
             **self.filters(), order_by=self.order_by, descending=self.descending, limit=limit, offset=offset
         )
 
-    def count(self, store: JobStore) -> int:
+    def count(self, store: SeenJobs) -> int:
         return store.count_matching(**self.filters())
 
     def fingerprint(self) -> str:
@@ -127,7 +128,7 @@ def _day_range(days: Any) -> tuple[datetime | None, datetime | None]:
     return since, until
 
 
-def current_page(store: JobStore, query: HistoryQuery, view: str, size: int) -> tuple[list[Job], int]:
+def current_page(store: SeenJobs, query: HistoryQuery, view: str, size: int) -> tuple[list[Job], int]:
     """The jobs on the page of ``view`` being looked at, ``size`` a page, and how many match in all; draws the
     page picker when needed."""
     total = query.count(store)

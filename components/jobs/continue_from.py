@@ -22,6 +22,7 @@ from components.jobs.job_words import job_title
 from components.models.model_browser import BROWSER_OPEN
 from components.shell import services
 from components.shell.job_link import GENERATE_PAGE
+from components.shell.whose import may_generate, seen_jobs
 from videostudio.catalogue import Model, Task, start_image_path
 from videostudio.form.fields import form_fields
 from videostudio.form.payload import leaves
@@ -49,8 +50,9 @@ class Continuation:
 
 
 def continue_button(job: Job, key_prefix: str) -> None:
-    """Under a finished video kept on this computer: "Continue from here", a link to Generate."""
-    if not job.has_local_video:
+    """Under a finished video kept on this computer: "Continue from here", a link to Generate (for a role that
+    generates)."""
+    if not job.has_local_video or not may_generate():
         return
     with st.container(key=f"continue-{key_prefix}-{job.id}", width="content"):
         st.page_link(
@@ -68,7 +70,7 @@ def follow_continue_link() -> None:
     if job_id is None:
         return
     del st.query_params[CONTINUE_PARAM]  # followed once: a reload does not take the frame again
-    job = services.job_service().store.get(job_id)
+    job = seen_jobs().get(job_id)  # another person's job that isn't shared reads as none: never confirmed
     if job is None or not job.has_local_video:
         st.warning(
             "That video cannot be continued: it was deleted, or it is not a finished video kept on this computer.",

@@ -20,6 +20,7 @@ from components.jobs.job_words import (
 from components.shell import services
 from components.shell.job_link import copy_link, link_body
 from components.shell.markdown_text import markdown_safe
+from components.shell.whose import sees_prices
 from videostudio.catalogue.labels import shortened
 from videostudio.history.store import Job, JobStatus
 from videostudio.jobs.service import PollPolicy
@@ -51,12 +52,14 @@ def job_card(
             header[0].markdown(f"**{model_name(job.model_id)}**")
             with header[1]:
                 st.badge(label, icon=icon, color=color)
-        charge = charge_text(job, backend)
+        charge = charge_text(job, backend) if sees_prices() else None  # never to a viewer
         st.caption(
             f"{created_text(job.created_at)} · {elapsed_text(job.elapsed_seconds)}"
             + (f" · {markdown_safe(charge)}" if charge else "")
             + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )
+        if job.shared:
+            st.caption(":material/group: Shared with the team")
         if place and job.params.get("seed") is not None:
             st.caption(f"Seed {job.params['seed']}")
         elif job.prompt:

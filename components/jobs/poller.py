@@ -20,6 +20,7 @@ from components.shell.notifications import (
     notifies_instead_of_toast,
     queue_notice,
 )
+from components.shell.whose import seen_jobs
 from videostudio.history.store import Job, JobStatus
 
 TOASTS_KEY = "pending_toasts"
@@ -33,7 +34,7 @@ TICK_SECONDS = 1.5
 def job_tray() -> None:
     """List the running jobs compactly, and keep the page current with the history."""
     # What this run draws (job cards included) is the history as it is now; the tick compares with it.
-    store = services.job_service().store
+    store = seen_jobs()  # this person's running jobs and the shared ones: never another's (videostudio/team/seen.py)
     drawn: dict[str, str] = st.session_state.get(DRAWN_KEY, {})
     now = _statuses(store.active())
     # Jobs that were running when this session last drew and are not now have ended: said here, on any full
@@ -61,7 +62,7 @@ def _tick() -> None:
         st.rerun(scope="app")  # the page was drawn before the live list (and its prices) came in
     # A key typed in this session lets the follower ask the API about the jobs it follows.
     services.share_key_with_follower()
-    active = services.job_service().store.active()
+    active = seen_jobs().active()
     _draw_running(active)
     drawn: dict[str, str] = st.session_state.get(DRAWN_KEY, {})
     if _statuses(active) != drawn:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from components.shell.after_sign_in import go_back_to_the_address, remember_this_address
 from components.shell.identity import current_person, sign_in_configured
 from components.shell.markdown_text import as_typed
 from videostudio.team.people import Person
@@ -28,6 +29,8 @@ def admitted_person(url_paths: Sequence[str]) -> Person:
     """
     person = current_person()
     if person is not None:
+        if sign_in_configured():
+            go_back_to_the_address()
         return person
     door = _sign_in_page if not st.user.is_logged_in else _not_a_member_page
     _only(door, url_paths)
@@ -48,6 +51,7 @@ def _sign_in_page() -> None:
         st.write(WHAT_IT_IS)
         if st.button("Sign in", type="primary", icon=":material/login:", key="sign_in"):
             st.login()
+    remember_this_address()
 
 
 def _not_a_member_page() -> None:

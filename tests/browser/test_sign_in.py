@@ -142,3 +142,24 @@ def test_media_go_only_to_the_member_they_were_shown_to(
     finally:
         other_context.close()
     assert page.request.get(media_url).status == 200  # and still to the member it was shown to
+
+
+def test_a_link_opened_signed_out_is_where_the_sign_in_lands(page: Page, team_studio: Studio) -> None:
+    """Streamlit's sign-in ends on ``/``; the studio then goes on to the link that was opened."""
+    sign_in(page, team_studio.url, ADMIN_EMAIL, path="models?q=veo")
+    page.wait_for_url(f"{team_studio.url}/models?q=veo")
+    expect(page.locator("h1").filter(has_text="Models")).to_be_visible()
+    # The link is followed once: opening the first page afterwards does not jump back to it.
+    page.goto(f"{team_studio.url}/")
+    wait_idle(page)
+    expect(page.locator("h1").filter(has_text="Generate")).to_be_visible()
+    assert "/models" not in page.url
+
+
+def test_every_address_opened_signed_out_shows_only_the_door(page: Page, team_studio: Studio) -> None:
+    for path in ("", "history?job=0123456789abcdef", "compare?jobs=a,b", f"?model={VIDEO01}", "models", "team"):
+        page.goto(f"{team_studio.url}/{path}")
+        wait_idle(page)
+        expect_only_the_door(page)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        assert page.url.startswith(f"{team_studio.url}/{path.split('?')[0]}"), page.url  # the link is kept

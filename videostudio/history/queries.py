@@ -36,8 +36,8 @@ class JobQueries:
 
     engine: Engine
 
-    def count(self) -> int:
-        return self.count_matching()
+    def count(self, *, visible: ColumnElement[bool] | None = None) -> int:
+        return self.count_matching(visible=visible)
 
     def search(
         self,
@@ -51,13 +51,15 @@ class JobQueries:
         descending: bool = True,
         limit: int | None = None,
         offset: int = 0,
+        visible: ColumnElement[bool] | None = None,
     ) -> list[Job]:
         """One page of the jobs matching every given filter.
 
         ``model_ids``/``statuses``: None or empty means any. ``since`` is inclusive, ``until`` exclusive
         (naive datetimes are taken as UTC). ``text`` is a case-insensitive substring of the prompt.
         ``order_by`` is one of ``ORDER_KEYS``; jobs without a value for it (no credits, not finished) come
-        last either way, and ties go newest first so pages never overlap.
+        last either way, and ties go newest first so pages never overlap. ``visible`` (from
+        ``videostudio/team/access.visible_where``) keeps only the jobs one person may see: None is every job.
         """
         if order_by not in ORDER_KEYS:
             raise ValueError(f"order_by must be one of {', '.join(ORDER_KEYS)}, not {order_by!r}")
@@ -76,7 +78,7 @@ class JobQueries:
         # index holds them), not every matching job's thumbnail and JSON.
         page = (
             sa.select(c.id)
-            .where(*_filters(model_ids, statuses, since, until, text))
+            .where(*_filters(model_ids, statuses, since, until, text), *_seen(visible))
             .order_by(*ordering)
             .offset(offset or None)
         )
@@ -93,16 +95,20 @@ class JobQueries:
         since: datetime | None = None,
         until: datetime | None = None,
         text: str | None = None,
+        visible: ColumnElement[bool] | None = None,
     ) -> int:
         """How many jobs ``search`` would find with these filters and no limit."""
-        query = (
-            sa.select(sa.func.count()).select_from(jobs_table).where(*_filters(model_ids, statuses, since, until, text))
-        )
+        where = [*_filters(model_ids, statuses, since, until, text), *_seen(visible)]
+        query = sa.select(sa.func.count()).select_from(jobs_table).where(*where)
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
     def cost_by_day(
-        self, since: datetime | None = None, *, backends: Collection[str] | None = None
+        self,
+        since: datetime | None = None,
+        *,
+        backends: Collection[str] | None = None,
+        visible: ColumnElement[bool] | None = None,
     ) -> list[tuple[date, float, float]]:
         """(UTC day, credits, usd) summed over the charged jobs created that day, oldest day first.
 
@@ -112,18 +118,21 @@ class JobQueries:
         c = jobs_table.c
         day = UtcDay(c.created_at).label("day")
         query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(_dollars())).group_by(day).order_by(day)
-        query = _charged(query, backends)
+        query = _charged(query, backends).where(*_seen(visible))
         if since is not None:
             query = query.where(c.created_at >= as_utc(since))
         with self.engine.connect() as conn:
             return [(_as_date(d), float(credits), float(usd)) for d, credits, usd in conn.execute(query)]
 
-    def cost_by_model(self, *, backends: Collection[str] | None = None) -> list[tuple[str, float, float, int]]:
+    def cost_by_model(
+        self, *, backends: Collection[str] | None = None, visible: ColumnElement[bool] | None = None
+    ) -> list[tuple[str, float, float, int]]:
         """(model_id, credits, usd, number of jobs) per model over the jobs that were not failed, the biggest first."""
         c = jobs_table.c
         credits = sum_or_zero(c.credits)
         query = (
             sa.select(c.model_id, credits, sum_or_zero(_dollars()), sa.func.count())
+            .where(*_seen(visible))
             .group_by(c.model_id)
             .order_by(credits.desc(), c.model_id)
         )
@@ -201,31 +210,42 @@ class JobQueries:
         # Computed here over at most ``limit`` rows: cheaper than any portable SQL for a median or a quantile.
         return [max(0.0, (as_utc(row[1]) - as_utc(row[0])).total_seconds()) for row in rows[:limit]]
 
-    def batch_members(self, batch_ids: Collection[str]) -> dict[str, list[Job]]:
+    def batch_members(
+        self, batch_ids: Collection[str], *, visible: ColumnElement[bool] | None = None
+    ) -> dict[str, list[Job]]:
         """The jobs of each of ``batch_ids``, in the order they were sent (their submit times)."""
         if not batch_ids:
             return {}
         c = jobs_table.c
         members: dict[str, list[Job]] = {batch_id: [] for batch_id in batch_ids}
-        query = jobs_table.select().where(c.batch_id.in_(list(batch_ids))).order_by(c.created_at, c.id)
+        query = jobs_table.select().where(c.batch_id.in_(list(batch_ids)), *_seen(visible))
+        query = query.order_by(c.created_at, c.id)
         for job in self._jobs(query):
             members[job.batch_id or ""].append(job)
         return members
 
-    def pressed(self, press_key: str, limit: int = PRESSED_LIMIT) -> list[Job]:
+    def pressed(
+        self, press_key: str, limit: int = PRESSED_LIMIT, *, visible: ColumnElement[bool] | None = None
+    ) -> list[Job]:
         """The newest ``limit`` jobs sent with ``press_key`` (these settings, from one browser), newest first."""
         c = jobs_table.c
-        query = jobs_table.select().where(c.press_key == press_key).order_by(c.created_at.desc(), c.id.desc())
-        return self._jobs(query.limit(limit))
+        query = jobs_table.select().where(c.press_key == press_key, *_seen(visible))
+        return self._jobs(query.order_by(c.created_at.desc(), c.id.desc()).limit(limit))
 
-    def children_of(self, job_id: str) -> list[Job]:
+    def children_of(self, job_id: str, *, visible: ColumnElement[bool] | None = None) -> list[Job]:
         """The jobs that continue ``job_id`` ("Continue from here" recorded it as their parent), oldest first."""
         c = jobs_table.c
-        return self._jobs(jobs_table.select().where(c.parent_id == job_id).order_by(c.created_at.asc(), c.id.asc()))
+        query = jobs_table.select().where(c.parent_id == job_id, *_seen(visible))
+        return self._jobs(query.order_by(c.created_at.asc(), c.id.asc()))
 
     def _jobs(self, query: sa.Select[Any]) -> list[Job]:
         with self.engine.connect() as conn:
             return [from_row(r) for r in conn.execute(query).mappings()]
+
+
+def _seen(visible: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    # One person's view of the history (videostudio/team/access.visible_where); None: every job.
+    return [] if visible is None else [visible]
 
 
 def _dollars() -> ColumnElement[float]:

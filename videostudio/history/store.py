@@ -236,19 +236,26 @@ class JobStore(JobQueries):
         rows = self._jobs(jobs_table.select().where(jobs_table.c.id == job_id))
         return rows[0] if rows else None
 
-    def list(self, *, limit: int | None = None, model_id: str | None = None) -> list[Job]:
-        """Jobs, newest first."""
+    def list(
+        self, *, limit: int | None = None, model_id: str | None = None, visible: sa.ColumnElement[bool] | None = None
+    ) -> list[Job]:
+        """Jobs, newest first (only those ``visible`` keeps, when given: see ``JobQueries.search``)."""
         query = jobs_table.select().order_by(jobs_table.c.created_at.desc())
+        if visible is not None:
+            query = query.where(visible)
         if model_id:
             query = query.where(jobs_table.c.model_id == model_id)
         if limit:
             query = query.limit(limit)
         return self._jobs(query)
 
-    def active(self) -> list[Job]:
-        """Jobs not yet finished, oldest first: the ones polling must follow."""
+    def active(self, *, visible: sa.ColumnElement[bool] | None = None) -> list[Job]:
+        """Jobs not yet finished, oldest first: the ones polling must follow (``visible``: one person's only)."""
         c = jobs_table.c
-        return self._jobs(jobs_table.select().where(c.status.in_(ACTIVE_STATUSES)).order_by(c.created_at.asc()))
+        query = jobs_table.select().where(c.status.in_(ACTIVE_STATUSES))
+        if visible is not None:
+            query = query.where(visible)
+        return self._jobs(query.order_by(c.created_at.asc()))
 
     def next_poll_due(self, backends: Collection[str] | None = None, now: datetime | None = None) -> datetime | None:
         """The earliest next poll of an unfinished job of ``backends`` that no live lease holds (None: none)."""

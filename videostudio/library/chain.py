@@ -20,6 +20,7 @@ from videostudio.library.clip_join import COPIED, ChainError, JoinResult, join_c
 from videostudio.library.videos import VideoFileError, store_video, video_key
 from videostudio.storage import MediaStorage, StorageError
 from videostudio.storage.names import media_file
+from videostudio.team.seen import SeenJobs
 
 if TYPE_CHECKING:  # PyAV takes about half a second to load: only reading a video needs it
     import av
@@ -117,12 +118,16 @@ def _decode_to_last(
 
 
 def record_joined(
-    store: JobStore, jobs: Sequence[Job], storage: MediaStorage, titles: Sequence[str] | None = None
+    store: JobStore,
+    jobs: Sequence[Job],
+    storage: MediaStorage,
+    titles: Sequence[str] | None = None,
+    owner: str | None = None,
 ) -> tuple[Job, JoinResult]:
     """Join the videos of ``jobs`` in order, keep the result with its poster in ``storage``, and add it to the history.
 
     ``titles`` name the clips in the joined video's settings ("Kling 2.1 (a cat surfing)"); by default their
-    prompts.
+    prompts. ``owner``: the person who joined them (None without sign-in): the joined video is their work.
     """
     clips = []
     for number, job in enumerate(jobs, 1):
@@ -162,6 +167,7 @@ def record_joined(
         created_at=now,
         updated_at=now,
         finished_at=now,
+        owner=owner,
     )
     return store.add(joined), result
 
@@ -178,7 +184,7 @@ def joined_settings(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [("Joined from", source), ("How", str(how))]
 
 
-def chain_of(store: JobStore, job: Job) -> list[Job]:
+def chain_of(store: JobStore | SeenJobs, job: Job) -> list[Job]:
     """The chain ``job`` is part of, first to last: its ancestors by ``parent_id``, itself, then its descendants
     (the newest child at each step, as the person most likely continued the last take)."""
     ancestors: list[Job] = []

@@ -33,6 +33,7 @@ from videostudio.jobs.service import JobService
 from videostudio.library.kept_inputs import delete_kept_inputs
 from videostudio.storage import MediaStorage, StorageError
 from videostudio.storage.names import delete_media
+from videostudio.team.seen import SeenJobs
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +287,7 @@ class MissingVideoRetrier:
             log.exception("retrying missing video downloads failed")
 
 
-def kept_videos(store: JobStore, limit: int, *, also: Iterable[str] = ()) -> dict[str, Job]:
+def kept_videos(store: JobStore | SeenJobs, limit: int, *, also: Iterable[str] = ()) -> dict[str, Job]:
     """Of the newest ``limit`` finished jobs, those whose video is on this computer, newest first, by id; then those
     of ``also`` (ids already chosen, however old) that still have theirs, so a choice never drops out of its list."""
     kept = {
