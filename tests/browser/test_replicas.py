@@ -41,6 +41,7 @@ from tests.browser.team_layout import AFFINITY_COOKIE, Team, running_team
 from tests.browser.test_presets import close_popover, open_popover
 from videostudio.history.record import JobStatus
 from videostudio.history.store import JobStore
+from videostudio.storage.s3 import cache_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.team]
 
@@ -157,14 +158,20 @@ def test_a_job_sent_through_one_replica_is_followed_apart_and_plays_through_the_
     finally:
         os.kill(follower, signal.SIGCONT)
     wait_done(card)
-    # Replica 2 has no copy of its own to play: the video is in the shared media (S3, or the shared folder).
-    assert not list(Path(team.layout["REPLICA2_HOME"]).rglob("*.mp4"))
     dialog = open_job(second, team.url(2), job_id)
     wait_done(dialog)
     facts = video_facts(dialog)
     assert facts["error"] is None and facts["duration"] > 1 and facts["advanced"] > 0
-    if team.layout["MEDIA"] == "s3":  # fetched from the bucket into replica 2's own cache, to play
-        assert [p.name for p in Path(team.layout["REPLICA2_HOME"]).rglob("*.mp4")] == [f"{job_id}.mp4"]
+
+    # Replica 2 never had a copy of its own: the follower kept the video in the shared media.
+    home = Path(team.layout["REPLICA2_HOME"])
+    copies = list(home.rglob("*.mp4"))
+    if team.layout["MEDIA"] == "s3":  # in the bucket; replica 2 played what it fetched from there into its cache
+        assert f"{job_id}.mp4" in [p.name for p in (Path(team.layout["RUN_DIR"]) / "s3").rglob("*.mp4")]
+        assert not list((home / "media").rglob("*.mp4"))
+        assert copies and all(p.is_relative_to(cache_folder(home)) for p in copies), copies
+    else:
+        assert copies == []
 
 
 def test_a_preset_saved_on_one_replica_is_offered_on_the_other(
@@ -194,6 +201,7 @@ def test_a_draft_left_on_one_replica_comes_back_on_the_other(
     pick_model(first, "video-01")
     type_text(first, f"{VIDEO01}__prompt", "A half-written idea about paper boats")
     upload(first, f"{VIDEO01}__image_url", media_files["end_frame"])
+    expect(first.get_by_text(re.compile(r"\d+×\d+ px")).first).to_be_visible()  # read and prepared: in the draft
     first.close()
 
     # The same browser (its drafts cookie) on the other replica, as when nginx sends it elsewhere.
