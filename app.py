@@ -23,6 +23,11 @@ studio_pages = [
     st.Page("pages/history.py", title="History", icon=":material/history:"),
     st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page("pages/boards.py", title="Boards", icon=":material/dashboard:", url_path="boards"),
+    # Reached by a board's showcase link only: a page that only shows, without the studio around it.
+    st.Page(
+        "pages/showcase.py", title="Showcase", icon=":material/slideshow:", url_path="showcase", visibility="hidden"
+    ),
 ]
 team_page = st.Page("pages/team.py", title="Team", icon=":material/group:", url_path="team")
 services.start_background_work()  # the follower keeps jobs moving with no browser open
@@ -38,9 +43,10 @@ if not person.sheet.may_generate:
         *studio_pages[2:],
     ]
 pages = st.navigation([*studio_pages, team_page] if manages_team else studio_pages)
-draw_person_panel(person)
-draw_backend_panel()
-with st.sidebar:
-    job_tray()
-status_line()
+if pages.url_path != "showcase":  # the showcase shows a board and nothing else: no backend, balance or job tray
+    draw_person_panel(person)
+    draw_backend_panel()
+    with st.sidebar:
+        job_tray()
+    status_line()
 pages.run()

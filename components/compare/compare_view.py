@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.boards.take_marks import marks_row
 from components.compare.synced_player import Tile, synced_player
 from components.form.media_url import media_url
 from components.history.detail import parameter_rows
@@ -117,6 +118,7 @@ def compare_view(jobs: list[Job], store: SeenJobs) -> None:
     prices = sees_prices()
     tiles = [_tile(number, job, rows, prices) for number, job in enumerate(jobs)]
     synced_player(tiles)
+    marks_row(jobs, "compare")  # star, rate, Add to board… each take (components/boards)
     with st.container(horizontal=True):
         with st.popover("Copy link", icon=":material/link:", key="compare_link"):
             st.caption("This link opens this comparison, on any browser that reaches this studio.")

@@ -102,17 +102,18 @@ def job_settings(job: Job, model: Model | None) -> None:
     st.markdown("**Settings**")
     if not job.kind.was_sent:  # nothing was sent: the clips it was joined from, and how, in words
         st.table([{"Setting": name, "Value": value} for name, value in joined_settings(job.params)])
-        st.caption(f"Job {job.id}")
-        return
-    st.table(parameter_rows(job, model))
-    with st.expander("As sent (JSON)", icon=":material/data_object:"):
-        st.json({"model": job.model_id, **job.params}, expanded=2)
-    with st.expander("Details", icon=":material/info:"):
-        # The ids a support request or the API's own logs need; folded, since they mean nothing to most people.
+    else:
+        st.table(parameter_rows(job, model))
+    with st.expander("Details", icon=":material/info:", key=f"history_details_{job.id}"):
+        # The request as sent and the ids a support request or the API's own logs need: folded, since they mean
+        # nothing to most people (and a job shown to a client should not open on them).
         st.caption(f"Model: `{job.model_id}`")
         st.caption(f"Job: `{job.id}`")
         if job.generation_id:
             st.caption(f"Generation: `{job.generation_id}`")
+        if job.kind.was_sent:
+            st.markdown("**As sent**")
+            st.json({"model": job.model_id, **job.params}, expanded=2)
 
 
 def parameter_rows(job: Job, model: Model | None) -> list[dict[str, str]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.boards.mark_filters import mark_filters
 from components.jobs.job_words import STATUS_LOOK, model_name
 from components.shell import services
 from videostudio.history.store import ACTIVE_STATUSES, Job, JobStatus
@@ -28,6 +29,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "Longest run": ("elapsed", True),
     "Most credits": ("credits", True),
     "Model": ("model_id", False),
+    "Best rated": ("rating", True),
 }
 
 
@@ -40,6 +42,8 @@ class HistoryQuery:
     since: datetime | None = None
     until: datetime | None = None
     text: str = ""
+    favourites_only: bool = False  # starred takes only (components/boards/take_marks.py)
+    min_rating: int | None = None  # rated at least this many stars
 
     order_by: str = "created_at"
     descending: bool = True
@@ -52,6 +56,8 @@ class HistoryQuery:
             "since": self.since,
             "until": self.until,
             "text": self.text or None,
+            "favourites_only": self.favourites_only,
+            "min_rating": self.min_rating,
         }
 
     def search(self, store: SeenJobs, *, limit: int | None = None, offset: int = 0) -> list[Job]:
@@ -68,7 +74,8 @@ class HistoryQuery:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.model_ids or self.statuses or self.since or self.until or self.text)
+        marked = self.favourites_only or self.min_rating
+        return bool(self.model_ids or self.statuses or self.since or self.until or self.text or marked)
 
 
 def history_filters() -> HistoryQuery:
@@ -104,6 +111,7 @@ def _filter_bar() -> HistoryQuery:
         persist_state="session",
     )
     sort = bottom[1].selectbox("Sort", list(SORTS), key="history_sort", persist_state="session")
+    favourites_only, min_rating = mark_filters()
     order_by, descending = SORTS[sort or "Newest first"]
     since, until = _day_range(days)
     return HistoryQuery(
@@ -112,6 +120,8 @@ def _filter_bar() -> HistoryQuery:
         since=since,
         until=until,
         text=text.strip(),
+        favourites_only=favourites_only,
+        min_rating=min_rating,
         order_by=order_by,
         descending=descending,
     )

@@ -15,6 +15,16 @@ from videostudio.media import MediaError, decode_data_uri
 from videostudio.storage.names import media_file
 
 PER_ROW = 4
+# Every tile the same height, whatever its poster's shape and its prompt's length: an even grid to present from.
+TILE_HEIGHT = 340
+_EVEN_TILES = """<style>
+[class*="st-key-history_tile_"] [data-testid="stImage"] img { height: 150px; width: 100%; object-fit: contain;
+  background: #000; border-radius: 0.4rem; }
+[class*="st-key-history_tile_"] [data-testid="stText"] { display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden; }
+[class*="st-key-history_tile_"] [data-testid="stCaptionContainer"] { white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+</style>"""
 
 
 def history_gallery(jobs: list[Job]) -> None:
@@ -23,10 +33,11 @@ def history_gallery(jobs: list[Job]) -> None:
     # A batch's posters side by side, where its first one falls.
     jobs = [job for group in group_jobs(jobs) for job in group]
     places = batch_places(jobs)
+    st.html(_EVEN_TILES)
     for start in range(0, len(jobs), PER_ROW):
         row = jobs[start : start + PER_ROW]
         for column, job in zip(st.columns(PER_ROW), row, strict=False):
-            with column.container(border=True, key=f"history_tile_{job.id}"):
+            with column.container(border=True, key=f"history_tile_{job.id}", height=TILE_HEIGHT):
                 _picture(job)
                 label, _color, icon = status_look(job)
                 batch = f" · batch {places[job.id]}" if job.id in places else ""

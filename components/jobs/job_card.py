@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from components.boards.take_marks import take_marks
 from components.jobs.continue_from import continue_button
 from components.jobs.copy_as_code import has_code, job_code, job_code_body
 from components.jobs.job_words import (
@@ -74,6 +75,7 @@ def job_card(
         with st.container(horizontal=True, key=f"actions-{key_prefix}-{job.id}"):
             if actions is not None:
                 actions(job, key_prefix)
+            take_marks(job, key_prefix)  # star, rating, Add to board… (components/boards)
             if place:
                 _more(job, key_prefix)
                 return

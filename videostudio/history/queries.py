@@ -25,7 +25,7 @@ from videostudio.history.sql import Elapsed, UtcDay, sum_or_zero
 __all__ = ["ORDER_KEYS", "JobQueries", "reported_usd"]
 
 # What ``search`` can sort by; "elapsed" is the run time, finished_at - created_at.
-ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed")
+ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed", "rating")
 # The jobs of one press key looked at to tell whether a press repeats one (videostudio/jobs/intent.py): a person's
 # presses of "Generate another" on one form, batches included, stay well below this.
 PRESSED_LIMIT = 64
@@ -47,6 +47,8 @@ class JobQueries:
         since: datetime | None = None,
         until: datetime | None = None,
         text: str | None = None,
+        favourites_only: bool = False,
+        min_rating: int | None = None,
         order_by: str = "created_at",
         descending: bool = True,
         limit: int | None = None,
@@ -57,6 +59,7 @@ class JobQueries:
 
         ``model_ids``/``statuses``: None or empty means any. ``since`` is inclusive, ``until`` exclusive
         (naive datetimes are taken as UTC). ``text`` is a case-insensitive substring of the prompt.
+        ``favourites_only`` keeps starred takes; ``min_rating`` those rated at least that (unrated ones never match).
         ``order_by`` is one of ``ORDER_KEYS``; jobs without a value for it (no credits, not finished) come
         last either way, and ties go newest first so pages never overlap. ``visible`` (from
         ``videostudio/team/access.visible_where``) keeps only the jobs one person may see: None is every job.
@@ -68,7 +71,7 @@ class JobQueries:
         c = jobs_table.c
         key: ColumnElement[Any] = Elapsed(c.finished_at, c.created_at) if order_by == "elapsed" else c[order_by]
         ordering: list[ColumnElement[Any]] = []
-        if order_by in ("credits", "elapsed"):
+        if order_by in ("credits", "elapsed", "rating"):
             # Portable NULLS LAST: false sorts before true on every database.
             ordering.append(key.is_(None))
         ordering.append(key.desc() if descending else key.asc())
@@ -78,7 +81,8 @@ class JobQueries:
         # index holds them), not every matching job's thumbnail and JSON.
         page = (
             sa.select(c.id)
-            .where(*_filters(model_ids, statuses, since, until, text), *_seen(visible))
+            .where(*_filters(model_ids, statuses, since, until, text), *_marks(favourites_only, min_rating))
+            .where(*_seen(visible))
             .order_by(*ordering)
             .offset(offset or None)
         )
@@ -95,10 +99,13 @@ class JobQueries:
         since: datetime | None = None,
         until: datetime | None = None,
         text: str | None = None,
+        favourites_only: bool = False,
+        min_rating: int | None = None,
         visible: ColumnElement[bool] | None = None,
     ) -> int:
         """How many jobs ``search`` would find with these filters and no limit."""
-        where = [*_filters(model_ids, statuses, since, until, text), *_seen(visible)]
+        where = [*_filters(model_ids, statuses, since, until, text), *_marks(favourites_only, min_rating)]
+        where += _seen(visible)
         query = sa.select(sa.func.count()).select_from(jobs_table).where(*where)
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
@@ -283,6 +290,17 @@ def _filters(
         # ilike is ILIKE on PostgreSQL and lower() LIKE lower() elsewhere; % and _ typed are literal.
         pattern = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(c.prompt.ilike(f"%{pattern}%", escape="\\"))
+    return where
+
+
+def _marks(favourites_only: bool, min_rating: int | None) -> list[ColumnElement[bool]]:
+    # Kept apart from _filters: the take's star and rating (revision 0009), History's "favourites" and "rated" filters.
+    c = jobs_table.c
+    where: list[ColumnElement[bool]] = []
+    if favourites_only:
+        where.append(c.favourite.is_(True))
+    if min_rating:
+        where.append(c.rating >= int(min_rating))
     return where
 
 

@@ -29,6 +29,8 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "as_utc",
+    "board_items_table",
+    "boards_table",
     "drafts_table",
     "from_row",
     "jobs_table",
@@ -133,6 +135,9 @@ jobs_table = sa.Table(
     sa.Column("owner", sa.String(320)),
     sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("estimate_usd", sa.Float),
+    # Revision 0009: the take's star and its rating (1 to 5; None: not rated), for History's filters and sort.
+    sa.Column("favourite", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("rating", sa.Integer),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
@@ -143,6 +148,7 @@ jobs_table = sa.Table(
     sa.Index("ix_jobs_parent_id", "parent_id"),
     sa.Index("ix_jobs_press_key", "press_key"),
     sa.Index("ix_jobs_owner_created_at", "owner", "created_at"),
+    sa.Index("ix_jobs_marks", "favourite", "rating"),
 )
 
 # Revision 0007: the team's members (videostudio/team/members.py) and its settings, in the history's database so
@@ -162,6 +168,29 @@ team_settings_table = sa.Table(
     metadata,
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+# Revision 0009: boards of takes to present (videostudio/boards), and the takes on each, in order, with a note.
+boards_table = sa.Table(
+    "boards",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("owner", sa.String(320)),  # the member who made it; None in a studio without sign-in
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("share_token", sa.String(64), nullable=False, unique=True),  # what the showcase link carries
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Index("ix_boards_owner", "owner", "updated_at"),
+)
+board_items_table = sa.Table(
+    "board_items",
+    metadata,
+    sa.Column("board_id", sa.String(32), sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("job_id", sa.String(32), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_board_items_job_id", "job_id"),
 )
 
 
@@ -249,6 +278,8 @@ class Job:
     owner: str | None = None  # the member who made it (their email); None in a studio without sign-in
     shared: bool = False  # shared with the team by its owner: members may watch it by its link, never change it
     estimate_usd: float | None = None  # the price shown before the press, per job (the spending limits count it)
+    favourite: bool = False  # starred: one of the good takes (set by whoever may change the job)
+    rating: int | None = None  # 1 to 5 stars; None: not rated
 
     def __post_init__(self) -> None:
         # Rows and callers may hand in the stored text ("completed"); the record always holds the typed value,
@@ -322,4 +353,5 @@ def from_row(row: Mapping[str, Any]) -> Job:
     values["poll_failures"] = values["poll_failures"] or 0
     values["download_attempts"] = values["download_attempts"] or 0
     values["shared"] = bool(values["shared"])
+    values["favourite"] = bool(values["favourite"])
     return Job(**values)

@@ -85,12 +85,17 @@ def download_video(
 
 def download_name(model_id: str, created: datetime, prompt: str, words: int = 5) -> str:
     """A file name that says what the video is: ``pixverse-v5-2026-11-21-1530-a-cat-surfing.mp4``."""
+    model, slug = name_words(model_id, prompt, words)
+    parts = [model, created.strftime("%Y-%m-%d-%H%M"), slug]
+    return "-".join(p for p in parts if p) + ".mp4"
+
+
+def name_words(model_id: str, prompt: str, words: int = 5) -> tuple[str, str]:
+    """The model and the prompt's first ``words`` as file-name words: ("pixverse-v5", "a-cat-surfing")."""
     model = re.sub(r"[^a-z0-9]+", "-", model_id.lower().split("/image-to-video")[0]).strip("-")
     # Fold accents first, so "Un café à Paris" keeps its words: un-cafe-a-paris.
     ascii_prompt = unicodedata.normalize("NFKD", prompt).encode("ascii", "ignore").decode().lower()
-    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_prompt)[:words])
-    parts = [model, created.strftime("%Y-%m-%d-%H%M"), slug]
-    return "-".join(p for p in parts if p) + ".mp4"
+    return model, "-".join(re.findall(r"[a-z0-9]+", ascii_prompt)[:words])
 
 
 # --- probing and posters -------------------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ class SeenJobs:
         since: datetime | None = None,
         until: datetime | None = None,
         text: str | None = None,
+        favourites_only: bool = False,
+        min_rating: int | None = None,
         order_by: str = "created_at",
         descending: bool = True,
         limit: int | None = None,
@@ -66,6 +68,8 @@ class SeenJobs:
             since=since,
             until=until,
             text=text,
+            favourites_only=favourites_only,
+            min_rating=min_rating,
             order_by=order_by,
             descending=descending,
             limit=limit,
@@ -81,9 +85,18 @@ class SeenJobs:
         since: datetime | None = None,
         until: datetime | None = None,
         text: str | None = None,
+        favourites_only: bool = False,
+        min_rating: int | None = None,
     ) -> int:
         return self.store.count_matching(
-            model_ids=model_ids, statuses=statuses, since=since, until=until, text=text, visible=self._visible
+            model_ids=model_ids,
+            statuses=statuses,
+            since=since,
+            until=until,
+            text=text,
+            favourites_only=favourites_only,
+            min_rating=min_rating,
+            visible=self._visible,
         )
 
     def cost_by_day(
