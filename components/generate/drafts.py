@@ -19,7 +19,7 @@ from components.form.reuse import restore_settings
 from components.form.widgets import FormState, model_key
 from components.models.model_browser import BROWSER_OPEN, MODEL_CHOICE, URL_PARAM
 from components.shell import services
-from components.shell.identity import current_person
+from components.shell.whose import current_person
 from videostudio.catalogue import Model
 from videostudio.storage.base import StorageError
 from videostudio.studio import studio_drafts

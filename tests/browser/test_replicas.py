@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import (
     VIDEO01,
@@ -233,11 +234,11 @@ def test_killing_a_replica_loses_no_job(context: BrowserContext, team: Team) -> 
     assert JobStore(team.database_url).get(job_id).status is JobStatus.COMPLETED
 
 
-def test_ctrl_c_stops_everything_it_started(team: Team) -> None:
+def test_ctrl_c_stops_everything_it_started(page: Page, team: Team) -> None:
     pids = team.pids
     assert team.stop() == 130
     still_running = [name for name, pid in pids.items() if Path(f"/proc/{pid}").exists()]
     assert still_running == []
-    with pytest.raises(requests.ConnectionError):
-        requests.get(team.address, timeout=5)
+    with pytest.raises(PlaywrightError, match="ERR_CONNECTION_REFUSED"):
+        page.goto(team.address)
     assert "stopped" in team.log.read_text()

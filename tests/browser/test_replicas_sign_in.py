@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import wait_idle
 from tests.browser.team_layout import AFFINITY_COOKIE, Team, pinned_context, running_team
@@ -41,8 +42,10 @@ def test_a_sign_in_through_one_replica_holds_on_the_other(browser: Browser, team
     context.close()
 
 
-def test_the_demo_secrets_live_in_the_run_and_go_with_it(team: Team) -> None:
+def test_the_demo_secrets_live_in_the_run_and_go_with_it(page: Page, team: Team) -> None:
     secrets = Path(team.layout["RUN_DIR"]) / "secrets" / "secrets.toml"
     assert "[auth]" in secrets.read_text() and secrets.stat().st_mode & 0o077 == 0  # its owner's alone
     assert team.stop() == 130
     assert not secrets.exists()
+    with pytest.raises(PlaywrightError, match="ERR_CONNECTION_REFUSED"):
+        page.goto(team.address)
