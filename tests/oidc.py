@@ -172,7 +172,7 @@ def add_member(studio: Studio, email: str, role: str = "creator", *, provider: O
 
 def sign_in(page: Page, studio_url: str, email: str, path: str = "") -> None:
     """Open ``studio_url/path`` signed out, press Sign in, and sign in as ``email`` on the provider's form; returns
-    once the studio's page has run after the sign-in (wherever it landed)."""
+    once the studio's page at that address has run after the sign-in."""
     from playwright.sync_api import expect
 
     from tests.browser.conftest import wait_idle
@@ -184,7 +184,11 @@ def sign_in(page: Page, studio_url: str, email: str, path: str = "") -> None:
     expect(sub).to_be_visible()
     sub.fill(email)
     page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{studio_url}/**")
+    if path:  # Streamlit's sign-in ends on the first page; the studio then goes on to the link
+        target = f"{studio_url}/{path}"
+        page.wait_for_url(lambda url: url == target)
+    else:
+        page.wait_for_url(f"{studio_url}/**")
     wait_idle(page)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -18,12 +19,16 @@ import pytest
 
 from tests.conftest import jpeg_bytes
 from tests.test_store import BACKENDS, database
+from videostudio.config import Settings
 from videostudio.history.store import JobStore, utcnow
 from videostudio.library.kept_inputs import keep_inputs
+from videostudio.storage import storage_from
 from videostudio.storage.base import LocalFolderStorage
+from videostudio.studio import studio_drafts, studio_presets
 from videostudio.team.people import LOCAL_PERSON, Person
 from videostudio.team.roles import Role
 from videostudio.workflows.drafts import DraftStore, draft_key, new_draft_id
+from videostudio.workflows.kept_forms import upload_keys
 from videostudio.workflows.old_forms import MARK, import_old_drafts, import_old_presets
 from videostudio.workflows.presets import Incoming, NameTaken, PresetError, PresetStore, preset_label
 
@@ -279,3 +284,42 @@ def test_a_damaged_old_presets_file_is_left_alone_and_tried_again(
     assert import_old_presets(folder, studio.presets) == 0
     assert (folder / "presets.json").read_text() == "{ half a file" and not (folder / MARK).exists()
     assert studio.presets.presets() == []
+
+
+# --- uploads as media in S3 -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.s3
+def test_with_s3_media_a_replica_whose_folders_are_empty_has_the_uploads(
+    s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shared' / 'history.sqlite3'}"
+    stores = [JobStore(url), JobStore(url)]
+    try:
+        settings = [
+            Settings.from_env({**os.environ, "VIDEO_STUDIO_HOME": str(tmp_path / name), "DATABASE_URL": url})
+            for name in ("one", "two", "three")  # three: a replica that only looks
+        ]
+        assert all(s.media_url.startswith("s3://") for s in settings)
+        one, two = (studio_presets(s, store) for s, store in zip(settings[:2], stores, strict=True))
+        photo = jpeg_bytes(color=(30, 160, 90))
+        one.save("Surf", PIXVERSE, {"prompt": "waves", "image_url": data_uri(photo)}, owner=ANA.email)
+        drafts_one, drafts_two = (studio_drafts(s, store) for s, store in zip(settings[:2], stores, strict=True))
+        drafts_one.save(ANA.email, PIXVERSE, {"prompt": "draft", "image_url": data_uri(photo)}, {"image_url": "p.jpg"})
+
+        [preset] = two.presets(PIXVERSE, viewer=ANA)
+        assert preset.form.inputs()["image_url"][1] == photo
+        assert drafts_two.load(ANA.email, PIXVERSE).inputs() == {"image_url": ("p.jpg", photo, "image/jpeg")}
+        # Each replica has only its own cache folder: what two read came from the bucket, and no media folder was made.
+        assert not any((tmp_path / name / "media").exists() for name in ("one", "two", "three"))
+        [key] = upload_keys(preset.form.uploads)
+        assert key.startswith("presets/") and two.storage.exists(key)
+
+        assert two.delete(PIXVERSE, "Surf", owner=ANA.email, by=ANA)
+        assert not storage_from(settings[2]).exists(key)  # the object only it used is gone from the bucket
+        # Replica one still remembers the picture; saving it again stores it again, for every replica to read.
+        one.save("Surf again", PIXVERSE, {"image_url": data_uri(photo)}, owner=ANA.email)
+        assert storage_from(settings[2]).get_bytes(key) == photo
+    finally:
+        for store in stores:
+            store.close()

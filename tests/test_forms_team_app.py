@@ -1,7 +1,7 @@
 """Drafts and presets of two members of a team studio, on the Generate page through AppTest (components/generate/).
 
 Each member sees their own drafts and presets and the presets shared with the team, nothing else; a member's drafts
-follow them to another browser; a viewer loads presets but saves none; an admin sees every preset.
+follow them to another browser; a viewer has no Generate page, so saves none; an admin sees every preset.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import choose_model_in_browser
 from tests.conftest import REPO, Studio
+from tests.test_forms_team import old_studio_files
 from videostudio.history.store import JobStore
 from videostudio.team.members import MemberStore
 from videostudio.team.roles import Role
@@ -118,13 +119,30 @@ def test_the_owner_stops_sharing_and_the_preset_leaves_the_others_list(team: Stu
     assert boss.selectbox(key=CHOICE).options == [f"Briefly shared · {ANA}"]
 
 
-def test_a_viewer_loads_shared_presets_but_saves_none(team: Studio) -> None:
+def test_a_viewer_has_no_generate_page_so_saves_no_preset(team: Studio) -> None:
     ben = open_as(BEN)
     ben.text_area(key=PROMPT).input("Watch this").run()
     save_preset(ben, "To watch", shared=True)
 
-    vera = open_as(VERA)
-    assert vera.selectbox(key=CHOICE).options == [f"To watch · shared by {BEN}"]
+    # A viewer watches what is shared: the navigation has no Generate page (components/shell/whose.py, app.py).
+    vera = AppTest.from_file(str(APP), default_timeout=60)
+    vera.secrets["auth"] = AUTH
+    vera.user = {"is_logged_in": True, "email": VERA, "name": "Vera"}
+    vera.run()
+    assert not vera.exception, [e.value for e in vera.exception]
+    assert vera.title[0].value == "History"
     assert not any(b.key == "presets_save" for b in vera.button)
-    assert not any((u.key or "").startswith("presets_import_") for u in vera.get("file_uploader"))
-    assert any("can load presets, not save them" in c.value for c in vera.caption)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        vera.switch_page("pages/generate.py")
+
+
+def test_an_upgraded_studio_opens_the_drafts_and_presets_its_files_held(studio: Studio) -> None:
+    browser, _photo = old_studio_files(studio.home)  # as the studio before revision 0008 left them
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["draft_id"] = browser
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["model_choice"] == PIXVERSE  # the model this browser last had
+    assert at.text_area(key=PROMPT).value == "Old draft"
+    assert any("old.jpg" in c.value for c in at.caption)  # its upload, back from the old folder
+    assert at.selectbox(key=CHOICE).options == ["Old look"]

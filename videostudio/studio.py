@@ -21,7 +21,7 @@ from videostudio.jobs.schedule import RunTimes
 from videostudio.jobs.service import JobService
 from videostudio.library import kept_inputs
 from videostudio.library import videos as library
-from videostudio.storage import MediaStorage, storage_from
+from videostudio.storage import MediaStorage, StorageError, storage_from
 from videostudio.workflows.drafts import DraftStore
 from videostudio.workflows.old_forms import import_old_drafts, import_old_presets
 from videostudio.workflows.presets import PresetStore
@@ -66,7 +66,7 @@ def studio_drafts(settings: Settings, store: JobStore) -> DraftStore:
     try:
         import_old_drafts(settings.data_dir / "drafts", drafts)
         drafts.clean()  # drafts untouched for 30 days, and the uploads only they used
-    except OSError as exc:  # the drafts work on; only the old files or a stray upload wait for the next start
+    except (OSError, StorageError) as exc:  # the drafts work on; the old files or a stray upload wait for a restart
         log.warning("old drafts not imported or cleaned: %s", exc)
     return drafts
 
@@ -76,6 +76,6 @@ def studio_presets(settings: Settings, store: JobStore) -> PresetStore:
     presets = PresetStore(store, media_storage(settings))
     try:
         import_old_presets(settings.data_dir / "presets", presets)
-    except OSError as exc:
+    except (OSError, StorageError) as exc:
         log.warning("old presets not imported: %s", exc)
     return presets

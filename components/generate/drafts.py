@@ -19,8 +19,9 @@ from components.form.reuse import restore_settings
 from components.form.widgets import FormState, model_key
 from components.models.model_browser import BROWSER_OPEN, MODEL_CHOICE, URL_PARAM
 from components.shell import services
-from components.shell.identity import current_person
+from components.shell.whose import current_person
 from videostudio.catalogue import Model
+from videostudio.storage.base import StorageError
 from videostudio.studio import studio_drafts
 from videostudio.workflows.drafts import DraftStore, draft_key, is_draft_id, new_draft_id
 
@@ -98,8 +99,8 @@ def keep_draft(model: Model, form: FormState, payload: dict[str, Any]) -> None:
     st.session_state[LAST_FORM_KEY] = (model.id, payload, dict(form.upload_names))
     try:
         draft_store().save(drafts_key(), model.id, payload, form.upload_names)
-    except (OSError, ValueError, SQLAlchemyError) as exc:
-        # A full disk or a database out of reach only means the draft is not kept; the form itself works on.
+    except (OSError, ValueError, SQLAlchemyError, StorageError) as exc:
+        # A full disk, or a media store or database out of reach, only means the draft is not kept; the form works on.
         log.warning("draft not saved: %s", exc)
     _remember_in_browser(draft_id())
 

@@ -30,6 +30,7 @@ from components.jobs.poller import watch_started
 from components.models.model_browser import NOT_OFFERED, model_browser
 from components.shell import services
 from components.shell.identity import current_person, member_store
+from components.shell.markdown_text import markdown_safe
 from components.shell.sidebar import endpoint_choice_on
 from components.shell.started import remember_started, started_job_id
 from components.shell.whose import seen_jobs
@@ -54,6 +55,9 @@ QUESTION_KEY = "generate_question"
 CONFIRMED_KEY = "generate_confirmed"
 # A person who is not (or no longer) a member of the team: their press sends nothing.
 NOT_A_MEMBER = "You are not signed in as a member of this team, so nothing was sent. Sign in, or ask your admin."
+CHANGED_SINCE_ASKED = (
+    "The settings changed after you were asked, so nothing was sent. Press Generate again to send them as they are now."
+)
 
 
 @dataclass(frozen=True)
@@ -229,18 +233,14 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
         # The request is gone before anything is sent, so a rerun can never send it again.
         try:
             requested_key, another_of = request
+            cost = PressCost.of(each, jobs_in_press(count, images))
             if requested_key == key and _is_new_intention(sent, another_of):
-                cost = PressCost.of(each, jobs_in_press(count, images))
                 if confirmed is None and not (problems or form.input_errors) and _asks_first(cost):
-                    question = PendingPress(key, another_of, pressed_as, confirmation_question(cost))
-                    st.session_state[QUESTION_KEY] = question
-                elif confirmed is not None and confirmed != pressed_as:
-                    message = (
-                        "error",
-                        "The settings changed after you were asked, so nothing was sent. "
-                        "Press Generate again to send them as they are now.",
+                    st.session_state[QUESTION_KEY] = PendingPress(
+                        key, another_of, pressed_as, confirmation_question(cost)
                     )
-                    st.session_state["submit_message"] = message
+                elif confirmed is not None and confirmed != pressed_as:
+                    st.session_state["submit_message"] = ("error", CHANGED_SINCE_ASKED)
                 else:
                     # The jobs are in the history, with this press key, before a request leaves: from then on
                     # a press on these settings in any tab of this browser shows them instead of sending.
@@ -274,8 +274,9 @@ def _question(key: str, pressed_as: str, *, disabled: bool) -> None:
         st.session_state.pop(QUESTION_KEY, None)
         return
     with st.container(border=True, key="press_question"):
-        st.markdown(f":material/payments: **{pending.question}**")
-        st.caption(f"A press above {money(member_store().confirm_above_usd())} asks first. Each job is billed.")
+        st.markdown(f":material/payments: **{markdown_safe(pending.question)}**")
+        amount = money(member_store().confirm_above_usd())
+        st.caption(markdown_safe(f"A press above {amount} asks first. Each job is billed."))
         with st.container(horizontal=True):
             st.button("Send", type="primary", key="press_question_send", on_click=_send_asked, disabled=disabled)
             st.button("Cancel", key="press_question_cancel", on_click=_cancel_asked)

@@ -20,8 +20,8 @@ from components.form.widgets import model_key
 from components.generate.drafts import LAST_FORM_KEY
 from components.generate.generate_controls import forget_sent_settings
 from components.shell import services
-from components.shell.identity import current_person
 from components.shell.markdown_text import as_typed
+from components.shell.whose import current_person
 from videostudio.catalogue import Model
 from videostudio.catalogue.labels import counted
 from videostudio.studio import studio_presets

@@ -19,7 +19,12 @@ export default function (component) {
   const key = "videostudio.after_sign_in";
   const here = w.location.pathname + w.location.search;
   try {
-    if (d.remember) { w.sessionStorage.setItem(key, here); return; }
+    if (d.remember) {
+      // The bare first page is where Streamlit's sign-in ends anyway: nothing to go back to (and an older link is
+      // forgotten, so it is not followed after this sign-in).
+      if (d.link) w.sessionStorage.setItem(key, here); else w.sessionStorage.removeItem(key);
+      return;
+    }
     const wanted = w.sessionStorage.getItem(key);
     if (wanted === null) return;
     w.sessionStorage.removeItem(key);
@@ -32,9 +37,10 @@ export default function (component) {
 _after_sign_in = st.components.v2.component("videostudio.after_sign_in", js=_JS)
 
 
-def remember_this_address() -> None:
-    """On the sign-in page: keep the address the person opened, for after the sign-in."""
-    _after_sign_in(data={"remember": True}, key="after_sign_in_remember")
+def remember_this_address(opened_a_link: bool) -> None:
+    """On the sign-in page: keep the address the person opened when it is a link (not the bare first page), for
+    after the sign-in."""
+    _after_sign_in(data={"remember": True, "link": opened_a_link}, key="after_sign_in_remember")
 
 
 def go_back_to_the_address() -> None:

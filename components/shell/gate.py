@@ -19,6 +19,7 @@ from videostudio.team.people import Person
 STUDIO_NAME = "Video Studio"
 WHAT_IT_IS = "Make videos with the AI/ML API's video models, together with your team."
 SINGLE_PERSON = "Single-person studio: no sign-in configured."
+_OPENED_A_LINK = "door_opened_a_link"
 
 
 def admitted_person(url_paths: Sequence[str]) -> Person:
@@ -35,14 +36,17 @@ def admitted_person(url_paths: Sequence[str]) -> Person:
     door = _sign_in_page if not st.user.is_logged_in else _not_a_member_page
     _only(door, url_paths)
     st.stop()
-    raise AssertionError("st.stop() returns only under a test harness that ignores it")  # pragma: no cover
 
 
 def _only(door: Callable[[], None], url_paths: Sequence[str]) -> None:
     # A navigation of the door alone, hidden: Streamlit then serves no other page (the pages/ folder is never run
     # on its own once st.navigation has run), and the sidebar stays empty.
     doors = [st.Page(door, title="Sign in", url_path=path or "sign-in", default=not path) for path in url_paths]
-    st.navigation(doors, position="hidden").run()
+    page = st.navigation(doors, position="hidden")
+    # A link (a page other than the first, or any query) is where the sign-in should end; the bare first page is
+    # where Streamlit ends it anyway.
+    st.session_state[_OPENED_A_LINK] = bool(page.url_path) or bool(st.query_params.to_dict())
+    page.run()
 
 
 def _sign_in_page() -> None:
@@ -51,7 +55,7 @@ def _sign_in_page() -> None:
         st.write(WHAT_IT_IS)
         if st.button("Sign in", type="primary", icon=":material/login:", key="sign_in"):
             st.login()
-    remember_this_address()
+    remember_this_address(st.session_state.get(_OPENED_A_LINK, False))
 
 
 def _not_a_member_page() -> None:

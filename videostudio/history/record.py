@@ -148,6 +148,7 @@ jobs_table = sa.Table(
     sa.Index("ix_jobs_parent_id", "parent_id"),
     sa.Index("ix_jobs_press_key", "press_key"),
     sa.Index("ix_jobs_owner_created_at", "owner", "created_at"),
+    sa.Index("ix_jobs_shared_created_at", "shared", "created_at"),  # revision 0010: a member's view, its shared half
     sa.Index("ix_jobs_marks", "favourite", "rating"),
 )
 

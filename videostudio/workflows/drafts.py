@@ -28,7 +28,6 @@ from videostudio.storage.base import MediaStorage
 from videostudio.workflows.kept_forms import (
     FormToKeep,
     KeptForm,
-    ensure_uploads,
     form_to_keep,
     kept_form,
     remove_unused_uploads,
@@ -108,8 +107,6 @@ class DraftStore:
             self._touch(key, model_id, moment)  # the same form, now the model this key last had
             return True
         kept = form_to_keep(body, upload_names, UPLOADS_PREFIX)
-        before = upload_keys(current["uploads"]) if current is not None else set()
-        store_uploads(self.storage, kept.blobs, set(kept.blobs) - before)
         row = {**kept.columns(), "fingerprint": fingerprint, "updated_at": moment, "owner": _owner_of(key)}
 
         def work(conn: Connection) -> None:
@@ -121,7 +118,7 @@ class DraftStore:
                 conn.execute(drafts_table.insert().values(draft_key=key, model_id=model_id, **row))
             else:
                 conn.execute(drafts_table.update().where(*mine).values(**row))
-            ensure_uploads(conn, self.storage, kept.blobs, set(kept.blobs) - old_keys)
+            store_uploads(conn, self.storage, kept.blobs, set(kept.blobs) - old_keys)
             remove_unused_uploads(conn, self.storage, drafts_table, old_keys - set(kept.blobs))
 
         self.store.write(work)
@@ -155,14 +152,13 @@ class DraftStore:
         """Add a draft as an older studio kept it (old_forms.py) unless the key has one for the model; True if added."""
         c = drafts_table.c
         mine = (c.draft_key == key, c.model_id == model_id)
-        store_uploads(self.storage, kept.blobs, kept.blobs)
         row = {**kept.columns(), "fingerprint": fingerprint, "updated_at": as_utc(saved_at), "owner": _owner_of(key)}
 
         def work(conn: Connection) -> bool:
             if conn.execute(sa.select(c.model_id).where(*mine)).first() is not None:
                 return False
             conn.execute(drafts_table.insert().values(draft_key=key, model_id=model_id, **row))
-            ensure_uploads(conn, self.storage, kept.blobs, kept.blobs)
+            store_uploads(conn, self.storage, kept.blobs, kept.blobs)
             return True
 
         try:

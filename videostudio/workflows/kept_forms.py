@@ -6,10 +6,11 @@ its blobs and the uploads' manifest (``jobs.Submission.of``: what the history ke
 each upload is stored: ``<prefix>/<sha256>.<ext>`` in the media storage (``drafts/…``, ``presets/…``), apart from the
 jobs' own kept inputs, so deleting a job never takes a draft's picture with it (nor the other way round).
 
-An upload is put in storage before the row is written (outside the transaction: a video may take a while to store),
-and checked again inside it; removing a stored upload happens inside a transaction too, only when no row names it any
-more. Both hold ``uploads_lock``, so a save and a removal of the same content never cross: either the save sees the
-upload gone and stores it again, or the removal sees the new row naming it and keeps it.
+An upload new to its row is stored inside the transaction that writes the row, and a stored upload is removed inside
+the transaction that dropped the last row naming it. Both hold ``uploads_lock``, so a save and a removal of the same
+content never cross: either the removal comes first and the save stores the upload again, or the save comes first and
+the removal sees the new row naming it. (Asking the storage whether an upload is there would not do: a replica's
+storage may answer from what it remembers, not knowing another replica removed it.)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from videostudio.form.payload import leaves
 from videostudio.jobs.submission import Submission
 from videostudio.library.kept_inputs import put_back_uploads
 from videostudio.media import MediaError, decode_data_uri, file_extension, is_data_uri
-from videostudio.storage.base import MediaStorage
+from videostudio.storage.base import MediaStorage, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class KeptForm:
         for path, info in self.uploads.items():
             try:
                 data = self.storage.get_bytes(str(info["key"]))
-            except (OSError, KeyError, ValueError) as exc:
+            except (OSError, StorageError, KeyError, ValueError) as exc:
                 log.info("a kept upload could not be read (%s): %s", path, exc)
                 continue
             if hashlib.sha256(data).hexdigest() != info.get("sha256"):
@@ -114,27 +115,23 @@ def upload_keys(uploads_column: object) -> set[str]:
     return {str(info["key"]) for info in uploads.values() if isinstance(info, dict) and info.get("key")}
 
 
-def store_uploads(storage: MediaStorage, blobs: Mapping[str, bytes], keys: Iterable[str]) -> None:
-    """Put ``keys`` of ``blobs`` in storage (before the row's transaction)."""
-    for key in keys:
-        storage.put_bytes(key, blobs[key])
-
-
 def uploads_lock(conn: Connection) -> None:
     """Hold the uploads' lock until this transaction ends (SQLite's writers already take turns: BEGIN IMMEDIATE)."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_UPLOADS_LOCK_KEY)))
 
 
-def ensure_uploads(conn: Connection, storage: MediaStorage, blobs: Mapping[str, bytes], keys: Iterable[str]) -> None:
-    """Inside the row's transaction: store again what a removal took away since ``store_uploads``."""
-    keys = list(keys)
+def store_uploads(conn: Connection, storage: MediaStorage, blobs: Mapping[str, bytes], keys: Iterable[str]) -> None:
+    """Inside the transaction writing the row: store ``keys`` of ``blobs`` (the uploads new to the row).
+
+    A storage that refuses raises (OSError, StorageError), which rolls the row back with it.
+    """
+    keys = sorted(set(keys))
     if not keys:
         return
     uploads_lock(conn)
     for key in keys:
-        if not storage.exists(key):
-            storage.put_bytes(key, blobs[key])
+        storage.put_bytes(key, blobs[key])
 
 
 def remove_unused_uploads(conn: Connection, storage: MediaStorage, table: sa.Table, keys: Iterable[str]) -> int:
@@ -150,7 +147,7 @@ def remove_unused_uploads(conn: Connection, storage: MediaStorage, table: sa.Tab
             try:
                 storage.delete(key)
                 removed += 1
-            except OSError as exc:  # a stray file costs only space; the rows are right
+            except (OSError, StorageError) as exc:  # a stray file costs only space; the rows are right
                 log.warning("an unused upload could not be removed: %s", exc)
     return removed
 

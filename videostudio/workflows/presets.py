@@ -28,12 +28,11 @@ from sqlalchemy.engine import Connection
 
 from videostudio.history.record import as_utc, presets_table, utcnow
 from videostudio.history.store import JobStore
-from videostudio.storage.base import MediaStorage
+from videostudio.storage.base import MediaStorage, StorageError
 from videostudio.team.people import LOCAL_PERSON, Person
 from videostudio.workflows.kept_forms import (
     FormToKeep,
     KeptForm,
-    ensure_uploads,
     form_to_keep,
     kept_form,
     remove_unused_uploads,
@@ -209,10 +208,10 @@ class PresetStore:
                 preset_id = uuid.uuid4().hex
                 row = {"id": preset_id, "owner": _owner_column(owner), "model_id": model_id, "created_at": moment}
                 conn.execute(presets_table.insert().values(**row, **columns))
-                ensure_uploads(conn, self.storage, kept.blobs, kept.blobs)
+                store_uploads(conn, self.storage, kept.blobs, kept.blobs)
                 return preset_id
             conn.execute(presets_table.update().where(c.id == existing.id).values(**columns))
-            ensure_uploads(conn, self.storage, kept.blobs, kept.blobs)
+            store_uploads(conn, self.storage, kept.blobs, set(kept.blobs) - upload_keys(existing.uploads))
             remove_unused_uploads(conn, self.storage, presets_table, upload_keys(existing.uploads) - set(kept.blobs))
             return str(existing.id)
 
@@ -284,13 +283,13 @@ class PresetStore:
                 row = {"id": preset_id, "owner": _owner_column(owner), "model_id": item.model_id, "shared": False}
                 names = {"name": name, "name_key": name.casefold(), "created_at": moment, "updated_at": moment}
                 conn.execute(presets_table.insert().values(**row, **names, **kept.columns()))
-                ensure_uploads(conn, self.storage, kept.blobs, kept.blobs)
+                store_uploads(conn, self.storage, kept.blobs, kept.blobs)
                 ids.append(preset_id)
             return ids
 
         for attempt in range(1, _ADD_ATTEMPTS + 1):
             try:
-                ids = self.store.write(work)
+                ids = self._stored(work)
                 break
             except sa.exc.IntegrityError:
                 # Another replica took one of these names between our reading and our writing: choose again.
@@ -305,7 +304,6 @@ class PresetStore:
         c = presets_table.c
         same = (c.owner == _owner_column(owner), c.model_id == model_id, c.name_key == name.casefold())
         moment = as_utc(saved_at)
-        store_uploads(self.storage, kept.blobs, kept.blobs)
 
         def work(conn: Connection) -> bool:
             if conn.execute(sa.select(c.id).where(*same)).first() is not None:
@@ -313,7 +311,7 @@ class PresetStore:
             row = {"id": uuid.uuid4().hex, "owner": _owner_column(owner), "model_id": model_id, "shared": False}
             names = {"name": name, "name_key": name.casefold(), "created_at": moment, "updated_at": moment}
             conn.execute(presets_table.insert().values(**row, **names, **kept.columns()))
-            ensure_uploads(conn, self.storage, kept.blobs, kept.blobs)
+            store_uploads(conn, self.storage, kept.blobs, kept.blobs)
             return True
 
         try:
@@ -338,19 +336,18 @@ class PresetStore:
         return preset
 
     def _kept(self, values: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> FormToKeep:
-        kept = form_to_keep({k: v for k, v in values.items() if k != "model"}, upload_names, UPLOADS_PREFIX)
-        try:
-            store_uploads(self.storage, kept.blobs, kept.blobs)
-        except OSError as exc:
-            log.warning("a preset's uploads could not be stored: %s", exc)
-            raise PresetError("The preset could not be saved: the studio could not store its uploads.") from exc
-        return kept
+        return form_to_keep({k: v for k, v in values.items() if k != "model"}, upload_names, UPLOADS_PREFIX)
 
     def _change(self, work: Any, name: str) -> Any:
         try:
-            return self.store.write(work)
+            return self._stored(work)
         except sa.exc.IntegrityError:
             raise NameTaken(name) from None  # another replica saved this name a moment before
-        except OSError as exc:
+
+    def _stored(self, work: Any) -> Any:
+        """``work`` in one write transaction; a storage refusing an upload rolls it all back, in plain words."""
+        try:
+            return self.store.write(work)
+        except (OSError, StorageError) as exc:
             log.warning("a preset's uploads could not be stored: %s", exc)
             raise PresetError("The preset could not be saved: the studio could not store its uploads.") from exc
