@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -96,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=200.0, help="offline time scale: the running job's length")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory(prefix="idle-tabs-") as root, running_studio(Path(root), speed=args.speed) as studio:
+    root = Path(tempfile.mkdtemp(prefix="idle-tabs-"))
+    with running_studio(root, speed=args.speed) as studio:
         assert studio.server.proc is not None
         pid = studio.server.proc.pid
         with sync_playwright() as playwright:
@@ -128,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"1 tab with a running job: {busy:.2f} CPU s/min", flush=True)
             running.close()
             browser.close()
+    shutil.rmtree(root, ignore_errors=True)
 
     print()
     print(f"load average at end: {load_average()}")
