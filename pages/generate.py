@@ -9,8 +9,8 @@ from components.generate.generate_controls import generate_controls, pick_model
 from components.generate.presets import preset_bar
 from components.jobs.batch_group import latest_jobs
 from components.jobs.continue_from import continue_note, follow_continue_link
-from components.shell import services
 from components.shell.router import ensure_router
+from components.shell.whose import seen_jobs
 from videostudio.form.payload import build_payload
 
 ensure_router()
@@ -34,5 +34,5 @@ with form_column:
 with jobs_column:
     st.subheader("Latest jobs")
     # A batch shows as one group with all its jobs.
-    if not latest_jobs(services.job_service().store, RECENT_JOBS, actions=try_again_button):
+    if not latest_jobs(seen_jobs(), RECENT_JOBS, actions=try_again_button):
         st.caption("Your jobs appear here. They keep running if you leave the page or close the browser.")

@@ -7,6 +7,7 @@ from components.models.model_sheet import model_sheet
 from components.shell import services
 from components.shell.job_link import GENERATE_PAGE
 from components.shell.router import ensure_router
+from components.shell.whose import may_generate, sees_prices
 from videostudio.catalogue import Model
 
 ensure_router()
@@ -15,6 +16,8 @@ PREFIX = "models"
 
 
 def try_it(model: Model) -> None:
+    if not may_generate():
+        return  # a viewer watches: no Generate to try it on
     if st.button("Try it", key=f"models_try__{model.id}", type="primary", icon=":material/movie:"):
         st.session_state[MODEL_CHOICE] = model.id
         st.switch_page(GENERATE_PAGE, query_params={URL_PARAM: model.id})
@@ -35,9 +38,10 @@ def describe(problem: object) -> str:
 st.title("Models")
 live = services.live_catalogue()
 catalogue = live.catalogue
+about_prices = " Prices come from the live model list of the backend in use (simulated in the offline demo)."
 st.caption(
-    f"{len(catalogue)} models. Each model's form follows the model's own official description; prices come from the "
-    "live model list of the backend in use (simulated in the offline demo)."
+    f"{len(catalogue)} models. Each model's form follows the model's own official description."
+    + (about_prices if sees_prices() else "")
 )
 matching = model_filters(catalogue, PREFIX)
 for model in paged(matching, PREFIX):

@@ -66,6 +66,15 @@ else
   echo "jq is missing (sudo apt-get install -y jq): the cURL script tests will be skipped."
 fi
 
+echo "== nginx (the team studio's reverse proxy: scripts/team.sh and tests/browser/test_replicas.py)"
+if command -v nginx >/dev/null 2>&1; then
+  echo "found $(command -v nginx)"
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  apt-get install -y -qq nginx || { apt-get update -qq && apt-get install -y -qq nginx; } || echo "could not install nginx"
+else
+  echo "nginx is missing (sudo apt-get install -y nginx): the team studio tests will be skipped."
+fi
+
 echo "== PostgreSQL (for the store's and the followers' team-mode tests)"
 # Team mode's locking is tested wherever the suite runs: start a local server when none is given, as CI does.
 # scripts/postgres.sh says why when it cannot (not root, no apt-get); those tests then skip and say so too.

@@ -17,8 +17,10 @@ import requests
 from PIL import Image
 
 from tests.apptest import entrypoint_on_every_run
+from tests.s3server import S3Server, running_s3_server
 from videostudio.catalogue import Catalogue, load_catalogue
 from videostudio.history.store import JobStore
+from videostudio.storage import MediaStorage
 
 REPO = Path(__file__).resolve().parent.parent
 # AppTest resolves .streamlit/ and relative page paths from the working directory.
@@ -72,6 +74,23 @@ def store(tmp_path: Path) -> Iterator[JobStore]:
     store.close()
 
 
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (``rclone serve s3`` from the venv) on 127.0.0.1, one per test process."""
+    with running_s3_server(tmp_path_factory.mktemp("s3")) as server:
+        yield server
+
+
+@pytest.fixture
+def s3_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """This test's studio keeps its media in a fresh bucket on the S3 server: boto3's standard environment and
+    ``VIDEO_STUDIO_MEDIA_URL`` are set (and the variables returned, for a second process)."""
+    env = s3_server.environment(s3_server.new_bucket())
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
 @dataclass
 class Studio:
     """The environment one studio test runs in."""
@@ -103,6 +122,29 @@ def studio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
     yield Studio(home=tmp_path / "home", backend_url=url, backend=backend)
     st.cache_resource.clear()
     backend.stop()
+
+
+def studio_media() -> MediaStorage:
+    """The media storage of the studio this environment names: where its pages read and write media."""
+    from videostudio.config import Settings
+    from videostudio.storage import storage_from
+
+    return storage_from(Settings.from_env())
+
+
+def kept_file(name: str | None) -> Path:
+    """The file on this machine holding what a job's row names (a storage key, or an old row's path); fails if none."""
+    from videostudio.storage.names import media_file
+
+    found = media_file(studio_media(), name)
+    assert found is not None, f"no media kept under {name!r}"
+    return found
+
+
+def is_kept(name: str | None) -> bool:
+    from videostudio.storage.names import media_exists
+
+    return media_exists(studio_media(), name)
 
 
 def jpeg_bytes(size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = (200, 80, 40)) -> bytes:

@@ -13,6 +13,9 @@ import pytest
 
 from tests.test_store import BACKENDS, database
 from videostudio.history.store import Job, JobStatus, JobStore
+from videostudio.team.people import Person
+from videostudio.team.roles import Role
+from videostudio.team.seen import SeenJobs
 
 
 @pytest.fixture(params=BACKENDS)
@@ -85,3 +88,16 @@ def test_equal_stamps_mean_the_same_running_jobs(store: JobStore) -> None:
     store.update(first.id, status=JobStatus.GENERATING)
     stamp, jobs = store.active_stamp(), store.active()
     assert {(job_id, status) for job_id, status, _at in stamp} == {(j.id, j.status.value) for j in jobs}
+
+
+def test_a_persons_stamp_holds_only_what_they_see_and_ignores_anothers_writes(store: JobStore) -> None:
+    ana, ben = Person("ana@example.com", Role.CREATOR), Person("ben@example.com", Role.CREATOR)
+    mine = store.add(running(owner=ana.email))
+    theirs = store.add(running(owner=ben.email, generation_id="g-2"))
+    seen = SeenJobs(store, ana)
+    stamp = seen.active_stamp()
+    assert {job_id for job_id, _status, _at in stamp} == {mine.id} == {j.id for j in seen.active()}
+    store.update(theirs.id, status=JobStatus.COMPLETED)  # Ben's job ends: nothing on Ana's page changes
+    assert seen.active_stamp() == stamp
+    store.update(theirs.id, shared=True, status=JobStatus.GENERATING)  # shared with the team: Ana's page shows it
+    assert {job_id for job_id, _status, _at in seen.active_stamp()} == {mine.id, theirs.id}

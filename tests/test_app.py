@@ -15,7 +15,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import choose_model_in_browser
-from tests.conftest import REPO, Studio, jpeg_bytes, wav_bytes
+from tests.conftest import REPO, Studio, jpeg_bytes, kept_file, wav_bytes
 
 pytestmark = pytest.mark.apptest
 
@@ -312,8 +312,8 @@ def test_generated_video_plays_and_downloads(studio: Studio) -> None:
     downloads = [d for d in at.get("download_button") if d.proto.label == "Download"]  # not Copy as code's files
     assert [d.key for d in downloads] == [f"card-download-{_store_jobs()[0].id}"]
     [job] = _store_jobs()
-    assert job.local_path and Path(job.local_path).exists()
-    with av.open(job.local_path) as container:
+    assert job.local_path and kept_file(job.local_path).exists()
+    with av.open(kept_file(job.local_path)) as container:
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (480, 360)
         assert float(stream.duration * stream.time_base) == pytest.approx(5, abs=0.1)
@@ -441,7 +441,7 @@ def test_every_model_gives_a_real_video_matching_the_request(
     wait_for_video(at)
     [job] = _store_jobs()
     assert job.status == "completed" and job.local_path
-    with av.open(job.local_path) as container:
+    with av.open(kept_file(job.local_path)) as container:
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264"
         assert (stream.codec_context.width, stream.codec_context.height) == size

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from components.form.widgets.brush import NO_START_IMAGE, PAINT, PAINTED_NAME, UPLOAD_MASK
-from tests.conftest import REPO, jpeg_bytes
+from tests.conftest import REPO, jpeg_bytes, studio_media
 from tests.formtest import by_key, form_test, key
 from videostudio.form.masks import Stroke, mask_data_uri
 
@@ -89,7 +89,7 @@ def test_a_painted_mask_comes_back_as_an_uploaded_one_with_a_note(tmp_path: Path
     ).run()
     sent = {**first.session_state["payload"], "static_mask": painted}
     names = {**first.session_state["upload_names"], "static_mask": PAINTED_NAME}
-    inputs_dir = keep_inputs(sent, names, tmp_path)
+    inputs_dir = keep_inputs(sent, names, studio_media())
     path = [{"x": 1, "y": 2}, {"x": 3, "y": 4}]
     params = {"image_url": "kept", "static_mask": "kept", "dynamic_masks": [{"mask": painted, "trajectories": path}]}
     again = form_test(kling_properties(), required=("image_url",), saved={"params": params, "inputs_dir": inputs_dir})

@@ -24,6 +24,7 @@ from videostudio.library.chain import (
     record_joined,
 )
 from videostudio.library.videos import VideoFileError, delete_job_files, probe_video
+from videostudio.storage import LocalFolderStorage
 
 FRAME = 1 / 30  # the sample clips' frame time
 
@@ -179,8 +180,8 @@ def finished(store: JobStore, path: Path, *, parent: Job | None = None, minutes:
 
 def test_record_joined_adds_a_completed_joined_job_with_its_file_and_poster(tmp_path: Path) -> None:
     store = JobStore(f"sqlite:///{tmp_path / 'h.db'}")
-    jobs = [finished(store, clip(tmp_path, n, seconds=1.0)) for n in ("a", "b", "c")]
-    media = tmp_path / "media"
+    jobs = [finished(store, clip(tmp_path, n, seconds=1.0)) for n in ("a", "b", "c")]  # old rows: file paths
+    media = LocalFolderStorage(tmp_path / "media")
     joined, result = record_joined(store, jobs, media)
     stored = store.get(joined.id)
     assert stored is not None
@@ -196,22 +197,25 @@ def test_record_joined_adds_a_completed_joined_job_with_its_file_and_poster(tmp_
         ("Joined from", "video-01, then video-01, then video-01"),
         ("How", "streams copied as they were"),
     ]
-    assert Path(stored.local_path or "").parent == media and Path(stored.poster_path or "").is_file()
+    assert stored.local_path == f"{stored.id}.mp4" and (media.root / stored.local_path).is_file()
+    assert stored.poster_path == f"posters/{stored.id}.jpg" and media.exists(stored.poster_path)
     assert abs((stored.video_seconds or 0) - 3.0) <= FRAME and result.copied
     assert stored.credits is None and stored.usd is None
     # Never claimed by a follower: it is not active.
     assert store.claim_due("someone") == []
     # Deleting it removes its files.
     store.delete([stored.id])
-    removed = delete_job_files(stored, store)
-    assert Path(stored.local_path or "") in removed and not Path(stored.local_path or "").exists()
-    assert not Path(stored.poster_path or "").exists()
+    removed = delete_job_files(stored, media, store)
+    assert stored.local_path in removed and not (media.root / stored.local_path).exists()
+    assert not media.exists(stored.poster_path)
 
 
 def test_record_joined_names_the_clips_as_told(tmp_path: Path) -> None:
     store = JobStore(f"sqlite:///{tmp_path / 'h.db'}")
     jobs = [finished(store, clip(tmp_path, n, seconds=0.5, size=s)) for n, s in (("a", (320, 240)), ("b", (240, 240)))]
-    joined, _ = record_joined(store, jobs, tmp_path / "media", ["Veo 3.1 (“a boat”)", "Kling 2.1 (“the sea”)"])
+    joined, _ = record_joined(
+        store, jobs, LocalFolderStorage(tmp_path / "media"), ["Veo 3.1 (“a boat”)", "Kling 2.1 (“the sea”)"]
+    )
     assert joined_settings(joined.params) == [
         ("Joined from", "Veo 3.1 (“a boat”), then Kling 2.1 (“the sea”)"),
         ("How", "re-encoded to 320×240, clip 2 scaled to fit with black bars"),
@@ -230,18 +234,18 @@ def test_joins_recorded_before_the_words_still_read_plainly() -> None:
 def test_record_joined_keeps_nothing_when_the_poster_cannot_be_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from videostudio.library import chain
+    from videostudio.library import videos
 
-    def no_poster(*_args: object) -> Path:
+    def no_poster(*_args: object, **_kwargs: object) -> bytes:
         raise VideoFileError("The downloaded file holds no video.")
 
-    monkeypatch.setattr(chain, "poster_frame", no_poster)
+    monkeypatch.setattr(videos, "poster_jpeg", no_poster)
     store = JobStore(f"sqlite:///{tmp_path / 'h.db'}")
     jobs = [finished(store, clip(tmp_path, n)) for n in ("a", "b")]
     media = tmp_path / "media"
     with pytest.raises(ChainError, match="could not be kept. Check that the disk has room"):
-        record_joined(store, jobs, media)
-    assert store.count() == 2 and list(media.glob("*")) == []
+        record_joined(store, jobs, LocalFolderStorage(media))
+    assert store.count() == 2 and list(media.rglob("*")) == []
 
 
 def test_record_joined_refuses_a_clip_without_a_video(tmp_path: Path) -> None:
@@ -249,7 +253,7 @@ def test_record_joined_refuses_a_clip_without_a_video(tmp_path: Path) -> None:
     good = finished(store, clip(tmp_path, "a"))
     gone = finished(store, tmp_path / "missing.mp4")
     with pytest.raises(ChainError, match="Clip 2 has no finished video"):
-        record_joined(store, [good, gone], tmp_path / "media")
+        record_joined(store, [good, gone], LocalFolderStorage(tmp_path / "media"))
     assert store.count() == 2
 
 

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import Studio, jpeg_bytes
+from tests.conftest import Studio, is_kept, jpeg_bytes, kept_file
 from tests.media_samples import video_bytes
 from tests.test_app import KEYS, PIXVERSE, choose, generate, image_of, open_studio, submitted_payloads, upload
 from tests.test_history_page import GENERATE, add_job, click, history, prompts, rerun, select_row, store, text_of
@@ -103,7 +103,7 @@ def test_join_clips_makes_a_joined_history_item(studio: Studio) -> None:
     assert joined.kind == JobKind.JOINED and joined.backend == STUDIO_BACKEND and joined.model_id == JOINED_MODEL_ID
     assert joined.params["clips"] == [second.id, first.id]
     assert joined.prompt == "Joined 2 clips" and abs((joined.video_seconds or 0) - 3.0) < 0.05
-    assert Path(joined.local_path or "").is_file() and Path(joined.poster_path or "").is_file()
+    assert kept_file(joined.local_path).is_file() and kept_file(joined.poster_path).is_file()
     # The new item is open, says how it was made, and plays.
     assert any("Joined 2 clips into one 3.0 s video (streams copied as they were)." in s.value for s in at.success)
     assert at.get("video")
@@ -165,7 +165,7 @@ def test_a_library_error_in_a_join_reaches_the_log_not_the_page(
 ) -> None:
     from components.history import join_clips
 
-    def disk_full(*_args: object) -> None:
+    def disk_full(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device", "/media/.part-1f0c-joined.mp4")
 
     monkeypatch.setattr(join_clips, "record_joined", disk_full)
@@ -200,7 +200,7 @@ def test_joined_job_on_generate_in_spending_and_deleted_with_its_file(studio: St
     click(at, "Delete")
     click(at, "Delete for good")
     assert store().get(joined.id) is None
-    assert not Path(joined.local_path or "").exists() and not Path(joined.poster_path or "").exists()
+    assert joined.local_path and not is_kept(joined.local_path) and not is_kept(joined.poster_path)
 
 
 def test_join_this_chain_preselects_the_chain_in_order(studio: Studio) -> None:

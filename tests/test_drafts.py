@@ -1,29 +1,35 @@
-"""Drafts on disk (videostudio/workflows/drafts.py): saved per browser and model, uploads by content, old ones
-cleaned."""
+"""Drafts (videostudio/workflows/drafts.py): saved per browser or person and model in the history's database, uploads
+stored once by content, old ones cleaned."""
 
 from __future__ import annotations
 
 import base64
-import os
-import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import jpeg_bytes
-from videostudio.history.store import utcnow
+from videostudio.history.store import JobStore, utcnow
+from videostudio.storage.base import LocalFolderStorage
 from videostudio.workflows.drafts import DraftStore, is_draft_id, new_draft_id
 
 MODEL = "pixverse/v5/image-to-video"
+
+
+@pytest.fixture
+def drafts(tmp_path: Path) -> Iterator[DraftStore]:
+    store = JobStore(f"sqlite:///{tmp_path / 'history.sqlite3'}")
+    yield DraftStore(store, LocalFolderStorage(tmp_path / "media"))
+    store.close()
 
 
 def data_uri(data: bytes, mime: str = "image/jpeg") -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-def test_a_draft_keeps_the_form_and_its_upload(tmp_path: Path) -> None:
-    drafts = DraftStore(tmp_path)
+def test_a_draft_keeps_the_form_and_its_upload(drafts: DraftStore) -> None:
     draft_id = new_draft_id()
     photo = jpeg_bytes()
     payload = {"model": MODEL, "prompt": "A cat", "image_url": data_uri(photo), "duration": 5}
@@ -38,8 +44,7 @@ def test_a_draft_keeps_the_form_and_its_upload(tmp_path: Path) -> None:
     assert drafts.last_model(draft_id) == MODEL
 
 
-def test_an_unchanged_form_is_not_written_again(tmp_path: Path) -> None:
-    drafts = DraftStore(tmp_path)
+def test_an_unchanged_form_is_not_written_again(drafts: DraftStore) -> None:
     draft_id = new_draft_id()
     payload = {"model": MODEL, "prompt": "A cat"}
     assert drafts.save(draft_id, MODEL, payload)
@@ -48,8 +53,7 @@ def test_an_unchanged_form_is_not_written_again(tmp_path: Path) -> None:
     assert drafts.load(draft_id, MODEL).params["prompt"] == "A dog"
 
 
-def test_drafts_are_per_browser_and_per_model(tmp_path: Path) -> None:
-    drafts = DraftStore(tmp_path)
+def test_drafts_are_per_browser_and_per_model(drafts: DraftStore) -> None:
     mine, theirs = new_draft_id(), new_draft_id()
     drafts.save(mine, MODEL, {"prompt": "mine"})
     drafts.save(mine, "video-01", {"prompt": "mine too"})
@@ -59,30 +63,38 @@ def test_drafts_are_per_browser_and_per_model(tmp_path: Path) -> None:
     assert drafts.last_model(mine) == "video-01"
 
 
-def test_a_draft_id_is_random_and_cannot_name_a_path(tmp_path: Path) -> None:
+def test_a_draft_id_is_random_and_cannot_name_a_path(drafts: DraftStore) -> None:
     assert new_draft_id() != new_draft_id()
     assert is_draft_id(new_draft_id())
     for bad in ("../../etc/passwd", "short", "", None, "a" * 65, "x/" + "a" * 20):
         assert not is_draft_id(bad)
-    drafts = DraftStore(tmp_path)
     assert drafts.load("../" + "a" * 20, MODEL) is None
     with pytest.raises(ValueError):
         drafts.save("../" + "a" * 20, MODEL, {"prompt": "x"})
 
 
-def test_old_drafts_and_their_unused_uploads_are_cleaned(tmp_path: Path) -> None:
-    drafts = DraftStore(tmp_path, max_age=timedelta(days=30))
-    old, recent = new_draft_id(), new_draft_id()
+def test_old_drafts_and_their_unused_uploads_are_cleaned(drafts: DraftStore, tmp_path: Path) -> None:
+    old, recent, other = new_draft_id(), new_draft_id(), new_draft_id()
     shared, own = jpeg_bytes(color=(1, 2, 3)), jpeg_bytes(color=(200, 10, 10))
-    drafts.save(old, MODEL, {"image_url": data_uri(own), "prompt": "old"})
+    long_ago = utcnow() - timedelta(days=31)
+    drafts.save(old, MODEL, {"image_url": data_uri(own), "prompt": "old"}, now=long_ago)
+    drafts.save(other, MODEL, {"image_url": data_uri(shared), "prompt": "old too"}, now=long_ago)
     drafts.save(recent, MODEL, {"image_url": data_uri(shared), "prompt": "recent"})
-    long_ago = time.time() - 31 * 24 * 3600
-    for path in [tmp_path / f"{old}.json", *(tmp_path / "inputs").iterdir()]:
-        os.utime(path, (long_ago, long_ago))
+    assert len(list((tmp_path / "media" / "drafts").iterdir())) == 2  # each picture stored once
 
     removed = drafts.clean(now=utcnow())
 
-    assert removed == 3  # the old draft, its manifest and its upload
-    assert drafts.load(old, MODEL) is None
+    assert removed == 3  # the two old drafts, and the picture only one of them used
+    assert drafts.load(old, MODEL) is None and drafts.load(other, MODEL) is None
     kept = drafts.load(recent, MODEL)
     assert kept is not None and kept.inputs()["image_url"][1] == shared
+    assert len(list((tmp_path / "media" / "drafts").iterdir())) == 1
+
+
+def test_a_replaced_upload_is_removed_when_no_draft_uses_it(drafts: DraftStore, tmp_path: Path) -> None:
+    browser = new_draft_id()
+    first, second = jpeg_bytes(color=(1, 2, 3)), jpeg_bytes(color=(200, 10, 10))
+    drafts.save(browser, MODEL, {"image_url": data_uri(first)})
+    drafts.save(browser, MODEL, {"image_url": data_uri(second)})
+    [stored] = (tmp_path / "media" / "drafts").iterdir()
+    assert stored.read_bytes() == second

@@ -73,7 +73,8 @@ def wait_until(done: Callable[[], bool], seconds: float = 30) -> None:
 
 
 def test_a_job_completes_and_its_video_is_kept_with_no_browser_open(tmp_path: Path, offline: OfflineBackend) -> None:
-    follower = standalone(settings_for(tmp_path, offline.url), env={}).start()
+    settings = settings_for(tmp_path, offline.url)
+    follower = standalone(settings, env={}).start()
     store = follower.service.store
     try:
         job = submit(follower.service, offline.url, "A lighthouse in fog")
@@ -82,8 +83,8 @@ def test_a_job_completes_and_its_video_is_kept_with_no_browser_open(tmp_path: Pa
         follower.stop()
     done = store.get(job.id)
     assert done is not None and done.status == JobStatus.COMPLETED
-    assert done.local_path and Path(done.local_path).stat().st_size > 1000
-    assert done.poster_path and Path(done.poster_path).is_file()
+    assert done.local_path and (settings.media_dir / done.local_path).stat().st_size > 1000
+    assert done.poster_path and (settings.media_dir / done.poster_path).is_file()
     assert (done.lease_owner, done.lease_until) == (None, None)  # the lease is given back
     assert offline.stats["submits"] == 1
 

@@ -17,7 +17,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import Studio, jpeg_bytes
+from tests.conftest import Studio, is_kept, jpeg_bytes, kept_file, studio_media
 from tests.loopback import ScriptedServer
 from tests.test_app import (
     KEYS,
@@ -385,14 +385,14 @@ def test_delete_asks_first_then_removes_the_row_and_its_files(studio: Studio) ->
     click(at, "Delete")
     assert any("cannot be undone" in w.value for w in at.warning)
     click(at, "Keep it")
-    assert store().get(job.id) is not None and Path(job.local_path).exists()  # type: ignore[arg-type]
+    assert store().get(job.id) is not None and is_kept(job.local_path)
 
     click(at, "Delete")
     click(at, "Delete for good")
     assert store().get(job.id) is None
     assert prompts(at) == ["stays"]
     for kept in (job.local_path, job.poster_path, job.inputs_dir):
-        assert not Path(kept).exists(), kept  # type: ignore[arg-type]
+        assert kept and not is_kept(kept), kept
     assert not list((studio.home / "media" / "inputs").glob("*.jpg"))  # the upload was this job's alone
     assert not at.get("video")
 
@@ -510,7 +510,7 @@ def test_a_generated_job_keeps_its_upload_for_reuse(studio: Studio) -> None:
 
     at = open_studio()
     job = make_pixverse_job(at, studio)
-    [(name, data, mime)] = load_inputs(job.inputs_dir).values()
+    [(name, data, mime)] = load_inputs(job.inputs_dir, studio_media()).values()
     assert (name, mime) == ("cat.jpg", "image/jpeg")
     sent = submitted_payloads(studio)[0]["image_url"]
     assert base64.b64decode(sent.split(",", 1)[1]) == data  # the very bytes that were sent
@@ -528,5 +528,5 @@ def test_a_page_load_retries_videos_not_kept_yet(studio: Studio, tmp_path: Path)
         while time.monotonic() < deadline and not (store().get(job.id) or job).local_path:
             time.sleep(0.1)
     kept = store().get(job.id)
-    assert kept and kept.local_path and Path(kept.local_path).read_bytes() == clip.read_bytes()
+    assert kept and kept.local_path and kept_file(kept.local_path).read_bytes() == clip.read_bytes()
     assert kept.poster_path and kept.video_seconds == pytest.approx(1.0, abs=0.05)

@@ -29,6 +29,7 @@ from videostudio.library.videos import (
 )
 from videostudio.media import to_data_uri
 from videostudio.offline.render.video import RenderRequest, render_video
+from videostudio.storage import LocalFolderStorage
 
 VIDEO_PATH = "/cdn/output.mp4"
 
@@ -48,7 +49,7 @@ def server() -> Iterator[ScriptedServer]:
         yield server
 
 
-def keep(store: JobStore, job: Job, media: Path) -> Job:
+def keep(store: JobStore, job: Job, media: LocalFolderStorage) -> Job:
     """What the completion hook and the retries do: the library copies the video, the job service records it."""
     return JobService(store).record_kept(job, keep_video(job, media))
 
@@ -115,18 +116,18 @@ def test_keep_video_records_the_copy_its_size_length_and_poster(
 ) -> None:
     server.add("GET", VIDEO_PATH, 200, mp4, {"Content-Type": "video/mp4"})
     job = completed(store, f"{server.url}{VIDEO_PATH}?sig=1")
-    media = tmp_path / "media"
+    media = LocalFolderStorage(tmp_path / "media")
 
     outcome = keep_video(job, media)
 
     assert isinstance(outcome, KeptVideo)
     assert store.get(job.id) == job  # the library hands its copy over; it writes nothing to the history
     kept = JobService(store).record_kept(job, outcome)
-    assert kept.local_path == str(media / f"{job.id}.mp4")
-    assert Path(kept.local_path).read_bytes() == mp4
+    assert kept.local_path == f"{job.id}.mp4"  # a storage key, not a path on this machine
+    assert (media.root / kept.local_path).read_bytes() == mp4
     assert kept.video_bytes == len(mp4)
     assert kept.video_seconds == pytest.approx(2.0, abs=0.05)
-    assert kept.poster_path and Path(kept.poster_path).is_file()
+    assert kept.poster_path == f"posters/{job.id}.jpg" and (media.root / kept.poster_path).is_file()
     assert store.get(job.id) == kept
 
 
@@ -136,7 +137,7 @@ def test_a_failed_copy_keeps_the_job_and_counts_the_attempt(
 ) -> None:
     server.add("GET", VIDEO_PATH, status, body)
     job = completed(store, f"{server.url}{VIDEO_PATH}", prompt="keep me")
-    media = tmp_path / "media"
+    media = LocalFolderStorage(tmp_path / "media")
 
     outcome = keep_video(job, media)
     assert isinstance(outcome, KeepFailed) and store.get(job.id) == job
@@ -146,7 +147,7 @@ def test_a_failed_copy_keeps_the_job_and_counts_the_attempt(
     stored = store.get(job.id)
     assert stored is not None and stored.status == "completed" and stored.prompt == "keep me"
     assert stored.video_url == job.video_url and not stored.error
-    assert not [p for p in media.rglob("*") if p.is_file()]  # no half-checked copy, no poster
+    assert not [p for p in media.root.rglob("*") if p.is_file()]  # no half-checked copy, no poster
 
 
 def test_a_copy_whose_job_was_deleted_meanwhile_is_not_kept(
@@ -154,19 +155,20 @@ def test_a_copy_whose_job_was_deleted_meanwhile_is_not_kept(
 ) -> None:
     server.add("GET", VIDEO_PATH, 200, mp4)
     job = completed(store, f"{server.url}{VIDEO_PATH}")
-    media = tmp_path / "media"
+    media = LocalFolderStorage(tmp_path / "media")
     outcome = keep_video(job, media)
-    assert isinstance(outcome, KeptVideo) and outcome.local_path.exists() and outcome.poster_path.exists()
+    assert isinstance(outcome, KeptVideo)
+    assert media.exists(str(outcome.local_path)) and media.exists(str(outcome.poster_path))
     store.delete([job.id])  # deleted in History while its video downloaded
 
     assert JobService(store).record_kept(job, outcome) == job
-    assert not [p for p in media.rglob("*") if p.is_file()]  # nothing left that no job points at
+    assert not [p for p in media.root.rglob("*") if p.is_file()]  # nothing left that no job points at
 
 
 def test_retry_missing_keeps_what_failed_before(
     store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
 ) -> None:
-    media = tmp_path / "media"
+    media = LocalFolderStorage(tmp_path / "media")
     server.add("GET", VIDEO_PATH, 500, b"busy")
     job = keep(store, completed(store, f"{server.url}{VIDEO_PATH}"), media)
     assert job.download_attempts == 1
@@ -175,14 +177,14 @@ def test_retry_missing_keeps_what_failed_before(
     assert retry_missing(JobService(store), media) == []  # too soon after the failure: it waits a little
     [kept] = retry_missing(JobService(store), media, now=utcnow() + timedelta(minutes=5))
 
-    assert kept.id == job.id and kept.local_path and Path(kept.local_path).exists()
+    assert kept.id == job.id and kept.local_path and media.exists(kept.local_path)
     assert retry_missing(JobService(store), media, now=utcnow() + timedelta(hours=1)) == []  # nothing left to do
 
 
 def test_the_background_retrier_runs_at_most_once_per_period(
     store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
 ) -> None:
-    media = tmp_path / "media"
+    media = LocalFolderStorage(tmp_path / "media")
     job = completed(store, f"{server.url}{VIDEO_PATH}")  # never tried yet: due at once
     server.add("GET", VIDEO_PATH, 200, mp4)
     retrier = MissingVideoRetrier(JobService(store), media, every=60)
@@ -190,7 +192,7 @@ def test_the_background_retrier_runs_at_most_once_per_period(
     assert retrier.maybe_start(now=1000.0)
     retrier.join(timeout=30)
     kept = store.get(job.id)
-    assert kept is not None and kept.local_path and Path(kept.local_path).exists()
+    assert kept is not None and kept.local_path and media.exists(kept.local_path)
     assert not retrier.maybe_start(now=1030.0)  # within the period: page loads do not start another run
     assert retrier.maybe_start(now=1061.0)
     retrier.join(timeout=30)
@@ -200,7 +202,7 @@ def test_the_background_retrier_runs_at_most_once_per_period(
 def test_retry_missing_gives_up_after_max_attempts(store: JobStore, server: ScriptedServer, tmp_path: Path) -> None:
     job = completed(store, f"{server.url}{VIDEO_PATH}", download_attempts=5)
     later = utcnow() + timedelta(days=1)
-    assert retry_missing(JobService(store), tmp_path, max_attempts=5, now=later) == []
+    assert retry_missing(JobService(store), LocalFolderStorage(tmp_path), max_attempts=5, now=later) == []
     assert server.requests == []  # a dead link costs no more requests
     assert store.get(job.id).download_attempts == 5  # type: ignore[union-attr]
 
@@ -210,7 +212,7 @@ def test_retry_missing_ignores_failed_and_already_kept_jobs(
 ) -> None:
     store.add(Job(model_id="video-01", backend="offline", status="failed", error="no"))
     completed(store, f"{server.url}{VIDEO_PATH}", local_path=str(tmp_path / "x.mp4"))
-    assert retry_missing(JobService(store), tmp_path, now=utcnow() + timedelta(days=1)) == []
+    assert retry_missing(JobService(store), LocalFolderStorage(tmp_path), now=utcnow() + timedelta(days=1)) == []
     assert server.requests == []
 
 
@@ -225,19 +227,20 @@ def test_uploads_are_kept_once_by_content_and_load_back(tmp_path: Path) -> None:
         "audio_url": to_data_uri(audio, "audio/wav"),
         "resolution": "720p",
     }
-    media = tmp_path / "media"
+    media = LocalFolderStorage(tmp_path / "media")
 
     first = keep_inputs(payload, {"image_url": "face.jpg", "audio_url": "voice.wav"}, media)
     again = keep_inputs(payload, {"image_url": "face.jpg", "audio_url": "voice.wav"}, media)
 
     assert first == again  # the same submission twice: one manifest
-    files = sorted(p.name for p in (media / "inputs").iterdir())
+    assert first and first.startswith("inputs/") and first.endswith(".json")  # a storage key
+    files = sorted(p.name for p in (media.root / "inputs").iterdir())
     assert len(files) == 3  # image, audio, manifest: nothing twice
-    assert load_inputs(first) == {
+    assert load_inputs(first, media) == {
         "image_url": ("face.jpg", image, "image/jpeg"),
         "audio_url": ("voice.wav", audio, "audio/wav"),
     }
-    manifest = json.loads(Path(first).read_text())  # type: ignore[arg-type]
+    manifest = json.loads(media.get_bytes(first))
     assert "base64" not in json.dumps(manifest)
 
 
@@ -247,39 +250,46 @@ def test_nested_uploads_keep_their_paths_and_web_addresses_are_not_files(tmp_pat
         "image_url": "https://example.com/first.jpg",
         "dynamic_masks": [{"mask": to_data_uri(mask, "image/png"), "trajectories": [{"x": 1, "y": 2}]}],
     }
-    kept = keep_inputs(payload, None, tmp_path)
-    assert set(load_inputs(kept)) == {"dynamic_masks.0.mask"}
-    name, data, mime = load_inputs(kept)["dynamic_masks.0.mask"]
+    media = LocalFolderStorage(tmp_path)
+    kept = keep_inputs(payload, None, media)
+    assert set(load_inputs(kept, media)) == {"dynamic_masks.0.mask"}
+    name, data, mime = load_inputs(kept, media)["dynamic_masks.0.mask"]
     assert (data, mime) == (mask, "image/png") and name.endswith(".png")
 
 
 def test_no_uploads_keeps_nothing(tmp_path: Path) -> None:
-    assert keep_inputs({"prompt": "a cat", "image_url": "https://example.com/a.jpg"}, None, tmp_path) is None
+    assert (
+        keep_inputs({"prompt": "a cat", "image_url": "https://example.com/a.jpg"}, None, LocalFolderStorage(tmp_path))
+        is None
+    )
     assert not (tmp_path / "inputs").exists()
     assert load_inputs(None) == {}
 
 
 def test_an_altered_or_missing_input_is_left_out(tmp_path: Path) -> None:
     image = jpeg_bytes()
-    kept = keep_inputs({"image_url": to_data_uri(image, "image/jpeg")}, {"image_url": "a.jpg"}, tmp_path)
+    media = LocalFolderStorage(tmp_path)
+    kept = keep_inputs({"image_url": to_data_uri(image, "image/jpeg")}, {"image_url": "a.jpg"}, media)
     [stored] = [p for p in (tmp_path / "inputs").iterdir() if p.suffix == ".jpg"]
     stored.write_bytes(b"tampered")
-    assert load_inputs(kept) == {}
+    assert load_inputs(kept, media) == {}
     stored.unlink()
-    assert load_inputs(kept) == {}
+    assert load_inputs(kept, media) == {}
+    assert load_inputs("inputs/nope.json", media) == {}
     assert load_inputs(tmp_path / "inputs" / "nope.json") == {}
 
 
 def test_kept_input_paths_tells_which_uploads_are_still_there_without_reading_them(tmp_path: Path) -> None:
     payload = {"image_url": to_data_uri(jpeg_bytes(), "image/jpeg"), "audio_url": to_data_uri(wav_bytes(), "audio/wav")}
-    kept = keep_inputs(payload, None, tmp_path)
-    assert kept_input_paths(kept) == {"image_url", "audio_url"}
+    media = LocalFolderStorage(tmp_path)
+    kept = keep_inputs(payload, None, media)
+    assert kept_input_paths(kept, media) == {"image_url", "audio_url"}
     [audio] = [p for p in (tmp_path / "inputs").iterdir() if p.suffix == ".wav"]
     audio.write_bytes(b"cut short")
-    assert kept_input_paths(kept) == {"image_url"}
+    assert kept_input_paths(kept, media) == {"image_url"}
     audio.unlink()
-    assert kept_input_paths(kept) == {"image_url"}
-    assert kept_input_paths(None) == set() and kept_input_paths(tmp_path / "inputs" / "nope.json") == set()
+    assert kept_input_paths(kept, media) == {"image_url"}
+    assert kept_input_paths(None, media) == set() and kept_input_paths("inputs/nope.json", media) == set()
 
 
 def test_a_manifest_cannot_point_outside_its_folder(tmp_path: Path) -> None:
@@ -297,7 +307,7 @@ def test_a_manifest_cannot_point_outside_its_folder(tmp_path: Path) -> None:
 def test_delete_removes_video_poster_and_unshared_inputs(
     store: JobStore, server: ScriptedServer, tmp_path: Path, mp4: bytes
 ) -> None:
-    media = tmp_path / "media"
+    media = LocalFolderStorage(tmp_path / "media")
     shared, own = jpeg_bytes((300, 300), (1, 2, 3)), jpeg_bytes((300, 300), (250, 0, 0))
     sha = hashlib.sha256
 
@@ -316,30 +326,32 @@ def test_delete_removes_video_poster_and_unshared_inputs(
     other = submitted(jpeg_bytes((300, 300), (0, 250, 0)))
     store.delete([doomed.id])
 
-    removed = delete_job_files(doomed, store)
+    removed = delete_job_files(doomed, media, store)
 
-    assert not Path(doomed.local_path).exists() and not Path(doomed.poster_path).exists()  # type: ignore[arg-type]
-    assert not (media / "inputs" / f"{sha(own).hexdigest()}.jpg").exists()
-    assert not Path(doomed.inputs_dir).exists()  # type: ignore[arg-type]
-    assert (media / "inputs" / f"{sha(shared).hexdigest()}.jpg").exists()  # still used by the other job
-    assert set(load_inputs(other.inputs_dir)) == {"image_url", "tail_image_url"}
-    assert Path(other.local_path).exists()  # type: ignore[arg-type]
+    assert not media.exists(doomed.local_path) and not media.exists(doomed.poster_path)  # type: ignore[arg-type]
+    assert not (media.root / "inputs" / f"{sha(own).hexdigest()}.jpg").exists()
+    assert not media.exists(doomed.inputs_dir)  # type: ignore[arg-type]
+    assert (media.root / "inputs" / f"{sha(shared).hexdigest()}.jpg").exists()  # still used by the other job
+    assert set(load_inputs(other.inputs_dir, media)) == {"image_url", "tail_image_url"}
+    assert media.exists(other.local_path)  # type: ignore[arg-type]
     assert len(removed) == 4
 
 
 def test_delete_without_the_store_keeps_the_inputs(tmp_path: Path) -> None:
-    inputs = keep_inputs({"image_url": to_data_uri(jpeg_bytes(), "image/jpeg")}, None, tmp_path)
-    video = tmp_path / "v.mp4"
-    video.write_bytes(b"x")
-    job = Job(model_id="video-01", backend="offline", local_path=str(video), inputs_dir=inputs)
-    assert delete_job_files(job) == [video]
-    assert load_inputs(inputs)
+    media = LocalFolderStorage(tmp_path)
+    inputs = keep_inputs({"image_url": to_data_uri(jpeg_bytes(), "image/jpeg")}, None, media)
+    media.put_bytes("v.mp4", b"x")
+    job = Job(model_id="video-01", backend="offline", local_path="v.mp4", inputs_dir=inputs)
+    assert delete_job_files(job, media) == ["v.mp4"]
+    assert not (tmp_path / "v.mp4").exists()
+    assert load_inputs(inputs, media)
 
 
 def test_data_uri_round_trip_is_exact(tmp_path: Path) -> None:
     # The kept bytes are the sent bytes: re-encoding them gives the very same data URI.
     data = jpeg_bytes((333, 222))
     uri = to_data_uri(data, "image/jpeg")
-    kept = load_inputs(keep_inputs({"image_url": uri}, None, tmp_path))
+    media = LocalFolderStorage(tmp_path)
+    kept = load_inputs(keep_inputs({"image_url": uri}, None, media), media)
     name, back, mime = kept["image_url"]
     assert to_data_uri(back, mime) == uri and base64.b64decode(uri.split(",", 1)[1]) == back

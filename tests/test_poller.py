@@ -159,9 +159,9 @@ def loads(spy: TickSpy, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counted = {"tick": 0, "run": 0}
     active = JobStore.active
 
-    def counting(self: JobStore) -> list[Job]:
+    def counting(self: JobStore, **options: Any) -> list[Job]:
         counted["tick" if spy.in_tick else "run"] += 1
-        return active(self)
+        return active(self, **options)
 
     monkeypatch.setattr(JobStore, "active", counting)
     return counted

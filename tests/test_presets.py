@@ -1,16 +1,20 @@
-"""Presets on disk (videostudio/workflows/presets.py) and as files to share (videostudio/workflows/preset_files.py)."""
+"""Presets in the history's database (videostudio/workflows/presets.py) and as files to share
+(videostudio/workflows/preset_files.py)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import jpeg_bytes, wav_bytes
 from videostudio.catalogue import Catalogue, CatalogueError, Model
+from videostudio.history.store import JobStore
+from videostudio.storage.base import LocalFolderStorage
 from videostudio.workflows.preset_files import FORMAT, export_file_name, export_presets, read_preset_file
 from videostudio.workflows.presets import Incoming, NameTaken, PresetError, PresetStore, free_name
 
@@ -36,16 +40,37 @@ def pixverse_values(photo: bytes, prompt: str = "A cat surfing") -> dict[str, ob
     return {"image_url": data_uri(photo), "prompt": prompt, "resolution": "540p", "duration": 5}
 
 
-def everything_in(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes: what "changes nothing" compares."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def everything_in(presets: PresetStore) -> list[tuple[object, ...]]:
+    """Every preset row and stored upload: what "changes nothing" compares."""
+    with presets.store.engine.connect() as conn:
+        rows = sorted(tuple(row) for row in conn.exec_driver_sql("SELECT * FROM presets"))
+    folder = presets.storage.root  # type: ignore[attr-defined]
+    return rows + [(str(p), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+@pytest.fixture
+def make_presets(tmp_path: Path) -> Iterator[Callable[[Path], PresetStore]]:
+    """Presets of a studio whose database and media live in a folder."""
+    stores: list[JobStore] = []
+
+    def make(folder: Path) -> PresetStore:
+        stores.append(JobStore(f"sqlite:///{folder / 'history.sqlite3'}"))
+        return PresetStore(stores[-1], LocalFolderStorage(folder / "media"))
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def presets(make_presets: Callable[[Path], PresetStore], tmp_path: Path) -> PresetStore:
+    return make_presets(tmp_path)
 
 
 # --- the store ------------------------------------------------------------------------------------------------------
 
 
-def test_a_preset_keeps_the_form_and_its_upload(tmp_path: Path) -> None:
-    presets = PresetStore(tmp_path)
+def test_a_preset_keeps_the_form_and_its_upload(presets: PresetStore) -> None:
     photo = jpeg_bytes()
     presets.save("Surf", PIXVERSE, {"model": PIXVERSE, **pixverse_values(photo)}, {"image_url": "cat.jpg"})
 
@@ -55,11 +80,12 @@ def test_a_preset_keeps_the_form_and_its_upload(tmp_path: Path) -> None:
     assert preset.form.inputs() == {"image_url": ("cat.jpg", photo, "image/jpeg")}
     values, names, missing = preset.form.request()
     assert values == pixverse_values(photo) and names == {"image_url": "cat.jpg"} and missing == []
-    assert "base64" not in (tmp_path / "presets.json").read_text()  # the upload is a file of its own
+    assert "base64" not in str(everything_in(presets)[0])  # the upload is stored apart from the row, once
+    [stored] = (presets.storage.root / "presets").iterdir()  # type: ignore[attr-defined]
+    assert stored.read_bytes() == photo
 
 
-def test_presets_are_listed_per_model_and_all_together(tmp_path: Path) -> None:
-    presets = PresetStore(tmp_path)
+def test_presets_are_listed_per_model_and_all_together(presets: PresetStore) -> None:
     presets.save("b portrait", PIXVERSE, {"prompt": "one"})
     presets.save("A landscape", PIXVERSE, {"prompt": "two"})
     presets.save("Portrait", VIDEO01, {"prompt": "three"})  # the same name for another model is fine
@@ -69,8 +95,7 @@ def test_presets_are_listed_per_model_and_all_together(tmp_path: Path) -> None:
     assert len(presets.presets()) == 3
 
 
-def test_a_taken_name_asks_before_replacing(tmp_path: Path) -> None:
-    presets = PresetStore(tmp_path)
+def test_a_taken_name_asks_before_replacing(presets: PresetStore) -> None:
     presets.save("Surf", PIXVERSE, {"prompt": "first"})
     with pytest.raises(NameTaken, match="already exists"):
         presets.save(" surf ", PIXVERSE, {"prompt": "second"})
@@ -82,14 +107,13 @@ def test_a_taken_name_asks_before_replacing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 61])
-def test_a_name_must_be_given_and_short(tmp_path: Path, name: str) -> None:
+def test_a_name_must_be_given_and_short(presets: PresetStore, name: str) -> None:
     with pytest.raises(PresetError):
-        PresetStore(tmp_path).save(name, PIXVERSE, {"prompt": "x"})
-    assert PresetStore(tmp_path).presets() == []
+        presets.save(name, PIXVERSE, {"prompt": "x"})
+    assert presets.presets() == []
 
 
-def test_rename(tmp_path: Path) -> None:
-    presets = PresetStore(tmp_path)
+def test_rename(presets: PresetStore) -> None:
     photo = jpeg_bytes()
     presets.save("Surf", PIXVERSE, pixverse_values(photo), {"image_url": "cat.jpg"})
     presets.save("Beach", PIXVERSE, {"prompt": "sand"})
@@ -106,47 +130,37 @@ def test_rename(tmp_path: Path) -> None:
     assert [p.name for p in presets.presets(PIXVERSE)] == ["Beach", "BIG WAVES"]
 
 
-def test_delete_removes_the_preset_and_the_uploads_only_it_used(tmp_path: Path) -> None:
-    presets = PresetStore(tmp_path)
+def test_delete_removes_the_preset_and_the_uploads_only_it_used(presets: PresetStore) -> None:
     shared, own = jpeg_bytes(color=(1, 2, 3)), jpeg_bytes(color=(200, 10, 10))
     presets.save("Shared one", PIXVERSE, pixverse_values(shared))
     presets.save("Shared two", PIXVERSE, {**pixverse_values(shared), "prompt": "another"})
     presets.save("Own", PIXVERSE, pixverse_values(own))
-    files_before = set((tmp_path / "inputs").iterdir())
+    stored = presets.storage.root / "presets"  # type: ignore[attr-defined]
+    files_before = set(stored.iterdir())
 
     assert presets.delete(PIXVERSE, "own")
     assert not presets.delete(PIXVERSE, "own")
     assert [p.name for p in presets.presets()] == ["Shared one", "Shared two"]
-    assert len(files_before - set((tmp_path / "inputs").iterdir())) == 2  # its manifest and its picture
+    assert len(files_before - set(stored.iterdir())) == 1  # its picture
 
     presets.delete(PIXVERSE, "Shared one")
     assert presets.get(PIXVERSE, "Shared two").form.inputs()["image_url"][1] == shared
 
 
-def test_writes_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    presets = PresetStore(tmp_path)
+def test_a_save_whose_upload_cannot_be_stored_changes_nothing(
+    presets: PresetStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     presets.save("Kept", PIXVERSE, {"prompt": "kept"})
-    before = (tmp_path / "presets.json").read_bytes()
+    before = everything_in(presets)
 
-    def full_disk(self: Path, data: bytes) -> int:
+    def full_disk(key: str, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_bytes", full_disk)
-    with pytest.raises(PresetError, match="disk refused"):
-        presets.save("Lost", PIXVERSE, {"prompt": "lost"})
+    monkeypatch.setattr(presets.storage, "put_bytes", full_disk)
+    with pytest.raises(PresetError, match="could not store its uploads"):
+        presets.save("Lost", PIXVERSE, pixverse_values(jpeg_bytes()))
     monkeypatch.undo()
-    # The index is whole and as before, and no temporary file is left beside it.
-    assert (tmp_path / "presets.json").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["presets.json"]
-
-
-def test_a_damaged_index_is_never_overwritten(tmp_path: Path) -> None:
-    (tmp_path / "presets.json").write_text("{ half a file")
-    presets = PresetStore(tmp_path)
-    assert presets.presets() == []
-    with pytest.raises(PresetError, match="cannot be read"):
-        presets.save("New", PIXVERSE, {"prompt": "x"})
-    assert (tmp_path / "presets.json").read_text() == "{ half a file"
+    assert everything_in(presets) == before
 
 
 def test_free_name() -> None:
@@ -158,8 +172,10 @@ def test_free_name() -> None:
 # --- export and import ----------------------------------------------------------------------------------------------
 
 
-def test_export_is_self_contained_and_imports_back(tmp_path: Path, catalogue: Catalogue) -> None:
-    presets = PresetStore(tmp_path / "mine")
+def test_export_is_self_contained_and_imports_back(
+    make_presets: Callable[[Path], PresetStore], tmp_path: Path, catalogue: Catalogue
+) -> None:
+    presets = make_presets(tmp_path / "mine")
     photo = jpeg_bytes()
     presets.save("Surf", PIXVERSE, pixverse_values(photo), {"image_url": "cat.jpg"})
     exported = export_presets(presets.presets(PIXVERSE))
@@ -169,19 +185,20 @@ def test_export_is_self_contained_and_imports_back(tmp_path: Path, catalogue: Ca
     assert item["model"] == PIXVERSE and item["values"]["image_url"] == data_uri(photo)
     assert export_file_name(presets.presets(PIXVERSE)) == "preset-surf.json"
 
-    theirs = PresetStore(tmp_path / "theirs")  # another studio: nothing of ours on its disk
+    theirs = make_presets(tmp_path / "theirs")  # another studio: nothing of ours on its disk
     added = theirs.add_all(read_preset_file(exported, find(catalogue)))
     assert [p.name for p in added] == ["Surf"]
     values, names, _missing = theirs.get(PIXVERSE, "Surf").form.request()
     assert values == pixverse_values(photo) and names == {"image_url": "cat.jpg"}
 
 
-def test_an_upload_list_whose_files_are_gone_is_left_out_of_the_export(tmp_path: Path, catalogue: Catalogue) -> None:
+def test_an_upload_list_whose_files_are_gone_is_left_out_of_the_export(
+    presets: PresetStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
     seedance = "bytedance/seedance-2-0"  # image_urls: a list of at least one picture
-    presets = PresetStore(tmp_path / "mine")
     presets.save("Refs", seedance, {"prompt": "Waves", "image_urls": [data_uri(jpeg_bytes())]})
-    for kept in (tmp_path / "mine").rglob("*"):
-        if kept.is_file() and kept.name != "presets.json":
+    for kept in (tmp_path / "media").rglob("*"):
+        if kept.is_file():
             kept.unlink()  # the kept pictures are gone
     [item] = json.loads(export_presets(presets.presets(seedance)))["presets"]
     assert item["values"] == {"prompt": "Waves"}  # not "image_urls": [], which the model would refuse
@@ -189,8 +206,7 @@ def test_an_upload_list_whose_files_are_gone_is_left_out_of_the_export(tmp_path:
     assert incoming.name == "Refs"
 
 
-def test_importing_a_taken_name_adds_a_number(tmp_path: Path, catalogue: Catalogue) -> None:
-    presets = PresetStore(tmp_path)
+def test_importing_a_taken_name_adds_a_number(presets: PresetStore, catalogue: Catalogue) -> None:
     presets.save("Surf", PIXVERSE, {"prompt": "mine"})
     file = export_presets(presets.presets())
     added = presets.add_all(read_preset_file(file, find(catalogue)))
@@ -199,8 +215,7 @@ def test_importing_a_taken_name_adds_a_number(tmp_path: Path, catalogue: Catalog
     assert presets.get(PIXVERSE, "Surf").form.params == {"prompt": "mine"}  # the original is untouched
 
 
-def test_an_export_of_all_presets_holds_every_model(tmp_path: Path, catalogue: Catalogue) -> None:
-    presets = PresetStore(tmp_path)
+def test_an_export_of_all_presets_holds_every_model(presets: PresetStore, catalogue: Catalogue) -> None:
     presets.save("One", PIXVERSE, {"prompt": "one"})
     presets.save("Two", VIDEO01, {"prompt": "two", "enhance_prompt": True})
     incoming = read_preset_file(export_presets(presets.presets()), find(catalogue))
@@ -234,37 +249,33 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_a_bad_file_gets_one_message_and_changes_nothing(tmp_path: Path, catalogue: Catalogue, case: str) -> None:
-    presets = PresetStore(tmp_path)
+def test_a_bad_file_gets_one_message_and_changes_nothing(presets: PresetStore, catalogue: Catalogue, case: str) -> None:
     presets.save("Surf", PIXVERSE, pixverse_values(jpeg_bytes()))
-    before = everything_in(tmp_path)
+    before = everything_in(presets)
     data, message = BAD_FILES[case]
 
     with pytest.raises(PresetError, match=re.escape(message)):
         presets.add_all(read_preset_file(data, find(catalogue)))
 
-    assert everything_in(tmp_path) == before
+    assert everything_in(presets) == before
 
 
-def test_a_file_too_large_is_refused_before_it_is_read(tmp_path: Path, catalogue: Catalogue) -> None:
-    presets = PresetStore(tmp_path)
+def test_a_file_too_large_is_refused_before_it_is_read(presets: PresetStore, catalogue: Catalogue) -> None:
     file = _file(_preset({"prompt": "x" * 2000}))
     with pytest.raises(PresetError, match="too large"):
         presets.add_all(read_preset_file(file, find(catalogue), max_bytes=1000))
     assert presets.presets() == []
 
 
-def test_one_bad_preset_stops_the_whole_file(tmp_path: Path, catalogue: Catalogue) -> None:
-    presets = PresetStore(tmp_path)
+def test_one_bad_preset_stops_the_whole_file(presets: PresetStore, catalogue: Catalogue) -> None:
     file = _file(_preset({"prompt": "good"}, name="Good"), _preset({"prompt": "x", "seed": "abc"}, name="Bad"))
     with pytest.raises(PresetError, match="“Bad”"):
         presets.add_all(read_preset_file(file, find(catalogue)))
     assert presets.presets() == []
 
 
-def test_an_audio_upload_round_trips(tmp_path: Path, catalogue: Catalogue) -> None:
+def test_an_audio_upload_round_trips(presets: PresetStore, catalogue: Catalogue) -> None:
     fabric = "veed/fabric-1.0"
-    presets = PresetStore(tmp_path)
     voice = wav_bytes(1.0)
     values = {"image_url": data_uri(jpeg_bytes()), "audio_url": data_uri(voice, "audio/wav"), "resolution": "480p"}
     presets.save("Talk", fabric, values, {"audio_url": "voice.wav"})
@@ -273,7 +284,7 @@ def test_an_audio_upload_round_trips(tmp_path: Path, catalogue: Catalogue) -> No
     assert incoming.upload_names["audio_url"] == "voice.wav"
 
 
-def test_a_preset_may_leave_required_fields_empty(tmp_path: Path, catalogue: Catalogue) -> None:
+def test_a_preset_may_leave_required_fields_empty(catalogue: Catalogue) -> None:
     # Settings without the prompt and the picture: a person fills those in each time.
     file = _file(_preset({"resolution": "540p", "duration": 5}))
     [incoming] = read_preset_file(file, find(catalogue))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -26,6 +27,12 @@ def open_pixverse() -> AppTest:
     choose_model_in_browser(at, PIXVERSE)
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def stored(studio: Studio, query: str, *args: object) -> list[tuple[object, ...]]:
+    """Rows of the studio's history database, read directly (drafts and presets live there)."""
+    with sqlite3.connect(studio.home / "history.sqlite3") as conn:
+        return list(conn.execute(query, args))
 
 
 def run_ok(at: AppTest) -> None:
@@ -71,8 +78,8 @@ def test_save_change_load_gives_the_saved_form_back_upload_included(studio: Stud
     assert "Loaded the preset “Stormy”." in messages(at)
 
     # The draft keeps what was loaded: a reload of this browser opens the loaded form.
-    [draft] = (studio.home / "drafts").glob("*.json")
-    assert json.loads(draft.read_text())["models"][PIXVERSE]["params"]["prompt"] == "A lighthouse in a storm"
+    [params] = stored(studio, "SELECT params FROM drafts WHERE model_id = ?", PIXVERSE)
+    assert json.loads(params[0])["prompt"] == "A lighthouse in a storm"
 
 
 def test_a_taken_name_asks_before_replacing(studio: Studio) -> None:
@@ -124,7 +131,7 @@ def test_importing_a_bad_file_says_why_and_adds_nothing(studio: Studio) -> None:
     _import(at, "broken.json", b"\x00\x01 not json")
     assert any("not JSON" in m for m in messages(at))
     assert at.selectbox(key=CHOICE).options == []
-    assert not (studio.home / "presets" / "presets.json").exists()
+    assert stored(studio, "SELECT name FROM presets") == []
 
 
 def test_importing_a_good_file_adds_its_presets(studio: Studio) -> None:
@@ -146,8 +153,9 @@ def test_no_api_key_reaches_a_preset(studio: Studio, monkeypatch) -> None:  # ty
     at = open_pixverse()
     at.text_area(key=PROMPT).input("Secret-free").run()
     save_preset(at, "Clean")
-    stored = [p.read_bytes() for p in (studio.home / "presets").rglob("*") if p.is_file()]
-    assert stored and not any(key.encode() in data for data in stored)
+    rows = stored(studio, "SELECT * FROM presets")
+    files = [p.read_bytes() for p in (studio.home / "media").rglob("*") if p.is_file()]
+    assert rows and not any(key in str(row) for row in rows) and not any(key.encode() in data for data in files)
 
 
 def test_a_form_the_model_refuses_is_not_saved(studio: Studio) -> None:

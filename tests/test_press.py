@@ -13,6 +13,7 @@ from videostudio.catalogue import Catalogue
 from videostudio.history.store import Job, JobStatus, JobStore
 from videostudio.jobs.press import Press, send_press
 from videostudio.jobs.service import JobService
+from videostudio.team.people import LOCAL_PERSON
 
 KEY = "k" * 64
 
@@ -27,7 +28,9 @@ def test_a_press_of_one_job_is_a_single_submit_recorded_before_it_leaves(catalog
     client = BatchClient(before=lambda _number: seen.append(store.pressed(KEY)))
     parent = store.add(Job(model_id=PIXVERSE, backend="offline", status=JobStatus.COMPLETED))
 
-    result = send_press(JobService(store), client, fox(catalogue, parent_id=parent.id), backend="offline")
+    result = send_press(
+        JobService(store), client, fox(catalogue, parent_id=parent.id), backend="offline", person=LOCAL_PERSON
+    )
 
     assert not result.is_batch and not result.sent.failures
     [job] = result.sent.jobs
@@ -41,7 +44,7 @@ def test_a_refused_single_press_is_reported_not_raised_and_not_sent_again(
 ) -> None:
     client = BatchClient(fail={1: BadRequestError("The prompt was refused.", "")})
 
-    result = send_press(JobService(store), client, fox(catalogue), backend="offline")
+    result = send_press(JobService(store), client, fox(catalogue), backend="offline", person=LOCAL_PERSON)
 
     [failure] = result.sent.failures
     assert (failure.number, failure.total, str(failure.error)) == (1, 1, "The prompt was refused.")
@@ -55,7 +58,9 @@ def test_a_press_of_several_jobs_is_one_batch_under_one_press_key(catalogue: Cat
     client = BatchClient()
     parent = store.add(Job(model_id=PIXVERSE, backend="offline", status=JobStatus.COMPLETED))
 
-    result = send_press(JobService(store), client, fox(catalogue, count=3, parent_id=parent.id), backend="offline")
+    result = send_press(
+        JobService(store), client, fox(catalogue, count=3, parent_id=parent.id), backend="offline", person=LOCAL_PERSON
+    )
 
     assert result.is_batch and len(result.sent.jobs) == 3 and len(client.submits) == 3
     assert {j.batch_id for j in result.sent.jobs} == {result.sent.batch_id} and result.sent.batch_id
@@ -70,7 +75,7 @@ def test_a_press_of_several_start_images_sends_those_images_not_a_last_frame(
     parent = store.add(Job(model_id=PIXVERSE, backend="offline", status=JobStatus.COMPLETED))
 
     press = fox(catalogue, images=tuple(images), parent_id=parent.id)
-    result = send_press(JobService(store), BatchClient(), press, backend="offline")
+    result = send_press(JobService(store), BatchClient(), press, backend="offline", person=LOCAL_PERSON)
 
     assert result.is_batch and [p["image_url"] for p in result.payloads] == [value for value, _name in images]
     assert {j.parent_id for j in result.sent.jobs} == {None}

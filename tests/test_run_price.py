@@ -6,9 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from tests.conftest import wav_bytes
 from videostudio.catalogue import Model, load_catalogue
 from videostudio.catalogue.pricing import cost_text, usd_of
-from videostudio.form.run_price import length_follows_audio, price_of_run, run_seconds, times
+from videostudio.form.run_price import length_follows_audio, price_of_run, run_seconds, sent_audio_seconds, times
+from videostudio.media import to_data_uri
 from videostudio.offline.vendor import credits_for, pricing_of
 
 CATALOGUE = load_catalogue()
@@ -70,6 +72,13 @@ def test_length_follows_the_uploaded_recording() -> None:
     assert price_of_run(model, {}, audio_seconds=3.0).usd == pytest.approx(0.36)
     # A model with a duration field is priced by it, whatever recording it was given.
     assert run_seconds(PIXVERSE, {"duration": 8}, audio_seconds=30.0) == 8
+
+
+def test_a_request_rebuilt_from_a_job_is_priced_by_the_recording_it_sends() -> None:
+    recording = to_data_uri(wav_bytes(seconds=2.5), "audio/wav")
+    assert sent_audio_seconds(FABRIC, {"audio_url": recording}) == pytest.approx(2.5, abs=0.05)
+    assert sent_audio_seconds(FABRIC, {"audio_url": "https://example.com/voice.mp3"}) is None  # not read from the web
+    assert sent_audio_seconds(PIXVERSE, {"audio_url": recording}) is None  # its length is its duration field
 
 
 @pytest.mark.parametrize(

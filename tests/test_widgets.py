@@ -12,7 +12,7 @@ import pytest
 from components.form.media_list_input import limits_text
 from components.form.widgets import WIDGETS, describe_field
 from components.form.widgets.choice import UNSUPPORTED_MESSAGE, UNSUPPORTED_REQUIRED
-from tests.conftest import jpeg_bytes
+from tests.conftest import jpeg_bytes, studio_media
 from tests.formtest import MODEL_ID, by_key, form_test, key
 from tests.test_form import synthetic
 from videostudio.form.fields import Widget, form_fields
@@ -289,7 +289,7 @@ def test_uploaded_media_list_is_put_back_from_the_kept_files(tmp_path: Path) -> 
     )
     first.run()
     sent = first.session_state["payload"]
-    inputs_dir = keep_inputs(sent, first.session_state["upload_names"], tmp_path)
+    inputs_dir = keep_inputs(sent, first.session_state["upload_names"], studio_media())
     params = {"image_urls": ["kept", "kept"]}
     again = form_test(
         {"image_urls": {"type": "array", "items": {"type": "string", "format": "uri"}}},

@@ -32,6 +32,7 @@ class Settings:
     poll_max_seconds: float = 60.0  # the real API: the longest wait between two polls (before the end, or late)
     offline_poll_seconds: float = 1.0
     follow_in_studio: bool = True  # each studio process runs a follower; off when one runs apart
+    media_url: str = ""  # s3://bucket/prefix: media in object storage (videostudio/storage); empty: in media_dir
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -51,7 +52,16 @@ class Settings:
             poll_max_seconds=float(env.get("VIDEO_STUDIO_POLL_MAX_SECONDS") or 60),
             offline_poll_seconds=float(env.get("VIDEO_STUDIO_OFFLINE_POLL_SECONDS") or 1),
             follow_in_studio=(env.get("VIDEO_STUDIO_FOLLOWER") or "studio").strip().lower() != "apart",
+            media_url=_media_url(env.get("VIDEO_STUDIO_MEDIA_URL") or ""),
         )
+
+
+def _media_url(url: str) -> str:
+    """``VIDEO_STUDIO_MEDIA_URL`` checked: empty (the local folder) or ``s3://bucket[/prefix]``."""
+    url = url.strip()
+    if url and not (url.startswith("s3://") and url.removeprefix("s3://").split("/")[0]):
+        raise ValueError("VIDEO_STUDIO_MEDIA_URL must look like s3://bucket/prefix (or be left empty for a folder)")
+    return url.rstrip("/")
 
 
 def api_key_from(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> str | None:

@@ -3,19 +3,21 @@ setting side by side with the differences highlighted."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
+from components.boards.take_marks import marks_row
 from components.compare.synced_player import Tile, synced_player
 from components.form.media_url import media_url
 from components.history.detail import parameter_rows
 from components.jobs.job_words import charge_text, created_text, elapsed_text, model_name, pick_labels
 from components.shell import services
 from components.shell.job_link import COMPARE_PARAM, compare_url
-from videostudio.history.store import Job, JobStore
+from components.shell.whose import sees_prices
+from videostudio.history.store import Job
 from videostudio.library.videos import kept_videos
+from videostudio.storage.names import media_file
+from videostudio.team.seen import SeenJobs
 from videostudio.workflows.compare import MAX_JOBS, MIN_JOBS, SettingRow, compare_ids, differing, side_by_side
 
 PICK_KEY = "compare_pick"
@@ -33,7 +35,7 @@ def address_ids() -> list[str]:
     return compare_ids(st.query_params.get(COMPARE_PARAM))
 
 
-def compare_picker(store: JobStore, ids: list[str]) -> bool:
+def compare_picker(store: SeenJobs, ids: list[str]) -> bool:
     """Pick 2 to 4 finished jobs, newest first; each change is written into the address, so the view is a link.
 
     False when there is no finished video to pick (the page says so).
@@ -72,12 +74,13 @@ def _write_address() -> None:
 def settings_rows(jobs: list[Job]) -> list[SettingRow]:
     """Every setting of every job as one row per setting, with the model, cost and run time first."""
     columns = []
+    prices = sees_prices()
     for job in jobs:
         model = services.model_or_none(job.model_id)
         backend = services.backends().get(job.backend)
         facts = [
             (MODEL_SETTING, model_name(job.model_id)),
-            ("Cost", charge_text(job, backend) or "–"),
+            *([("Cost", charge_text(job, backend) or "–")] if prices else []),
             ("Took", elapsed_text(job.elapsed_seconds)),
             ("Length", f"{job.video_seconds:.1f} s" if job.video_seconds else "–"),
         ]
@@ -109,26 +112,70 @@ def settings_table(jobs: list[Job], rows: list[SettingRow]) -> None:
     st.caption('Highlighted rows differ between the jobs; "–" means a job has no such setting.')
 
 
-def compare_view(jobs: list[Job]) -> None:
+def compare_view(jobs: list[Job], store: SeenJobs) -> None:
     """The synced player, each video with its settings underneath, then the table of settings."""
     rows = settings_rows(jobs)
-    tiles = [_tile(number, job, rows) for number, job in enumerate(jobs)]
+    prices = sees_prices()
+    tiles = [_tile(number, job, rows, prices) for number, job in enumerate(jobs)]
     synced_player(tiles)
-    with st.popover("Copy link", icon=":material/link:", key="compare_link"):
-        st.caption("This link opens this comparison, on any browser that reaches this studio.")
-        st.code(compare_url([job.id for job in jobs]), language=None, wrap_lines=True)
+    marks_row(jobs, "compare")  # star, rate, Add to board… each take (components/boards)
+    with st.container(horizontal=True):
+        with st.popover("Copy link", icon=":material/link:", key="compare_link"):
+            st.caption("This link opens this comparison, on any browser that reaches this studio.")
+            st.code(compare_url([job.id for job in jobs]), language=None, wrap_lines=True)
+        share_comparison(jobs, store)
     settings_table(jobs, rows)
 
 
-def _tile(index: int, job: Job, rows: list[SettingRow]) -> Tile:
-    poster = job.poster_path if job.poster_path and Path(job.poster_path).is_file() else None
+def share_comparison(jobs: list[Job], store: SeenJobs) -> None:
+    """ "Share this comparison": shares each of its jobs this person may change, and gives the link to send.
+
+    Only for someone who sees a team's work by its owners (an admin's or a studio without sign-in shows
+    everything already). Members who open the link can watch it: sharing grants viewing only.
+    """
+    if store.everyones and store.person is not None and not store.person.signed_in:
+        return  # a studio without sign-in: one person, nobody to share with
+    own = [job for job in jobs if store.may_change(job)]
+    if not own:
+        return
+    unshared = [job for job in own if not job.shared]
+    with st.popover("Share this comparison", icon=":material/group:", key="compare_share"):
+        if unshared:
+            st.caption(
+                f"Shares the {len(unshared)} of these videos that are yours and not shared yet with the team: "
+                "members who open the link can watch them, never change or delete them."
+            )
+            st.button(
+                "Share with the team",
+                icon=":material/share:",
+                key="compare_share_now",
+                on_click=_share_all,
+                args=(store, [job.id for job in unshared]),
+            )
+        else:
+            st.caption(":material/group: Shared with the team: members who open this link can watch it.")
+            st.code(compare_url([job.id for job in jobs]), language=None, wrap_lines=True)
+
+
+def _share_all(store: SeenJobs, job_ids: list[str]) -> None:
+    for job_id in job_ids:
+        job = store.get(job_id)
+        if job is not None:
+            store.share(job, True)
+
+
+def _tile(index: int, job: Job, rows: list[SettingRow], prices: bool) -> Tile:
+    # Files on this machine (from object storage, its cached copies): Streamlit's media endpoint streams them.
+    media = services.media_storage()
+    video = media_file(media, job.local_path)
+    poster = media_file(media, job.poster_path)
     backend = services.backends().get(job.backend)
-    charge = charge_text(job, backend)
+    charge = charge_text(job, backend) if prices else None
     # The model is the tile's title and the prompt is written out above the rows.
     listed = [(row.setting, row.values[index], row.differs) for row in rows if row.setting not in TILE_HEADINGS]
     prompt_differs = any(row.differs for row in rows if row.setting == PROMPT_SETTING)
     return Tile(
-        src=media_url(str(job.local_path), f"compare-video-{index}", "video/mp4"),
+        src=media_url(video, f"compare-video-{index}", "video/mp4") if video else "",
         poster=media_url(poster, f"compare-poster-{index}", "image/jpeg") if poster else "",
         title=f"{index + 1} · {model_name(job.model_id)}",
         caption=" · ".join(p for p in (created_text(job.created_at), elapsed_text(job.elapsed_seconds), charge) if p),

@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.form.widgets import MISSING, Inputs, Saved, model_key, restore_field
 from components.form.widgets.base import put
+from components.shell import services
 from videostudio.catalogue import Model
 from videostudio.form.fields import form_fields
 from videostudio.history.store import Job
@@ -28,7 +29,7 @@ def prefill_generate_form(job: Job, model: Model) -> list[str]:
     Fields the job did not set are reset to their defaults, so the form sends what the job sent.
     """
     put("model_choice", model.id)
-    return restore_settings(model, job.params, job.media, load_inputs(job.inputs_dir))
+    return restore_settings(model, job.params, job.media, load_inputs(job.inputs_dir, services.media_storage()))
 
 
 def restore_settings(model: Model, params: Mapping[str, Any], media: Mapping[str, Any], inputs: Inputs) -> list[str]:

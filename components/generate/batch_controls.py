@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.form import api_refusal
-from components.shell import services
+from components.shell.whose import seen_jobs
 from videostudio.catalogue import Model
 from videostudio.history.store import Job
 from videostudio.jobs.batches import MAX_COUNT, failure_text, press_state, running_text, seed_bounds
@@ -66,7 +66,7 @@ def batch_look(job: Job) -> Job:
     """The job whose state the Generate button shows for a press (for a batch: ``batches.press_state``)."""
     if not job.batch_id:
         return job
-    return press_state(job, services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, []))
+    return press_state(job, seen_jobs().batch_members([job.batch_id]).get(job.batch_id, []))
 
 
 def press_message(model: Model, result: PressResult) -> tuple[str, str] | None:

@@ -1,25 +1,29 @@
-"""This browser's drafts: the Generate form of each model, uploads included, put back after a reload or a restart.
+"""This person's drafts: the Generate form of each model, uploads included, put back after a reload or a restart.
 
-The draft id is a random value in a cookie of this browser (read through ``st.context.cookies``, set by a
-one-line script), never in the URL: links to share carry no draft. The drafts themselves are kept on the
-server (videostudio/workflows/drafts.py). Putting a draft back uses the widget registry's ``restore``, as "Use these
-settings" does.
+A signed-in member's drafts follow them by their email, in any browser; without sign-in, a browser's drafts are named
+by a random id in a cookie of this browser (read through ``st.context.cookies``, set by a one-line script), never in
+the URL: links to share carry no draft. The drafts themselves are kept in the history's database
+(videostudio/workflows/drafts.py). Putting a draft back uses the widget registry's ``restore``, as "Use these settings"
+does.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from components.form.reuse import restore_settings
 from components.form.widgets import FormState, model_key
 from components.models.model_browser import BROWSER_OPEN, MODEL_CHOICE, URL_PARAM
 from components.shell import services
+from components.shell.identity import current_person
 from videostudio.catalogue import Model
-from videostudio.workflows.drafts import DraftStore, is_draft_id, new_draft_id
+from videostudio.storage.base import StorageError
+from videostudio.studio import studio_drafts
+from videostudio.workflows.drafts import DraftStore, draft_key, is_draft_id, new_draft_id
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +39,8 @@ COOKIE_SECONDS = 400 * 24 * 3600
 
 @st.cache_resource(show_spinner=False)
 def draft_store() -> DraftStore:
-    store = DraftStore(services.settings().data_dir / "drafts")
-    with contextlib.suppress(OSError):
-        store.clean()  # once per studio process: drafts untouched for 30 days, and their unused uploads
-    return store
+    # Once per studio process: an older studio's draft files are imported, drafts untouched for 30 days removed.
+    return studio_drafts(services.settings(), services.job_service().store)
 
 
 def draft_id() -> str:
@@ -52,12 +54,18 @@ def draft_id() -> str:
     return current
 
 
+def drafts_key() -> str:
+    """Whose drafts this session reads and writes: the signed-in member's, else this browser's."""
+    person = current_person()
+    return draft_key(person.owner if person else None, draft_id())
+
+
 def open_last_model() -> None:
     """Call before the model picker: a fresh visit without ``?model=`` opens the model this browser last had."""
     state = st.session_state
     if st.query_params.get(URL_PARAM) or MODEL_CHOICE in state:
         return
-    last = draft_store().last_model(draft_id())
+    last = draft_store().last_model(drafts_key())
     if last and services.model_or_none(last) is not None:
         state[MODEL_CHOICE] = last
         state[BROWSER_OPEN] = False
@@ -76,7 +84,7 @@ def restore_draft(model: Model) -> None:
     prefix = model_key(model) + "__"
     if any(str(key).startswith(prefix) for key in state):
         return
-    draft = draft_store().load(draft_id(), model.id)
+    draft = draft_store().load(drafts_key(), model.id)
     if draft is None:
         return
     for note in restore_settings(model, draft.params, draft.media, draft.inputs()):
@@ -90,9 +98,9 @@ def keep_draft(model: Model, form: FormState, payload: dict[str, Any]) -> None:
     """
     st.session_state[LAST_FORM_KEY] = (model.id, payload, dict(form.upload_names))
     try:
-        draft_store().save(draft_id(), model.id, payload, form.upload_names)
-    except (OSError, ValueError) as exc:
-        # A full disk only means the draft is not kept; the form itself works on.
+        draft_store().save(drafts_key(), model.id, payload, form.upload_names)
+    except (OSError, ValueError, SQLAlchemyError, StorageError) as exc:
+        # A full disk, or a media store or database out of reach, only means the draft is not kept; the form works on.
         log.warning("draft not saved: %s", exc)
     _remember_in_browser(draft_id())
 

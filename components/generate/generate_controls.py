@@ -5,11 +5,16 @@ ago, is the same intention as that submit: the button then shows that job, and s
 a deliberate, labelled press of "Generate another". Changing any setting makes Generate a plain Generate again.
 The decision is made from the history (``videostudio.jobs.intent.sent_press``), so it holds after a reload, in a
 second tab and after a restart; the browser is the one of the drafts cookie (``components.generate.drafts.draft_id``).
+
+A press above the team's amount (``MemberStore.confirm_above_usd``, $5 unless the Team page set another) asks once,
+"Send 24 runs for $48.96?", and only **Send** sends it, as long as the form is still what was asked about. The core
+then checks the person's spending limits as it records the jobs (``videostudio.team.spending.record_press``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -24,21 +29,45 @@ from components.jobs.copy_as_code import form_code
 from components.jobs.poller import watch_started
 from components.models.model_browser import NOT_OFFERED, model_browser
 from components.shell import services
+from components.shell.identity import current_person, member_store
+from components.shell.markdown_text import markdown_safe
 from components.shell.sidebar import endpoint_choice_on
 from components.shell.started import remember_started, started_job_id
+from components.shell.whose import seen_jobs
 from videostudio.catalogue import Model
+from videostudio.catalogue.pricing import money
 from videostudio.form.payload import Problem, validate_payload
+from videostudio.form.run_price import RunPrice
 from videostudio.history.store import Job, JobStatus, utcnow
 from videostudio.jobs import press as press_core
 from videostudio.jobs.batches import intent_payload
 from videostudio.jobs.intent import fingerprint, press_id, press_key, sent_press
 from videostudio.jobs.press import Images, Press, jobs_in_press
+from videostudio.team.limits import PressCost, confirmation_question, needs_confirmation
 
 # When this session chose a fresh start ("Use these settings", a preset): presses sent before it are not repeated.
 FRESH_START_KEY = "generate_fresh_start"
 # What the callback of a press asks the script body to do: (model key, None) for Generate, or
 # (model key, press id) for "Generate another" drawn under that press (intent.press_id).
 REQUEST_KEY = "generate_requested"
+# A costly press waiting for Send or Cancel (a PendingPress), and the press key Send confirmed (read with REQUEST_KEY).
+QUESTION_KEY = "generate_question"
+CONFIRMED_KEY = "generate_confirmed"
+# A person who is not (or no longer) a member of the team: their press sends nothing.
+NOT_A_MEMBER = "You are not signed in as a member of this team, so nothing was sent. Sign in, or ask your admin."
+CHANGED_SINCE_ASKED = (
+    "The settings changed after you were asked, so nothing was sent. Press Generate again to send them as they are now."
+)
+
+
+@dataclass(frozen=True)
+class PendingPress:
+    """A press above the team's amount, asked about once: Send sends exactly these settings, or nothing."""
+
+    form_key: str
+    another_of: str | None  # as REQUEST_KEY's: the press "Generate another" was drawn under, if it was that button
+    pressed_as: str  # the press key of the form when asked (settings, count and images, this browser)
+    question: str
 
 
 def pick_model() -> Model:
@@ -66,11 +95,16 @@ def send_press(press: Press) -> tuple[tuple[str, str] | None, Job | None]:
     Returns what to tell the person (None when every job went) and the job to show under the button: a batch's
     first, a single job only when it was sent.
     """
+    person = current_person()
+    if person is None:
+        return ("error", NOT_A_MEMBER), None
     sending = services.sending_client()
     if isinstance(sending, str):
         return ("error", sending), None  # nothing was sent or paid
     backend, client = sending
-    result = press_core.send_press(services.job_service(), client, press, backend=backend)
+    result = press_core.send_press(services.job_service(), client, press, backend=backend, person=person)
+    if result.refused is not None:
+        return ("error", result.refused), None  # over a spending limit: nothing was sent or recorded
     message = press_message(press.model, result)
     if message is not None and not result.is_batch:
         return message, None  # a single job the API refused, or whose answer was lost: told, not shown running
@@ -85,9 +119,14 @@ def send(
     legacy: bool = False,
     upload_names: Mapping[str, str] | None = None,
     parent_id: str | None = None,
+    price: RunPrice | None = None,
 ) -> Job | str:
-    """Submit one job once on this session's backend: the new job, or what to tell the person."""
-    message, job = send_press(Press(model, payload, legacy=legacy, upload_names=upload_names, parent_id=parent_id))
+    """Submit one job once on this session's backend: the new job, or what to tell the person.
+
+    ``price``: what it will cost, as the studio would show it (``price_tag.run_price``), checked against the limits.
+    """
+    press = Press(model, payload, legacy=legacy, upload_names=upload_names, parent_id=parent_id, price=price)
+    message, job = send_press(press)
     if message is not None:
         return message[1]
     assert job is not None  # a single job that went is the one shown
@@ -108,7 +147,7 @@ def _request_generate(key: str, another_of: str | None = None) -> None:
 
 def _sent_job(pressed_as: str) -> Job | None:
     """The first job of the press a press of ``pressed_as`` would repeat (this browser, these settings), if any."""
-    jobs = services.job_service().store.pressed(pressed_as)
+    jobs = seen_jobs().pressed(pressed_as)
     return sent_press(jobs, now=utcnow(), since=st.session_state.get(FRESH_START_KEY))
 
 
@@ -167,7 +206,7 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     pressed_as, sent = _press_of(model, payload, legacy, count, images)
     submitting = st.session_state.get("submitting", False)
     with price_slot:
-        price_tag(model, payload, count=jobs_in_press(count, images))
+        each = price_tag(model, payload, count=jobs_in_press(count, images))
     with button_column:
         if sent is None:
             st.button(
@@ -181,6 +220,7 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
             )
         else:
             _sent_controls(key, sent, disabled=submitting or not model.offered)
+    _question(key, pressed_as, disabled=submitting)
     batch_notes(model, count, images)
     form_code(model, payload, form, problems, legacy)
     if not model.offered:
@@ -188,16 +228,27 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     st.caption(f"Runs on: {services.current_backend().label}")
 
     request = st.session_state.pop(REQUEST_KEY, None)
+    confirmed = st.session_state.pop(CONFIRMED_KEY, None)
     if request is not None:
         # The request is gone before anything is sent, so a rerun can never send it again.
         try:
             requested_key, another_of = request
+            cost = PressCost.of(each, jobs_in_press(count, images))
             if requested_key == key and _is_new_intention(sent, another_of):
-                # The jobs are in the history, with this press key, before a request leaves: from then on
-                # a press on these settings in any tab of this browser shows them instead of sending.
-                message = _submit(model, payload, problems, form, legacy, count, images, pressed_as=pressed_as)
-                if message is not None:
-                    st.session_state["submit_message"] = message
+                if confirmed is None and not (problems or form.input_errors) and _asks_first(cost):
+                    st.session_state[QUESTION_KEY] = PendingPress(
+                        key, another_of, pressed_as, confirmation_question(cost)
+                    )
+                elif confirmed is not None and confirmed != pressed_as:
+                    st.session_state["submit_message"] = ("error", CHANGED_SINCE_ASKED)
+                else:
+                    # The jobs are in the history, with this press key, before a request leaves: from then on
+                    # a press on these settings in any tab of this browser shows them instead of sending.
+                    message = _submit(
+                        model, payload, problems, form, legacy, count, images, pressed_as=pressed_as, price=each
+                    )
+                    if message is not None:
+                        st.session_state["submit_message"] = message
         finally:
             st.session_state["submitting"] = False
         st.rerun()
@@ -205,6 +256,45 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     if message:
         kind, text = message
         (st.success if kind == "ok" else st.error)(text)
+
+
+def _asks_first(cost: PressCost) -> bool:
+    return needs_confirmation(cost, member_store().confirm_above_usd())
+
+
+def _question(key: str, pressed_as: str, *, disabled: bool) -> None:
+    """Under the button, a costly press asked about: "Send 24 runs for $48.96?", with Send and Cancel.
+
+    A question about other settings than the form's now (changed since) is dropped: it would send something else.
+    """
+    pending: PendingPress | None = st.session_state.get(QUESTION_KEY)
+    if pending is None:
+        return
+    if pending.form_key != key or pending.pressed_as != pressed_as:
+        st.session_state.pop(QUESTION_KEY, None)
+        return
+    with st.container(border=True, key="press_question"):
+        st.markdown(f":material/payments: **{markdown_safe(pending.question)}**")
+        amount = money(member_store().confirm_above_usd())
+        st.caption(markdown_safe(f"A press above {amount} asks first. Each job is billed."))
+        with st.container(horizontal=True):
+            st.button("Send", type="primary", key="press_question_send", on_click=_send_asked, disabled=disabled)
+            st.button("Cancel", key="press_question_cancel", on_click=_cancel_asked)
+
+
+def _send_asked() -> None:
+    # The question is taken before the request is made: a second press on Send finds nothing to send.
+    state = st.session_state
+    if state.get(QUESTION_KEY) is None or not claim_send():
+        return
+    pending: PendingPress = state.pop(QUESTION_KEY)
+    state[REQUEST_KEY] = (pending.form_key, pending.another_of)
+    state[CONFIRMED_KEY] = pending.pressed_as
+
+
+def _cancel_asked() -> None:
+    if st.session_state.pop(QUESTION_KEY, None) is not None:
+        st.session_state["submit_message"] = ("ok", "Cancelled: nothing was sent.")
 
 
 def _sent_controls(key: str, job: Job, *, disabled: bool) -> None:
@@ -256,6 +346,7 @@ def _submit(
     images: Images,
     *,
     pressed_as: str,
+    price: RunPrice,
 ) -> tuple[str, str] | None:
     """Send the press: what to tell the person (None when the started job itself says it)."""
     if problems or form.input_errors:
@@ -269,6 +360,7 @@ def _submit(
         upload_names=form.upload_names,
         parent_id=continued_from(model, payload),  # the job whose last frame this sends, if it does
         press_key=pressed_as,
+        price=price,
     )
     message, shown = send_press(press)
     if shown is not None:

@@ -5,9 +5,10 @@ action runs in its button's callback, before the script body draws any field, so
 in the widgets' state when the form draws them (the way "Use these settings" and drafts put values back).
 
 "Save as preset" keeps what the form held at the end of this session's last run, uploads included: the
-request ``components.generate.drafts.keep_draft`` remembers when it saves the draft. The presets themselves are the
-studio's (videostudio/workflows/presets.py), shared by every browser; files to share are
-videostudio/workflows/preset_files.py.
+request ``components.generate.drafts.keep_draft`` remembers when it saves the draft. The presets themselves are kept in
+the history's database (videostudio/workflows/presets.py): each person's own, and the ones shared with the team (an
+admin sees all); a person's own are listed by name, anyone else's with whose they are (``preset_label``). Files to
+share are videostudio/workflows/preset_files.py.
 """
 
 from __future__ import annotations
@@ -19,25 +20,45 @@ from components.form.widgets import model_key
 from components.generate.drafts import LAST_FORM_KEY
 from components.generate.generate_controls import forget_sent_settings
 from components.shell import services
+from components.shell.identity import current_person
 from components.shell.markdown_text import as_typed
 from videostudio.catalogue import Model
 from videostudio.catalogue.labels import counted
+from videostudio.studio import studio_presets
+from videostudio.team.people import Person
 from videostudio.workflows.preset_files import export_file_name, export_presets, preset_problem, read_preset_file
-from videostudio.workflows.presets import NameTaken, Preset, PresetError, PresetStore
+from videostudio.workflows.presets import NameTaken, Preset, PresetError, PresetStore, may_change, preset_label
 
 # What the last preset action has to say, shown once: (where: "bar", "save" or "manage", kind, text).
 MESSAGE_KEY = "presets_message"
 # A Save whose name was taken, waiting for Replace or Cancel: (model id, name).
 REPLACE_KEY = "presets_replace"
-# The preset whose Delete was pressed, waiting for "Delete for good": (model id, name).
-DELETE_KEY = "presets_delete"
+# The preset whose Delete was pressed, waiting for "Delete for good": (model id, its label).
+DELETE_KEY = "presets_delete_pending"  # not the Delete button's own key: a button's state is its own
+# The "Share with the team" box of Save as preset (shown to a signed-in member).
+SHARE_KEY = "presets_share"
 # How many files were imported: part of the import uploader's key, so each import leaves an empty uploader.
 IMPORTS_KEY = "presets_imports"
 
 
 @st.cache_resource(show_spinner=False)
 def preset_store() -> PresetStore:
-    return PresetStore(services.settings().data_dir / "presets")
+    # Once per studio process: an older studio's presets file is imported the first time.
+    return studio_presets(services.settings(), services.job_service().store)
+
+
+def _visible(person: Person, model_id: str) -> dict[str, Preset]:
+    """The presets of ``model_id`` that ``person`` may see, by their label."""
+    return _by_label(person, preset_store().presets(model_id, viewer=person))
+
+
+def _by_label(person: Person, presets: list[Preset]) -> dict[str, Preset]:
+    return {preset_label(p, person): p for p in presets}
+
+
+def _chosen(person: Person, model: Model) -> Preset | None:
+    label = st.session_state.get(choice_key(model))
+    return _visible(person, model.id).get(label) if label else None
 
 
 def choice_key(model: Model) -> str:
@@ -47,7 +68,12 @@ def choice_key(model: Model) -> str:
 
 def preset_bar(model: Model) -> None:
     """The bar: this model's presets, Load, Save as preset, Manage; and the last action's message."""
-    names = [p.name for p in preset_store().presets(model.id)]
+    person = current_person()
+    if person is None:
+        return  # nobody signed in: no preset is anybody's to see here
+    everyone = preset_store().presets(viewer=person)  # every model's: one read per run, for the list and Export all
+    here = _by_label(person, [p for p in everyone if p.model_id == model.id])
+    names = list(here)
     key = choice_key(model)
     if st.session_state.get(key) not in names:
         st.session_state.pop(key, None)  # renamed or deleted elsewhere: choose again
@@ -65,23 +91,22 @@ def preset_bar(model: Model) -> None:
             "Load",
             key="presets_load",
             on_click=_load,
-            args=(model,),
+            args=(model, person),
             disabled=chosen is None,
             help="Fill the form with this preset's settings, uploads included",
         )
         with st.popover("Save as preset", icon=":material/bookmark_add:", key="presets_save_open"):
-            _save_panel(model)
+            _save_panel(model, person)
         with st.popover("Manage", icon=":material/tune:", key="presets_manage_open"):
-            _manage_panel(model, chosen)
+            _manage_panel(model, person, here.get(chosen) if chosen else None, everyone)
     _show_message("bar")
 
 
 # --- Load and Save --------------------------------------------------------------------------------------------------
 
 
-def _load(model: Model) -> None:
-    name = st.session_state.get(choice_key(model))
-    preset = preset_store().get(model.id, name) if name else None
+def _load(model: Model, person: Person) -> None:
+    preset = _chosen(person, model)
     if preset is None:
         _say("bar", "error", "That preset is no longer there. Choose another one.")
         return
@@ -92,23 +117,31 @@ def _load(model: Model) -> None:
     _say("bar", "warning" if notes else "success", f"Loaded the preset “{preset.name}”. {notes}".strip())
 
 
-def _save_panel(model: Model) -> None:
+def _save_panel(model: Model, person: Person) -> None:
+    if not person.sheet.may_generate:
+        st.caption("Your role can load presets, not save them.")
+        return
     pending = st.session_state.get(REPLACE_KEY)
     if pending and pending[0] == model.id:
         st.warning(
             f"A preset named “{as_typed(pending[1])}” already exists for this model. Replace it with the form as it is?"
         )
         with st.container(horizontal=True):
-            st.button("Replace", key="presets_replace_yes", type="primary", on_click=_save, args=(model, True))
+            st.button("Replace", key="presets_replace_yes", type="primary", on_click=_save, args=(model, person, True))
             st.button("Cancel", key="presets_replace_no", on_click=_forget, args=(REPLACE_KEY,))
     else:
         st.text_input("Name", key="presets_name", max_chars=60, placeholder="e.g. Portrait, slow push-in")
-        st.button("Save", key="presets_save", type="primary", icon=":material/save:", on_click=_save, args=(model,))
-        st.caption("Keeps every setting of this form, uploads included, for everyone using this studio.")
+        if person.signed_in:
+            st.checkbox("Share with the team", key=SHARE_KEY, help="Every member sees it and may load it")
+        st.button(
+            "Save", key="presets_save", type="primary", icon=":material/save:", on_click=_save, args=(model, person)
+        )
+        whom = "for you (and the team, when shared)" if person.signed_in else "for everyone using this studio"
+        st.caption(f"Keeps every setting of this form, uploads included, {whom}.")
     _show_message("save")
 
 
-def _save(model: Model, replace: bool = False) -> None:
+def _save(model: Model, person: Person, replace: bool = False) -> None:
     state = st.session_state
     name = state.pop(REPLACE_KEY, (None, None))[1] if replace else state.get("presets_name", "")
     model_id, payload, names = state.get(LAST_FORM_KEY) or (None, {}, {})
@@ -121,7 +154,8 @@ def _save(model: Model, replace: bool = False) -> None:
         _say("save", "error", f"Not saved: {problem[0].upper()}{problem[1:]} Fix it in the form, then save again.")
         return
     try:
-        preset = preset_store().save(name, model.id, values, names, replace=replace)
+        shared = person.signed_in and bool(state.get(SHARE_KEY))
+        preset = preset_store().save(name, model.id, values, names, owner=person.owner, shared=shared, replace=replace)
     except NameTaken as exc:
         state[REPLACE_KEY] = (model.id, exc.name)
         return
@@ -130,47 +164,59 @@ def _save(model: Model, replace: bool = False) -> None:
         return
     state.pop(REPLACE_KEY, None)
     state["presets_name"] = ""
-    state[choice_key(model)] = preset.name
-    _say("save", "success", f"Saved the preset “{preset.name}”.")
+    state[choice_key(model)] = preset_label(preset, person)
+    _say("save", "success", f"Saved the preset “{preset.name}”{' and shared it with the team' if shared else ''}.")
 
 
 # --- Manage ---------------------------------------------------------------------------------------------------------
 
 
-def _manage_panel(model: Model, chosen: str | None) -> None:
-    if chosen is None:
+def _manage_panel(model: Model, person: Person, preset: Preset | None, everyone: list[Preset]) -> None:
+    chosen = preset_label(preset, person) if preset else None
+    if preset is None:
         st.caption("Choose a preset in the list to rename, delete or export it.")
+    elif may_change(person, preset):
+        _change_controls(model, person, chosen or "", preset)
     else:
-        st.markdown(f"**{as_typed(chosen)}**")
-        with st.container(horizontal=True, vertical_alignment="bottom"):
-            st.text_input("New name", key="presets_new_name", max_chars=60, value=None, placeholder=chosen)
-            st.button("Rename", key="presets_rename", on_click=_rename, args=(model, chosen))
-        pending = st.session_state.get(DELETE_KEY)
-        if pending == (model.id, chosen):
-            question = f"Delete the preset “{as_typed(chosen)}”? This cannot be undone."
-            st.warning(question, icon=":material/delete_forever:")
-            with st.container(horizontal=True):
-                st.button("Delete for good", key="presets_delete_yes", type="primary", on_click=_delete, args=(model,))
-                st.button("Keep it", key="presets_delete_no", on_click=_forget, args=(DELETE_KEY,))
-        else:
-            with st.container(horizontal=True):
-                st.button("Delete", key="presets_delete", icon=":material/delete:", on_click=_ask_delete, args=(model,))
-                preset = preset_store().get(model.id, chosen)
-                if preset is not None:
-                    _export_button("Export", "presets_export_one", [preset])
+        st.markdown(f"**{as_typed(chosen or '')}**")
+        st.caption("You can load and export it; only the person who saved it, or an admin, can change it.")
+        _export_button("Export", "presets_export_one", [preset])
     st.divider()
-    everyone = preset_store().presets()
     if everyone:
         _export_button(f"Export all presets ({len(everyone)})", "presets_export_all", everyone)
-    imports = st.session_state.get(IMPORTS_KEY, 0)
-    st.file_uploader(
-        "Import presets from a file",
-        key=f"presets_import_{imports}",
-        on_change=_import,
-        args=(f"presets_import_{imports}",),
-        help="A preset file exported from Video Studio (.json). It is checked before anything is added.",
-    )
+    if person.sheet.may_generate:
+        imports = st.session_state.get(IMPORTS_KEY, 0)
+        st.file_uploader(
+            "Import presets from a file",
+            key=f"presets_import_{imports}",
+            on_change=_import,
+            args=(f"presets_import_{imports}", person),
+            help="A preset file exported from Video Studio (.json). It is checked before anything is added.",
+        )
     _show_message("manage")
+
+
+def _change_controls(model: Model, person: Person, chosen: str, preset: Preset) -> None:
+    """Rename, Delete (after a confirmation), Share or Stop sharing, and Export, for a preset ``person`` may change."""
+    st.markdown(f"**{as_typed(chosen)}**")
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input("New name", key="presets_new_name", max_chars=60, value=None, placeholder=preset.name)
+        st.button("Rename", key="presets_rename", on_click=_rename, args=(model, person))
+    if st.session_state.get(DELETE_KEY) == (model.id, chosen):
+        question = f"Delete the preset “{as_typed(preset.name)}”? This cannot be undone."
+        st.warning(question, icon=":material/delete_forever:")
+        with st.container(horizontal=True):
+            st.button(
+                "Delete for good", key="presets_delete_yes", type="primary", on_click=_delete, args=(model, person)
+            )
+            st.button("Keep it", key="presets_delete_no", on_click=_forget, args=(DELETE_KEY,))
+        return
+    with st.container(horizontal=True):
+        st.button("Delete", key="presets_delete", icon=":material/delete:", on_click=_ask_delete, args=(model,))
+        if person.signed_in or preset.shared:
+            share = "Stop sharing" if preset.shared else "Share with the team"
+            st.button(share, key="presets_share_toggle", icon=":material/group:", on_click=_share, args=(model, person))
+        _export_button("Export", "presets_export_one", [preset])
 
 
 def _export_button(label: str, key: str, presets: list[Preset]) -> None:
@@ -185,41 +231,63 @@ def _export_button(label: str, key: str, presets: list[Preset]) -> None:
     )
 
 
-def _rename(model: Model, name: str) -> None:
+def _rename(model: Model, person: Person) -> None:
+    preset = _chosen(person, model)
+    if preset is None:
+        _say("manage", "error", "That preset is no longer there. Choose another one.")
+        return
     new_name = st.session_state.get("presets_new_name") or ""
     try:
-        preset = preset_store().rename(model.id, name, new_name)
+        renamed = preset_store().rename(model.id, preset.name, new_name, owner=preset.owner, by=person)
     except PresetError as exc:
         _say("manage", "error", str(exc))
         return
-    st.session_state[choice_key(model)] = preset.name
+    st.session_state[choice_key(model)] = preset_label(renamed, person)
     st.session_state["presets_new_name"] = None
-    _say("manage", "success", f"Renamed “{name}” to “{preset.name}”.")
+    _say("manage", "success", f"Renamed “{preset.name}” to “{renamed.name}”.")
+
+
+def _share(model: Model, person: Person) -> None:
+    preset = _chosen(person, model)
+    if preset is None:
+        _say("manage", "error", "That preset is no longer there. Choose another one.")
+        return
+    try:
+        changed = preset_store().set_shared(model.id, preset.name, not preset.shared, owner=preset.owner, by=person)
+    except PresetError as exc:
+        _say("manage", "error", str(exc))
+        return
+    st.session_state[choice_key(model)] = preset_label(changed, person)
+    told = "is shared with the team" if changed.shared else "is no longer shared"
+    _say("manage", "success", f"The preset “{changed.name}” {told}.")
 
 
 def _ask_delete(model: Model) -> None:
     st.session_state[DELETE_KEY] = (model.id, st.session_state.get(choice_key(model)))
 
 
-def _delete(model: Model) -> None:
-    _model_id, name = st.session_state.pop(DELETE_KEY, (None, None))
+def _delete(model: Model, person: Person) -> None:
+    _model_id, label = st.session_state.pop(DELETE_KEY, (None, None))
+    preset = _visible(person, model.id).get(label) if label else None
     try:
-        deleted = bool(name) and preset_store().delete(model.id, name)
+        deleted = preset is not None and preset_store().delete(model.id, preset.name, owner=preset.owner, by=person)
     except PresetError as exc:
         _say("manage", "error", str(exc))
         return
     st.session_state.pop(choice_key(model), None)
+    name = preset.name if preset else label
     _say("manage", "success" if deleted else "info", f"Deleted the preset “{name}”." if deleted else "Already gone.")
 
 
-def _import(key: str) -> None:
+def _import(key: str, person: Person) -> None:
     state = st.session_state
     uploaded = state.get(key)
     if uploaded is None:
         return
     state[IMPORTS_KEY] = state.get(IMPORTS_KEY, 0) + 1  # a fresh, empty uploader next run
     try:
-        added = preset_store().add_all(read_preset_file(uploaded.getvalue(), services.model_or_none))
+        incoming = read_preset_file(uploaded.getvalue(), services.model_or_none)
+        added = preset_store().add_all(incoming, owner=person.owner)  # the importer's own presets
     except PresetError as exc:
         _say("manage", "error", f"Nothing was imported. {exc}")
         return

@@ -15,19 +15,32 @@ from videostudio.form.run_price import RunPrice, price_of_run, times
 from videostudio.media import PreparedAudio
 
 
+def run_price(
+    model: Model, payload: Mapping[str, Any], *, audio_seconds: float | None, loading: bool | None = None
+) -> RunPrice:
+    """The price of one run of ``payload`` on this session's backend, as the studio shows it: a quote, else the
+    estimate from past runs. The spending limits check a press with this price (videostudio/team/limits.py).
+
+    ``loading``: whether the prices are still on their way (default: this run drew the catalogue without them).
+    """
+    loading = services.prices_awaited() if loading is None else loading
+    price = price_of_run(model, payload, audio_seconds=audio_seconds, loading=loading)
+    if price.kind == "after":
+        # Only a price the catalogue can't give needs the history: most reruns skip this query.
+        past = services.job_service().store.recent_costs(model.id, backend=services.backend())
+        price = price_of_run(model, payload, audio_seconds=audio_seconds, past_usd=past)
+    return price
+
+
 def price_tag(model: Model, payload: Mapping[str, Any], count: int = 1) -> RunPrice:
-    """Draw what sending ``payload`` (the request as it would go out) to ``model`` will cost on this backend.
+    """Draw what sending ``payload`` (the request as it would go out) to ``model`` will cost on this backend, and
+    return the price of one run of it (what a press records as each job's estimate).
 
     ``count`` runs of it (a batch, videostudio/jobs/batches.py) cost ``count`` times the price of one.
     """
     backend = services.current_backend()
-    heard = audio_seconds(model)
-    price = price_of_run(model, payload, audio_seconds=heard, loading=services.prices_awaited())
-    if price.kind == "after":
-        # Only a price the catalogue can't give needs the history: most reruns skip this query.
-        past = services.job_service().store.recent_costs(model.id, backend=backend.name)
-        price = price_of_run(model, payload, audio_seconds=heard, past_usd=past)
-    price = times(price, count)
+    each = run_price(model, payload, audio_seconds=audio_seconds(model))
+    price = times(each, count)
     with st.container(key="price_tag"):
         if price.kind == "loading":
             # The page reruns by itself once the prices are in (components/jobs/poller.py).
@@ -41,7 +54,7 @@ def price_tag(model: Model, payload: Mapping[str, Any], count: int = 1) -> RunPr
             st.caption(markdown_safe(price.detail))
         if not backend.bills:
             st.caption(f"Simulated: the {backend.label.lower()} charges nothing; the AI/ML API would charge this.")
-    return price
+    return each
 
 
 def audio_seconds(model: Model) -> float | None:

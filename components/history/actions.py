@@ -1,4 +1,9 @@
-"""What a person can do with an opened job: reuse its settings, run it again, delete it, export it."""
+"""What a person can do with an opened job: reuse its settings, run it again, share it, delete it, export it.
+
+Each action shows only to whom it belongs (components/shell/whose.py, videostudio/team/access.py): Use these settings
+and Run again to a role that generates, on a job it may change; Share and Delete to who may change it (its owner, or
+an admin). A job shared with someone is theirs to watch and export, nothing more; each callback asks again.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from components.jobs.job_words import model_name
 from components.jobs.poller import TOASTS_KEY
 from components.shell import services
 from components.shell.job_link import GENERATE_PAGE, compare_link
+from components.shell.whose import may_change, may_run_again, seen_jobs, sees_prices
 from videostudio.catalogue import Model
 from videostudio.history.store import Job
 from videostudio.library.videos import delete_job_files, download_name
@@ -27,11 +33,17 @@ RAN_AGAIN_KEY = "history_ran_again"
 
 def job_actions(job: Job, model: Model | None) -> None:
     """The action row under an opened job, and the delete confirmation when asked for."""
-    state = st.session_state
     buttons = st.container(horizontal=True)
     if not job.kind.was_sent:
         _joined_actions(job, buttons)
         return
+    if may_run_again(job):
+        _reuse_buttons(job, model, buttons)
+    _delete_and_export(job, buttons)
+
+
+def _reuse_buttons(job: Job, model: Model | None, buttons: DeltaGenerator) -> None:
+    state = st.session_state
     unknown = "This model is no longer in the studio's catalogue." if model is None else None
     if buttons.button(
         "Use these settings",
@@ -60,7 +72,6 @@ def job_actions(job: Job, model: Model | None) -> None:
     )
     with buttons:
         join_chain_button(job)
-    _delete_and_export(job, buttons)
 
 
 def _joined_actions(job: Job, buttons: DeltaGenerator) -> None:
@@ -72,18 +83,21 @@ def _joined_actions(job: Job, buttons: DeltaGenerator) -> None:
 
 def _delete_and_export(job: Job, buttons: DeltaGenerator) -> None:
     state = st.session_state
-    buttons.button(
-        "Delete",
-        icon=":material/delete:",
-        key=f"history_delete_{job.id}",
-        on_click=_ask_delete,
-        args=(job.id,),
-        disabled=job.is_active,
-        help="Wait until it finishes to delete it" if job.is_active else "Remove the job and its files",
-    )
+    changeable = may_change(job)
+    if changeable:
+        buttons.button(
+            "Delete",
+            icon=":material/delete:",
+            key=f"history_delete_{job.id}",
+            on_click=_ask_delete,
+            args=(job.id,),
+            disabled=job.is_active,
+            help="Wait until it finishes to delete it" if job.is_active else "Remove the job and its files",
+        )
+        _share_button(job, buttons)
     buttons.download_button(
         "Export",
-        data=jobs_json([job]),
+        data=jobs_json([job], prices=sees_prices()),
         file_name=download_name(job.model_id, job.created_at.astimezone(), job.prompt).removesuffix(".mp4") + ".json",
         mime="application/json",
         icon=":material/download:",
@@ -100,8 +114,36 @@ def _delete_and_export(job: Job, buttons: DeltaGenerator) -> None:
             if job.has_local_video
             else "Only a finished video kept on this computer can be compared",
         )
-    if state.get(CONFIRM_KEY) == job.id:
+    if changeable and state.get(CONFIRM_KEY) == job.id:
         _confirm_delete(job)
+
+
+def _share_button(job: Job, buttons: DeltaGenerator) -> None:
+    """Share with the team / Stop sharing: members may then watch it by its link (viewing only)."""
+    if job.owner is None:
+        return  # made without sign-in: nobody else to share it with
+    buttons.button(
+        "Stop sharing" if job.shared else "Share with the team",
+        icon=":material/group_off:" if job.shared else ":material/group:",
+        key=f"history_share_{job.id}",
+        on_click=_set_shared,
+        args=(job.id, not job.shared),
+        help="Members will no longer see it"
+        if job.shared
+        else "Members can then open it by its link and watch it; only you can change or delete it",
+    )
+
+
+def _set_shared(job_id: str, shared: bool) -> None:
+    seen = seen_jobs()
+    job = seen.get(job_id)
+    if job is not None and seen.share(job, shared) is not None:
+        st.session_state[MESSAGE_KEY] = (
+            "ok",
+            "Shared with the team: members who open its link can watch it."
+            if shared
+            else "No longer shared: only you (and admins) can see it.",
+        )
 
 
 def _use_settings(job: Job, model: Model) -> None:
@@ -124,7 +166,7 @@ def _running_again(job: Job) -> str | None:
         return "This job is running: press Run again once it has finished."
     source, started = st.session_state.get(RAN_AGAIN_KEY, (None, None))
     if source == job.id and started:
-        new = services.job_service().store.get(started)
+        new = seen_jobs().get(started)
         if new is not None and new.is_active:
             return "This job was just run again, and that run is still going."
     return None
@@ -135,8 +177,9 @@ def _request_run_again(job_id: str) -> None:
     if not claim_send():
         return
     try:
-        job = services.job_service().store.get(job_id)
-        if job is not None and _running_again(job):
+        job = seen_jobs().get(job_id)
+        # A late press on a button that is disabled by now, or gone (the job is no longer this person's to run).
+        if job is not None and (not may_run_again(job) or _running_again(job)):
             return  # a late press on a button that is disabled by now
         kind, text, new = send_again(job_id)
     finally:
@@ -172,11 +215,11 @@ def _delete(job_id: str) -> None:
     state = st.session_state
     state.pop(CONFIRM_KEY, None)
     store = services.job_service().store
-    job = store.get(job_id)
-    if job is None or job.is_active:
-        return  # already gone (another tab), or started polling again: nothing to do now
+    job = seen_jobs().get(job_id)
+    if job is None or job.is_active or not may_change(job):
+        return  # already gone (another tab), started polling again, or not this person's: nothing to do now
     store.delete([job.id])
     # After the row: the files check which other jobs still use the same uploads.
-    delete_job_files(job, store)
+    delete_job_files(job, services.media_storage(), store)
     open_job(None)
     state.setdefault(TOASTS_KEY, []).append((f"Deleted: {model_name(job.model_id)} job.", ":material/delete:"))

@@ -9,10 +9,12 @@ import streamlit as st
 from components.jobs.job_card import job_card
 from components.jobs.job_words import elapsed_text
 from components.shell import services
+from components.shell.whose import sees_prices
 from videostudio.catalogue import Model, humanize
 from videostudio.catalogue.pricing import money, usd_of
-from videostudio.history.store import Job, JobStatus, JobStore
+from videostudio.history.store import Job, JobStatus
 from videostudio.library.chain import joined_settings
+from videostudio.team.seen import SeenJobs
 
 # The id of the job shown in detail; set by the table, the gallery's Open buttons and Run again.
 OPEN_KEY = "history_open"
@@ -34,8 +36,8 @@ def opened_job_id() -> str | None:
     return st.session_state.get(OPEN_KEY)
 
 
-def opened_job(store: JobStore) -> Job | None:
-    """The opened job as stored now; forgets it if it was deleted."""
+def opened_job(store: SeenJobs) -> Job | None:
+    """The opened job as stored now; forgets it if it was deleted (or stopped being shared)."""
     job_id = opened_job_id()
     job = store.get(job_id) if job_id else None
     if job_id and job is None:
@@ -53,6 +55,9 @@ def show_message() -> None:
 def job_detail(job: Job) -> None:
     """The job's card (video or progress, error) and what it used."""
     job_card(job, key_prefix="history")
+    if not sees_prices():  # a viewer: how long it took and the video's length, never what it cost
+        _took_and_length(job)
+        return
     # Two by two: a credits figure like 420,000 needs the room.
     backend = services.backends().get(job.backend)
     simulated = backend is not None and not backend.bills
@@ -60,26 +65,24 @@ def job_detail(job: Job) -> None:
     charged = job.status != JobStatus.FAILED and not joined
     usd = usd_of(job.credits, job.usd) if charged else 0.0
     credits = "0" if not charged else f"{job.credits:,.0f}" if job.credits is not None else "–"
-    for pair in (
-        [
-            (
-                "Cost",
-                money(usd) if usd is not None else "–",
-                "Joined on this computer: no charge"
-                if joined
-                else "Simulated: the offline demo charges nothing"
-                if simulated
-                else "In US dollars; a failed job is free",
-            ),
-            ("Credits", credits, None),
-        ],
+    cost_help = (
+        "Joined on this computer: no charge"
+        if joined
+        else "Simulated: the offline demo charges nothing"
+        if simulated
+        else "In US dollars; a failed job is free"
+    )
+    _metrics([("Cost", money(usd) if usd is not None else "–", cost_help), ("Credits", credits, None)])
+    _took_and_length(job)
+
+
+def _took_and_length(job: Job) -> None:
+    _metrics(
         [
             ("Took", elapsed_text(job.elapsed_seconds), "From submit to finish"),
             ("Length", f"{job.video_seconds:.1f} s" if job.video_seconds else "–", "Of the video"),
-        ],
-    ):
-        for column, (label, value, help_text) in zip(st.columns(2), pair, strict=True):
-            column.metric(label, value, help=help_text)
+        ]
+    )
     if job.video_bytes:
         st.caption(f":material/save: Kept on this computer · {job.video_bytes / 1_000_000:,.1f} MB")
     elif job.status == JobStatus.COMPLETED and job.download_attempts:
@@ -89,22 +92,28 @@ def job_detail(job: Job) -> None:
         )
 
 
+def _metrics(pair: list[tuple[str, str, str | None]]) -> None:
+    for column, (label, value, help_text) in zip(st.columns(2), pair, strict=True):
+        column.metric(label, value, help=help_text)
+
+
 def job_settings(job: Job, model: Model | None) -> None:
     """Every parameter the job was sent with, readable, and as sent."""
     st.markdown("**Settings**")
     if not job.kind.was_sent:  # nothing was sent: the clips it was joined from, and how, in words
         st.table([{"Setting": name, "Value": value} for name, value in joined_settings(job.params)])
-        st.caption(f"Job {job.id}")
-        return
-    st.table(parameter_rows(job, model))
-    with st.expander("As sent (JSON)", icon=":material/data_object:"):
-        st.json({"model": job.model_id, **job.params}, expanded=2)
-    with st.expander("Details", icon=":material/info:"):
-        # The ids a support request or the API's own logs need; folded, since they mean nothing to most people.
+    else:
+        st.table(parameter_rows(job, model))
+    with st.expander("Details", icon=":material/info:", key=f"history_details_{job.id}"):
+        # The request as sent and the ids a support request or the API's own logs need: folded, since they mean
+        # nothing to most people (and a job shown to a client should not open on them).
         st.caption(f"Model: `{job.model_id}`")
         st.caption(f"Job: `{job.id}`")
         if job.generation_id:
             st.caption(f"Generation: `{job.generation_id}`")
+        if job.kind.was_sent:
+            st.markdown("**As sent**")
+            st.json({"model": job.model_id, **job.params}, expanded=2)
 
 
 def parameter_rows(job: Job, model: Model | None) -> list[dict[str, str]]:

@@ -14,13 +14,19 @@ from components.jobs.batch_group import batch_siblings
 from components.jobs.job_words import dialog_title
 from components.shell import services
 from components.shell.job_link import JOB_PARAM
-from videostudio.history.store import Job, JobStore
+from components.shell.whose import NOT_SHARED, seen_jobs
+from videostudio.history.store import Job
+from videostudio.team.seen import SeenJobs
 
 _LINK_SEEN = "_history_job_link_seen"  # the last ?job= acted on, so a stale URL never reopens a closed job
 
 
-def follow_job_link(store: JobStore) -> str | None:
-    """Open the job a ``?job=`` link names (once per link); what to tell the person if there is no such job."""
+def follow_job_link(store: SeenJobs) -> str | None:
+    """Open the job a ``?job=`` link names (once per link); what to tell the person if they can't see such a job.
+
+    A job of someone else's that isn't shared, and a job that doesn't exist, get the same words: a link never
+    confirms that an id is in the studio. Someone who sees everyone's work is told it may have been deleted.
+    """
     requested = st.query_params.get(JOB_PARAM)
     state = st.session_state
     if not requested or requested == state.get(_LINK_SEEN):
@@ -28,12 +34,14 @@ def follow_job_link(store: JobStore) -> str | None:
     state[_LINK_SEEN] = requested
     if store.get(requested) is None:
         del st.query_params[JOB_PARAM]
+        if not store.everyones:
+            return NOT_SHARED
         return "The link names a job that is not in this studio's history: it may have been deleted."
     open_job(requested)
     return None
 
 
-def opened_job_dialog(store: JobStore) -> bool:
+def opened_job_dialog(store: SeenJobs) -> bool:
     """Show the opened job in a dialog, and keep ``?job=`` in step with it; True when a job is open."""
     job = opened_job(store)
     state = st.session_state
@@ -56,8 +64,7 @@ def close_job_dialog() -> None:
 
 def _job_dialog_body() -> None:
     # Runs again on its own after each button inside it: the job is read anew (Run again opens the new one).
-    store = services.job_service().store
-    job = opened_job(store)
+    job = opened_job(seen_jobs())
     if job is None:
         st.session_state[TABLE_EPOCH] = st.session_state.get(TABLE_EPOCH, 0) + 1
         st.rerun()  # deleted: close the dialog

@@ -1,7 +1,8 @@
 """Exporting the history: the filtered table as CSV, and jobs' full metadata as JSON.
 
 Exports carry no base64 blobs (uploads are already stripped from the stored parameters; the thumbnail is
-left out) and never an API key: the store holds none.
+left out) and never an API key: the store holds none. They hold only the jobs the person sees, and for a role
+that sees no prices (a viewer) no cost, credits or estimate either.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import streamlit as st
 
 from components.history.filters import HistoryQuery
 from components.jobs.job_words import model_name, status_look
-from videostudio.history.store import Job, JobStore
+from components.shell.whose import sees_prices
+from videostudio.history.store import Job
 from videostudio.media import is_data_uri
+from videostudio.team.seen import SeenJobs
 
 CSV_COLUMNS = [
     "id",
@@ -37,25 +40,30 @@ CSV_COLUMNS = [
     "local_copy",
     "error",
 ]
+# What a job cost: left out of both exports for a role that sees no prices.
+PRICE_COLUMNS = {"credits", "usd", "estimate_usd"}
 # Internal bookkeeping, or pictures as data URIs: not metadata a person exports.
 _NOT_EXPORTED = {"thumbnail", "next_poll_at", "poll_failures"}
 
 
-def job_record(job: Job) -> dict[str, Any]:
-    """A job's metadata as plain JSON values."""
-    record = {f.name: getattr(job, f.name) for f in fields(Job) if f.name not in _NOT_EXPORTED}
+def job_record(job: Job, *, prices: bool = True) -> dict[str, Any]:
+    """A job's metadata as plain JSON values (``prices`` False: without what it cost)."""
+    left_out = _NOT_EXPORTED if prices else _NOT_EXPORTED | PRICE_COLUMNS
+    record = {f.name: getattr(job, f.name) for f in fields(Job) if f.name not in left_out}
     record["model"] = model_name(job.model_id)
     record["took_seconds"] = round(job.elapsed_seconds, 1)
     return _plain(record)
 
 
-def jobs_json(jobs: list[Job]) -> bytes:
-    return json.dumps([job_record(job) for job in jobs], ensure_ascii=False, indent=2).encode()
+def jobs_json(jobs: list[Job], *, prices: bool = True) -> bytes:
+    records = [job_record(job, prices=prices) for job in jobs]
+    return json.dumps(records, ensure_ascii=False, indent=2).encode()
 
 
-def jobs_csv(jobs: list[Job]) -> bytes:
+def jobs_csv(jobs: list[Job], *, prices: bool = True) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    columns = CSV_COLUMNS if prices else [c for c in CSV_COLUMNS if c not in PRICE_COLUMNS]
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for job in jobs:
         writer.writerow(
@@ -80,14 +88,15 @@ def jobs_csv(jobs: list[Job]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def export_buttons(store: JobStore, query: HistoryQuery, total: int) -> None:
+def export_buttons(store: SeenJobs, query: HistoryQuery, total: int) -> None:
     """Download the filtered history: the table as CSV, the full metadata as JSON."""
     stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
+    prices = sees_prices()
     with st.container(horizontal=True):
         st.download_button(
             "Table as CSV",
             # Built only when pressed: 10,000 jobs are not serialized on every rerun.
-            data=_deferred(store, query, jobs_csv),
+            data=_deferred(store, query, lambda jobs: jobs_csv(jobs, prices=prices)),
             file_name=f"video-studio-history-{stamp}.csv",
             mime="text/csv",
             icon=":material/table_view:",
@@ -98,7 +107,7 @@ def export_buttons(store: JobStore, query: HistoryQuery, total: int) -> None:
         )
         st.download_button(
             "Details as JSON",
-            data=_deferred(store, query, jobs_json),
+            data=_deferred(store, query, lambda jobs: jobs_json(jobs, prices=prices)),
             file_name=f"video-studio-history-{stamp}.json",
             mime="application/json",
             icon=":material/data_object:",
@@ -109,7 +118,7 @@ def export_buttons(store: JobStore, query: HistoryQuery, total: int) -> None:
         )
 
 
-def _deferred(store: JobStore, query: HistoryQuery, build: Callable[[list[Job]], bytes]) -> Callable[[], bytes]:
+def _deferred(store: SeenJobs, query: HistoryQuery, build: Callable[[list[Job]], bytes]) -> Callable[[], bytes]:
     # Runs on the server when the button is pressed, outside the script: it may only use what it captured.
     return lambda: build(query.search(store))
 

@@ -9,10 +9,12 @@ from typing import Any
 
 import streamlit as st
 
+from components.boards.mark_filters import mark_filters
 from components.jobs.job_words import STATUS_LOOK, model_name
 from components.shell import services
-from videostudio.history.store import ACTIVE_STATUSES, Job, JobStatus, JobStore
+from videostudio.history.store import ACTIVE_STATUSES, Job, JobStatus
 from videostudio.library.chain import JOINED_MODEL_ID
+from videostudio.team.seen import SeenJobs
 
 # What a person filters by, and the store statuses each stands for: an ended status by its own words
 # (components/jobs/job_words.STATUS_LOOK), every status still under way as one choice.
@@ -27,6 +29,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "Longest run": ("elapsed", True),
     "Most credits": ("credits", True),
     "Model": ("model_id", False),
+    "Best rated": ("rating", True),
 }
 
 
@@ -39,26 +42,30 @@ class HistoryQuery:
     since: datetime | None = None
     until: datetime | None = None
     text: str = ""
+    favourites_only: bool = False  # starred takes only (components/boards/take_marks.py)
+    min_rating: int | None = None  # rated at least this many stars
 
     order_by: str = "created_at"
     descending: bool = True
 
     def filters(self) -> dict[str, Any]:
-        """Keyword arguments for ``JobStore.search`` and ``count_matching``."""
+        """Keyword arguments for ``SeenJobs.search`` and ``count_matching``."""
         return {
             "model_ids": list(self.model_ids) or None,
             "statuses": list(self.statuses) or None,
             "since": self.since,
             "until": self.until,
             "text": self.text or None,
+            "favourites_only": self.favourites_only,
+            "min_rating": self.min_rating,
         }
 
-    def search(self, store: JobStore, *, limit: int | None = None, offset: int = 0) -> list[Job]:
+    def search(self, store: SeenJobs, *, limit: int | None = None, offset: int = 0) -> list[Job]:
         return store.search(
             **self.filters(), order_by=self.order_by, descending=self.descending, limit=limit, offset=offset
         )
 
-    def count(self, store: JobStore) -> int:
+    def count(self, store: SeenJobs) -> int:
         return store.count_matching(**self.filters())
 
     def fingerprint(self) -> str:
@@ -67,7 +74,8 @@ class HistoryQuery:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.model_ids or self.statuses or self.since or self.until or self.text)
+        marked = self.favourites_only or self.min_rating
+        return bool(self.model_ids or self.statuses or self.since or self.until or self.text or marked)
 
 
 def history_filters() -> HistoryQuery:
@@ -103,6 +111,7 @@ def _filter_bar() -> HistoryQuery:
         persist_state="session",
     )
     sort = bottom[1].selectbox("Sort", list(SORTS), key="history_sort", persist_state="session")
+    favourites_only, min_rating = mark_filters()
     order_by, descending = SORTS[sort or "Newest first"]
     since, until = _day_range(days)
     return HistoryQuery(
@@ -111,6 +120,8 @@ def _filter_bar() -> HistoryQuery:
         since=since,
         until=until,
         text=text.strip(),
+        favourites_only=favourites_only,
+        min_rating=min_rating,
         order_by=order_by,
         descending=descending,
     )
@@ -127,7 +138,7 @@ def _day_range(days: Any) -> tuple[datetime | None, datetime | None]:
     return since, until
 
 
-def current_page(store: JobStore, query: HistoryQuery, view: str, size: int) -> tuple[list[Job], int]:
+def current_page(store: SeenJobs, query: HistoryQuery, view: str, size: int) -> tuple[list[Job], int]:
     """The jobs on the page of ``view`` being looked at, ``size`` a page, and how many match in all; draws the
     page picker when needed."""
     total = query.count(store)

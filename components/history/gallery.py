@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from components.history.detail import open_job, opened_job_id
 from components.history.table import picture_of
 from components.jobs.job_words import batch_places, created_text, model_name, status_look
+from components.shell import services
 from videostudio.catalogue.labels import shortened
 from videostudio.history.store import Job
 from videostudio.jobs.batches import group_jobs
 from videostudio.media import MediaError, decode_data_uri
+from videostudio.storage.names import media_file
 
 PER_ROW = 4
+# Every tile the same height, whatever its poster's shape and its prompt's length: an even grid to present from.
+TILE_HEIGHT = 340
+_EVEN_TILES = """<style>
+[class*="st-key-history_tile_"] [data-testid="stImage"] img { height: 150px; width: 100%; object-fit: contain;
+  background: #000; border-radius: 0.4rem; }
+[class*="st-key-history_tile_"] [data-testid="stText"] { display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden; }
+[class*="st-key-history_tile_"] [data-testid="stCaptionContainer"] { white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+</style>"""
 
 
 def history_gallery(jobs: list[Job]) -> None:
@@ -23,10 +33,11 @@ def history_gallery(jobs: list[Job]) -> None:
     # A batch's posters side by side, where its first one falls.
     jobs = [job for group in group_jobs(jobs) for job in group]
     places = batch_places(jobs)
+    st.html(_EVEN_TILES)
     for start in range(0, len(jobs), PER_ROW):
         row = jobs[start : start + PER_ROW]
         for column, job in zip(st.columns(PER_ROW), row, strict=False):
-            with column.container(border=True, key=f"history_tile_{job.id}"):
+            with column.container(border=True, key=f"history_tile_{job.id}", height=TILE_HEIGHT):
                 _picture(job)
                 label, _color, icon = status_look(job)
                 batch = f" · batch {places[job.id]}" if job.id in places else ""
@@ -46,8 +57,8 @@ def history_gallery(jobs: list[Job]) -> None:
 
 def _picture(job: Job) -> None:
     caption = f"{job.video_seconds:.0f} s video" if job.video_seconds else None
-    if job.poster_path and Path(job.poster_path).is_file():
-        st.image(job.poster_path, caption=caption, width="stretch")
+    if poster := media_file(services.media_storage(), job.poster_path):
+        st.image(str(poster), caption=caption, width="stretch")
         return
     # No poster (not finished, or not kept): the picture the job was made from. st.image takes bytes, not data URIs.
     small = picture_of(job)

@@ -15,10 +15,12 @@ import streamlit as st
 from components.history.detail import MESSAGE_KEY, open_job
 from components.jobs.job_words import model_name, pick_labels
 from components.shell import services
+from components.shell.whose import current_person, may_generate, seen_jobs
 from videostudio.catalogue.labels import counted, shortened
-from videostudio.history.store import Job, JobStore
+from videostudio.history.store import Job
 from videostudio.library.chain import ChainError, chain_of, record_joined
 from videostudio.library.videos import kept_videos
+from videostudio.team.seen import SeenJobs
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,10 @@ JOIN_MESSAGE_KEY = "join_message"
 OFFERED = 200
 
 
-def join_panel(store: JobStore) -> None:
-    """The "Join clips" button, and the panel it opens."""
+def join_panel(store: SeenJobs) -> None:
+    """The "Join clips" button, and the panel it opens (for a role that generates; clips it may view)."""
+    if not may_generate():
+        return
     state = st.session_state
     opened = state.get(JOIN_OPEN_KEY, False)
     st.button(
@@ -89,9 +93,9 @@ def clip_title(job: Job) -> str:
 
 def join_chain_button(job: Job) -> None:
     """On an opened job that is part of a chain: open the join panel with the chain chosen, first to last."""
-    if not job.kind.was_sent or not job.has_local_video:
+    if not job.kind.was_sent or not job.has_local_video or not may_generate():
         return
-    store = services.job_service().store
+    store = seen_jobs()
     if not job.parent_id and not store.children_of(job.id):
         return
     chain = chain_of(store, job)
@@ -118,17 +122,24 @@ def _pick_chain(job_ids: list[str]) -> None:
 
 def _join(job_ids: list[str]) -> None:
     state = st.session_state
-    store = services.job_service().store
-    jobs = [j for j in (store.get(i) for i in job_ids) if j is not None]
+    person = current_person()
+    if person is None or not person.sheet.may_generate:
+        return  # a late press after the role changed: the button is gone by now
+    seen = seen_jobs()
+    jobs = [j for j in (seen.get(i) for i in job_ids) if j is not None]
     if len(jobs) != len(job_ids):
-        state[JOIN_MESSAGE_KEY] = "A chosen clip was deleted meanwhile, so nothing was joined. Check the list."
+        state[JOIN_MESSAGE_KEY] = (
+            "A chosen clip was deleted, or is no longer shared, so nothing was joined. Check the list."
+        )
         return
     total = sum(j.video_seconds or 0.0 for j in jobs)
     try:
         # Streamlit shows a spinner only after half a second: a copied join of short clips never shows it, a
         # re-encode (0.4 s per second of 720p video, 0.7 s at 1080p, on a busy machine; bench/chain.py) does.
         with st.spinner(f"Joining {len(jobs)} clips ({total:.0f} s)…", show_time=True):
-            joined, result = record_joined(store, jobs, services.settings().media_dir, [clip_title(j) for j in jobs])
+            titles = [clip_title(j) for j in jobs]
+            owner = person.owner if person else None
+            joined, result = record_joined(seen.store, jobs, services.media_storage(), titles, owner=owner)
     except ChainError as exc:
         state[JOIN_MESSAGE_KEY] = f"The clips were not joined. {exc}"  # the core's words are for the person
         return

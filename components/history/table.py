@@ -14,8 +14,10 @@ from PIL import Image
 from components.history.detail import TABLE_EPOCH, open_job, opened_job_id
 from components.jobs.job_words import batch_places, charge_text, model_name, status_look
 from components.shell import services
+from components.shell.whose import sees_prices
 from videostudio.history.store import Job
 from videostudio.media import to_data_uri
+from videostudio.storage.names import media_file
 
 # What a phone shows first (thumbnail, status, model, prompt, cost); the rest is a swipe away.
 COLUMNS = ["thumbnail", "status", "model", "prompt", "cost", "batch", "created", "duration", "took", "link"]
@@ -26,9 +28,10 @@ MODEL_WIDTH, PROMPT_WIDTH, COST_WIDTH = 280, 320, 120
 _PICK_KEY = "history_table_pick"
 
 
-def history_frame(jobs: list[Job]) -> pd.DataFrame:
-    """One row per job, in the given order, with the columns the History table shows."""
+def history_frame(jobs: list[Job], *, prices: bool = True) -> pd.DataFrame:
+    """One row per job, in the given order, with the columns the History table shows (no cost unless ``prices``)."""
     places = batch_places(jobs)
+    backends = services.backends()
     rows = [
         {
             "thumbnail": picture_of(job),
@@ -39,14 +42,14 @@ def history_frame(jobs: list[Job]) -> pd.DataFrame:
             "duration": job.video_seconds,
             "took": round(job.elapsed_seconds),
             # Dollars only: the opened job shows its credits too.
-            "cost": charge_text(job, services.backends().get(job.backend), short=True),
+            "cost": charge_text(job, backends.get(job.backend), short=True) if prices else None,
             "batch": places.get(job.id),  # "2 of 3": the jobs of one press of Generate
             # The provider's link: a file on the studio's disk cannot be opened from the browser.
             "link": job.video_url,
         }
         for job in jobs
     ]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS if prices else [c for c in COLUMNS if c != "cost"])
 
 
 def history_table(jobs: list[Job]) -> None:
@@ -58,7 +61,7 @@ def history_table(jobs: list[Job]) -> None:
     key = f"history_table_{epoch}_" + hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
     open_id = opened_job_id()
     event = st.dataframe(
-        history_frame(jobs),
+        history_frame(jobs, prices=sees_prices()),
         hide_index=True,
         key=key,
         on_select="rerun",
@@ -99,13 +102,15 @@ def history_table(jobs: list[Job]) -> None:
 
 def picture_of(job: Job) -> str | None:
     """A small image for the job: its video's first frame when kept, else the image it was made from."""
-    if job.poster_path:
+    # From object storage, posters are fetched into this machine's cache once; then this is a stat, as on a folder.
+    poster = media_file(services.media_storage(), job.poster_path)
+    if poster is not None:
         try:
-            stamp = os.stat(job.poster_path).st_mtime_ns
+            stamp = os.stat(poster).st_mtime_ns
         except OSError:
             stamp = None
         if stamp is not None:
-            small = _small_poster(job.poster_path, stamp)
+            small = _small_poster(str(poster), stamp)
             if small:
                 return small
     return job.thumbnail

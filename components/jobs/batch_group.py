@@ -12,12 +12,13 @@ import streamlit as st
 
 from components.jobs.job_card import job_card
 from components.jobs.job_words import model_name
-from components.shell import services
 from components.shell.job_link import compare_link
 from components.shell.markdown_text import as_typed
+from components.shell.whose import seen_jobs
 from videostudio.catalogue.labels import shortened
-from videostudio.history.store import Job, JobStatus, JobStore
+from videostudio.history.store import Job, JobStatus
 from videostudio.jobs.batches import group_jobs, position_text
+from videostudio.team.seen import SeenJobs
 
 PER_ROW = 3
 # Compare shows at most this many videos side by side.
@@ -59,7 +60,7 @@ def batch_group(
                     job_card(job, key_prefix=key_prefix, actions=actions, place=position_text(job, members))
 
 
-def latest_jobs(store: JobStore, limit: int, *, actions: Actions | None = None) -> int:
+def latest_jobs(store: SeenJobs, limit: int, *, actions: Actions | None = None) -> int:
     """The latest ``limit`` jobs, each batch among them as one group with all its jobs; how many were drawn."""
     recent = store.list(limit=limit)
     batches = store.batch_members({job.batch_id for job in recent if job.batch_id})
@@ -76,7 +77,7 @@ def batch_siblings(job: Job, open_sibling: Actions) -> None:
     """In an opened job's dialog: the whole batch it was sent with, side by side; ``open_sibling`` opens another."""
     if not job.batch_id:
         return
-    members = services.job_service().store.batch_members([job.batch_id]).get(job.batch_id, [])
+    members = seen_jobs().batch_members([job.batch_id]).get(job.batch_id, [])
     if len(members) < 2:
         return
     place = position_text(job, members)

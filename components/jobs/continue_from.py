@@ -1,10 +1,11 @@
 """Continue from here: a finished video's last frame becomes the start image of a new job.
 
 "Continue from here" (on a finished video's card) is a link, ``/?continue=<job id>``: Generate then extracts the last
-frame (videostudio.library.chain.last_frame), keeps it in the session under ``CONTINUE_KEY`` and opens the model browser
-on the "Animate a picture" task. A link, not a button that switches page: from inside History's dialog such a switch
-could leave the next page blank under load (see components/shell/job_link.compare_link). Whichever image-to-video
-model the person then chooses gets the frame in its start-image field, as an upload would, and the prompt kept.
+frame (videostudio.library.chain.job_last_frame), keeps it in the session under ``CONTINUE_KEY`` and opens the model
+browser on the "Animate a picture" task. A link, not a button that switches page: from inside History's dialog such a
+switch could leave the next page blank under load (see components/shell/job_link.compare_link). Whichever
+image-to-video model the person then chooses gets the frame in its start-image field, as an upload would, and the
+prompt kept.
 A job sent with that frame records the continued job as its ``parent_id``.
 """
 
@@ -21,11 +22,12 @@ from components.jobs.job_words import job_title
 from components.models.model_browser import BROWSER_OPEN
 from components.shell import services
 from components.shell.job_link import GENERATE_PAGE
+from components.shell.whose import may_generate, seen_jobs
 from videostudio.catalogue import Model, Task, start_image_path
 from videostudio.form.fields import form_fields
 from videostudio.form.payload import leaves
 from videostudio.history.store import Job
-from videostudio.library.chain import JOINED_MODEL_ID, ChainError, last_frame
+from videostudio.library.chain import JOINED_MODEL_ID, ChainError, job_last_frame
 
 # The continuation under way in this session (a Continuation), until sent from or stopped.
 CONTINUE_KEY = "chain_continue"
@@ -48,8 +50,9 @@ class Continuation:
 
 
 def continue_button(job: Job, key_prefix: str) -> None:
-    """Under a finished video kept on this computer: "Continue from here", a link to Generate."""
-    if not job.has_local_video:
+    """Under a finished video kept on this computer: "Continue from here", a link to Generate (for a role that
+    generates)."""
+    if not job.has_local_video or not may_generate():
         return
     with st.container(key=f"continue-{key_prefix}-{job.id}", width="content"):
         st.page_link(
@@ -67,7 +70,7 @@ def follow_continue_link() -> None:
     if job_id is None:
         return
     del st.query_params[CONTINUE_PARAM]  # followed once: a reload does not take the frame again
-    job = services.job_service().store.get(job_id)
+    job = seen_jobs().get(job_id)  # another person's job that isn't shared reads as none: never confirmed
     if job is None or not job.has_local_video:
         st.warning(
             "That video cannot be continued: it was deleted, or it is not a finished video kept on this computer.",
@@ -83,7 +86,7 @@ def start_continuing(job: Job) -> str | None:
     """Take ``job``'s last frame and set Generate up to continue from it; why not, if its video cannot be read."""
     state = st.session_state
     try:
-        frame = last_frame(job.local_path or "")
+        frame = job_last_frame(job, services.media_storage())
     except ChainError as exc:
         return str(exc)
     prompt = "" if job.model_id == JOINED_MODEL_ID else job.prompt  # "Joined 3 clips" is no prompt

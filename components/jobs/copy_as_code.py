@@ -90,7 +90,8 @@ def _tabs(request: ApiRequest, *, key: str) -> None:
 
 def _kept_files(job: Job, request: ApiRequest, *, key: str) -> None:
     """The job's uploads the studio kept, to download under the names the code reads them by."""
-    kept = kept_input_paths(job.inputs_dir)  # cheap on every rerun; the bytes are read only when pressed
+    # Cheap on every rerun (from object storage, fetched into this machine's cache once); bytes read when pressed.
+    kept = kept_input_paths(job.inputs_dir, services.media_storage())
     files = {upload.file_name: upload for upload in request.uploads if upload.path in kept}
     if not files:
         return
@@ -109,7 +110,7 @@ def _kept_files(job: Job, request: ApiRequest, *, key: str) -> None:
 
 
 def _input_bytes(inputs_dir: str | None, path: str) -> bytes:
-    return load_inputs(inputs_dir).get(path, ("", b"", ""))[1]
+    return load_inputs(inputs_dir, services.media_storage()).get(path, ("", b"", ""))[1]
 
 
 def _options(backend: Backend) -> dict[str, Any]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import streamlit as st
 
+from components.boards.take_marks import take_marks
 from components.jobs.continue_from import continue_button
 from components.jobs.copy_as_code import has_code, job_code, job_code_body
 from components.jobs.job_words import (
@@ -21,10 +21,12 @@ from components.jobs.job_words import (
 from components.shell import services
 from components.shell.job_link import copy_link, link_body
 from components.shell.markdown_text import markdown_safe
+from components.shell.whose import sees_prices
 from videostudio.catalogue.labels import shortened
 from videostudio.history.store import Job, JobStatus
 from videostudio.jobs.service import PollPolicy
 from videostudio.library.videos import download_name
+from videostudio.storage.names import media_file
 
 
 def job_card(
@@ -51,12 +53,14 @@ def job_card(
             header[0].markdown(f"**{model_name(job.model_id)}**")
             with header[1]:
                 st.badge(label, icon=icon, color=color)
-        charge = charge_text(job, backend)
+        charge = charge_text(job, backend) if sees_prices() else None  # never to a viewer
         st.caption(
             f"{created_text(job.created_at)} · {elapsed_text(job.elapsed_seconds)}"
             + (f" · {markdown_safe(charge)}" if charge else "")
             + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )
+        if job.shared:
+            st.caption(":material/group: Shared with the team")
         if place and job.params.get("seed") is not None:
             st.caption(f"Seed {job.params['seed']}")
         elif job.prompt:
@@ -71,6 +75,7 @@ def job_card(
         with st.container(horizontal=True, key=f"actions-{key_prefix}-{job.id}"):
             if actions is not None:
                 actions(job, key_prefix)
+            take_marks(job, key_prefix)  # star, rating, Add to board… (components/boards)
             if place:
                 _more(job, key_prefix)
                 return
@@ -122,9 +127,10 @@ def _progress(job: Job, policy: PollPolicy | None) -> None:
 
 
 def _video(job: Job, key_prefix: str) -> None:
-    local = Path(job.local_path) if job.local_path else None
-    if local and local.exists():
-        # The studio's own copy: it plays after the provider's link has expired.
+    local = media_file(services.media_storage(), job.local_path)
+    if local is not None:
+        # The studio's own copy (from object storage, this machine's cached copy): it plays after the provider's
+        # link has expired, streamed through the studio, so sign-in stays in front of it.
         st.video(str(local))
         st.download_button(
             "Download",
@@ -140,5 +146,5 @@ def _video(job: Job, key_prefix: str) -> None:
         st.video(job.video_url)
         st.link_button("Open video", job.video_url, icon=":material/open_in_new:")
         st.caption("This link comes from the provider and expires after a day or two.")
-    elif job.poster_path and Path(job.poster_path).is_file():
-        st.image(job.poster_path, caption="The video's first frame; the video itself is no longer available.")
+    elif poster := media_file(services.media_storage(), job.poster_path):
+        st.image(str(poster), caption="The video's first frame; the video itself is no longer available.")

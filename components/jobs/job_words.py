@@ -8,6 +8,7 @@ from datetime import datetime
 
 from components.shell import services
 from components.shell.markdown_text import as_typed
+from components.shell.whose import seen_jobs
 from videostudio.catalogue.labels import shortened
 from videostudio.catalogue.pricing import cost_text, money, usd_of
 from videostudio.history.store import Job, JobStatus
@@ -52,7 +53,7 @@ def charge_text(job: Job, backend: Backend | None, *, short: bool = False) -> st
     """What the job cost, dollars first: "$0.42 · 840,000 credits"; ``short``: "$0.42", for a narrow column.
 
     A failed job is billed nothing. The offline demo's figures are marked simulated, so they are never read as
-    money spent.
+    money spent. Never shown to a role that doesn't see prices: callers ask ``whose.sees_prices`` once per page.
     """
     if never_billed(job):
         return "no charge"
@@ -99,7 +100,7 @@ def eta_text(median_seconds: float, elapsed_seconds: float) -> str:
 
 def batch_places(jobs: Sequence[Job]) -> dict[str, str]:
     """Each batch job's place in its batch, by job id: ``{"a1b2…": "2 of 3"}`` (one query for the whole page)."""
-    batches = services.job_service().store.batch_members({job.batch_id for job in jobs if job.batch_id})
+    batches = seen_jobs().batch_members({job.batch_id for job in jobs if job.batch_id})
     places = {}
     for job in jobs:
         place = position_text(job, batches.get(job.batch_id or "", []))

@@ -21,6 +21,7 @@ from components.shell.notifications import (
     notifies_instead_of_toast,
     queue_notice,
 )
+from components.shell.whose import seen_jobs
 from videostudio.history.store import Job, JobStatus
 
 TOASTS_KEY = "pending_toasts"
@@ -40,7 +41,7 @@ IDLE_TICK_SECONDS = 3.0
 def job_tray() -> None:
     """List the running jobs compactly, and keep the page current with the history."""
     # What this run draws (job cards included) is the history as it is now; the tick compares with it.
-    store = services.job_service().store
+    store = seen_jobs()  # this person's running jobs and the shared ones: never another's (videostudio/team/seen.py)
     drawn: dict[str, str] = st.session_state.get(DRAWN_KEY, {})
     now = _statuses(store.active())
     # Jobs that were running when this session last drew and are not now have ended: said here, on any full
@@ -89,7 +90,7 @@ def _running_jobs() -> list[Job]:
 
     Most ticks of an open tab find nothing changed: one small query says so, and the jobs it drew last stay.
     """
-    store = services.job_service().store
+    store = seen_jobs()  # this person's running jobs and the shared ones, as job_tray draws them
     stamp = store.active_stamp()
     held: tuple[frozenset[tuple[str, str, datetime]], list[Job]] | None = st.session_state.get(RUNNING_KEY)
     if held is not None and held[0] == stamp:

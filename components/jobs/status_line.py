@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.jobs.job_words import model_name
 from components.shell import services
+from components.shell.whose import seen_jobs
 
 KEY = "status_line"
 _WIDE = "@media (min-width: 768px) { .st-key-status_line { display: none; } }"
@@ -17,7 +18,7 @@ _WIDE = "@media (min-width: 768px) { .st-key-status_line { display: none; } }"
 
 def status_line() -> None:
     current = services.current_backend()
-    active = services.job_service().store.active()
+    active = seen_jobs().active()
     with st.container(horizontal=True, key=KEY, vertical_alignment="center", gap="small"):
         st.badge(current.badge, icon=current.icon, color=current.color)
         if active:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.shell import services
+from components.shell.whose import seen_jobs, sees_prices
 from videostudio.catalogue import Catalogue, Model, Task
 from videostudio.catalogue.default_model import default_model
 from videostudio.catalogue.labels import and_list
@@ -67,9 +68,9 @@ def one_line(text: str, limit: int = 160) -> str:
 
 
 def facts_line(model: Model) -> str:
-    """Inputs, typical run time and price, for an entry or the header."""
+    """Inputs, typical run time and price (to a role that sees prices), for an entry or the header."""
     parts = [inputs_in_words(model), f"typically {model.typical_run_time()}"]
-    price = price_line(model.pricing)
+    price = price_line(model.pricing) if sees_prices() else None
     if price:
         parts.append(price)
     return " · ".join(parts)
@@ -201,9 +202,9 @@ def choose_model(model_id: str) -> None:
 
 
 def recent_model_ids(limit: int = RECENT_COUNT) -> list[str]:
-    """The last few distinct models the history used, newest first."""
+    """The last few distinct models this person's history used (theirs and what is shared with them), newest first."""
     ids: list[str] = []
-    for job in services.job_service().store.list(limit=50):
+    for job in seen_jobs().list(limit=50):
         if job.model_id not in ids:
             ids.append(job.model_id)
         if len(ids) == limit:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.form.widgets import describe_field
 from components.form.widgets.base import option_label
+from components.shell.whose import sees_prices
 from videostudio.catalogue import Model
 from videostudio.catalogue.pricing import price_line
 from videostudio.form.fields import FieldSpec, Widget, form_fields
@@ -36,7 +37,7 @@ def model_sheet(model: Model) -> None:
 
 
 def _price(model: Model) -> str:
-    price = price_line(model.pricing)
+    price = price_line(model.pricing) if sees_prices() else None  # never to a viewer
     return f" · {price}" if price else ""
 
 

@@ -21,9 +21,13 @@ def sign_in_configured() -> bool:
         return False
 
 
-@st.cache_resource(show_spinner=False)
 def member_store() -> MemberStore:
-    """The team's members, in the history's database (one per process)."""
+    """The team's members, in the history's database (the job service's store).
+
+    Made on each call (it holds only the store and the admins' names), not a ``st.cache_resource``: computing a cached
+    resource for the first time inside the run that sends a press got that run stopped at its next session-state
+    access (Streamlit 1.67), before it could give the double-click guard back (tests/browser/test_submits.py).
+    """
     return MemberStore(services.job_service().store, admins_from())
 
 

@@ -19,7 +19,9 @@ COMPARE_PARAM = "jobs"
 COMPARE_PAGE = "pages/compare.py"
 GENERATE_PAGE = "pages/generate.py"
 # The url paths of the studio's pages (app.py's st.navigation); the default page has none.
-PAGE_PATHS = ("history", "models", "generate", "compare")
+PAGE_PATHS = ("history", "models", "generate", "compare", "boards", "showcase")
+# The board a showcase link plays: its share token (or, for its owner, its id).
+BOARD_PARAM = "board"
 
 
 def studio_base_url(page_url: str | None) -> str:
@@ -44,6 +46,12 @@ def compare_url(job_ids: list[str], page_url: str | None = None) -> str:
     """The link that opens Compare with ``job_ids`` side by side, in this order."""
     base = studio_base_url(page_url if page_url is not None else st.context.url)
     return f"{base}/compare?{COMPARE_PARAM}=" + ",".join(quote(job_id, safe="") for job_id in job_ids)
+
+
+def showcase_url(reference: str, page_url: str | None = None) -> str:
+    """The link that plays a board as a showcase (``reference``: the board's share token)."""
+    base = studio_base_url(page_url if page_url is not None else st.context.url)
+    return f"{base}/showcase?{BOARD_PARAM}={quote(reference, safe='')}"
 
 
 def compare_link(

@@ -19,6 +19,7 @@ from videostudio.jobs.backends import Backend, Backends, studio_backends
 from videostudio.jobs.follower import Follower, follower_name
 from videostudio.jobs.service import JobService, PollPolicy
 from videostudio.library import videos as library
+from videostudio.storage import MediaStorage, storage_from
 from videostudio.studio import studio_job_service
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,16 @@ RETRY_MISSING_EVERY = 60.0
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     return Settings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def media_storage() -> MediaStorage:
+    """Where this studio's media lives (the local folder, or S3 with its cache on this machine), once per process.
+
+    Pages play a video or show a poster from ``media_file(media_storage(), job.local_path)``: a file on this
+    machine, which Streamlit's media endpoint streams to the signed-in browser with range requests.
+    """
+    return storage_from(settings())
 
 
 @st.cache_resource(show_spinner=False)
@@ -142,7 +153,9 @@ def backends() -> Backends:
 @st.cache_resource(show_spinner=False)
 def _job_service() -> JobService:
     config = settings()
-    return studio_job_service(config, JobStore(config.database_url), backends(), owner=follower_name())
+    return studio_job_service(
+        config, JobStore(config.database_url), backends(), owner=follower_name(), storage=media_storage()
+    )
 
 
 def _stop_follower(running: Follower) -> None:
@@ -171,7 +184,7 @@ def _started_follower() -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _missing_video_retrier() -> library.MissingVideoRetrier:
-    return library.MissingVideoRetrier(_job_service(), settings().media_dir, every=RETRY_MISSING_EVERY)
+    return library.MissingVideoRetrier(_job_service(), media_storage(), every=RETRY_MISSING_EVERY)
 
 
 class _OfflineBackend:

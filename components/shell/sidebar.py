@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.shell import services
 from components.shell.balance import account_balance
+from components.shell.whose import sees_prices
 
 KEY_FIELD = "sidebar_api_key"
 # On: the Generate page offers each model's legacy vendor endpoint. Off (the default): nothing about it is shown
@@ -34,7 +35,7 @@ def draw_backend_panel() -> None:
         st.badge(current.badge, icon=current.icon, color=current.color)
         has_key = services.session_api_key() is not None
         st.caption("API key: " + ("set" if has_key else "not set"))
-        if has_key and current.bills:
+        if has_key and current.bills and sees_prices():  # the account's money: never to a viewer
             account_balance(current)
         st.segmented_control(
             "Backend",

@@ -158,6 +158,9 @@ class StudioServer:
     api_url: str
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    # A secrets.toml of the test's own (tests/oidc.py writes one with [auth]); None: the studio reads no secrets file.
+    secrets_file: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. VIDEO_STUDIO_ADMINS for a signing-in studio
 
     @property
     def url(self) -> str:
@@ -178,6 +181,7 @@ class StudioServer:
             # Even "the real API" is a loopback offline backend here: no test reaches the internet.
             AIMLAPI_BASE_URL=self.api_url,
         )
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:
@@ -186,6 +190,8 @@ class StudioServer:
         command = [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.headless", "true"]
         command += ["--server.port", str(self.port), "--server.address", "127.0.0.1"]
         command += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+        if self.secrets_file is not None:
+            command += ["--secrets.files", str(self.secrets_file)]
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
                 command, cwd=REPO, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
@@ -231,9 +237,19 @@ class Studio:
 
 @contextlib.contextmanager
 def running_studio(
-    root: Path, *, speed: float = 0.2, faults: str = "", api_required_key: str | None = None
+    root: Path,
+    *,
+    speed: float = 0.2,
+    faults: str = "",
+    api_required_key: str | None = None,
+    secrets_file: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[Studio]:
-    """A studio server on a fresh offline backend; the "AI/ML API" is the same backend unless a key is required."""
+    """A studio server on a fresh offline backend; the "AI/ML API" is the same backend unless a key is required.
+
+    ``secrets_file``, ``extra_env`` and ``port`` serve a studio with sign-in (``tests/oidc.py``): its redirect URI
+    names the port before the studio starts."""
     root.mkdir(parents=True, exist_ok=True)
     backend = OfflineBackendProcess(root / "offline", root / "offline.log", speed=speed, faults=faults)
     api_backend = backend
@@ -242,6 +258,9 @@ def running_studio(
             root / "api-offline", root / "api-offline.log", speed=speed, required_key=api_required_key
         )
     server = StudioServer(root / "home", root / "media", root / "studio.log", backend.url, api_backend.url)
+    server.secrets_file, server.extra_env = secrets_file, dict(extra_env or {})
+    if port is not None:
+        server.port = port
     studio = Studio(root, server, backend, api_backend)
     try:
         backend.start()
@@ -655,3 +674,25 @@ def fill_fabric(page: Page, photo: Path, voice: Path) -> None:
     pick_model(page, "veed/fabric-1.0")
     upload(page, f"{FABRIC}__image_url", photo)
     upload(page, f"{FABRIC}__audio_url", voice)
+
+
+# --------------------------------------------------------------------------------------------- sign-in (tests/oidc.py)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real OIDC provider (oidc-provider-mock) on a free port of 127.0.0.1, for the whole session."""
+    from tests.oidc import running_oidc_provider
+
+    with running_oidc_provider(tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider
+
+
+@pytest.fixture(scope="session")
+def team_studio(oidc_provider: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    """A studio with sign-in through ``oidc_provider``; ``tests.oidc.ADMIN_EMAIL`` is its admin (VIDEO_STUDIO_ADMINS).
+    Add members with ``tests.oidc.add_member``; each test signs in in its own browser context."""
+    from tests.oidc import signing_in_studio
+
+    with signing_in_studio(tmp_path_factory.mktemp("team-studio"), oidc_provider) as studio:
+        yield studio

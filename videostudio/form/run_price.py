@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from videostudio.catalogue import Model
 from videostudio.catalogue.pricing import cost_text, money, quote
+from videostudio.media import MediaError, decode_data_uri, is_data_uri, prepare_audio
 
 # The request fields that say how long the video lasts, in the order the offline backend and the API read them.
 DURATION_FIELDS = ("duration", "seconds", "video_duration")
@@ -55,6 +56,23 @@ def length_follows_audio(model: Model) -> bool:
     """True for a model that takes a recording and has no duration field: its video lasts as long as the audio."""
     takes_audio = any(kind == "audio" for kind in model.inputs().values())
     return takes_audio and not any(name in model.properties for name in DURATION_FIELDS)
+
+
+def sent_audio_seconds(model: Model, payload: Mapping[str, Any]) -> float | None:
+    """The length of the recording ``payload`` sends, for a model whose video lasts as long as it (else None).
+
+    For a request rebuilt from a job (Run again, Try again), whose recording is not in the form.
+    """
+    if not length_follows_audio(model):
+        return None
+    for path, kind in model.inputs().items():
+        value = payload.get(path)
+        if kind == "audio" and isinstance(value, str) and is_data_uri(value):
+            try:
+                return prepare_audio(decode_data_uri(value)[1]).duration_seconds
+            except MediaError:
+                return None
+    return None
 
 
 def price_of_run(

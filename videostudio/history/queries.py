@@ -22,10 +22,10 @@ from videostudio.catalogue.pricing import CREDITS_PER_USD
 from videostudio.history.record import Job, as_utc, from_row, jobs_table
 from videostudio.history.sql import Elapsed, UtcDay, sum_or_zero
 
-__all__ = ["ORDER_KEYS", "JobQueries"]
+__all__ = ["ORDER_KEYS", "JobQueries", "reported_usd"]
 
 # What ``search`` can sort by; "elapsed" is the run time, finished_at - created_at.
-ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed")
+ORDER_KEYS = ("created_at", "model_id", "status", "credits", "elapsed", "rating")
 # The jobs of one press key looked at to tell whether a press repeats one (videostudio/jobs/intent.py): a person's
 # presses of "Generate another" on one form, batches included, stay well below this.
 PRESSED_LIMIT = 64
@@ -36,8 +36,8 @@ class JobQueries:
 
     engine: Engine
 
-    def count(self) -> int:
-        return self.count_matching()
+    def count(self, *, visible: ColumnElement[bool] | None = None) -> int:
+        return self.count_matching(visible=visible)
 
     def search(
         self,
@@ -47,17 +47,22 @@ class JobQueries:
         since: datetime | None = None,
         until: datetime | None = None,
         text: str | None = None,
+        favourites_only: bool = False,
+        min_rating: int | None = None,
         order_by: str = "created_at",
         descending: bool = True,
         limit: int | None = None,
         offset: int = 0,
+        visible: ColumnElement[bool] | None = None,
     ) -> list[Job]:
         """One page of the jobs matching every given filter.
 
         ``model_ids``/``statuses``: None or empty means any. ``since`` is inclusive, ``until`` exclusive
         (naive datetimes are taken as UTC). ``text`` is a case-insensitive substring of the prompt.
+        ``favourites_only`` keeps starred takes; ``min_rating`` those rated at least that (unrated ones never match).
         ``order_by`` is one of ``ORDER_KEYS``; jobs without a value for it (no credits, not finished) come
-        last either way, and ties go newest first so pages never overlap.
+        last either way, and ties go newest first so pages never overlap. ``visible`` (from
+        ``videostudio/team/access.visible_where``) keeps only the jobs one person may see: None is every job.
         """
         if order_by not in ORDER_KEYS:
             raise ValueError(f"order_by must be one of {', '.join(ORDER_KEYS)}, not {order_by!r}")
@@ -66,7 +71,7 @@ class JobQueries:
         c = jobs_table.c
         key: ColumnElement[Any] = Elapsed(c.finished_at, c.created_at) if order_by == "elapsed" else c[order_by]
         ordering: list[ColumnElement[Any]] = []
-        if order_by in ("credits", "elapsed"):
+        if order_by in ("credits", "elapsed", "rating"):
             # Portable NULLS LAST: false sorts before true on every database.
             ordering.append(key.is_(None))
         ordering.append(key.desc() if descending else key.asc())
@@ -76,7 +81,8 @@ class JobQueries:
         # index holds them), not every matching job's thumbnail and JSON.
         page = (
             sa.select(c.id)
-            .where(*_filters(model_ids, statuses, since, until, text))
+            .where(*_filters(model_ids, statuses, since, until, text), *_marks(favourites_only, min_rating))
+            .where(*_seen(visible))
             .order_by(*ordering)
             .offset(offset or None)
         )
@@ -93,16 +99,23 @@ class JobQueries:
         since: datetime | None = None,
         until: datetime | None = None,
         text: str | None = None,
+        favourites_only: bool = False,
+        min_rating: int | None = None,
+        visible: ColumnElement[bool] | None = None,
     ) -> int:
         """How many jobs ``search`` would find with these filters and no limit."""
-        query = (
-            sa.select(sa.func.count()).select_from(jobs_table).where(*_filters(model_ids, statuses, since, until, text))
-        )
+        where = [*_filters(model_ids, statuses, since, until, text), *_marks(favourites_only, min_rating)]
+        where += _seen(visible)
+        query = sa.select(sa.func.count()).select_from(jobs_table).where(*where)
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
     def cost_by_day(
-        self, since: datetime | None = None, *, backends: Collection[str] | None = None
+        self,
+        since: datetime | None = None,
+        *,
+        backends: Collection[str] | None = None,
+        visible: ColumnElement[bool] | None = None,
     ) -> list[tuple[date, float, float]]:
         """(UTC day, credits, usd) summed over the charged jobs created that day, oldest day first.
 
@@ -111,19 +124,22 @@ class JobQueries:
         """
         c = jobs_table.c
         day = UtcDay(c.created_at).label("day")
-        query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(_dollars())).group_by(day).order_by(day)
-        query = _charged(query, backends)
+        query = sa.select(day, sum_or_zero(c.credits), sum_or_zero(reported_usd())).group_by(day).order_by(day)
+        query = _charged(query, backends).where(*_seen(visible))
         if since is not None:
             query = query.where(c.created_at >= as_utc(since))
         with self.engine.connect() as conn:
             return [(_as_date(d), float(credits), float(usd)) for d, credits, usd in conn.execute(query)]
 
-    def cost_by_model(self, *, backends: Collection[str] | None = None) -> list[tuple[str, float, float, int]]:
+    def cost_by_model(
+        self, *, backends: Collection[str] | None = None, visible: ColumnElement[bool] | None = None
+    ) -> list[tuple[str, float, float, int]]:
         """(model_id, credits, usd, number of jobs) per model over the jobs that were not failed, the biggest first."""
         c = jobs_table.c
         credits = sum_or_zero(c.credits)
         query = (
-            sa.select(c.model_id, credits, sum_or_zero(_dollars()), sa.func.count())
+            sa.select(c.model_id, credits, sum_or_zero(reported_usd()), sa.func.count())
+            .where(*_seen(visible))
             .group_by(c.model_id)
             .order_by(credits.desc(), c.model_id)
         )
@@ -133,7 +149,7 @@ class JobQueries:
     def recent_costs(self, model_id: str, *, backend: str, limit: int = 20) -> list[float]:
         """What the model's latest ``limit`` completed jobs on ``backend`` cost, in US dollars, newest first."""
         c = jobs_table.c
-        dollars = _dollars()
+        dollars = reported_usd()
         query = (
             sa.select(dollars)
             .where(c.model_id == model_id, c.backend == backend, c.status == Status.COMPLETED.value)
@@ -201,34 +217,46 @@ class JobQueries:
         # Computed here over at most ``limit`` rows: cheaper than any portable SQL for a median or a quantile.
         return [max(0.0, (as_utc(row[1]) - as_utc(row[0])).total_seconds()) for row in rows[:limit]]
 
-    def batch_members(self, batch_ids: Collection[str]) -> dict[str, list[Job]]:
+    def batch_members(
+        self, batch_ids: Collection[str], *, visible: ColumnElement[bool] | None = None
+    ) -> dict[str, list[Job]]:
         """The jobs of each of ``batch_ids``, in the order they were sent (their submit times)."""
         if not batch_ids:
             return {}
         c = jobs_table.c
         members: dict[str, list[Job]] = {batch_id: [] for batch_id in batch_ids}
-        query = jobs_table.select().where(c.batch_id.in_(list(batch_ids))).order_by(c.created_at, c.id)
+        query = jobs_table.select().where(c.batch_id.in_(list(batch_ids)), *_seen(visible))
+        query = query.order_by(c.created_at, c.id)
         for job in self._jobs(query):
             members[job.batch_id or ""].append(job)
         return members
 
-    def pressed(self, press_key: str, limit: int = PRESSED_LIMIT) -> list[Job]:
+    def pressed(
+        self, press_key: str, limit: int = PRESSED_LIMIT, *, visible: ColumnElement[bool] | None = None
+    ) -> list[Job]:
         """The newest ``limit`` jobs sent with ``press_key`` (these settings, from one browser), newest first."""
         c = jobs_table.c
-        query = jobs_table.select().where(c.press_key == press_key).order_by(c.created_at.desc(), c.id.desc())
-        return self._jobs(query.limit(limit))
+        query = jobs_table.select().where(c.press_key == press_key, *_seen(visible))
+        return self._jobs(query.order_by(c.created_at.desc(), c.id.desc()).limit(limit))
 
-    def children_of(self, job_id: str) -> list[Job]:
+    def children_of(self, job_id: str, *, visible: ColumnElement[bool] | None = None) -> list[Job]:
         """The jobs that continue ``job_id`` ("Continue from here" recorded it as their parent), oldest first."""
         c = jobs_table.c
-        return self._jobs(jobs_table.select().where(c.parent_id == job_id).order_by(c.created_at.asc(), c.id.asc()))
+        query = jobs_table.select().where(c.parent_id == job_id, *_seen(visible))
+        return self._jobs(query.order_by(c.created_at.asc(), c.id.asc()))
 
     def _jobs(self, query: sa.Select[Any]) -> list[Job]:
         with self.engine.connect() as conn:
             return [from_row(r) for r in conn.execute(query).mappings()]
 
 
-def _dollars() -> ColumnElement[float]:
+def _seen(visible: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    # One person's view of the history (videostudio/team/access.visible_where); None: every job.
+    return [] if visible is None else [visible]
+
+
+def reported_usd() -> ColumnElement[float]:
+    """What a job cost in dollars as the API reported it (NULL: not reported)."""
     # The dollars the API reported, else the credits at the fixed rate (catalogue_and_billing.md §3).
     c = jobs_table.c
     return sa.func.coalesce(c.usd, c.credits / float(CREDITS_PER_USD))
@@ -262,6 +290,17 @@ def _filters(
         # ilike is ILIKE on PostgreSQL and lower() LIKE lower() elsewhere; % and _ typed are literal.
         pattern = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(c.prompt.ilike(f"%{pattern}%", escape="\\"))
+    return where
+
+
+def _marks(favourites_only: bool, min_rating: int | None) -> list[ColumnElement[bool]]:
+    # Kept apart from _filters: the take's star and rating (revision 0009), History's "favourites" and "rated" filters.
+    c = jobs_table.c
+    where: list[ColumnElement[bool]] = []
+    if favourites_only:
+        where.append(c.favourite.is_(True))
+    if min_rating:
+        where.append(c.rating >= int(min_rating))
     return where
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from videostudio.api.generation import Status
+from videostudio.storage.names import is_key
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -28,10 +29,14 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "as_utc",
+    "board_items_table",
+    "boards_table",
+    "drafts_table",
     "from_row",
     "jobs_table",
     "members_table",
     "metadata",
+    "presets_table",
     "team_settings_table",
     "to_row",
     "to_row_partial",
@@ -130,6 +135,9 @@ jobs_table = sa.Table(
     sa.Column("owner", sa.String(320)),
     sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("estimate_usd", sa.Float),
+    # Revision 0009: the take's star and its rating (1 to 5; None: not rated), for History's filters and sort.
+    sa.Column("favourite", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("rating", sa.Integer),
     # Indexes for the History page and the library, built by revision 0002 (see it for why each).
     # The first two also replace 0001's single-column status, model_id and created_at indexes.
     sa.Index("ix_jobs_status_created_at", "status", "created_at"),
@@ -140,6 +148,7 @@ jobs_table = sa.Table(
     sa.Index("ix_jobs_parent_id", "parent_id"),
     sa.Index("ix_jobs_press_key", "press_key"),
     sa.Index("ix_jobs_owner_created_at", "owner", "created_at"),
+    sa.Index("ix_jobs_marks", "favourite", "rating"),
 )
 
 # Revision 0007: the team's members (videostudio/team/members.py) and its settings, in the history's database so
@@ -159,6 +168,69 @@ team_settings_table = sa.Table(
     metadata,
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+# Revision 0009: boards of takes to present (videostudio/boards), and the takes on each, in order, with a note.
+boards_table = sa.Table(
+    "boards",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("owner", sa.String(320)),  # the member who made it; None in a studio without sign-in
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("share_token", sa.String(64), nullable=False, unique=True),  # what the showcase link carries
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Index("ix_boards_owner", "owner", "updated_at"),
+)
+board_items_table = sa.Table(
+    "board_items",
+    metadata,
+    sa.Column("board_id", sa.String(32), sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("job_id", sa.String(32), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_board_items_job_id", "job_id"),
+)
+
+
+# Revision 0008: drafts and presets (videostudio/workflows/drafts.py, presets.py), here so that every replica of a team
+# studio has the same ones. Their uploads are media (``drafts/<sha256>.<ext>``, ``presets/<sha256>.<ext>``); a row names
+# them in ``uploads``: payload path -> {"key", "name", "mime", "bytes", "sha256"}.
+drafts_table = sa.Table(
+    "drafts",
+    metadata,
+    # Whose drafts: the member's email when signed in, else the browser's random cookie id (drafts.draft_key).
+    sa.Column("draft_key", sa.String(320), primary_key=True),
+    sa.Column("model_id", sa.String(200), primary_key=True),
+    sa.Column("owner", sa.String(320)),  # the member's email; None for a browser without sign-in
+    sa.Column("params", sa.Text, nullable=False),  # the form's request without its blobs (jobs.Submission.of)
+    sa.Column("media", sa.Text, nullable=False),  # the uploads' manifest by payload path (Submission.of)
+    sa.Column("uploads", sa.Text, nullable=False),  # where each upload is stored (see above)
+    sa.Column("fingerprint", sa.String(64), nullable=False),  # of the whole form: an unchanged form is not rewritten
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # "The model this browser last had" (the newest row of a key), and the 30-day cleanup.
+    sa.Index("ix_drafts_key_updated_at", "draft_key", "updated_at"),
+    sa.Index("ix_drafts_updated_at", "updated_at"),
+)
+presets_table = sa.Table(
+    "presets",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    # The member's email; "" for the one person of a studio without sign-in (not NULL: the unique name needs a value).
+    sa.Column("owner", sa.String(320), nullable=False, server_default=""),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("name_key", sa.String(100), nullable=False),  # the name casefolded: names are unique whatever their case
+    sa.Column("model_id", sa.String(200), nullable=False),
+    sa.Column("params", sa.Text, nullable=False),
+    sa.Column("media", sa.Text, nullable=False),
+    sa.Column("uploads", sa.Text, nullable=False),
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # One name per person and model, kept by the database: two replicas saving "Portrait" at once can't both win.
+    sa.UniqueConstraint("owner", "model_id", "name_key", name="uq_presets_owner_model_name"),
+    sa.Index("ix_presets_shared", "shared"),
 )
 
 
@@ -206,6 +278,8 @@ class Job:
     owner: str | None = None  # the member who made it (their email); None in a studio without sign-in
     shared: bool = False  # shared with the team by its owner: members may watch it by its link, never change it
     estimate_usd: float | None = None  # the price shown before the press, per job (the spending limits count it)
+    favourite: bool = False  # starred: one of the good takes (set by whoever may change the job)
+    rating: int | None = None  # 1 to 5 stars; None: not rated
 
     def __post_init__(self) -> None:
         # Rows and callers may hand in the stored text ("completed"); the record always holds the typed value,
@@ -219,9 +293,16 @@ class Job:
 
     @property
     def has_local_video(self) -> bool:
-        """Finished, with its video kept on this computer (the provider's links expire): what can be played,
-        compared, joined and continued from."""
-        return self.status == JobStatus.COMPLETED and bool(self.local_path) and Path(self.local_path or "").is_file()
+        """Finished, with its video kept by the studio (the provider's links expire): what can be played, compared,
+        joined and continued from.
+
+        Answered without asking the media store (one question per job per rerun would be a request to S3 each): a
+        storage key is recorded only once the store holds the video, and a job's row is deleted before its media,
+        so the record is the answer (videostudio/storage/names.py). An old row's absolute path is checked on disk.
+        """
+        if self.status != JobStatus.COMPLETED or not self.local_path:
+            return False
+        return is_key(self.local_path) or Path(self.local_path).is_file()
 
     @property
     def elapsed_seconds(self) -> float:
@@ -272,4 +353,5 @@ def from_row(row: Mapping[str, Any]) -> Job:
     values["poll_failures"] = values["poll_failures"] or 0
     values["download_attempts"] = values["download_attempts"] or 0
     values["shared"] = bool(values["shared"])
+    values["favourite"] = bool(values["favourite"])
     return Job(**values)

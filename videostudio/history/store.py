@@ -123,6 +123,20 @@ class JobStore(JobQueries):
             self._write(lambda conn: conn.execute(jobs_table.insert(), rows))
         return added
 
+    def add_unless(self, jobs: Iterable[Job], refuse: Callable[[Connection], _T | None]) -> _T | None:
+        """Add ``jobs`` in one write transaction, unless ``refuse`` (run first, in that same transaction) gives a
+        reason: then nothing is written and the reason is returned. What ``refuse`` reads can't change before the
+        jobs are in (a spending limit: videostudio/team/spending.py)."""
+        rows = [to_row(j) for j in jobs]
+
+        def work(conn: Connection) -> _T | None:
+            reason = refuse(conn)
+            if reason is None and rows:
+                conn.execute(jobs_table.insert(), rows)
+            return reason
+
+        return self._write(work)
+
     def update(self, job_id: str, **changes: Any) -> Job:
         """Write ``changes`` to one job and return it as stored."""
         unknown = set(changes) - set(JOB_FIELDS)
@@ -236,29 +250,39 @@ class JobStore(JobQueries):
         rows = self._jobs(jobs_table.select().where(jobs_table.c.id == job_id))
         return rows[0] if rows else None
 
-    def list(self, *, limit: int | None = None, model_id: str | None = None) -> list[Job]:
-        """Jobs, newest first."""
+    def list(
+        self, *, limit: int | None = None, model_id: str | None = None, visible: sa.ColumnElement[bool] | None = None
+    ) -> list[Job]:
+        """Jobs, newest first (only those ``visible`` keeps, when given: see ``JobQueries.search``)."""
         query = jobs_table.select().order_by(jobs_table.c.created_at.desc())
+        if visible is not None:
+            query = query.where(visible)
         if model_id:
             query = query.where(jobs_table.c.model_id == model_id)
         if limit:
             query = query.limit(limit)
         return self._jobs(query)
 
-    def active(self) -> list[Job]:
-        """Jobs not yet finished, oldest first: the ones polling must follow."""
+    def active(self, *, visible: sa.ColumnElement[bool] | None = None) -> list[Job]:
+        """Jobs not yet finished, oldest first: the ones polling must follow (``visible``: one person's only)."""
         c = jobs_table.c
-        return self._jobs(jobs_table.select().where(c.status.in_(ACTIVE_STATUSES)).order_by(c.created_at.asc()))
+        query = jobs_table.select().where(c.status.in_(ACTIVE_STATUSES))
+        if visible is not None:
+            query = query.where(visible)
+        return self._jobs(query.order_by(c.created_at.asc()))
 
-    def active_stamp(self) -> frozenset[tuple[str, str, datetime]]:
+    def active_stamp(self, *, visible: sa.ColumnElement[bool] | None = None) -> frozenset[tuple[str, str, datetime]]:
         """Each unfinished job's id, status and time of its last write: what a page compares between two ticks.
 
         One query of three columns on ``ix_jobs_status_created_at`` (a handful of rows), written by any process that
         shares the database: every write to a job sets ``updated_at``, and a job that starts, ends or is deleted
-        enters or leaves the set. Equal stamps mean ``active()`` would return the same jobs, so it need not run.
+        enters or leaves the set. Equal stamps mean ``active(visible=...)`` would return the same jobs, so it need
+        not run.
         """
         c = jobs_table.c
         query = sa.select(c.id, c.status, c.updated_at).where(c.status.in_(ACTIVE_STATUSES))
+        if visible is not None:
+            query = query.where(visible)
         with self.engine.connect() as conn:
             return frozenset((job_id, status, at) for job_id, status, at in conn.execute(query))
 

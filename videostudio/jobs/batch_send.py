@@ -55,13 +55,41 @@ def send_batch(
     ``parent_id``: the job whose last frame every job of the batch starts from, if they do. ``press_key``: the press of
     Generate that sent the batch (videostudio/jobs/intent.py), the same on every job of it.
     """
+    jobs = batch_jobs(service, model, planned, backend=backend, legacy=legacy, parent_id=parent_id, press_key=press_key)
+    service.store.add_many(jobs)
+    return send_recorded_batch(service, client, jobs, planned)
+
+
+def batch_jobs(
+    service: RecordedSender,
+    model: Model,
+    planned: Sequence[PlannedJob],
+    *,
+    backend: str,
+    legacy: bool = False,
+    parent_id: str | None = None,
+    press_key: str | None = None,
+    owner: str | None = None,
+    estimate_usd: float | None = None,
+) -> list[Job]:
+    """The records of a batch's jobs (one ``batch_id``, leased by ``service`` until their turn), not stored yet.
+
+    ``owner`` and ``estimate_usd`` (the price of one job shown before the press): as ``submission.new_job``.
+    """
     batch_id = uuid.uuid4().hex if len(planned) > 1 else None
     lease = timedelta(seconds=LEASE_SECONDS)
     now = utcnow()
-    jobs = [
+    return [
         replace(
             new_job(
-                model, plan.payload, backend=backend, legacy=legacy, upload_names=plan.upload_names, parent_id=parent_id
+                model,
+                plan.payload,
+                backend=backend,
+                legacy=legacy,
+                upload_names=plan.upload_names,
+                parent_id=parent_id,
+                owner=owner,
+                estimate_usd=estimate_usd,
             ),
             batch_id=batch_id,
             press_key=press_key,  # one press, whatever the count: every job of it is that press
@@ -72,7 +100,13 @@ def send_batch(
         )
         for number, plan in enumerate(planned)
     ]
-    service.store.add_many(jobs)
+
+
+def send_recorded_batch(
+    service: RecordedSender, client: Client, jobs: Sequence[Job], planned: Sequence[PlannedJob]
+) -> BatchResult:
+    """Send each job of a batch already in the history (``batch_jobs``), once, in order; a failure stops nothing."""
+    lease = timedelta(seconds=LEASE_SECONDS)
     results: list[Job] = []
     failures: list[BatchFailure] = []
     for number, (job, plan) in enumerate(zip(jobs, planned, strict=True), start=1):
@@ -85,4 +119,4 @@ def send_batch(
             failed = service.store.get(job.id) or job
             results.append(failed)
             failures.append(BatchFailure(number, len(jobs), failed, exc))
-    return BatchResult(batch_id=batch_id, jobs=tuple(results), failures=tuple(failures))
+    return BatchResult(batch_id=jobs[0].batch_id if jobs else None, jobs=tuple(results), failures=tuple(failures))

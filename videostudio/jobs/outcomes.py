@@ -8,16 +8,17 @@ between the library and the service names its fields. The library copies a video
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias
 
 from videostudio.api.generation import Generation, Status
-from videostudio.files import unlink_quietly
 from videostudio.history.store import Job, JobStore, utcnow
 from videostudio.jobs.schedule import finish_estimate
+from videostudio.storage.base import MediaStorage
+from videostudio.storage.names import delete_media
 
 # The provider's own words say what went wrong; this says what to do next. The API does not charge
 # for failed generations (fact sheet, billing), which is worth saying to someone about to retry.
@@ -97,12 +98,16 @@ def _costs(job: Job, generation: Generation) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class KeptVideo:
-    """A finished video copied to this computer: its file, its size and length, and its poster."""
+    """A finished video kept in the studio's media storage: its key, its size and length, and its poster's key.
 
-    local_path: Path
+    ``storage`` is where they were put, so a copy no job points at can be removed again (``discard``).
+    """
+
+    local_path: str | Path  # the video's storage key (videostudio/storage/names.py)
     video_bytes: int
     video_seconds: float
-    poster_path: Path
+    poster_path: str | Path  # the poster's storage key
+    storage: MediaStorage | None = field(default=None, compare=False, repr=False)
 
     def fields(self) -> dict[str, Any]:
         return {
@@ -113,9 +118,10 @@ class KeptVideo:
         }
 
     def discard(self) -> None:
-        """Remove the files of a copy no job points at (its job was deleted while the video downloaded)."""
-        unlink_quietly(self.local_path)
-        unlink_quietly(self.poster_path)
+        """Remove the media of a copy no job points at (its job was deleted while the video downloaded)."""
+        if self.storage is not None:
+            delete_media(self.storage, str(self.local_path))
+            delete_media(self.storage, str(self.poster_path))
 
 
 @dataclass(frozen=True)

@@ -71,10 +71,14 @@ def new_job(
     upload_names: Mapping[str, str] | None = None,
     parent_id: str | None = None,
     press_key: str | None = None,
+    owner: str | None = None,
+    estimate_usd: float | None = None,
 ) -> Job:
     """The history's record of a request about to be sent (not stored yet).
 
     ``press_key``: the press of Generate that sends it (videostudio/jobs/intent.py), so a repeat is known again.
+    ``owner``: the person who sends it (``Person.owner``); ``estimate_usd``: the price of one job shown before the
+    press, which the spending limits count while it runs (videostudio/team/spending.py).
     """
     submission = Submission.of(payload, upload_names)
     return Job(
@@ -90,4 +94,6 @@ def new_job(
         client_request_id=f"vs-{uuid.uuid4().hex}",
         parent_id=parent_id,
         press_key=press_key,
+        owner=owner,
+        estimate_usd=estimate_usd,
     )

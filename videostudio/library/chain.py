@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import io
 import logging
+import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from videostudio.files import unlink_quietly
 from videostudio.history.store import Job, JobKind, JobStatus, JobStore, utcnow
 from videostudio.library.clip_join import COPIED, ChainError, JoinResult, join_clips
-from videostudio.library.videos import VideoFileError, poster_frame, poster_path, video_path
+from videostudio.library.videos import VideoFileError, store_video, video_key
+from videostudio.storage import MediaStorage, StorageError
+from videostudio.storage.names import media_file
+from videostudio.team.seen import SeenJobs
 
 if TYPE_CHECKING:  # PyAV takes about half a second to load: only reading a video needs it
     import av
@@ -29,7 +32,16 @@ STUDIO_BACKEND = "studio"  # made on this computer by the studio itself (not in 
 # How far before the end a last-frame search starts: past the last keyframe of any clip these models make.
 _LAST_FRAME_LOOKBACK = 2.0
 
-__all__ = ["ChainError", "JoinResult", "chain_of", "join_clips", "joined_settings", "last_frame", "record_joined"]
+__all__ = [
+    "ChainError",
+    "JoinResult",
+    "chain_of",
+    "job_last_frame",
+    "join_clips",
+    "joined_settings",
+    "last_frame",
+    "record_joined",
+]
 log = logging.getLogger(__name__)
 
 
@@ -68,6 +80,14 @@ def last_frame(path: Path | str) -> bytes:
     return buffer.getvalue()
 
 
+def job_last_frame(job: Job, storage: MediaStorage) -> bytes:
+    """The last frame of ``job``'s kept video (from object storage, fetched into this machine's cache once)."""
+    video = media_file(storage, job.local_path) if job.has_local_video else None
+    if video is None:
+        raise ChainError("Its video is no longer kept by the studio. Pick another video in History.")
+    return last_frame(video)
+
+
 def _end_seconds(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float:
     import av
 
@@ -98,25 +118,35 @@ def _decode_to_last(
 
 
 def record_joined(
-    store: JobStore, jobs: Sequence[Job], media_dir: Path, titles: Sequence[str] | None = None
+    store: JobStore,
+    jobs: Sequence[Job],
+    storage: MediaStorage,
+    titles: Sequence[str] | None = None,
+    owner: str | None = None,
 ) -> tuple[Job, JoinResult]:
-    """Join the videos of ``jobs`` in order, keep the result with its poster, and add it to the history.
+    """Join the videos of ``jobs`` in order, keep the result with its poster in ``storage``, and add it to the history.
 
     ``titles`` name the clips in the joined video's settings ("Kling 2.1 (a cat surfing)"); by default their
-    prompts.
+    prompts. ``owner``: the person who joined them (None without sign-in): the joined video is their work.
     """
+    clips = []
     for number, job in enumerate(jobs, 1):
-        if not job.has_local_video:
+        clip = media_file(storage, job.local_path) if job.has_local_video else None
+        if clip is None:
             raise ChainError(f"Clip {number} has no finished video on this computer, so it cannot be joined.")
+        clips.append(clip)
     job_id = uuid.uuid4().hex
-    dest = video_path(media_dir, job_id)
-    result = join_clips([Path(j.local_path or "") for j in jobs], dest)
-    try:
-        poster = poster_frame(dest, poster_path(media_dir, job_id))
-    except (VideoFileError, OSError) as exc:
-        log.exception("the joined video %s has no poster", dest)
-        unlink_quietly(dest)  # no History item without its poster: nothing is left behind
-        raise ChainError("The joined video could not be kept. Check that the disk has room, then try again.") from exc
+    with tempfile.TemporaryDirectory(prefix="video-studio-join-") as scratch:
+        joined_file = Path(scratch) / video_key(job_id)
+        result = join_clips(clips, joined_file)
+        try:
+            key, poster = store_video(storage, job_id, joined_file)
+        except (VideoFileError, OSError, StorageError) as exc:
+            log.exception("the joined video %s could not be kept", job_id)  # nothing is left behind
+            raise ChainError(
+                "The joined video could not be kept. Check that the disk has room, then try again."
+            ) from exc
+        size = joined_file.stat().st_size
     now = utcnow()
     joined = Job(
         id=job_id,
@@ -130,13 +160,14 @@ def record_joined(
             "joined_from": list(titles) if titles is not None else [j.prompt or j.model_id for j in jobs],
             "how": result.how,
         },
-        local_path=str(dest),
-        video_bytes=dest.stat().st_size,
+        local_path=key,
+        video_bytes=size,
         video_seconds=result.seconds,
-        poster_path=str(poster),
+        poster_path=poster,
         created_at=now,
         updated_at=now,
         finished_at=now,
+        owner=owner,
     )
     return store.add(joined), result
 
@@ -153,7 +184,7 @@ def joined_settings(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [("Joined from", source), ("How", str(how))]
 
 
-def chain_of(store: JobStore, job: Job) -> list[Job]:
+def chain_of(store: JobStore | SeenJobs, job: Job) -> list[Job]:
     """The chain ``job`` is part of, first to last: its ancestors by ``parent_id``, itself, then its descendants
     (the newest child at each step, as the person most likely continued the last take)."""
     ancestors: list[Job] = []

@@ -1,10 +1,12 @@
-"""The media library: local copies of finished videos (the API's video URLs expire), and their posters.
+"""The media library: the studio's own copies of finished videos (the API's video URLs expire), and their posters.
 
-Pure module (no Streamlit). What it keeps under the media folder:
+Pure module (no Streamlit). What it keeps in the media storage (videostudio/storage: a local folder, or S3), by key:
 
 - ``<job id>.mp4``: the finished video, downloaded once the job completes;
 - ``posters/<job id>.jpg``: its first frame, longest side at most 480 px, for the history's gallery and table;
 - ``inputs/``: the uploads each job was sent with (videostudio/library/kept_inputs.py).
+
+A job's row records the keys (videostudio/storage/names.py: old rows' absolute paths still read as files).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import contextlib
 import io
 import logging
 import re
+import tempfile
 import threading
 import time
 import unicodedata
@@ -23,11 +26,14 @@ from pathlib import Path
 import requests
 from PIL import Image
 
-from videostudio.files import atomic_path, unlink_quietly, write_atomic
+from videostudio.files import atomic_path, write_atomic
 from videostudio.history.store import Job, JobStatus, JobStore, utcnow
 from videostudio.jobs.outcomes import KeepFailed, KeepOutcome, KeptVideo
 from videostudio.jobs.service import JobService
 from videostudio.library.kept_inputs import delete_kept_inputs
+from videostudio.storage import MediaStorage, StorageError
+from videostudio.storage.names import delete_media
+from videostudio.team.seen import SeenJobs
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +85,17 @@ def download_video(
 
 def download_name(model_id: str, created: datetime, prompt: str, words: int = 5) -> str:
     """A file name that says what the video is: ``pixverse-v5-2026-11-21-1530-a-cat-surfing.mp4``."""
+    model, slug = name_words(model_id, prompt, words)
+    parts = [model, created.strftime("%Y-%m-%d-%H%M"), slug]
+    return "-".join(p for p in parts if p) + ".mp4"
+
+
+def name_words(model_id: str, prompt: str, words: int = 5) -> tuple[str, str]:
+    """The model and the prompt's first ``words`` as file-name words: ("pixverse-v5", "a-cat-surfing")."""
     model = re.sub(r"[^a-z0-9]+", "-", model_id.lower().split("/image-to-video")[0]).strip("-")
     # Fold accents first, so "Un café à Paris" keeps its words: un-cafe-a-paris.
     ascii_prompt = unicodedata.normalize("NFKD", prompt).encode("ascii", "ignore").decode().lower()
-    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_prompt)[:words])
-    parts = [model, created.strftime("%Y-%m-%d-%H%M"), slug]
-    return "-".join(p for p in parts if p) + ".mp4"
+    return model, "-".join(re.findall(r"[a-z0-9]+", ascii_prompt)[:words])
 
 
 # --- probing and posters -------------------------------------------------------------------------------------------
@@ -120,12 +131,17 @@ def _is_still_image(format_name: str) -> bool:
 
 def poster_frame(path: Path | str, dest: Path, *, max_side: int = POSTER_SIDE) -> Path:
     """Write the first frame that decodes as a JPEG at ``dest`` (atomically), longest side at most ``max_side``."""
-    image = _first_frame(Path(path))
+    write_atomic(dest, poster_jpeg(path, max_side=max_side))
+    return dest
+
+
+def poster_jpeg(video: Path | str, *, max_side: int = POSTER_SIDE) -> bytes:
+    """The first frame of ``video`` that decodes, as a JPEG whose longest side is at most ``max_side``."""
+    image = _first_frame(Path(video))
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="JPEG", quality=82, optimize=True)
-    write_atomic(dest, buffer.getvalue())
-    return dest
+    return buffer.getvalue()
 
 
 def _first_frame(path: Path) -> Image.Image:
@@ -151,12 +167,28 @@ def _first_frame(path: Path) -> Image.Image:
 # --- keeping finished videos ---------------------------------------------------------------------------------------
 
 
-def video_path(media_dir: Path, job_id: str) -> Path:
-    return media_dir / f"{job_id}.mp4"
+def video_key(job_id: str) -> str:
+    """The storage key of a job's kept video."""
+    return f"{job_id}.mp4"
 
 
-def poster_path(media_dir: Path, job_id: str) -> Path:
-    return media_dir / POSTERS / f"{job_id}.jpg"
+def poster_key(job_id: str) -> str:
+    """The storage key of a job's poster."""
+    return f"{POSTERS}/{job_id}.jpg"
+
+
+def store_video(storage: MediaStorage, job_id: str, video: Path) -> tuple[str, str]:
+    """Put ``video`` and its poster into ``storage`` as ``job_id``'s: (video key, poster key). The poster is made
+    first, so a video that does not decode stores nothing; a failed poster upload takes the video back out."""
+    poster = poster_jpeg(video)
+    key, poster_name = video_key(job_id), poster_key(job_id)
+    storage.put_file(key, video)
+    try:
+        storage.put_bytes(poster_name, poster)
+    except BaseException:
+        delete_media(storage, key)
+        raise
+    return key, poster_name
 
 
 # Job ids being copied by this process: the completion hook and the periodic retry must not fetch one video twice.
@@ -177,36 +209,34 @@ def _claim(job_id: str) -> Iterator[bool]:
                 _in_flight.discard(job_id)
 
 
-def keep_video(job: Job, media_dir: Path) -> KeepOutcome:
-    """Copy a finished job's video to ``media_dir`` with its poster: what became of it, for the job service to record
+def keep_video(job: Job, storage: MediaStorage) -> KeepOutcome:
+    """Copy a finished job's video into ``storage`` with its poster: what became of it, for the job service to record
     (``JobService.record_kept``); this module never writes to the history.
 
-    Never raises for a bad download: ``KeepFailed`` leaves the job as it was (its provider link still works for a
-    while) and counts the attempt, so ``retry_missing`` knows when to stop trying. None: nothing was tried (no
-    link, or this video is being copied already).
+    Never raises for a bad download or an unreachable store: ``KeepFailed`` leaves the job as it was (its provider
+    link still works for a while) and counts the attempt, so ``retry_missing`` knows when to stop trying. None:
+    nothing was tried (no link, or this video is being copied already).
     """
     if not job.video_url:
         return None
-    dest = video_path(media_dir, job.id)
-    poster = poster_path(media_dir, job.id)
     with _claim(job.id) as mine:
         if not mine:
             return None
-        try:
-            size = download_video(job.video_url, dest)
-            seconds, _width, _height = probe_video(dest)
-            poster_frame(dest, poster)
-        except (DownloadError, OSError) as exc:
-            log.warning("job %s: video not kept locally: %s", job.id, exc)
-            # Only the file this attempt wrote: a half-checked download must not pass for a local copy.
-            dest.unlink(missing_ok=True)
-            poster.unlink(missing_ok=True)
-            return KeepFailed(str(exc))
-        return KeptVideo(local_path=dest, video_bytes=size, video_seconds=seconds, poster_path=poster)
+        # Downloaded and checked in a scratch folder first: only a whole, readable video reaches the storage.
+        with tempfile.TemporaryDirectory(prefix="video-studio-keep-") as scratch:
+            download = Path(scratch) / video_key(job.id)
+            try:
+                size = download_video(job.video_url, download)
+                seconds, _width, _height = probe_video(download)
+                key, poster = store_video(storage, job.id, download)
+            except (DownloadError, OSError, StorageError) as exc:
+                log.warning("job %s: video not kept: %s", job.id, exc)
+                return KeepFailed(str(exc))
+        return KeptVideo(local_path=key, video_bytes=size, video_seconds=seconds, poster_path=poster, storage=storage)
 
 
 def retry_missing(
-    service: JobService, media_dir: Path, max_attempts: int = 5, *, now: datetime | None = None
+    service: JobService, storage: MediaStorage, max_attempts: int = 5, *, now: datetime | None = None
 ) -> list[Job]:
     """Try again to keep the videos of completed jobs that have no local copy; returns the jobs now kept.
 
@@ -219,7 +249,7 @@ def retry_missing(
         attempts = job.download_attempts or 0
         if attempts and now - job.updated_at < RETRY_BASE * 2**attempts:
             continue
-        updated = service.record_kept(job, keep_video(job, media_dir))
+        updated = service.record_kept(job, keep_video(job, storage))
         if updated.local_path:
             kept.append(updated)
     return kept
@@ -231,8 +261,8 @@ class MissingVideoRetrier:
     Page loads call ``maybe_start``: a slow video host must never hold up a page or a polling tick.
     """
 
-    def __init__(self, service: JobService, media_dir: Path, *, every: float = 60.0) -> None:
-        self.service, self.media_dir, self.every = service, media_dir, every
+    def __init__(self, service: JobService, storage: MediaStorage, *, every: float = 60.0) -> None:
+        self.service, self.storage, self.every = service, storage, every
         self._lock = threading.Lock()
         self._last = float("-inf")
         self._thread: threading.Thread | None = None
@@ -254,7 +284,7 @@ class MissingVideoRetrier:
 
     def _run(self) -> None:
         try:
-            kept = retry_missing(self.service, self.media_dir)
+            kept = retry_missing(self.service, self.storage)
             if kept:
                 log.info("kept %d videos whose first download had failed", len(kept))
         except Exception:
@@ -262,7 +292,7 @@ class MissingVideoRetrier:
             log.exception("retrying missing video downloads failed")
 
 
-def kept_videos(store: JobStore, limit: int, *, also: Iterable[str] = ()) -> dict[str, Job]:
+def kept_videos(store: JobStore | SeenJobs, limit: int, *, also: Iterable[str] = ()) -> dict[str, Job]:
     """Of the newest ``limit`` finished jobs, those whose video is on this computer, newest first, by id; then those
     of ``also`` (ids already chosen, however old) that still have theirs, so a choice never drops out of its list."""
     kept = {
@@ -274,11 +304,11 @@ def kept_videos(store: JobStore, limit: int, *, also: Iterable[str] = ()) -> dic
     return kept
 
 
-def delete_job_files(job: Job, store: JobStore | None = None) -> list[Path]:
+def delete_job_files(job: Job, storage: MediaStorage, store: JobStore | None = None) -> list[str]:
     """Remove a deleted job's video and poster, and its kept uploads when no other job uses them.
 
     Call it after the job's row is deleted. Without ``store`` the uploads are kept (other jobs may share them).
-    Returns the files removed.
+    Returns the names (storage keys, or an old row's file paths) removed.
     """
-    removed = [Path(name) for name in (job.local_path, job.poster_path) if name and unlink_quietly(Path(name))]
-    return removed + (delete_kept_inputs(job, store) if store is not None else [])
+    removed = [name for name in (job.local_path, job.poster_path) if name and delete_media(storage, name)]
+    return removed + (delete_kept_inputs(job, storage, store) if store is not None else [])

@@ -15,6 +15,11 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 
+class StorageError(Exception):
+    """The media store could not do what was asked (unreachable, refused, full); the message is plain words for a
+    person and never holds a key, an endpoint or a library's text (those go to the log)."""
+
+
 class StorageKeyError(ValueError):
     """A key that would leave the storage's root (``..``, an absolute path, an empty part)."""
 

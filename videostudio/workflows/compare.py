@@ -38,18 +38,24 @@ class Selection:
         return len(self.jobs) >= MIN_JOBS
 
 
-def select_jobs(ids: Sequence[str], get: Callable[[str], Job | None], name: Callable[[str], str]) -> Selection:
+def select_jobs(
+    ids: Sequence[str],
+    get: Callable[[str], Job | None],
+    name: Callable[[str], str],
+    *,
+    not_found: str = "No job {job_id} in this studio's history: it may have been deleted.",
+) -> Selection:
     """Look up each id (``get``, e.g. the store's) and keep the playable ones, at most MAX_JOBS.
 
     Nothing here raises for a bad id: each one not kept gets a sentence in plain words (``name`` gives a model's
-    name for it).
+    name for it; ``not_found`` is said of an id ``get`` gives nothing for, its ``{job_id}`` filled in).
     """
     jobs: list[Job] = []
     problems: list[str] = []
     for job_id in ids:
         job = get(job_id)
         if job is None:
-            problems.append(f"No job {job_id} in this studio's history: it may have been deleted.")
+            problems.append(not_found.format(job_id=job_id))
         elif job.is_active:
             problems.append(f"The {name(job.model_id)} job {job_id} is still running: compare it once it has finished.")
         elif job.status != JobStatus.COMPLETED:

@@ -1,41 +1,46 @@
-"""Drafts: the Generate form of each model as a browser left it, kept on disk so a reload or a restart loses nothing.
+"""Drafts: the Generate form of each model as a person left it, kept so a reload, a restart or another replica loses
+nothing.
 
-Pure module (no Streamlit). A draft belongs to one browser, named by a random id the browser keeps (a cookie);
-it is a small JSON file, ``<folder>/<draft id>.json``, holding per model the form's request without its blobs
-(``jobs.Submission.of``: what the history keeps of a job) and the manifest of its uploads. The uploads themselves
-are kept by content hash under ``<folder>/inputs`` by the media library's ``keep_inputs``, apart from the jobs'
-own kept inputs, so deleting a job never takes a draft's picture with it (nor the other way round).
+Pure module (no Streamlit). Drafts live in the history's database (table ``drafts``), so every replica of a team studio
+has the same ones; their uploads are media, stored once by content under ``drafts/`` (``kept_forms``).
 
-Drafts live in files of their own, not in the history database: they are per browser, short-lived and
-rewritten on every change, and need no migration.
+Whose drafts: a signed-in member's follow them by their email (another browser signed in as them sees them, nobody
+else does); without sign-in, a browser's are named by a random id the browser keeps (a cookie). ``draft_key`` says
+which. A draft nobody touched for 30 days is removed, with the uploads no other draft uses.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import logging
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from videostudio.files import write_atomic
-from videostudio.history.store import utcnow
-from videostudio.jobs.service import Submission
-from videostudio.library.kept_inputs import INPUTS, keep_inputs, load_inputs, put_back_uploads
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-log = logging.getLogger(__name__)
+from videostudio.history.record import as_utc, drafts_table, utcnow
+from videostudio.history.store import JobStore
+from videostudio.storage.base import MediaStorage
+from videostudio.workflows.kept_forms import (
+    FormToKeep,
+    KeptForm,
+    form_to_keep,
+    kept_form,
+    remove_unused_uploads,
+    store_uploads,
+    upload_keys,
+)
 
 # A draft nobody opened for this long is removed, with the uploads no other draft uses.
 MAX_AGE = timedelta(days=30)
+# Where drafts' uploads are stored in the media storage.
+UPLOADS_PREFIX = "drafts"
 _DRAFT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_KEPT = re.compile(r"^[0-9a-f]{64}\.[a-z0-9]{1,5}$")
-_MANIFEST = re.compile(r"^[0-9a-f]{64}\.json$")
+_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+$")
 
 
 def new_draft_id() -> str:
@@ -47,93 +52,38 @@ def is_draft_id(value: object) -> bool:
     return isinstance(value, str) and bool(_DRAFT_ID.match(value))
 
 
-@dataclass(frozen=True)
-class ModelDraft:
-    """One model's form as saved: what ``components.form.reuse`` needs to put it back."""
-
-    params: dict[str, Any]  # the request without ``model``, uploads replaced by a short note
-    media: dict[str, dict[str, Any]]  # uploads by payload path: mime, bytes, sha256, name
-    inputs_dir: str | None  # the manifest of the kept uploads, for ``kept_inputs.load_inputs``
-
-    def inputs(self) -> dict[str, tuple[str, bytes, str]]:
-        return load_inputs(self.inputs_dir)
-
-    def request(self) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-        """The form's request again, uploads put back as data URIs.
-
-        Returns (the request without ``model``, upload file names by path, paths of uploads no longer kept on
-        disk). An upload that is gone becomes None, which the form and ``payload.build_payload`` read as unset.
-        """
-        return put_back_uploads(self.params, self.media, self.inputs(), gone=lambda _value: None)
+def draft_key(owner: str | None, browser_id: str) -> str:
+    """Whose drafts a session reads and writes: the signed-in member's (their email), else this browser's."""
+    return owner or browser_id
 
 
-def keep_form(body: Mapping[str, Any], upload_names: Mapping[str, str] | None, folder: Path) -> dict[str, Any]:
-    """A form's request (blobs included, no ``model``) as kept on disk: what ``kept_form`` reads back.
-
-    The parameters without blobs, the uploads' manifest, and the name of the kept uploads' manifest under
-    ``folder/inputs`` (a name only: the folder may move with VIDEO_STUDIO_HOME). Drafts and presets keep forms so.
-    """
-    submission = Submission.of(body, upload_names)
-    inputs_dir = keep_inputs(body, upload_names, folder) if submission.media else None
-    return {
-        "params": submission.params,
-        "media": submission.media,
-        "inputs": Path(inputs_dir).name if inputs_dir else None,
-    }
+def is_draft_key(value: object) -> bool:
+    """A browser's id or a member's email; nothing else names drafts."""
+    return is_draft_id(value) or (isinstance(value, str) and len(value) <= 320 and bool(_EMAIL.match(value)))
 
 
-def kept_form(entry: object, folder: Path) -> ModelDraft | None:
-    """The form ``keep_form`` kept in ``entry`` under ``folder``; None when ``entry`` is not one."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict):
-        return None
-    manifest = str(entry.get("inputs") or "")
-    inputs_dir = str(folder / INPUTS / manifest) if _MANIFEST.match(manifest) else None
-    media = entry.get("media")
-    return ModelDraft(
-        params=entry["params"], media=dict(media) if isinstance(media, dict) else {}, inputs_dir=inputs_dir
-    )
-
-
-def kept_files(entries: object, folder: Path) -> set[str]:
-    """The file names under ``folder/inputs`` the kept forms ``entries`` use: their manifests and uploads."""
-    names: set[str] = set()
-    for entry in entries if isinstance(entries, list | tuple) else ():
-        manifest = str((entry or {}).get("inputs") or "") if isinstance(entry, dict) else ""
-        if not _MANIFEST.match(manifest):
-            continue
-        names.add(manifest)
-        try:
-            files = json.loads((folder / INPUTS / manifest).read_text())["files"].values()
-            names |= {str(info.get("file", "")) for info in files}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue
-    return names
+def _owner_of(key: str) -> str | None:
+    return None if is_draft_id(key) else key
 
 
 class DraftStore:
-    """Every browser's drafts under one folder (``$VIDEO_STUDIO_HOME/drafts``)."""
+    """Every person's and browser's drafts, in the history's database; uploads in ``storage``."""
 
-    def __init__(self, folder: Path, *, max_age: timedelta = MAX_AGE) -> None:
-        self.folder = folder
+    def __init__(self, store: JobStore, storage: MediaStorage, *, max_age: timedelta = MAX_AGE) -> None:
+        self.store = store
+        self.storage = storage
         self.max_age = max_age
 
-    def _path(self, draft_id: str) -> Path:
-        if not is_draft_id(draft_id):
-            raise ValueError("not a draft id")
-        return self.folder / f"{draft_id}.json"
-
-    def _read(self, draft_id: str) -> dict[str, Any]:
-        try:
-            data = json.loads(self._path(draft_id).read_text())
-        except (OSError, ValueError):
-            return {"version": 1, "models": {}}
-        if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
-            return {"version": 1, "models": {}}
-        return data
+    def _rows(self, key: str) -> list[Mapping[str, Any]]:
+        """This key's drafts, newest first (a handful: one per model)."""
+        c = drafts_table.c
+        query = drafts_table.select().where(c.draft_key == key).order_by(c.updated_at.desc(), c.model_id)
+        with self.store.engine.connect() as conn:
+            return list(conn.execute(query).mappings())
 
     def save(
         self,
-        draft_id: str,
+        key: str,
         model_id: str,
         payload: Mapping[str, Any],
         upload_names: Mapping[str, str] | None = None,
@@ -142,72 +92,94 @@ class DraftStore:
     ) -> bool:
         """Keep ``payload`` (the form's request, blobs included) as ``model_id``'s draft; False when unchanged.
 
-        Called on every run of the form, so an unchanged form costs a hash and a small read, not a write.
+        Called on every run of the form, so an unchanged form costs a hash and one small indexed read, not a write.
         """
+        if not is_draft_key(key):
+            raise ValueError("not a draft key")
         body = {k: v for k, v in payload.items() if k != "model"}
         fingerprint = _fingerprint(body, upload_names)
-        data = self._read(draft_id)
-        entry = data["models"].get(model_id)
-        if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint and data.get("last_model") == model_id:
-            return False
-        data["models"][model_id] = {
-            **keep_form(body, upload_names, self.folder),
-            "fingerprint": fingerprint,
-            "saved_at": (now or utcnow()).isoformat(),
-        }
-        data["last_model"] = model_id
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self._path(draft_id), json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+        rows = self._rows(key)
+        current = next((r for r in rows if r["model_id"] == model_id), None)
+        moment = as_utc(now or utcnow())
+        if current is not None and current["fingerprint"] == fingerprint:
+            if rows[0]["model_id"] == model_id:
+                return False
+            self._touch(key, model_id, moment)  # the same form, now the model this key last had
+            return True
+        kept = form_to_keep(body, upload_names, UPLOADS_PREFIX)
+        row = {**kept.columns(), "fingerprint": fingerprint, "updated_at": moment, "owner": _owner_of(key)}
+
+        def work(conn: Connection) -> None:
+            c = drafts_table.c
+            mine = (c.draft_key == key, c.model_id == model_id)
+            previous = conn.execute(sa.select(c.uploads).where(*mine)).scalar_one_or_none()
+            old_keys = upload_keys(previous) if previous is not None else set()
+            if previous is None:
+                conn.execute(drafts_table.insert().values(draft_key=key, model_id=model_id, **row))
+            else:
+                conn.execute(drafts_table.update().where(*mine).values(**row))
+            store_uploads(conn, self.storage, kept.blobs, set(kept.blobs) - old_keys)
+            remove_unused_uploads(conn, self.storage, drafts_table, old_keys - set(kept.blobs))
+
+        self.store.write(work)
         return True
 
-    def load(self, draft_id: str, model_id: str) -> ModelDraft | None:
-        """``model_id``'s draft for this browser, or None."""
-        if not is_draft_id(draft_id):
-            return None
-        return kept_form(self._read(draft_id)["models"].get(model_id), self.folder)
+    def _touch(self, key: str, model_id: str, moment: datetime) -> None:
+        c = drafts_table.c
+        statement = drafts_table.update().where(c.draft_key == key, c.model_id == model_id).values(updated_at=moment)
+        self.store.write(lambda conn: conn.execute(statement))
 
-    def last_model(self, draft_id: str) -> str | None:
-        """The model this browser last had on its form."""
-        if not is_draft_id(draft_id):
+    def load(self, key: str, model_id: str) -> KeptForm | None:
+        """``model_id``'s draft for this key, or None."""
+        if not is_draft_key(key):
             return None
-        last = self._read(draft_id).get("last_model")
-        return last if isinstance(last, str) else None
+        c = drafts_table.c
+        query = drafts_table.select().where(c.draft_key == key, c.model_id == model_id)
+        with self.store.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return kept_form(row, self.storage) if row is not None else None
+
+    def last_model(self, key: str) -> str | None:
+        """The model this key last had on its form."""
+        if not is_draft_key(key):
+            return None
+        c = drafts_table.c
+        query = sa.select(c.model_id).where(c.draft_key == key).order_by(c.updated_at.desc(), c.model_id).limit(1)
+        with self.store.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def import_form(self, key: str, model_id: str, kept: FormToKeep, fingerprint: str, saved_at: datetime) -> bool:
+        """Add a draft as an older studio kept it (old_forms.py) unless the key has one for the model; True if added."""
+        c = drafts_table.c
+        mine = (c.draft_key == key, c.model_id == model_id)
+        row = {**kept.columns(), "fingerprint": fingerprint, "updated_at": as_utc(saved_at), "owner": _owner_of(key)}
+
+        def work(conn: Connection) -> bool:
+            if conn.execute(sa.select(c.model_id).where(*mine)).first() is not None:
+                return False
+            conn.execute(drafts_table.insert().values(draft_key=key, model_id=model_id, **row))
+            store_uploads(conn, self.storage, kept.blobs, kept.blobs)
+            return True
+
+        try:
+            return self.store.write(work)
+        except sa.exc.IntegrityError:
+            return False  # another studio process imported it at the same moment
 
     def clean(self, *, now: datetime | None = None) -> int:
-        """Remove drafts untouched for ``max_age``, then the kept uploads and manifests no draft uses; the count."""
-        if not self.folder.is_dir():
-            return 0
-        moment = now or utcnow()
-        oldest = (moment - self.max_age).timestamp()
-        fresh = (moment - timedelta(hours=1)).timestamp()
-        removed = 0
-        in_use: set[str] = set()
-        for path in self.folder.glob("*.json"):
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < oldest:
-                    path.unlink()
-                    removed += 1
-                    continue
-                in_use |= self._files_of(path)
-        inputs = self.folder / INPUTS
-        for path in inputs.glob("*") if inputs.is_dir() else ():
-            kept_name = _KEPT.match(path.name) or _MANIFEST.match(path.name)
-            if not kept_name or path.name in in_use:
-                continue
-            with contextlib.suppress(OSError):
-                # A file written a moment ago may belong to a draft being saved right now.
-                if path.stat().st_mtime < fresh:
-                    path.unlink()
-                    removed += 1
-        return removed
+        """Remove drafts untouched for ``max_age``, then the stored uploads no draft names any more; the count."""
+        oldest = as_utc(now or utcnow()) - self.max_age
+        c = drafts_table.c
 
-    def _files_of(self, draft_path: Path) -> set[str]:
-        # The manifests a draft points at, and the upload files those manifests list.
-        try:
-            models = json.loads(draft_path.read_text()).get("models", {})
-        except (OSError, ValueError, AttributeError):
-            return set()
-        return kept_files(list(models.values()) if isinstance(models, dict) else [], self.folder)
+        def work(conn: Connection) -> int:
+            old = list(conn.execute(sa.select(c.draft_key, c.model_id, c.uploads).where(c.updated_at < oldest)))
+            if not old:
+                return 0
+            conn.execute(drafts_table.delete().where(c.updated_at < oldest))
+            keys = set().union(*(upload_keys(row.uploads) for row in old))
+            return len(old) + remove_unused_uploads(conn, self.storage, drafts_table, keys)
+
+        return self.store.write(work)
 
 
 def _fingerprint(body: Mapping[str, Any], upload_names: Mapping[str, str] | None) -> str:
