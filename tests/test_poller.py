@@ -28,6 +28,7 @@ class TickSpy:
         self.timers: list[Any] = []
         self.ticks = 0
         self.before_next_tick: Callable[[], None] | None = None
+        self.in_tick = False
 
 
 @pytest.fixture
@@ -43,7 +44,11 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> TickSpy:
             if recorded.before_next_tick:
                 change, recorded.before_next_tick = recorded.before_next_tick, None
                 change()
-            func()
+            recorded.in_tick = True
+            try:
+                func()
+            finally:
+                recorded.in_tick = False
 
         recorded.timers.append(run_every)
         return original(tick, run_every=run_every, **options)
@@ -73,10 +78,22 @@ def tray(at: AppTest) -> list[str]:
     return [c.value for c in at.sidebar.caption if "Running jobs" in c.value or "generating" in c.value]
 
 
-def test_a_page_ticks_even_with_nothing_running(studio: Studio, spy: TickSpy) -> None:
-    open_studio()
-    # A tab opened before any job started must still notice one started elsewhere: its tick has a timer.
-    assert set(spy.timers) == {poller.TICK_SECONDS}
+def test_a_page_ticks_even_with_nothing_running_and_often_while_a_job_runs(
+    studio: Studio, spy: TickSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIDEO_STUDIO_FOLLOWER", "apart")  # the job below stays running: the page's own ticks alone
+    at = open_studio()
+    # A tab opened before any job started must still notice one started elsewhere: its tick has a timer, a
+    # longer one while nothing runs (an idle tab costs the server less), still a few seconds at most.
+    timers_before = len(spy.timers)
+    at.run()
+    assert spy.timers[timers_before:] == [poller.IDLE_TICK_SECONDS]
+    assert poller.TICK_SECONDS < poller.IDLE_TICK_SECONDS <= 5
+    # A page that shows a running job looks often: its card turns to Done a second or two after the job ends.
+    store().add(Job(model_id="video-01", backend="offline", status="generating", generation_id="g-1"))
+    timers_before = len(spy.timers)
+    at.run()
+    assert spy.timers[timers_before:] == [poller.TICK_SECONDS]
     assert 1 <= poller.TICK_SECONDS <= 2
 
 
@@ -132,6 +149,51 @@ def test_a_tick_with_nothing_new_does_not_rerun_the_page(
     ticks_before = spy.ticks
     at.run()
     assert spy.ticks - ticks_before == 1
+
+
+@pytest.fixture
+def loads(spy: TickSpy, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How often the running jobs were loaded from the history (``JobStore.active``), in ticks and in full runs."""
+    from videostudio.history.store import JobStore
+
+    counted = {"tick": 0, "run": 0}
+    active = JobStore.active
+
+    def counting(self: JobStore, **options: Any) -> list[Job]:
+        counted["tick" if spy.in_tick else "run"] += 1
+        return active(self, **options)
+
+    monkeypatch.setattr(JobStore, "active", counting)
+    return counted
+
+
+def test_a_tick_that_finds_nothing_changed_loads_no_jobs(
+    studio: Studio, spy: TickSpy, loads: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIDEO_STUDIO_FOLLOWER", "apart")  # the page's own ticks alone, as above
+    store().add(Job(model_id="video-01", backend="offline", status="generating", generation_id="g-1"))
+    at = open_studio()
+    assert loads["tick"] == 1  # the first tick of the session reads the jobs once
+    ticks_before = spy.ticks
+    for _ in range(3):
+        at.run()
+    assert spy.ticks - ticks_before == 3
+    assert loads["tick"] == 1  # three more ticks: the stamp said nothing changed, so nothing was loaded
+    assert any("Running jobs (1)" in text for text in tray(at))  # and the tray still shows the job it drew
+
+
+def test_a_tick_loads_the_jobs_again_once_something_changed(
+    studio: Studio, spy: TickSpy, loads: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIDEO_STUDIO_FOLLOWER", "apart")  # the page's own ticks alone, as above
+    job = store().add(Job(model_id="video-01", backend="offline", status="queued", generation_id="g-1"))
+    at = open_studio()
+    loaded = loads["tick"]
+    spy.before_next_tick = lambda: store().update(job.id, status=JobStatus.GENERATING)
+    at.run()
+    # The tick saw the new status and reran the page; the rerun's own tick found nothing new since.
+    assert loads["tick"] - loaded == 1
+    assert any("generating" in text for text in tray(at)), tray(at)
 
 
 def test_a_job_finished_by_the_follower_shows_done_with_a_toast(

@@ -271,6 +271,21 @@ class JobStore(JobQueries):
             query = query.where(visible)
         return self._jobs(query.order_by(c.created_at.asc()))
 
+    def active_stamp(self, *, visible: sa.ColumnElement[bool] | None = None) -> frozenset[tuple[str, str, datetime]]:
+        """Each unfinished job's id, status and time of its last write: what a page compares between two ticks.
+
+        One query of three columns on ``ix_jobs_status_created_at`` (a handful of rows), written by any process that
+        shares the database: every write to a job sets ``updated_at``, and a job that starts, ends or is deleted
+        enters or leaves the set. Equal stamps mean ``active(visible=...)`` would return the same jobs, so it need
+        not run.
+        """
+        c = jobs_table.c
+        query = sa.select(c.id, c.status, c.updated_at).where(c.status.in_(ACTIVE_STATUSES))
+        if visible is not None:
+            query = query.where(visible)
+        with self.engine.connect() as conn:
+            return frozenset((job_id, status, at) for job_id, status, at in conn.execute(query))
+
     def next_poll_due(self, backends: Collection[str] | None = None, now: datetime | None = None) -> datetime | None:
         """The earliest next poll of an unfinished job of ``backends`` that no live lease holds (None: none)."""
         c = jobs_table.c

@@ -115,6 +115,10 @@ class SeenJobs:
     def active(self) -> list[Job]:
         return self.store.active(visible=self._visible)
 
+    def active_stamp(self) -> frozenset[tuple[str, str, datetime]]:
+        """``JobStore.active_stamp`` of the running jobs this person sees: equal stamps, equal ``active()``."""
+        return self.store.active_stamp(visible=self._visible)
+
     def batch_members(self, batch_ids: Collection[str]) -> dict[str, list[Job]]:
         return self.store.batch_members(batch_ids, visible=self._visible)
 
