@@ -186,15 +186,7 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     form.show(
         problems + ([refused] if refused else []), include_missing=st.session_state.get(f"{key}__attempted", False)
     )
-    legacy = False
-    if model.legacy_endpoint and endpoint_choice_on():
-        with st.expander("Endpoint", icon=":material/lan:"):
-            legacy = st.toggle(
-                f"Send to the legacy vendor endpoint ({model.legacy_endpoint})",
-                key=f"{key}__legacy",
-                persist_state="session",
-                help="Older integrations used per-vendor URLs. The universal endpoint is recommended.",
-            )
+    legacy = _legacy_endpoint_chosen(model, key)
 
     price_slot = st.container()
     button_column, count_column = st.columns([3, 1], vertical_alignment="bottom")
@@ -208,18 +200,7 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     with price_slot:
         each = price_tag(model, payload, count=jobs_in_press(count, images))
     with button_column:
-        if sent is None:
-            st.button(
-                "Generate",
-                type="primary",
-                icon=":material/movie:",
-                key="generate",
-                on_click=_request_generate,
-                args=(key,),
-                disabled=submitting or not model.offered,
-            )
-        else:
-            _sent_controls(key, sent, disabled=submitting or not model.offered)
+        _generate_button(key, sent, disabled=submitting or not model.offered)
     _question(key, pressed_as, disabled=submitting)
     batch_notes(model, count, images)
     form_code(model, payload, form, problems, legacy)
@@ -252,6 +233,39 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
         finally:
             st.session_state["submitting"] = False
         st.rerun()
+    _show_submit_message()
+
+
+def _legacy_endpoint_chosen(model: Model, key: str) -> bool:
+    """Under Developer options' endpoint choice: whether this model's request goes to its legacy vendor path."""
+    if not (model.legacy_endpoint and endpoint_choice_on()):
+        return False
+    with st.expander("Endpoint", icon=":material/lan:"):
+        return st.toggle(
+            f"Send to the legacy vendor endpoint ({model.legacy_endpoint})",
+            key=f"{key}__legacy",
+            persist_state="session",
+            help="Older integrations used per-vendor URLs. The universal endpoint is recommended.",
+        )
+
+
+def _generate_button(key: str, sent: Job | None, *, disabled: bool) -> None:
+    """Generate, or, for settings this browser already sent, what became of them and Generate another."""
+    if sent is None:
+        st.button(
+            "Generate",
+            type="primary",
+            icon=":material/movie:",
+            key="generate",
+            on_click=_request_generate,
+            args=(key,),
+            disabled=disabled,
+        )
+    else:
+        _sent_controls(key, sent, disabled=disabled)
+
+
+def _show_submit_message() -> None:
     message = st.session_state.pop("submit_message", None)
     if message:
         kind, text = message
