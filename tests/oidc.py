@@ -201,7 +201,9 @@ def sign_out(page: Page) -> None:
     from tests.browser.conftest import wait_idle
 
     page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("button", name="End session").click()
+    # The way out runs through Streamlit's /auth/logout and the provider's page, two loads of two servers: on a busy
+    # machine (the whole suite on two cores) that took over Playwright's 30 s once.
+    page.get_by_role("button", name="End session").click(timeout=90_000)
     expect(page.get_by_role("button", name=SIGN_IN_BUTTON)).to_be_visible()
     wait_idle(page)
 
