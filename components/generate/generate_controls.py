@@ -89,6 +89,20 @@ def claim_send() -> bool:
     return True
 
 
+def _release_stale_claim() -> None:
+    """Give back a claim that no send holds any more, so the button is never left greyed out for good.
+
+    A send happens inside one script run (the run a button's press asked for) or one callback, and a session's run
+    starts only when the one before it has ended. So a run that begins holding the claim with no request waiting
+    for it follows a run stopped before its ``finally`` gave the claim back: a rerun asked for mid-run can stop a
+    run at its next call into Streamlit, the ``finally`` included. The press that run carried was already taken
+    (REQUEST_KEY is popped before anything is sent), so nothing is sent twice.
+    """
+    state = st.session_state
+    if state.get("submitting") and REQUEST_KEY not in state:
+        state["submitting"] = False
+
+
 def send_press(press: Press) -> tuple[tuple[str, str] | None, Job | None]:
     """Send one press on this session's backend (the core decides: one job or a batch), once.
 
@@ -180,6 +194,7 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
 
     ``payload``: the request the form makes this run (``build_payload``, built once per run by the page).
     """
+    _release_stale_claim()
     key = model_key(model)
     problems = validate_payload(model, payload)
     refused = api_refusal.refused_field(model, payload)  # shown under its field; it does not block a new try
