@@ -25,9 +25,10 @@ from components.shell.whose import current_person
 from videostudio.catalogue import Model
 from videostudio.catalogue.labels import counted
 from videostudio.studio import studio_presets
+from videostudio.team.access import can_change
 from videostudio.team.people import Person
 from videostudio.workflows.preset_files import export_file_name, export_presets, preset_problem, read_preset_file
-from videostudio.workflows.presets import NameTaken, Preset, PresetError, PresetStore, may_change, preset_label
+from videostudio.workflows.presets import NameTaken, Preset, PresetError, PresetStore, preset_label
 
 # What the last preset action has to say, shown once: (where: "bar", "save" or "manage", kind, text).
 MESSAGE_KEY = "presets_message"
@@ -175,7 +176,7 @@ def _manage_panel(model: Model, person: Person, preset: Preset | None, everyone:
     chosen = preset_label(preset, person) if preset else None
     if preset is None:
         st.caption("Choose a preset in the list to rename, delete or export it.")
-    elif may_change(person, preset):
+    elif can_change(person, preset):
         _change_controls(model, person, chosen or "", preset)
     else:
         st.markdown(f"**{as_typed(chosen or '')}**")

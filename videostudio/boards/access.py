@@ -19,10 +19,8 @@ def can_make_boards(person: Person) -> bool:
 
 
 def can_change_board(person: Person, board: Board) -> bool:
-    """Rename, reorder, note, share, delete: the board's owner, or an admin."""
-    if person.sheet.sees_everyones_work and person.sheet.may_delete_own:
-        return True
-    return person.sheet.may_delete_own and board.owner is not None and board.owner == person.owner
+    """Rename, reorder, note, share, delete: the board's owner, or an admin (``access.can_change``)."""
+    return can_change(person, board)
 
 
 def can_see_board(person: Person, board: Board, *, through_link: bool) -> bool:

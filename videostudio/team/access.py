@@ -1,9 +1,11 @@
-"""Who may see and change which job: one place, asked by every page, link and media URL.
+"""Who may see and change which job, preset or board: one place, asked by every page, link and media URL.
 
-A studio without sign-in has one person (``LOCAL_PERSON``, an admin): every job is theirs to see and change.
+A studio without sign-in has one person (``LOCAL_PERSON``, an admin): everything is theirs to see and change.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -11,18 +13,28 @@ from videostudio.history.record import Job, jobs_table
 from videostudio.team.people import Person
 
 
-def can_view(person: Person, job: Job) -> bool:
+class Owned(Protocol):
+    """Anything a person makes and may share with the team: a job, a preset, a board."""
+
+    @property
+    def owner(self) -> str | None: ...
+
+    @property
+    def shared(self) -> bool: ...
+
+
+def can_view(person: Person, item: Owned) -> bool:
     """Their own work, what was shared with the team, or everything for a role that sees everyone's work."""
     if person.sheet.sees_everyones_work:
         return True
-    return (job.owner is not None and job.owner == person.owner) or job.shared
+    return (item.owner is not None and item.owner == person.owner) or item.shared
 
 
-def can_change(person: Person, job: Job) -> bool:
+def can_change(person: Person, item: Owned) -> bool:
     """Delete, share, rename, run again from: their own work only (admins: anyone's). Sharing grants viewing only."""
     if person.sheet.sees_everyones_work and person.sheet.may_delete_own:
         return True
-    return person.sheet.may_delete_own and job.owner is not None and job.owner == person.owner
+    return person.sheet.may_delete_own and item.owner is not None and item.owner == person.owner
 
 
 def visible_where(person: Person | None) -> sa.ColumnElement[bool] | None:

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 from videostudio.history.record import as_utc, presets_table, utcnow
 from videostudio.history.store import JobStore
 from videostudio.storage.base import MediaStorage, StorageError
+from videostudio.team.access import can_change, can_view
 from videostudio.team.people import LOCAL_PERSON, Person
 from videostudio.workflows.kept_forms import (
     FormToKeep,
@@ -82,20 +83,6 @@ class Incoming:
     model_id: str
     values: dict[str, Any]  # the request without ``model``
     upload_names: dict[str, str]  # file names of the uploads, by payload path
-
-
-def may_see(person: Person, preset: Preset) -> bool:
-    """Their own presets, the team's shared ones, or every one for a role that sees everyone's work."""
-    if person.sheet.sees_everyones_work:
-        return True
-    return preset.shared or (preset.owner is not None and preset.owner == person.owner)
-
-
-def may_change(person: Person, preset: Preset) -> bool:
-    """Rename, delete, share or stop sharing: the owner's own presets, or anyone's for an admin."""
-    if not person.sheet.may_delete_own:
-        return False
-    return person.sheet.sees_everyones_work or (preset.owner is not None and preset.owner == person.owner)
 
 
 def preset_label(preset: Preset, viewer: Person) -> str:
@@ -165,7 +152,7 @@ class PresetStore:
         if not viewer.sheet.sees_everyones_work:
             mine = c.owner == viewer.owner if viewer.owner else sa.false()
             conditions.append(sa.or_(mine, c.shared.is_(True)))
-        found = [p for p in self._select(*conditions) if may_see(viewer, p)]
+        found = [p for p in self._select(*conditions) if can_view(viewer, p)]
         return sorted(found, key=lambda p: (p.model_id, p.name.casefold(), p.owner or ""))
 
     def get(self, model_id: str, name: str, *, owner: str | None = None) -> Preset | None:
@@ -331,7 +318,7 @@ class PresetStore:
         preset = self.get(model_id, name, owner=owner)
         if preset is None:
             raise PresetError(f"There is no preset named “{name}” for this model any more.")
-        if not may_change(by, preset):
+        if not can_change(by, preset):
             raise PresetError(f"Only the person who saved “{preset.name}”, or an admin, can change it.")
         return preset
 
