@@ -8,8 +8,9 @@ query, never everything loaded and filtered here. Writes (delete, share) go to t
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import date, datetime
+from typing import Any
 
 from videostudio.history.queries import PRESSED_LIMIT
 from videostudio.history.store import Job, JobStore
@@ -47,57 +48,13 @@ class SeenJobs:
     def count(self) -> int:
         return self.store.count(visible=self._visible)
 
-    def search(
-        self,
-        *,
-        model_ids: Sequence[str] | None = None,
-        statuses: Sequence[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        text: str | None = None,
-        favourites_only: bool = False,
-        min_rating: int | None = None,
-        order_by: str = "created_at",
-        descending: bool = True,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[Job]:
-        return self.store.search(
-            model_ids=model_ids,
-            statuses=statuses,
-            since=since,
-            until=until,
-            text=text,
-            favourites_only=favourites_only,
-            min_rating=min_rating,
-            order_by=order_by,
-            descending=descending,
-            limit=limit,
-            offset=offset,
-            visible=self._visible,
-        )
+    def search(self, **filters: Any) -> list[Job]:
+        """``JobStore.search`` (its filters, order and page), among the jobs this person may view."""
+        return self.store.search(**filters, visible=self._visible)
 
-    def count_matching(
-        self,
-        *,
-        model_ids: Sequence[str] | None = None,
-        statuses: Sequence[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        text: str | None = None,
-        favourites_only: bool = False,
-        min_rating: int | None = None,
-    ) -> int:
-        return self.store.count_matching(
-            model_ids=model_ids,
-            statuses=statuses,
-            since=since,
-            until=until,
-            text=text,
-            favourites_only=favourites_only,
-            min_rating=min_rating,
-            visible=self._visible,
-        )
+    def count_matching(self, **filters: Any) -> int:
+        """``JobStore.count_matching`` among the jobs this person may view."""
+        return self.store.count_matching(**filters, visible=self._visible)
 
     def cost_by_day(
         self, since: datetime | None = None, *, backends: Collection[str] | None = None
