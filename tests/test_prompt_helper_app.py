@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import Studio, jpeg_bytes
-from tests.test_app import KEYS, PIXVERSE, VIDEO01, choose, upload
+from tests.test_app import KEYS, PIXVERSE, VIDEO01, choose, generate, submitted_payloads, upload
 from tests.test_attention import open_as
 from videostudio.offline.assist.seeing import DESCRIPTION_MARK, REWRITE_MARK
 from videostudio.workflows.drafts import new_draft_id
@@ -90,3 +94,53 @@ def test_describe_my_picture_writes_a_prompt_from_the_start_image(studio: Studio
     assert not at.exception, [e.value for e in at.exception]
     proposal = at.text_area(key=f"{helper}_text").value
     assert "portrait picture" in proposal and "yellow" in proposal and proposal.endswith(DESCRIPTION_MARK)
+
+
+# --- Make a picture ---------------------------------------------------------------------------------------------------
+
+PIX = KEYS[PIXVERSE]
+FIELD = f"{PIX}__image_url"
+
+
+def still_calls(studio: Studio) -> list[dict]:
+    rows = studio.backend.logs.query({"period": ["24h"]})["data"]
+    return [r for r in rows if (r["client_request_id"] or "").startswith("still-")]
+
+
+def make_a_picture(at: AppTest, description: str) -> None:
+    at.segmented_control(key=f"{FIELD}__source").set_value("Make a picture").run()
+    at.text_area(key=f"{FIELD}__still_prompt").input(description).run()
+    at.button(key=f"{FIELD}__still_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_made_picture_is_shown_priced_and_sent_as_the_start_image(studio: Studio) -> None:
+    at = open_as(new_draft_id())
+    choose(at, PIXVERSE)
+    at.segmented_control(key=f"{FIELD}__source").set_value("Make a picture").run()
+    assert at.selectbox(key=f"{FIELD}__still_model").value == "flux/schnell"
+    assert any(c.value.startswith("Price: $") and "one picture" in c.value for c in at.caption)
+    make_a_picture(at, "A red lighthouse on a cliff at dawn")
+    [shown] = [img.proto.imgs[0].url for img in at.get("image")]
+    assert Image.open(io.BytesIO(base64.b64decode(shown.split(",", 1)[1]))).size == (320, 180)  # the picture, seen
+    assert any("made by flux/schnell: $" in c.value for c in at.caption)
+    assert at.button(key=f"{FIELD}__still_make").label == "Make another picture"
+    assert len(still_calls(studio)) == 1
+    at.run()
+    assert len(still_calls(studio)) == 1  # a rerun makes nothing
+    at.text_area(key=f"{PIX}__prompt").input("The lighthouse beam sweeps the sea").run()
+    generate(at)
+    [payload] = submitted_payloads(studio)
+    assert payload["image_url"].startswith("data:image/")
+    sent = Image.open(io.BytesIO(base64.b64decode(payload["image_url"].split(",", 1)[1])))
+    assert sent.width > sent.height  # the landscape picture the image model made
+
+
+def test_a_press_from_a_page_drawn_before_the_picture_makes_nothing_more(studio: Studio) -> None:
+    at = open_as(new_draft_id())
+    choose(at, PIXVERSE)
+    make_a_picture(at, "A red lighthouse")
+    # What the button's callback records for a press on the page drawn before the picture was made.
+    at.session_state[f"{FIELD}__still_ask"] = ("still-second", 0)
+    at.run()
+    assert len(still_calls(studio)) == 1
