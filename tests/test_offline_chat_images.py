@@ -83,10 +83,12 @@ def test_a_picture_is_described_from_its_own_size_orientation_colours_and_light(
     assert "portrait picture (300×500 px)" in bright and "white" in bright and "bright" in bright
 
 
-def test_a_picture_by_link_is_fetched_and_described(client, backend: OfflineBackend) -> None:
+def test_a_link_to_a_picture_this_backend_made_is_described_and_no_other_link_is_fetched(client) -> None:
     made = client.post(IMAGES, {"model": "dall-e-3", "prompt": "a square lawn", "size": "1024x1024"}).body
     text = _describe(client, made["data"][0]["url"])["choices"][0]["message"]["content"]
     assert "square picture (1024×1024 px)" in text
+    elsewhere = _describe(client, "https://example.invalid/photos/cat.jpg")["choices"][0]["message"]["content"]
+    assert "example.invalid (cat.jpg), not looked at" in elsewhere and elsewhere.endswith(DESCRIPTION_MARK)
 
 
 def test_a_call_is_priced_by_its_tokens_in_the_headers_and_the_usage_logs(client, backend: OfflineBackend) -> None:

@@ -144,3 +144,14 @@ def test_a_press_from_a_page_drawn_before_the_picture_makes_nothing_more(studio:
     at.session_state[f"{FIELD}__still_ask"] = ("still-second", 0)
     at.run()
     assert len(still_calls(studio)) == 1
+
+
+def test_a_made_picture_comes_back_with_the_draft_as_an_upload(studio: Studio) -> None:
+    browser = new_draft_id()
+    at = open_as(browser)
+    choose(at, PIXVERSE)
+    make_a_picture(at, "A red lighthouse")
+    again = open_as(browser)  # a reload of the same browser
+    assert again.segmented_control(key=f"{FIELD}__source").value == "Upload"
+    assert any(b.key == f"{FIELD}__remove" for b in again.button)  # a kept upload's preview
+    assert len(still_calls(studio)) == 1

@@ -1,21 +1,22 @@
 """Offline ``POST /v1/chat/completions``: an OpenAI-compatible answer written by rule, clearly a demo (no LLM).
 
-The last user message decides what is written (``seeing.py``): a message carrying a picture (an ``image_url`` part,
-a data URI or a link) gets a description of that picture; any other gets its text back as a richer video prompt,
-its shot, light, camera and mood picked from its words and the system message (which names the target model).
-Tokens are counted as the studio estimates them (``videostudio.catalogue.tokens``), and the call is priced by them
-at the model's catalogue rates.
+The last user message decides what is written (``seeing.py``): a message carrying a picture (an ``image_url``
+part: a data URI, or a link to a picture this backend made) gets a description of that picture; any other gets its
+text back as a richer video prompt, its shot, light, camera and mood picked from its words and the system message
+(which names the target model). Tokens are counted as the studio estimates them (``videostudio.catalogue.tokens``),
+and the call is priced by them at the model's catalogue rates.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
-
-import requests
+from urllib.parse import urlsplit
 
 from videostudio.catalogue.pricing import CREDITS_PER_USD
 from videostudio.catalogue.tokens import IMAGE_TOKENS, text_tokens, tokens_words
@@ -23,11 +24,9 @@ from videostudio.media import MediaError, decode_data_uri
 from videostudio.offline.assist import AssistAnswer, AssistCall
 from videostudio.offline.assist.checks import model_of, refused, whole_number
 from videostudio.offline.assist.prices import credits_for
-from videostudio.offline.assist.seeing import UnreadablePicture, describe, rewrite
+from videostudio.offline.assist.seeing import UnreadablePicture, describe, describe_link, rewrite
 
 ROLES = ("system", "developer", "user", "assistant", "tool")
-MAX_PICTURE_BYTES = 20 * 1024 * 1024
-PICTURE_TIMEOUT = (3.05, 10.0)
 
 
 def chat_completion(call: AssistCall) -> AssistAnswer:
@@ -37,7 +36,7 @@ def chat_completion(call: AssistCall) -> AssistAnswer:
     limit = whole_number(payload, "max_tokens", 1, 1_000_000, 1_000_000)
     texts, pictures = _user_parts(messages[_last_user(messages)]["content"])
     if pictures:
-        content = describe_picture(pictures[0])
+        content = describe_picture(pictures[0], call.files_dir)
     else:
         instructions = " ".join(_text_of(m["content"]) for m in messages if m["role"] in ("system", "developer"))
         content = rewrite(" ".join(texts), instructions)
@@ -117,28 +116,29 @@ def _user_parts(content: str | list[Any]) -> tuple[list[str], list[str]]:
     return texts, pictures
 
 
-def describe_picture(url: str) -> str:
-    """The description of the picture at ``url`` (a data URI or an http(s) link); a 400 when it can't be read."""
+def describe_picture(url: str, files_dir: Path) -> str:
+    """The description of the picture at ``url``: a data URI, or a link to a file this backend made (read from its
+    folder). Other links are never fetched, like every web address the offline backend is given: the description
+    then says so. A 400 when the picture can't be read."""
+    data = _own_file(url, files_dir) if url.startswith(("http://", "https://")) else _data_uri_bytes(url)
+    if data is None:
+        return describe_link(url)
     try:
-        return describe(_picture_bytes(url))
+        return describe(data)
     except UnreadablePicture:
         raise refused("image_url.url", "The image could not be read. Send a JPEG, PNG, GIF or WebP picture.") from None
 
 
-def _picture_bytes(url: str) -> bytes:
-    if url.startswith("data:"):
-        try:
-            return decode_data_uri(url)[1]
-        except MediaError:
-            raise refused("image_url.url", "Invalid base64 image data") from None
-    if not url.startswith(("http://", "https://")):
+def _data_uri_bytes(url: str) -> bytes:
+    if not url.startswith("data:"):
         raise refused("image_url.url", "Expected a URL or a base64 data URI")
     try:
-        with requests.get(url, timeout=PICTURE_TIMEOUT, stream=True) as answer:
-            answer.raise_for_status()
-            data = answer.raw.read(MAX_PICTURE_BYTES + 1, decode_content=True)
-    except requests.RequestException:
-        raise refused("image_url.url", "The image could not be downloaded from the link.") from None
-    if len(data) > MAX_PICTURE_BYTES:
-        raise refused("image_url.url", "The image is larger than 20 MB.")
-    return data
+        return decode_data_uri(url)[1]
+    except MediaError:
+        raise refused("image_url.url", "Invalid base64 image data") from None
+
+
+def _own_file(url: str, files_dir: Path) -> bytes | None:
+    name = re.fullmatch(r"/files/([0-9a-f]{32}\.(?:png|jpg))", urlsplit(url).path)
+    path = files_dir / name.group(1) if name else None
+    return path.read_bytes() if path is not None and path.is_file() else None

@@ -10,6 +10,7 @@ import io
 import re
 import zlib
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from PIL import Image, ImageStat, UnidentifiedImageError
 
@@ -123,6 +124,16 @@ def describe(data: bytes) -> str:
     return (
         f"A {orientation(width, height)} picture ({width}×{height} px), {light}, in {tone} colours: "
         f"mostly {palette}. Bring it to life: {camera}, the scene {mood}. {DESCRIPTION_MARK}"
+    )
+
+
+def describe_link(url: str) -> str:
+    """What the offline demo can say of a picture behind a web address it does not fetch: where it is."""
+    parts = urlsplit(url)
+    name = parts.path.rsplit("/", 1)[-1] or "a picture"
+    return (
+        f"A picture from {parts.hostname or 'the web'} ({name}), not looked at: the offline demo never fetches web "
+        f"addresses. Describe it in your own words, or upload it. {DESCRIPTION_MARK}"
     )
 
 
