@@ -292,7 +292,14 @@ def assist_client() -> tuple[str, AssistClient] | str:
 
 def helper_pricing(model_ids: list[str]) -> dict[str, Any]:
     """The live prices of helper models on this session's backend (kept a few minutes); {} when unknown."""
-    return assist_pricing(current_backend().base_url(), model_ids)
+    return _helper_pricing(current_backend().base_url(), tuple(sorted(model_ids)))
+
+
+# Kept per process for a while, an empty answer too: a price list that can't be read is not asked for again on every
+# rerun of a page (each ask may wait seconds for a backend that does not answer).
+@st.cache_data(ttl=120, show_spinner=False)
+def _helper_pricing(base_url: str, model_ids: tuple[str, ...]) -> dict[str, Any]:
+    return assist_pricing(base_url, model_ids)
 
 
 def _held_client(name: str, kind: type[_Client], slot: str) -> _Client | None:
