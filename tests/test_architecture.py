@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("videostudio.team",),
     ("videostudio.jobs",),
     ("videostudio.library", "videostudio.workflows", "videostudio.boards"),
+    ("videostudio.films",),  # a film assembled from its shots (clip_join's pieces) and the storyboard
     ("videostudio.studio", "videostudio.follow", "videostudio"),
     ("components.shell",),
     ("components.form",),
