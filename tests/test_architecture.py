@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "videostudio.prompting",
         "videostudio.stills",
     ),
+    ("videostudio.films",),  # a film assembled from its shots (clip_join's pieces) and the storyboard
     ("videostudio.studio", "videostudio.follow", "videostudio"),
     ("components.shell",),
     ("components.form",),
