@@ -6,5 +6,8 @@ Each part adds its own module beside this one and one line here.
 from __future__ import annotations
 
 from videostudio.offline.assist import AssistRoute
+from videostudio.offline.assist.speech import SPEECH_PATH, answer_speech
 
-ASSIST_ROUTES: dict[tuple[str, str], AssistRoute] = {}
+ASSIST_ROUTES: dict[tuple[str, str], AssistRoute] = {
+    ("POST", SPEECH_PATH): answer_speech,
+}
