@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from videostudio.api.assist_client import AssistClient
 from videostudio.api.client import VideoClient
 from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
 from videostudio.catalogue.live import LiveCatalogue, LiveCatalogueRefresher, find_model
@@ -290,8 +291,19 @@ def client_for(name: str) -> VideoClient | None:
         return held[1]
     if held:
         held[1].close()
-    clients[name] = (fingerprint, VideoClient(base_url, key))
+    # An AssistClient is a VideoClient that also speaks the helper endpoints (speech, chat, music, pictures).
+    clients[name] = (fingerprint, AssistClient(base_url, key))
     return clients[name][1]
+
+
+def assist_client() -> AssistClient | str:
+    """This session's client for the helper endpoints on its backend, or what to tell the person (no key)."""
+    sending = sending_client()
+    if isinstance(sending, str):
+        return sending
+    client = sending[1]
+    assert isinstance(client, AssistClient)  # client_for makes them: one client per session and backend
+    return client
 
 
 def share_key_with_follower() -> None:

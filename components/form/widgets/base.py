@@ -40,6 +40,8 @@ class FormState:
     slots: dict[str, DeltaGenerator] = field(default_factory=dict)  # payload path → where its message goes
     # Several start images, one job each (components/form/several_images.py): (value to send, upload name or None).
     batch_images: list[tuple[str, str | None]] = field(default_factory=list)
+    # What making a field's value already cost, by payload path (a typed speech): shown beside the run's price.
+    spent: dict[str, float] = field(default_factory=dict)
 
     def show(self, problems: list[Problem], *, include_missing: bool) -> None:
         """Write each problem under its field (or its nearest drawn parent)."""

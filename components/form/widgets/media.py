@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.form.media_input import UPLOAD, WEB_ADDRESS, forget, media_input
+import streamlit as st
+
+from components.form.media_input import UPLOAD, WEB_ADDRESS, ExtraSource, forget, media_input
 from components.form.media_list_input import (
     UPLOADABLE,
     UPLOADS,
@@ -18,22 +20,30 @@ from components.form.media_list_input import (
     prepare_file,
 )
 from components.form.several_images import SEVERAL_IMAGES
+from components.form.typed_speech import TYPED_SPEECH, limit_text
 from components.form.widgets.base import FormState, Saved, field_key, given, is_top_level, payload_path, put
+from components.shell.whose import may_generate
 from videostudio.catalogue import Model
 from videostudio.form.fields import FieldSpec, Widget
 from videostudio.jobs.batches import batch_image_field
 from videostudio.media import MediaError
 from videostudio.media.kinds import a_noun
+from videostudio.voices import audio_limit
 
 
 class Media:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> str | None:
-        # The start image can also take several images, one job each (a batch).
-        several = SEVERAL_IMAGES if is_top_level(spec, path) and spec.path == batch_image_field(model) else None
-        result = media_input(spec, model, field_key(model, path), several)
+        key = field_key(model, path)
+        extra = _extra_source(spec, model, path)
+        result = media_input(spec, model, key, extra)
+        limit = audio_limit(model, spec.help) if spec.media_kind == "audio" else None
+        if limit and (extra is None or st.session_state.get(f"{key}__source") != extra.label):
+            st.caption(limit_text(model, limit))  # beside the field, not only behind its "?"; typed speech shows it too
         where = payload_path(path)
         if result.error:
             state.input_errors[where] = result.error
+        if result.spent_usd is not None:
+            state.spent[where] = result.spent_usd
         if result.upload_name:
             state.upload_names[where] = result.upload_name
         if result.several:
@@ -117,6 +127,15 @@ class MediaList:
     def describe(self, spec: FieldSpec) -> str:
         how = "uploaded or from web addresses" if spec.media_kind in UPLOADABLE else "from web addresses"
         return f"{limits_text(spec)}: {how}"
+
+
+def _extra_source(spec: FieldSpec, model: Model, path: str) -> ExtraSource | None:
+    """The third way to give a field: several start images (one job each: a batch), or a recording typed as words."""
+    if is_top_level(spec, path) and spec.path == batch_image_field(model):
+        return SEVERAL_IMAGES
+    if spec.media_kind == "audio" and may_generate():  # a viewer never sends anything, speech included
+        return TYPED_SPEECH
+    return None
 
 
 WIDGETS = {Widget.MEDIA: Media(), Widget.MEDIA_LIST: MediaList()}
