@@ -190,3 +190,21 @@ def test_an_answer_without_playable_speech_is_said_plainly(
         )
     assert words in str(failed.value)
     assert not (storage.root / "speech").exists()
+
+
+def test_the_audio_limit_of_a_video_models_field_is_what_the_studio_knows() -> None:
+    from videostudio.catalogue import load_catalogue
+    from videostudio.form.fields import form_fields
+    from videostudio.voices import audio_limit
+
+    catalogue = load_catalogue()
+
+    def limit(model_id: str) -> float | None:
+        model = catalogue.get(model_id)
+        [spec] = [s for s in form_fields(model) if s.path == "audio_url"]
+        return audio_limit(model, spec.help)
+
+    assert limit("veed/fabric-1.0") == 30  # its studio file's audio rules
+    assert limit("bytedance/omnihuman") == 30  # "Audio must be under 30s long."
+    assert limit("bytedance/seedance-2-0") == 15.2  # "must not exceed 15.2 seconds"
+    assert limit("pixverse/lip-sync") is None  # its document states none
