@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("videostudio.form", "videostudio.history", "videostudio.offline"),
     ("videostudio.team",),
     ("videostudio.jobs",),
-    ("videostudio.library", "videostudio.workflows", "videostudio.boards", "videostudio.voices"),
+    ("videostudio.library", "videostudio.workflows", "videostudio.boards", "videostudio.music", "videostudio.voices"),
     ("videostudio.studio", "videostudio.follow", "videostudio"),
     ("components.shell",),
     ("components.form",),

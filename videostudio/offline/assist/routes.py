@@ -6,8 +6,11 @@ Each part adds its own module beside this one and one line here.
 from __future__ import annotations
 
 from videostudio.offline.assist import AssistRoute
+from videostudio.offline.assist.music import MUSIC_PATH, poll_music, post_music
 from videostudio.offline.assist.speech import SPEECH_PATH, answer_speech
 
 ASSIST_ROUTES: dict[tuple[str, str], AssistRoute] = {
+    ("POST", MUSIC_PATH): post_music,
+    ("GET", MUSIC_PATH): poll_music,
     ("POST", SPEECH_PATH): answer_speech,
 }
