@@ -56,13 +56,13 @@ def decoded_sound(path: Path, channels: int, start: float | None = None, limit: 
     import av
     import numpy as np
 
-    pieces: list[np.ndarray] = []
     lead: float | None = None  # seconds of silence before the sound starts
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
         own = min(2, stream.codec_context.channels) or 1  # more than two are mixed down to stereo by FFmpeg
         rate, have = stream.codec_context.sample_rate or SOUND_RATE, 0
         converter: av.AudioResampler | None = None  # for frames not already float planes at that rate
+        rows: list[list[np.ndarray]] = [[] for _ in range(own)]  # each channel's pieces, read in place from the frames
         for packet in container.demux(stream):
             try:
                 frames = packet.decode()
@@ -72,20 +72,33 @@ def decoded_sound(path: Path, channels: int, start: float | None = None, limit: 
                 if lead is None and frame.time is not None:
                     lead = max(0.0, frame.time - start) if start is not None else 0.0
                 if frame.format.name == "fltp" and frame.sample_rate == rate and len(frame.layout.channels) == own:
-                    pieces.append(frame.to_ndarray())
+                    _take_planes(rows, frame)
                 else:
                     converter = converter or av.AudioResampler(format="fltp", layout=LAYOUTS[own], rate=rate)
-                    pieces += [piece.to_ndarray() for piece in converter.resample(frame)]
+                    for piece in converter.resample(frame):
+                        _take_planes(rows, piece)
                 have += frame.samples * SOUND_RATE / frame.sample_rate
             if limit is not None and (lead or 0.0) * SOUND_RATE + have >= limit:
                 break  # no need to decode a long sound past where it is cut
-        if converter is not None:
-            pieces += [piece.to_ndarray() for piece in converter.resample(None)]
-    samples = np.concatenate(pieces, axis=1) if pieces else np.zeros((own, 0), np.float32)
+        for piece in converter.resample(None) if converter is not None else ():
+            _take_planes(rows, piece)
+    samples = np.empty((own, sum(piece.size for piece in rows[0])), np.float32)
+    for row, line in zip(rows, samples, strict=True):
+        if row:
+            np.concatenate(row, out=line)
     # Fewer channels before resampling, more after: the resampler never works on a channel that is only a copy.
     samples = _with_channels(_at_sound_rate(_with_channels(samples, min(channels, own)), rate), channels)
     silence = round((lead or 0.0) * SOUND_RATE)
     return np.pad(samples, ((0, 0), (silence, 0))) if silence else samples
+
+
+def _take_planes(rows: list[list[np.ndarray]], frame: av.AudioFrame) -> None:
+    """Each channel of the float-planar ``frame`` appended to its row, read in place (``to_ndarray`` would stack them
+    into a new array for every frame, a copy made only to be copied again)."""
+    import numpy as np
+
+    for row, plane in zip(rows, frame.planes, strict=True):
+        row.append(np.frombuffer(plane, np.float32, frame.samples))
 
 
 def _at_sound_rate(samples: np.ndarray, rate: int) -> np.ndarray:
