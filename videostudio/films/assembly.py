@@ -5,7 +5,9 @@ as they were when every shot has one video format, size and frame rate, else re-
 (letterboxed, never stretched) at one frame rate. The sound is always made anew as one AAC track: each shot's own sound
 (silence without), its narration from the shot's start and cut at its end, and the music under the whole film
 (looped when shorter, cut when longer, faded out over the last second). Audio of any kind, rate and channels is
-resampled; where the sum would pass -1 dBFS it is turned down for that moment, so loud moments never clip.
+resampled; the film's sound has the shots' channels (their own sound's and the narrations': mono shots make a mono
+film, the music mixed down to it); where the sum would pass -1 dBFS it is turned down for that moment, so loud moments
+never clip.
 """
 
 from __future__ import annotations
@@ -217,9 +219,12 @@ def _music_bed(path: Path, channels: int, total: int, level: float) -> np.ndarra
     samples = _decoded(path, channels, total, "The music")
     if not samples.shape[1]:
         raise FilmError("The music holds no sound. Make it again, or leave it out.")
-    if samples.shape[1] < total:
-        samples = np.tile(faded_out(samples, _SEAM), -(-total // samples.shape[1]))
-    bed = samples[:, :total] * np.float32(level)  # a new array: the fade below changes only the film's copy
+    if samples.shape[1] < total:  # each play's end faded; a very short sound first made a second long, for few loops
+        samples = np.tile(faded_out(samples, _SEAM), -(-min(total, SOUND_RATE) // samples.shape[1]))
+    bed = np.empty((channels, total), np.float32)  # written in place: one film-long array, however often it loops
+    for at in range(0, total, samples.shape[1]):
+        span = bed[:, at : at + samples.shape[1]]
+        np.multiply(samples[:, : span.shape[1]], np.float32(level), out=span)
     fade = max(1, min(round(_FADE_OUT * SOUND_RATE), total // 2))
     bed[:, total - fade :] *= np.clip(np.arange(fade, 0, -1) / fade, 0.0, 1.0).astype(np.float32)
     return bed
