@@ -6,8 +6,8 @@ share a format: both copy the pictures and make the sound anew, the film only mi
 
 The shots are the offline renderer's (720p, 24 fps, H.264 with an AAC sound track), once with its mono sound and
 once with a stereo sound; the narration is its stand-in voice as a 22.05 kHz mono MP3 (as a speech model answers), the
-music a 44.1 kHz stereo MP3 shorter than the film (it loops). The film's sound is stereo because the music is: with
-mono shots the join encodes one channel and the film two, which costs the film most of its extra time.
+music a 44.1 kHz stereo MP3 shorter than the film (it loops). The film's sound has the shots' channels (the music is
+mixed down to mono over mono shots), so the film encodes as many channels as the join does.
 
 Each round times the join and the films one after another (the order turned each round), so a busy machine slows them
 alike. Prints, in milliseconds, the median wall time and CPU time (``time.process_time``, which counts x264's and the

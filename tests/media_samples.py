@@ -21,13 +21,14 @@ def video_bytes(
     size: tuple[int, int] = (320, 240),
     rate: int = 30,
     audio: str | None = None,
+    layout: str = "mono",
 ) -> bytes:
-    """A clip whose frames get redder over time, top half green; optionally with a 440 Hz tone."""
+    """A clip whose frames get redder over time, top half green; optionally with a 440 Hz tone (in every channel)."""
     out = io.BytesIO()
     with av.open(out, "w", format=fmt) as box:
         stream = box.add_stream(codec, rate=rate)
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
-        sound = box.add_stream(audio, rate=44100, layout="mono") if audio else None
+        sound = box.add_stream(audio, rate=44100, layout=layout) if audio else None
         count = round(seconds * rate)
         for i in range(count):
             pixels = np.zeros((size[1], size[0], 3), np.uint8)
@@ -39,7 +40,8 @@ def video_bytes(
             box.mux(packet)
         if sound is not None:
             samples = (np.sin(2 * np.pi * 440 * np.arange(int(44100 * seconds)) / 44100) * 12000).astype(np.int16)
-            tone = av.AudioFrame.from_ndarray(samples[None, :], format="s16", layout="mono")
+            channels = 1 if layout == "mono" else 2
+            tone = av.AudioFrame.from_ndarray(np.repeat(samples, channels)[None, :], format="s16", layout=layout)
             tone.sample_rate = 44100
             for packet in [*sound.encode(tone), *sound.encode(None)]:
                 box.mux(packet)

@@ -155,6 +155,38 @@ def test_narration_is_heard_over_the_music_in_its_shot_only(tmp_path: Path) -> N
     assert film.method.endswith("sound made anew with narration over shot 2 and music under the whole film")
 
 
+def amplitude(sound: np.ndarray, hertz: float, start: float, end: float) -> list[float]:
+    """Each channel's peak amplitude of the ``hertz`` tone between ``start`` and ``end`` (whole periods of every tone
+    used here, so the other tones do not count)."""
+    span = sound[:, round(start * SOUND_RATE) : round(end * SOUND_RATE)]
+    wave = np.exp(-2j * np.pi * hertz * np.arange(span.shape[1]) / SOUND_RATE)
+    return [float(2 * abs(np.dot(channel, wave)) / span.shape[1]) for channel in span]
+
+
+def test_a_film_of_mono_shots_is_mono_and_carries_stereo_music_mixed_down_at_its_level(tmp_path: Path) -> None:
+    shots = [FilmPart(shot(tmp_path, name, audio="aac")) for name in "abc"]  # mono, a 440 Hz tone at 0.366
+    music = tone_file(tmp_path, "m", seconds=5.0, hertz=200, fmt="mp3", codec="libmp3lame", layout="stereo")
+    film = assemble_film(shots, tmp_path / "film.mp4", music=music)
+    with av.open(str(film.path)) as container:
+        assert container.streams.audio[0].codec_context.channels == 1  # as the shots: a mono film encodes one channel
+    sound = sound_of(film.path)
+    for start in (0.2, 1.2):  # before the fade-out of the last second
+        assert amplitude(sound, 200, start, start + 0.6) == [pytest.approx(0.3 * 0.5, rel=0.1)]  # the music, at 0.3
+        assert amplitude(sound, 440, start, start + 0.6) == [pytest.approx(0.366, rel=0.1)]  # the shots' own sound
+    assert film.method.endswith("sound made anew with music under the whole film")
+
+
+def test_a_stereo_shot_with_mono_narration_is_stereo_with_the_narration_at_its_level_in_both_channels(
+    tmp_path: Path,
+) -> None:
+    stereo = shot(tmp_path, "a", audio="aac", layout="stereo")
+    narration = tone_file(tmp_path, "n", seconds=1.0, hertz=300, loudness=0.5)  # mono
+    sound = sound_of(assemble_film([FilmPart(stereo, narration)], tmp_path / "film.mp4").path)
+    assert sound.shape[0] == 2
+    assert amplitude(sound, 300, 0.2, 0.8) == [pytest.approx(0.5, rel=0.1)] * 2  # not 3 dB down in each
+    assert amplitude(sound, 440, 0.2, 0.8) == [pytest.approx(0.366, rel=0.1)] * 2
+
+
 def test_the_levels_scale_the_narration_and_the_music(tmp_path: Path) -> None:
     shots = [FilmPart(shot(tmp_path, "a", seconds=1.0), tone_file(tmp_path, "n", seconds=1.0, hertz=300))]
     music = tone_file(tmp_path, "m", seconds=1.0, hertz=200)

@@ -5,7 +5,9 @@ as they were when every shot has one video format, size and frame rate, else re-
 (letterboxed, never stretched) at one frame rate. The sound is always made anew as one AAC track: each shot's own sound
 (silence without), its narration from the shot's start and cut at its end, and the music under the whole film
 (looped when shorter, cut when longer, faded out over the last second). Audio of any kind, rate and channels is
-resampled; where the sum would pass -1 dBFS it is turned down for that moment, so loud moments never clip.
+resampled; the film's sound has the shots' channels (their own sound's and the narrations': mono shots make a mono
+film, the music mixed down to it); where the sum would pass -1 dBFS it is turned down for that moment, so loud moments
+never clip.
 """
 
 from __future__ import annotations
@@ -91,36 +93,24 @@ def assemble_film(
 
 @dataclass(frozen=True)
 class FilmSound:
-    """The film's sound plan (``sound_track.SoundPlan``): each shot's own sound, its narration and the music's span,
-    mixed and limited. ``clips`` are the shots; ``narrations`` (one per shot, or None) and ``music`` are already at
-    ``channels`` and ``SOUND_RATE``; ``total`` is the film's length in samples."""
+    """The film's sound plan (``sound_track.SoundPlan``): each shot's own sound with its narration and the music's span
+    added, limited. ``narrations`` (one per shot, or None: as long as its shot) and ``music`` (as long as the film) are
+    prepared once, at ``channels`` and ``SOUND_RATE``, already at their levels, cut, looped and faded: mixing a shot is
+    adding slices."""
 
     channels: int
     clips: Sequence[ClipInfo]
     narrations: Sequence[np.ndarray | None]
     music: np.ndarray | None
-    total: int
-    narration_level: float
-    music_level: float
 
     def samples(self, index: int, begin: int, length: int) -> np.ndarray:
         mixed = clip_sound(self.clips[index], self.channels, length)
         narration = self.narrations[index]
-        if narration is not None and narration.shape[1]:
-            mixed += self.narration_level * faded_out(fitted_length(narration, length), _SEAM)
-        if self.music is not None and self.music_level:
-            mixed += self.music_level * self.music_span(begin, length)
+        if narration is not None:
+            mixed += narration
+        if self.music is not None:
+            mixed += self.music[:, begin : begin + length]
         return limited(mixed)
-
-    def music_span(self, begin: int, length: int) -> np.ndarray:
-        """The music from ``begin`` for ``length`` samples: looped, and faded out towards the film's end."""
-        import numpy as np
-
-        assert self.music is not None
-        at = np.arange(begin, begin + length)
-        span = self.music[:, at % self.music.shape[1]]
-        fade = max(1, min(round(_FADE_OUT * SOUND_RATE), self.total // 2))
-        return span * np.clip((self.total - at) / fade, 0.0, 1.0).astype(np.float32)
 
 
 def _sound_plan(
@@ -129,16 +119,21 @@ def _sound_plan(
     """The film's sound, its files read (their errors in plain words); None when no shot, narration or music has any."""
     voices = [_channels(shot.narration, f"Shot {n}'s narration") for n, shot in enumerate(shots, 1) if shot.narration]
     music_channels = _channels(music, "The music") if music is not None else 0
-    channels = min(2, max(*(c.channels for c in clips), *voices, music_channels))
+    # The film's sound has the shots' layout, as an editor's project follows its footage: a film of mono shots is mono
+    # (stereo music mixed down to it), one stereo shot or narration makes it stereo. Only music over silent shots
+    # keeps the music's own channels.
+    channels = min(2, max([c.channels for c in clips] + voices) or music_channels)
     if not channels:
         return None
     lengths = _lengths(clips)
     narrations = [
-        _decoded(shot.narration, channels, lengths[n - 1], f"Shot {n}'s narration") if shot.narration else None
+        _narration(shot.narration, channels, lengths[n - 1], narration_level, f"Shot {n}'s narration")
+        if shot.narration
+        else None
         for n, shot in enumerate(shots, 1)
     ]
-    music_samples = _music(music, channels, sum(lengths)) if music is not None else None
-    return FilmSound(channels, clips, narrations, music_samples, sum(lengths), narration_level, music_level)
+    bed = _music_bed(music, channels, sum(lengths), music_level) if music is not None else None
+    return FilmSound(channels, clips, narrations, bed if music_level else None)
 
 
 def limited(samples: np.ndarray) -> np.ndarray:
@@ -205,12 +200,34 @@ def _decoded(path: Path, channels: int, limit: int, what: str) -> np.ndarray:
         raise FilmError(f"{what} is not a sound the studio can read. Make it again, or leave it out.") from exc
 
 
-def _music(path: Path, channels: int, total: int) -> np.ndarray:
-    """The music's samples, as far as the film needs them; when it loops, its end fades so the loop does not click."""
+def _narration(path: Path, channels: int, length: int, level: float, what: str) -> np.ndarray | None:
+    """A shot's narration at its ``level``, exactly as long as the shot (``length``): cut there with a short fade, or
+    followed by silence; None when it holds no sound."""
+    samples = _decoded(path, channels, length, what)
+    if not samples.shape[1]:
+        return None
+    fitted = faded_out(fitted_length(samples, length), _SEAM)
+    fitted *= level
+    return fitted
+
+
+def _music_bed(path: Path, channels: int, total: int, level: float) -> np.ndarray:
+    """The music under the whole film (``total`` samples) at its ``level``: looped when shorter (its end fading so the
+    loop does not click), cut when longer, faded out over the film's last second (over half the film when shorter)."""
+    import numpy as np
+
     samples = _decoded(path, channels, total, "The music")
     if not samples.shape[1]:
         raise FilmError("The music holds no sound. Make it again, or leave it out.")
-    return faded_out(samples, _SEAM) if samples.shape[1] < total else samples
+    if samples.shape[1] < total:  # each play's end faded; a very short sound first made a second long, for few loops
+        samples = np.tile(faded_out(samples, _SEAM), -(-min(total, SOUND_RATE) // samples.shape[1]))
+    bed = np.empty((channels, total), np.float32)  # written in place: one film-long array, however often it loops
+    for at in range(0, total, samples.shape[1]):
+        span = bed[:, at : at + samples.shape[1]]
+        np.multiply(samples[:, : span.shape[1]], np.float32(level), out=span)
+    fade = max(1, min(round(_FADE_OUT * SOUND_RATE), total // 2))
+    bed[:, total - fade :] *= np.clip(np.arange(fade, 0, -1) / fade, 0.0, 1.0).astype(np.float32)
+    return bed
 
 
 def _lengths(clips: Sequence[ClipInfo]) -> list[int]:

@@ -49,17 +49,20 @@ def decoded_sound(path: Path, channels: int, start: float | None = None, limit: 
 
     With ``start`` (the file's first timestamp, seconds), a sound that starts later is preceded by silence; without it
     the sound starts at once. Decoding stops once ``limit`` samples are there (the caller cuts the rest). A damaged
-    packet is skipped (a moment of silence); a file that cannot be opened raises PyAV's error.
+    packet is skipped (a moment of silence); a file that cannot be opened raises PyAV's error. The frames are kept as
+    decoded and the whole sound resampled in one go (a fraction of the calls of frame by frame); one channel becomes
+    two as it was in each, two become one as their mean, so the level stays as recorded.
     """
     import av
     import numpy as np
 
-    pieces: list[np.ndarray] = []
-    have = 0
-    lead: int | None = None  # silence before the sound starts
-    resampler = av.AudioResampler(format="fltp", layout=LAYOUTS[channels], rate=SOUND_RATE)
+    lead: float | None = None  # seconds of silence before the sound starts
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
+        own = min(2, stream.codec_context.channels) or 1  # more than two are mixed down to stereo by FFmpeg
+        rate, have = stream.codec_context.sample_rate or SOUND_RATE, 0
+        converter: av.AudioResampler | None = None  # for frames not already float planes at that rate
+        rows: list[list[np.ndarray]] = [[] for _ in range(own)]  # each channel's pieces, read in place from the frames
         for packet in container.demux(stream):
             try:
                 frames = packet.decode()
@@ -67,16 +70,62 @@ def decoded_sound(path: Path, channels: int, start: float | None = None, limit: 
                 continue  # a damaged packet: a moment of silence rather than no join
             for frame in frames:
                 if lead is None and frame.time is not None:
-                    lead = max(0, round((frame.time - start) * SOUND_RATE)) if start is not None else 0
-                for piece in resampler.resample(frame):
-                    pieces.append(piece.to_ndarray())
-                    have += piece.samples
-            if limit is not None and (lead or 0) + have >= limit:
+                    lead = max(0.0, frame.time - start) if start is not None else 0.0
+                if frame.format.name == "fltp" and frame.sample_rate == rate and len(frame.layout.channels) == own:
+                    _take_planes(rows, frame)
+                else:
+                    converter = converter or av.AudioResampler(format="fltp", layout=LAYOUTS[own], rate=rate)
+                    for piece in converter.resample(frame):
+                        _take_planes(rows, piece)
+                have += frame.samples * SOUND_RATE / frame.sample_rate
+            if limit is not None and (lead or 0.0) * SOUND_RATE + have >= limit:
                 break  # no need to decode a long sound past where it is cut
-        else:
-            pieces += [f.to_ndarray() for f in resampler.resample(None)]
-    samples = np.concatenate(pieces, axis=1) if pieces else np.zeros((channels, 0), np.float32)
-    return np.pad(samples, ((0, 0), (lead or 0, 0))).astype(np.float32, copy=False)
+        for piece in converter.resample(None) if converter is not None else ():
+            _take_planes(rows, piece)
+    samples = np.empty((own, sum(piece.size for piece in rows[0])), np.float32)
+    for row, line in zip(rows, samples, strict=True):
+        if row:
+            np.concatenate(row, out=line)
+    # Fewer channels before resampling, more after: the resampler never works on a channel that is only a copy.
+    samples = _with_channels(_at_sound_rate(_with_channels(samples, min(channels, own)), rate), channels)
+    silence = round((lead or 0.0) * SOUND_RATE)
+    return np.pad(samples, ((0, 0), (silence, 0))) if silence else samples
+
+
+def _take_planes(rows: list[list[np.ndarray]], frame: av.AudioFrame) -> None:
+    """Each channel of the float-planar ``frame`` appended to its row, read in place (``to_ndarray`` would stack them
+    into a new array for every frame, a copy made only to be copied again)."""
+    import numpy as np
+
+    for row, plane in zip(rows, frame.planes, strict=True):
+        row.append(np.frombuffer(plane, np.float32, frame.samples))
+
+
+def _at_sound_rate(samples: np.ndarray, rate: int) -> np.ndarray:
+    """``samples`` (float planes at ``rate``) at ``SOUND_RATE``: FFmpeg's resampler given the whole sound at once."""
+    import av
+    import numpy as np
+
+    if rate == SOUND_RATE or not samples.shape[1]:
+        return samples
+    layout = LAYOUTS[samples.shape[0]]
+    whole = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples), format="fltp", layout=layout)
+    whole.sample_rate, whole.pts = rate, 0
+    resampler = av.AudioResampler(format="fltp", layout=layout, rate=SOUND_RATE)
+    pieces = [piece.to_ndarray() for piece in (*resampler.resample(whole), *resampler.resample(None))]
+    return np.concatenate(pieces, axis=1) if pieces else np.zeros((samples.shape[0], 0), np.float32)
+
+
+def _with_channels(samples: np.ndarray, channels: int) -> np.ndarray:
+    """``samples`` with ``channels`` rows: one row repeated into two, two averaged into one (the level as recorded,
+    where FFmpeg's mixing would turn one channel down by 3 dB in each of two)."""
+    import numpy as np
+
+    if samples.shape[0] == channels:
+        return samples
+    if channels == 1:
+        return samples.mean(axis=0, keepdims=True, dtype=np.float32)
+    return np.repeat(samples, channels, axis=0)
 
 
 def fitted_length(samples: np.ndarray, length: int) -> np.ndarray:
