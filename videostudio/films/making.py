@@ -83,16 +83,16 @@ def current_plan(works: FilmWorks, film: Film) -> FilmPlan:
     records = works.films.parts(film.id)
     jobs: dict[str, Job] = {}
     for record in records.values():
-        if record.job_id and record.part != FILM_PART:
+        if record.job_id:
             job = works.service.store.get(record.job_id)
             if job is not None:
                 jobs[job.id] = job
     return plan_film(film, records, jobs)
 
 
-def film_job(works: FilmWorks, plan: FilmPlan) -> Job | None:
-    record = plan.assembled.record if plan.assembled is not None else None
-    return works.service.store.get(record.job_id) if record is not None and record.job_id else None
+def film_job(plan: FilmPlan) -> Job | None:
+    """The film's History item, once assembled for these settings."""
+    return plan.assembled.job if plan.assembled is not None and plan.assembled.stage == Stage.MADE else None
 
 
 def problems_of(works: FilmWorks, film: Film) -> list[str]:
@@ -135,7 +135,7 @@ def advance(works: FilmWorks, film_id: str, *, person: Person | None = None) -> 
     making = works.films.making(film_id)
     plan = current_plan(works, film)
     if making is None:
-        return FilmProgress(plan, None, film_job=film_job(works, plan))
+        return FilmProgress(plan, None, film_job=film_job(plan))
     messages: list[str] = []
     person = person or works.person_of(film.owner)
     if person is None:
@@ -175,7 +175,7 @@ def advance(works: FilmWorks, film_id: str, *, person: Person | None = None) -> 
     if plan.film_made or not _can_go_on(plan, making):
         works.films.stop_making(film_id)
         making = None
-    return FilmProgress(plan, making, tuple(messages), film_job=film_job(works, plan))
+    return FilmProgress(plan, making, tuple(messages), film_job=film_job(plan))
 
 
 def _has_sounds(plan: FilmPlan) -> bool:

@@ -174,7 +174,10 @@ def plan_film(film: Film, records: Mapping[PartKey, Part], jobs: Mapping[str, Jo
     if film.music is not None and film.music.prompt.strip():
         music = part_plan(MUSIC_PART, music_fingerprint(film.music), records)
     whole = film_fingerprint(film, shots, music)
-    assembled = part_plan(FILM_PART, whole, records) if whole is not None else None
+    assembled = None
+    if whole is not None:
+        record = records.get((FILM_PART, whole))
+        assembled = part_plan(FILM_PART, whole, records, jobs.get(record.job_id) if record and record.job_id else None)
     return FilmPlan(film, tuple(shots), music, assembled)
 
 
