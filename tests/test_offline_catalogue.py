@@ -62,7 +62,7 @@ def models(backend: OfflineBackend, **params) -> list[dict]:
 
 
 def test_list_needs_no_key_and_has_the_documented_item_shape(backend: OfflineBackend) -> None:
-    items = {item["id"]: item for item in models(backend)}
+    items = {item["id"]: item for item in models(backend) if item["type"] == VIDEO_TYPE}
     assert set(items) == {TEXT.id, EDIT.id, AVATAR.id}
     item = items[TEXT.id]
     assert set(item) == {"id", "aliases", "type", "info", "tags"}  # no optional section unless asked for
@@ -97,7 +97,8 @@ def test_filters_are_case_insensitive_or_within_and_across(backend: OfflineBacke
     assert ids(capabilities=["video_to_video", "LIP_SYNC"]) == {EDIT.id, AVATAR.id}
     assert ids(capabilities="lip_sync", input_modalities="video") == set()
     assert ids(type=VIDEO_TYPE, input_modalities="audio") == {AVATAR.id}
-    assert ids(type="chat-completion") == set()
+    assert ids(type="no-such-type") == set()
+    assert "gpt-4o-mini" in ids(type="chat-completion") and TEXT.id not in ids(type="chat-completion")
     assert ids(output_modalities="video", tags="playground:video") == {TEXT.id, EDIT.id, AVATAR.id}
 
 
@@ -190,3 +191,16 @@ def test_docs_json_serves_the_bundled_document_a_model_was_read_from(tmp_path) -
     assert docs_json(Catalogue([shipped]), "acme/shipped") == document
     missing = make_model("acme/shipped", {"prompt": {"type": "string"}}, source="no/such/file.json")
     assert docs_json(Catalogue([missing]), "acme/shipped")["info"]["title"] == "shipped"  # wrapped schema
+
+
+def test_the_helper_models_are_listed_by_their_kind_with_a_price_in_their_own_unit(backend: OfflineBackend) -> None:
+    speech = models(backend, type="tts", include="pricing")
+    assert "openai/gpt-4o-mini-tts" in {item["id"] for item in speech}
+    assert {item["type"] for item in speech} == {"tts"}
+    unit = speech[0]["pricing"]["units"][0]
+    assert unit["measure"] == "character" and unit["per"] == 1_000_000 and unit["price"] > 0
+    music = models(backend, id="elevenlabs/eleven_music", include="pricing")
+    assert [item["type"] for item in music] == ["audio"]
+    assert music[0]["pricing"]["units"][0]["measure"] == "second"
+    # A video filter never lists a helper model: it makes no video.
+    assert all(item["type"] == VIDEO_TYPE for item in models(backend, output_modalities="video"))

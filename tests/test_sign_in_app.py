@@ -173,3 +173,16 @@ def test_an_admin_sets_the_amount_above_which_a_press_asks_first(team: MemberSto
     at.button(key="team_confirm_save").click().run()
     assert team.confirm_above_usd() == 12.5
     assert "A press above $12.50 now asks once before sending." in [s.value for s in at.success]
+
+
+def test_sign_out_keeps_leaving_on_every_run_until_the_browser_goes(team: MemberStore) -> None:
+    # The redirect to Streamlit's sign-out can be lost to a rerun that arrives before it is sent (the flaky
+    # browser test): the press is kept, so every later run of this session says it again and draws nothing else.
+    team.add("cleo@example.com", Role.CREATOR)
+    at = open_as(signed_in("cleo@example.com"))
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    for _ in range(2):
+        assert not at.exception
+        assert len(at.sidebar) == 0 and not at.button, "the studio is still drawn after Sign out"
+        assert at.session_state["door_signing_out"] is True
+        at.run()

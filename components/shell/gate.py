@@ -20,6 +20,7 @@ STUDIO_NAME = "Video Studio"
 WHAT_IT_IS = "Make videos with the AI/ML API's video models, together with your team."
 SINGLE_PERSON = "Single-person studio: no sign-in configured."
 _OPENED_A_LINK = "door_opened_a_link"
+_LEAVING = "door_signing_out"
 
 
 def admitted_person(url_paths: Sequence[str]) -> Person:
@@ -28,6 +29,7 @@ def admitted_person(url_paths: Sequence[str]) -> Person:
     ``url_paths`` are the studio's page paths ("", "history", ...): the door answers on each of them, so a deep link
     opened signed out keeps its address (and its query) instead of turning into "page not found".
     """
+    _leave_if_signing_out()
     person = current_person()
     if person is not None:
         if sign_in_configured():
@@ -66,8 +68,28 @@ def _not_a_member_page() -> None:
         "Ask your admin to add you.",
         icon=":material/person_off:",
     )
-    if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+    _sign_out_button()
+
+
+def _sign_out_button() -> None:
+    # A callback, not "if st.button(...): st.logout()": a click's True lasts one run, and a run interrupted by
+    # another rerun before it reached the button lost the click; a callback's flag stays until the browser leaves.
+    st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=_sign_out_pressed)
+
+
+def _sign_out_pressed() -> None:
+    st.session_state[_LEAVING] = True
+
+
+def _leave_if_signing_out() -> None:
+    """Send the browser to Streamlit's sign-out, again on every run until it goes (then this session ends).
+
+    The redirect is a message in the session's outgoing queue, which a rerun arriving before it was sent clears:
+    saying it once could lose it, and the person would press Sign out to no effect.
+    """
+    if st.session_state.get(_LEAVING):
         st.logout()
+        st.stop()
 
 
 def draw_person_panel(person: Person) -> None:
@@ -80,5 +102,4 @@ def draw_person_panel(person: Person) -> None:
         who = f"**{name}** · {email}" if name else f"**{email}**"
         st.markdown(f":material/account_circle: {who}")
         st.caption(person.sheet.words)
-        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-            st.logout()
+        _sign_out_button()

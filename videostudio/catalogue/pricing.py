@@ -100,6 +100,65 @@ def quote(pricing: Mapping[str, Any] | None, values: Mapping[str, Any], seconds:
     return Quote(usd=total, detail=" + ".join(parts))
 
 
+# The counts ``quote_counts`` takes, by the unit words a catalogue may use for them.
+_COUNTED = {
+    **{word: "second" for word in _SECONDS},
+    **{word: "run" for word in _PER_RUN},
+    "character": "character",
+    "characters": "character",
+    "token": "token",
+    "tokens": "token",
+    "image": "image",
+    "images": "image",
+    "megapixel": "megapixel",
+    "megapixels": "megapixel",
+}
+
+
+def quote_counts(pricing: Mapping[str, Any] | None, counts: Mapping[str, float]) -> Quote | None:
+    """The price of one helper call (speech, chat, music, a picture) from what it uses: ``{"character": 120}``.
+
+    ``counts`` names units ("character", "token", "second", "image", "megapixel"; "run" defaults to 1) or a
+    rate's own ``name`` ("input_tokens") where a model prices two of one unit apart. A ``fixed`` price adds every
+    rate; ``variants`` take the first variant (helpers' prices do not vary with the request here). None when a rate
+    counts something not given, or the price is ``variable``.
+    """
+    if not isinstance(pricing, Mapping):
+        return None
+    kind = pricing.get("kind")
+    entries = (
+        pricing.get("units") if kind == "fixed" else (pricing.get("variants") or [])[:1] if kind == "variants" else None
+    )
+    if not isinstance(entries, list) or not entries:
+        return None
+    total, parts = 0.0, []
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            return None
+        rate = _rate(entry, _fixed_unit(entry) if kind == "fixed" else entry.get("unit"))
+        if rate is None:
+            return None
+        unit = _COUNTED.get(rate.unit)
+        name = entry.get("name")
+        count = counts.get(name) if isinstance(name, str) and name in counts else counts.get(unit or "", None)
+        if count is None and unit == "run":
+            count = 1
+        if count is None:
+            return None
+        total += rate.usd * count
+        parts.append(_counted_detail(entry, unit or rate.unit, count))
+    return Quote(usd=total, detail=" + ".join(parts))
+
+
+def _counted_detail(entry: Mapping[str, Any], unit: str, count: float) -> str:
+    """ "$15.00 per 1,000,000 characters × 1,200": the rate as the catalogue gives it, then the count."""
+    per = entry.get("per", 1)
+    if unit == "run":
+        return f"{money(float(entry['price']))} per run" + (f" × {count:g}" if count != 1 else "")
+    rate = f"per {unit}" if per == 1 else f"per {per:,.0f} {unit}s"
+    return f"{money(float(entry['price']))} {rate} × {count:,.0f}"
+
+
 def usd_of(credits: float | None, usd: float | None) -> float | None:
     """A job's charge in dollars: as the API reported it, else its credits at $1 = 2,000,000 credits."""
     if usd is not None:

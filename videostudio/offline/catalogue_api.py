@@ -19,6 +19,8 @@ from urllib.parse import quote, urlencode
 
 import videostudio.catalogue
 from videostudio.catalogue import MODELS_DIR, TASK_CAPABILITIES, Catalogue, Model
+from videostudio.catalogue.assist import ASSIST_KINDS, AssistModel, all_assist_models
+from videostudio.offline.assist.prices import assist_pricing_of
 from videostudio.offline.vendor import pricing_of
 
 VIDEO_TYPE = "internal/video-generations/submit"
@@ -163,10 +165,55 @@ def find(catalogue: Catalogue, name: str) -> Model:
 
 
 def list_models(catalogue: Catalogue, base_url: str, query: dict[str, list[str]], if_none_match: str | None) -> Answer:
-    """``GET /v1/models``."""
+    """``GET /v1/models``: the video models, then the helper models (speech, chat, music, pictures)."""
     sections = sections_asked(query)
     data = [item_of(m, base_url, sections) for m in catalogue if matches(m, query)]
+    data += [assist_item_of(m, sections) for m in all_assist_models() if assist_matches(m, query)]
     return with_etag({"object": "list", "data": data}, if_none_match)
+
+
+# What each helper kind takes and makes, for the catalogue's modalities.
+_ASSIST_MODALITIES = {
+    "speech": {"input": ["text"], "output": ["audio"]},
+    "chat": {"input": ["text", "image"], "output": ["text"]},
+    "music": {"input": ["text"], "output": ["audio"]},
+    "image": {"input": ["text"], "output": ["image"]},
+}
+
+
+def assist_item_of(model: AssistModel, sections: Iterable[str] = ()) -> dict[str, Any]:
+    """One helper model's catalogue entry (no docs link: its document is bundled with the studio)."""
+    kind = ASSIST_KINDS[model.kind]
+    item: dict[str, Any] = {
+        "id": model.id,
+        "aliases": [],
+        "type": kind.catalogue_type,
+        "info": {"name": model.title, "developer": model.vendor, "description": kind.makes.capitalize() + "."},
+        "tags": [],
+    }
+    sections = set(sections)
+    if "pricing" in sections:
+        item["pricing"] = assist_pricing_of(model)
+    if "modalities" in sections:
+        item["modalities"] = _ASSIST_MODALITIES[model.kind]
+    if "capabilities" in sections:
+        item["capabilities"] = []
+    return item
+
+
+def assist_matches(model: AssistModel, query: dict[str, list[str]]) -> bool:
+    """A helper model passes the id and type filters; any other filter is about video, which it never makes."""
+    modalities = _ASSIST_MODALITIES[model.kind]
+    facets: dict[str, set[str]] = {
+        "id": {model.id.lower()},
+        "type": {ASSIST_KINDS[model.kind].catalogue_type},
+        "tags": set(),
+        "capabilities": set(),
+        "modalities": {*modalities["input"], *modalities["output"]},
+        "input_modalities": set(modalities["input"]),
+        "output_modalities": set(modalities["output"]),
+    }
+    return all((wanted := _wanted(query, name)) is None or bool(wanted & values) for name, values in facets.items())
 
 
 def one_model(

@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from videostudio.api.contract import BILLING_PATH
 from videostudio.catalogue import Catalogue
 from videostudio.offline import catalogue_api
+from videostudio.offline.assist import MEDIA_TYPES
+from videostudio.offline.assist.serve import AssistDesk
 from videostudio.offline.faults import FAULTS_HEADER, FaultConfig
 from videostudio.offline.vendor import RequestError
 
@@ -43,6 +45,7 @@ class ServedBackend(Protocol):
     A protocol, so the handler depends on what it uses and the server module on the handler, not both ways.
     """
 
+    assist: AssistDesk
     catalogue: Catalogue
     faults: FaultConfig
     generation_paths: frozenset[str]
@@ -161,6 +164,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_json(200, self.backend.balance(headers))
             elif path.startswith("/files/") and self.command in ("GET", "HEAD"):
                 self._send_file(path, query)
+            elif self.backend.assist.answers(self.command, path):
+                self._send_assist(path, headers, query, body, faults)
             elif path == "/healthz" and self.command in ("GET", "HEAD"):
                 self._send_json(200, {"status": "ok"})
             elif path == "/_offline/stats" and self.command in ("GET", "HEAD"):
@@ -176,6 +181,18 @@ class Handler(BaseHTTPRequestHandler):
             if self.response_started:
                 raise  # half a response is out; closing the connection is the only honest ending
             self._send_error(RequestError(500, "Internal server error"), path)
+
+    def _send_assist(
+        self, path: str, headers: dict[str, str], query: dict[str, list[str]], body: bytes, faults: FaultConfig
+    ) -> None:
+        answer, cost = self.backend.assist.answer(self.command, path, headers, query, body, faults)
+        if self.command == "POST":
+            if faults.drop_answer:  # made and billed; its answer never arrives
+                self._hang_up()
+                return
+            if faults.delay_answer_ms:
+                time.sleep(faults.delay_answer_ms / 1000)
+        self._send_json(200, answer.body, job_id=answer.inference_id, extra=cost)
 
     def _send_catalogue(self, path: str, query: dict[str, list[str]]) -> None:
         catalogue, base = self.backend.catalogue, self.backend.url
@@ -250,15 +267,15 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _send_file(self, path: str, query: dict[str, list[str]]) -> None:
-        match = re.fullmatch(r"/files/([A-Za-z0-9_-]+)\.mp4", path)
-        if not match:
+        match = re.fullmatch(r"/files/([A-Za-z0-9_-]+)\.([a-z0-9]+)", path)
+        if not match or match.group(2) not in MEDIA_TYPES:
             raise RequestError(404, f"Cannot {self.command} {path}")
-        key = match.group(1)
+        key, ending = match.groups()
         refusal = self.backend.check_signature(key, query)
         if refusal:
             self._send_cdn_denial(refusal)
             return
-        file = self.backend.jobs.videos_dir / f"{key}.mp4"
+        file = self.backend.jobs.videos_dir / f"{key}.{ending}"
         try:
             handle = file.open("rb")
         except OSError:
@@ -273,7 +290,7 @@ class Handler(BaseHTTPRequestHandler):
             start, end = span or (0, size - 1)
             self.response_started = True
             self.send_response(206 if span else 200)
-            self.send_header("Content-Type", "video/mp4")
+            self.send_header("Content-Type", MEDIA_TYPES[ending])
             self.send_header("Content-Length", str(end - start + 1))
             self.send_header("Accept-Ranges", "bytes")
             self.send_header("Cache-Control", "private, max-age=3600")

@@ -25,10 +25,10 @@ class SignedLinks:
         self.ttl = float(ttl)  # seconds a link stays valid
         self._secret = _load_secret(secret_path)
 
-    def link(self, base_url: str, key: str, *, expired: bool = False) -> str:
+    def link(self, base_url: str, key: str, *, expired: bool = False, ending: str = "mp4") -> str:
         """A link to the file ``key`` that expires after ``ttl`` (or expired a minute ago, for a test)."""
         expires = int(time.time()) + (-60 if expired else int(self.ttl))
-        return f"{base_url}/files/{key}.mp4?expires={expires}&signature={self._sign(key, expires)}"
+        return f"{base_url}/files/{key}.{ending}?expires={expires}&signature={self._sign(key, expires)}"
 
     def refusal(self, key: str, query: dict[str, list[str]]) -> str | None:
         """None when the link is valid now, else why it is refused (in an object store's words)."""

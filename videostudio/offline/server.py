@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from videostudio.catalogue import Catalogue, load_catalogue
+from videostudio.offline.assist.serve import AssistDesk
 from videostudio.offline.faults import FaultConfig
 from videostudio.offline.handler import Handler, Server
 from videostudio.offline.jobs import Job, JobBook, RenderQueue
@@ -93,6 +94,14 @@ class OfflineBackend:
         self._connections_lock = threading.Lock()
         self.links = SignedLinks(self.state_dir / "url-secret", ttl=url_ttl)
         self.generation_paths = generation_paths(self.catalogue)
+        self.assist = AssistDesk(  # speech, chat, music and pictures: videostudio/offline/assist
+            files_dir=self.videos_dir,
+            state_dir=self.state_dir,
+            logs=self.logs,
+            check_key=self._check_key,
+            link=lambda key, ending: self.links.link(self.url, key, ending=ending),
+            speed=self.speed,
+        )
 
     @property
     def jobs_dir(self) -> Path:
