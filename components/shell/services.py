@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from videostudio.api.assist_client import AssistClient
 from videostudio.api.client import VideoClient
 from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
 from videostudio.catalogue.live import LiveCatalogue, LiveCatalogueRefresher, find_model
@@ -20,7 +21,7 @@ from videostudio.jobs.follower import Follower, follower_name
 from videostudio.jobs.service import JobService, PollPolicy
 from videostudio.library import videos as library
 from videostudio.storage import MediaStorage, storage_from
-from videostudio.studio import studio_job_service
+from videostudio.studio import follow_films, studio_film_works, studio_job_service
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,10 @@ def follower() -> Follower:
     """
     registry = backends()
     key = configured_api_key()
-    return Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+    running = Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+    # Films being made go on with no browser open, on the follower's own clients.
+    works = studio_film_works(settings(), running.service, bundled_catalogue(), running.client, storage=media_storage())
+    return follow_films(running, lambda _follower: works)
 
 
 @st.cache_resource(show_spinner=False)
@@ -290,7 +294,7 @@ def client_for(name: str) -> VideoClient | None:
         return held[1]
     if held:
         held[1].close()
-    clients[name] = (fingerprint, VideoClient(base_url, key))
+    clients[name] = (fingerprint, AssistClient(base_url, key))  # video and helper endpoints (speech, music)
     return clients[name][1]
 
 

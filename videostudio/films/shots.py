@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from videostudio.catalogue import Model, start_image_path
+from videostudio.catalogue import Catalogue, CatalogueError, Model, start_image_path
 from videostudio.films.film import UPLOADS_PREFIX, Shot, StartKind, Upload
 from videostudio.form.payload import prune, validate_payload
 from videostudio.form.run_price import RunPrice, price_of_run
@@ -24,6 +24,20 @@ from videostudio.workflows.kept_forms import KeptForm
 log = logging.getLogger(__name__)
 
 FindModel = Callable[[str], Model | None]
+
+
+def model_finder(catalogue: Catalogue) -> FindModel:
+    """``catalogue``'s model of an id, or None for one it does not know (a film may name a model since removed)."""
+
+    def find(model_id: str) -> Model | None:
+        try:
+            return catalogue.get(model_id)
+        except CatalogueError:
+            return None
+
+    return find
+
+
 PICTURE_GONE = "Its start picture is no longer kept by the studio. Give the picture again."
 
 
