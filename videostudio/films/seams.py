@@ -13,6 +13,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from videostudio.api.assist_client import AssistClient
 from videostudio.api.errors import APIConnectionError, RateLimitError, ServerError, StudioError, SubmitAnswerLost
@@ -151,3 +152,21 @@ def _music_model(model_id: str):  # type: ignore[no-untyped-def]
     from videostudio.music import music_models
 
     return next((m for m in music_models() if m.id == model_id), None)
+
+
+def speech_choices() -> tuple[Any, ...]:
+    """The speech models a narration may use (``voices.SpeechModel``: id, title, voices, default voice), the
+    default first."""
+    from videostudio.voices import default_speech_model, speech_models
+
+    first = default_speech_model()
+    return (first, *(m for m in speech_models() if m.id != first.id))
+
+
+def music_choices() -> tuple[Any, ...]:
+    """The music models a music bed may use (``music.MusicModel``: id, title, shortest and longest), the default
+    first."""
+    from videostudio.music import default_music_model, music_models
+
+    first = default_music_model()
+    return (first, *(m for m in music_models() if m.id != first.id))
