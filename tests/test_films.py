@@ -3,6 +3,7 @@ of what to (re)make from each part's fingerprint (tested directly, no Streamlit)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -272,3 +273,74 @@ def test_changing_one_shot_leaves_the_others_made(store: JobStore) -> None:
     assert last.assembled is not None and last.assembled.fingerprint != done.assembled.fingerprint  # type: ignore[union-attr]
     films.claim(film.id, FILM_PART, last.assembled.fingerprint)
     assert plan_film(edited_last, films.parts(film.id), jobs).assembled.stage == Stage.MAKING  # type: ignore[union-attr]
+
+
+# --- export and import --------------------------------------------------------------------------------------------
+
+
+def edited(data: bytes, **changes: object) -> bytes:
+    return json.dumps({**json.loads(data), **changes}).encode()
+
+
+PNG_OF_ANOTHER = "data:image/png;base64,iVBORw0KGgo="
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_film_file_carries_its_pictures_and_comes_back_as_the_importers_film(tmp_path: Path, catalogue) -> None:  # type: ignore[no-untyped-def]
+    from videostudio.films.shots import keep_picture
+    from videostudio.films.transfer import export_film, film_file_name, import_film
+    from videostudio.storage.base import LocalFolderStorage
+
+    here, there = LocalFolderStorage(tmp_path / "here"), LocalFolderStorage(tmp_path / "there")
+    picture = keep_picture(here, png_bytes(), "sea.png", "image/png")
+    film = replace(three_shots(), owner=ANA.owner, shared=True)
+    film = film.with_shot(replace(film.shots[1], picture=picture))
+
+    data = export_film(film, here)
+    imported = import_film(data, there, owner=BEN.owner, find_model=lambda m: catalogue.get(m))
+
+    assert (imported.owner, imported.shared, imported.id != film.id) == (BEN.owner, False, True)
+    assert imported.body() == film.body()
+    assert there.get_bytes(picture.key) == png_bytes()
+    assert b"ana@example.com" not in data  # who made it stays at home
+    assert film_file_name(film) == "lighthouse.film.json"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: b"not json", "not JSON"),
+        (lambda d: d.replace(b'"video-studio-film"', b'"video-studio-presets"'), "not a film file"),
+        (lambda d: d.replace(b'"version": 1', b'"version": 9'), "newer studio"),
+        (lambda d: d.replace(b'"video-01"', b'"acme/unknown-model"', 1), "does not know"),
+        (lambda d: edited(d, files={}), "missing"),
+        (lambda d: edited(d, files={k: PNG_OF_ANOTHER for k in json.loads(d)["files"]}), "damaged"),
+    ],
+)
+def test_a_damaged_film_file_is_refused_in_plain_words_and_nothing_is_kept(
+    tmp_path: Path,
+    catalogue,  # type: ignore[no-untyped-def]
+    change,  # type: ignore[no-untyped-def]
+    message: str,
+) -> None:
+    from videostudio.films.shots import keep_picture
+    from videostudio.films.transfer import TransferError, export_film, import_film
+    from videostudio.storage.base import LocalFolderStorage
+
+    here, there = LocalFolderStorage(tmp_path / "here"), LocalFolderStorage(tmp_path / "there")
+    picture = keep_picture(here, png_bytes(), "sea.png", "image/png")
+    film = three_shots().with_shot(replace(three_shots().shots[1], picture=picture))
+    data = export_film(film, here)
+
+    with pytest.raises(TransferError, match=message):
+        import_film(change(data), there, owner=None, find_model=lambda m: catalogue.get(m) if m == "video-01" else None)
+    assert not there.exists(picture.key)
