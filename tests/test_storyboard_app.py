@@ -111,3 +111,38 @@ def test_make_the_film_shows_its_price_then_steps_to_the_finished_film(studio: S
     at.button(key="film_make_button").click()
     run(at)
     assert studio.backend_stats()["submits"] == 1  # nothing changed: nothing sent
+
+
+def test_a_viewer_opens_a_shared_film_to_watch_but_cannot_change_or_make_it(
+    studio: Studio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_boards_team_app import open_as
+    from tests.test_forms_team_app import ANA, BEN, VERA
+    from videostudio.films.film import Shot
+    from videostudio.films.store import FilmStore
+    from videostudio.history.store import JobStore
+    from videostudio.team.members import MemberStore
+    from videostudio.team.roles import Role
+
+    store = JobStore(f"sqlite:///{studio.home / 'history.sqlite3'}")
+    members = MemberStore(store)
+    members.add(ANA, Role.CREATOR)
+    members.add(BEN, Role.CREATOR)
+    members.add(VERA, Role.VIEWER)
+    films = FilmStore(store)
+    shared = films.save(films.create("Ana's trailer", ANA).with_shot(Shot(prompt="a red kite", model_id=VIDEO01)))
+    films.set_shared(shared.id, True)
+    films.create("Ana's private cut", ANA)
+
+    vera = open_as(VERA, STORYBOARD)
+    ben = open_as(BEN, STORYBOARD)
+
+    assert [s.value for s in vera.subheader][0] == "Ana's trailer" and "a red kite" in " ".join(
+        t.value for t in vera.text
+    )
+    assert not any(b.key in ("film_make_button", "film_add_shot") for b in vera.button)
+    assert not any(t.key == "films_new_title" for t in vera.text_input)  # a viewer starts no film
+    assert "private cut" not in " ".join(str(o) for s in ben.selectbox for o in s.options)
+    assert not any(b.key == "film_make_button" for b in ben.button)  # shared with Ben: his to watch, not to make
+    assert any(t.key == "films_new_title" for t in ben.text_input)  # but he makes films of his own
+    store.close()
