@@ -178,3 +178,21 @@ def test_a_press_over_the_spending_limit_sends_nothing(bench: Bench) -> None:
 
     assert outcome.refused is not None and "limit" in outcome.refused
     assert bench.submits() == 0 and bench.works.films.making(film.id) is None
+
+
+def test_the_follower_finishes_a_film_with_no_page_open(bench: Bench) -> None:
+    from videostudio.studio import follow_films
+
+    film = storyboard(bench)
+    press(bench, film)  # the press sends what it can; from here on nobody looks at the page
+    follow_films(bench.follower, lambda _follower: bench.works)
+
+    deadline = time.monotonic() + 60
+    while bench.works.films.making(film.id) is not None:
+        assert time.monotonic() < deadline, "the follower did not finish the film"
+        bench.follower.run_once()
+        time.sleep(0.05)
+
+    done = advance(bench.works, film.id)
+    assert done is not None and done.finished and done.film_job is not None
+    assert bench.submits() == 3  # the third shot was sent by the follower, once
