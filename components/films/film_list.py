@@ -43,9 +43,8 @@ def pick_film(person: Person) -> Film | None:
 
 
 def _title(film: Film, person: Person) -> str:
-    shots = f"{len(film.shots)} shot" + ("" if len(film.shots) == 1 else "s")
     whose = "" if film.owner in (None, person.owner) else f" · {film.owner}"
-    return f"{film.title} ({shots}){whose}" + (" · shared" if film.shared else "")
+    return f"{film.title}{whose}" + (" · shared" if film.shared else "")
 
 
 def new_film() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from videostudio.catalogue import Catalogue, CatalogueError, Model, start_image_path
 from videostudio.films.film import UPLOADS_PREFIX, Shot, StartKind, Upload
-from videostudio.form.payload import prune, validate_payload
+from videostudio.form.payload import Problem, prune, validate_payload
 from videostudio.form.run_price import RunPrice, price_of_run
 from videostudio.media import MediaError, file_extension, prepare_image
 from videostudio.storage.base import MediaStorage, StorageError
@@ -123,8 +123,13 @@ def shot_problems(shot: Shot, model: Model | None, storage: MediaStorage) -> lis
             return [f"{model.name} takes no start picture. Choose an image-to-video model, or start from nothing."]
         request = base_request(shot, model, storage)
         start = start_image_path(model.schema, model.media)
-        return [p.message for p in validate_payload(model, request.payload) if p.path != start]
-    return [p.message for p in validate_payload(model, request.payload)]
+        return [_said(model, p) for p in validate_payload(model, request.payload) if p.path != start]
+    return [_said(model, p) for p in validate_payload(model, request.payload)]
+
+
+def _said(model: Model, problem: Problem) -> str:
+    """The field's label, then the problem: "Prompt: This field is required."."""
+    return f"{model.label(problem.path.split('.')[0])}: {problem.message}"
 
 
 def shot_price(
