@@ -52,7 +52,7 @@ def new_film() -> None:
     if not may_make_films():
         return
     with st.expander("New film", icon=":material/add:", expanded=not film_store().films(current_person())):  # type: ignore[arg-type]
-        with st.form("films_new", clear_on_submit=True, border=False):
+        with st.form("films_new", border=False):
             title = st.text_input("Title", placeholder="Lighthouse, first cut", key=NEW_TITLE_KEY)
             if st.form_submit_button("Start the film", icon=":material/movie_edit:"):
                 _create(title)
@@ -74,6 +74,10 @@ def _create(title: str) -> None:
         return
     open_film(film.id)
     say("ok", f"“{film.title}” started: add its first shot below.")
+    # At once: the message shows and New film folds (empty) before anything else is pressed. Not clear_on_submit:
+    # its clearing asks for one more run after this one, and a click that lands in it is lost.
+    st.session_state.pop(NEW_TITLE_KEY, None)
+    st.rerun()
 
 
 def _import(data: bytes) -> None:

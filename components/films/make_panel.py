@@ -70,8 +70,8 @@ def make_controls(film: Film, progress: FilmProgress) -> None:
     quote = film_quote(progress)
     problems = problems_of(film_works(), film)
     with st.container(border=True, key="film_make"):
-        _price(quote)
         busy = progress.making is not None
+        _price(quote, has_shots=bool(film.shots) and not busy)
         st.button(
             "Make the film" if not progress.finished else "Make the film again",
             type="primary",
@@ -90,11 +90,12 @@ def make_controls(film: Film, progress: FilmProgress) -> None:
     _pressed(film, quote)
 
 
-def _price(quote: FilmQuote) -> None:
+def _price(quote: FilmQuote, *, has_shots: bool) -> None:
     if not sees_prices():
         return
     if not quote.lines:
-        st.markdown(f":material/check: {quote.text}")
+        if has_shots:
+            st.markdown(f":material/check: {quote.text}")
         return
     st.markdown(f":material/sell: Price of this film: **{markdown_safe(quote.text)}**")
     st.caption(" · ".join(markdown_safe(f"{line.what}: {line_text(line)}") for line in quote.lines))

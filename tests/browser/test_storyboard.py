@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, type_text
+from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, type_text, wait_runs
 from videostudio.history.store import JobStore
 from videostudio.library.chain import FILM_MODEL_ID
 from videostudio.library.videos import probe_video
@@ -38,6 +38,7 @@ def shot_ids(page: Page) -> list[str]:
 
 
 def add_shot(page: Page, prompt: str) -> str:
+    wait_runs(page, 1)  # the page's next tick: a press landing in the run after a rerun was seen lost
     before = shot_ids(page)
     keyed(page, "film_add_shot").get_by_role("button").click()
     expect(page.locator("div[class*='st-key-shot-']")).not_to_have_count(len(before), timeout=30_000)
@@ -76,6 +77,7 @@ def test_a_narrated_three_shot_storyboard_with_music_becomes_one_film(page: Page
     open_studio(page, studio.url, "storyboard")
     type_text(page, "films_new_title", "Lighthouse")
     page.get_by_role("button", name="Start the film").click()
+    expect(page.get_by_text("“Lighthouse” started")).to_be_visible()
     settle(page)
     first = add_shot(page, "a lighthouse at dawn")
     middle = add_shot(page, "waves against the rocks")

@@ -57,7 +57,7 @@ class FilmQuote:
     def text(self) -> str:
         """ "$1.35 · 2,700,000 credits", "at least $0.90 · …, and a part priced after the run", "Nothing to make"."""
         if not self.lines:
-            return "Nothing to make: every shot is made"
+            return "Nothing new to make: every part is made"
         total = self.total_usd
         if total is not None:
             return cost_text(total)
