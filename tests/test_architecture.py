@@ -26,8 +26,15 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("videostudio.form", "videostudio.history", "videostudio.offline"),
     ("videostudio.team",),
     ("videostudio.jobs",),
-    ("videostudio.library", "videostudio.workflows", "videostudio.boards"),
-    ("videostudio.films",),
+    (
+        "videostudio.library",
+        "videostudio.workflows",
+        "videostudio.boards",
+        "videostudio.music",
+        "videostudio.prompting",
+        "videostudio.stills",
+    ),
+    ("videostudio.films",),  # a film assembled from its shots (clip_join's pieces) and the storyboard
     ("videostudio.studio", "videostudio.follow", "videostudio"),
     ("components.shell",),
     ("components.form",),

@@ -20,15 +20,14 @@ from videostudio.films.film import Film, Shot, StartKind
 from videostudio.films.making import FilmProgress, FilmWorks, advance, make_film
 from videostudio.films.plan import Stage
 from videostudio.films.pricing import quote_film
+from videostudio.films.seams import film_assembler
 from videostudio.films.shots import keep_picture
-from videostudio.films.sounds import Assembled
 from videostudio.films.store import FilmStore
 from videostudio.history.record import JobStatus
 from videostudio.history.store import JobStore
 from videostudio.jobs.backends import OFFLINE_KEY, studio_backends
 from videostudio.jobs.follower import Follower
 from videostudio.library.chain import FILM_MODEL_ID, joined_settings
-from videostudio.library.clip_join import join_clips
 from videostudio.offline.server import OfflineBackend
 from videostudio.storage.base import LocalFolderStorage
 from videostudio.studio import studio_job_service
@@ -37,13 +36,6 @@ from videostudio.team.people import LOCAL_PERSON, Person
 from videostudio.team.roles import Role
 
 VIDEO01 = "video-01"  # a prompt, and a start image when given
-
-
-def joined(shots: list[tuple[Path, Path | None]], out: Path, *, music: Path | None, music_level: float) -> Assembled:
-    """Films without sound joined as clips are (the assembly with narration and music is tested in test_assembly)."""
-    assert music is None and all(narration is None for _video, narration in shots)
-    result = join_clips([video for video, _narration in shots], out)
-    return Assembled(result.path, result.seconds, (result.width, result.height), result.how)
 
 
 @dataclass
@@ -85,7 +77,7 @@ def bench(tmp_path: Path, catalogue: Catalogue) -> Iterator[Bench]:
         find_model=catalogue.get,
         video_client=lambda _name: client,
         sounds=lambda _name: None,
-        assemble=joined,
+        assemble=film_assembler(),
         person_of=lambda _owner: LOCAL_PERSON,
     )
     follower = Follower(service, backends)

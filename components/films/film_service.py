@@ -29,7 +29,7 @@ def film_works() -> FilmWorks:
         services.settings(),
         services.job_service(),
         services.catalogue(),
-        lambda name: services.client_for(name),  # type: ignore[arg-type, return-value]
+        services.assist_client_for,  # its shots, speech and music: one client speaks both
         storage=services.media_storage(),
     )
 

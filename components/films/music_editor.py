@@ -51,14 +51,18 @@ def _music(film: Film) -> MusicBed:
     )
     model = models[model_id]
     shortest, longest = int(model.min_seconds), int(model.max_seconds)
-    seconds = columns[1].slider(
-        "Length (s)",
-        shortest,
-        longest,
-        value=min(max(int(current.seconds), shortest), longest),
-        key=f"film_music_seconds_{film.id}_{model_id}",
-        help="Looped or cut to the film's length, and faded out at its end",
-    )
+    if shortest < longest:
+        seconds = columns[1].slider(
+            "Length (s)",
+            shortest,
+            longest,
+            value=min(max(int(current.seconds), shortest), longest),
+            key=f"film_music_seconds_{film.id}_{model_id}",
+            help="Looped or cut to the film's length, and faded out at its end",
+        )
+    else:  # a model that picks its own length
+        seconds = int(model.default_seconds)
+        columns[1].caption(f"{model.title} picks its own length (priced as {seconds} s).")
     level = columns[2].slider(
         "Level (%)",
         0,

@@ -13,6 +13,7 @@ PreparedAudio or PreparedVideo), ``k__name`` (its file name), ``k__error`` (why 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -56,20 +57,25 @@ class ExtraSource(Protocol):
     def draw(self, spec: FieldSpec, model: Model, key: str) -> MediaValue: ...
 
 
-def media_input(spec: FieldSpec, model: Model, key: str, extra: ExtraSource | None = None) -> MediaValue:
-    """Draw the input for ``spec`` under the widget key ``key``, and return its value."""
+def media_input(
+    spec: FieldSpec, model: Model, key: str, extra: ExtraSource | Sequence[ExtraSource] | None = None
+) -> MediaValue:
+    """Draw the input for ``spec`` under the widget key ``key``, and return its value. ``extra``: other ways to give
+    it, offered after Upload and Web address."""
     kind = spec.media_kind or "image"
+    extras = () if extra is None else tuple(extra) if isinstance(extra, Sequence) else (extra,)
     source = st.segmented_control(
         _label(spec),
-        options=[UPLOAD, WEB_ADDRESS] + ([extra.label] if extra else []),
+        options=[UPLOAD, WEB_ADDRESS] + [e.label for e in extras],
         default=UPLOAD,
         required=True,
         key=f"{key}__source",
         persist_state="session",
         help=spec.help or None,
     )
-    if extra is not None and source == extra.label:
-        return extra.draw(spec, model, key)
+    for chosen in extras:
+        if source == chosen.label:
+            return chosen.draw(spec, model, key)
     if source == WEB_ADDRESS:
         url = st.text_input(
             f"Web address of the {kind}",

@@ -2,7 +2,8 @@
 
 Each field is drawn by its kind's object in the widget registry (components/form/widgets/), keyed by model
 and path, and keeps its value for the session, so switching models and coming back loses nothing.
-Under each field sits a slot where its problem is shown once the whole form has been read and validated.
+Under each field sits a slot where its problem is shown once the whole form has been read and validated; under
+the prompt, the prompt helper.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Collection
 
 import streamlit as st
 
+from components.form.prompt_helper import prompt_helper
 from components.form.widgets import FormState, draw_field, field_key, model_key
 from components.form.widgets.base import form_scope
 from videostudio.catalogue import Model
@@ -33,4 +35,5 @@ def draw_form(model: Model, leave_out: Collection[str] = ()) -> FormState:
         with st.expander("Advanced", icon=":material/tune:"):
             for spec in extras:
                 state.values[spec.name] = draw_field(spec, model, spec.path, state)
+    prompt_helper(model, state)  # under the prompt, once the start image is known too
     return state

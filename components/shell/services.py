@@ -6,13 +6,14 @@ import hashlib
 import logging
 import os
 import threading
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from videostudio.api.assist_client import AssistClient
 from videostudio.api.client import VideoClient
 from videostudio.catalogue import Catalogue, CatalogueError, Model, load_catalogue
+from videostudio.catalogue.assist import assist_pricing
 from videostudio.catalogue.live import LiveCatalogue, LiveCatalogueRefresher, find_model
 from videostudio.config import Settings, api_key_from
 from videostudio.history.store import JobStore
@@ -24,6 +25,8 @@ from videostudio.storage import MediaStorage, storage_from
 from videostudio.studio import follow_films, studio_film_works, studio_job_service
 
 log = logging.getLogger(__name__)
+
+_Client = TypeVar("_Client", bound=VideoClient)
 
 # How often a page load may look for finished videos still without a local copy (per server process).
 RETRY_MISSING_EVERY = 60.0
@@ -279,6 +282,36 @@ def sending_client() -> tuple[str, VideoClient] | str:
 
 def client_for(name: str) -> VideoClient | None:
     """This session's client for a backend (its submits), or None when it cannot be used (no key)."""
+    return _held_client(name, VideoClient, "_clients")
+
+
+def assist_client() -> tuple[str, AssistClient] | str:
+    """This session's backend and its client for the helper endpoints (speech, chat, music, pictures), or what to
+    tell the person when it has none (no key). Same key and address as its video submits."""
+    name = backend()
+    client = _held_client(name, AssistClient, "_assist_clients")
+    return NO_KEY_TO_SEND if client is None else (name, client)
+
+
+def assist_client_for(name: str) -> AssistClient | None:
+    """This session's client for the helper endpoints on backend ``name`` (a film's speech and music; being a
+    ``VideoClient`` too, its shots), or None when it cannot be used (no key)."""
+    return _held_client(name, AssistClient, "_assist_clients")
+
+
+def helper_pricing(model_ids: list[str]) -> dict[str, Any]:
+    """The live prices of helper models on this session's backend (kept a few minutes); {} when unknown."""
+    return _helper_pricing(current_backend().base_url(), tuple(sorted(model_ids)))
+
+
+# Kept per process for a while, an empty answer too: a price list that can't be read is not asked for again on every
+# rerun of a page (each ask may wait seconds for a backend that does not answer).
+@st.cache_data(ttl=120, show_spinner=False)
+def _helper_pricing(base_url: str, model_ids: tuple[str, ...]) -> dict[str, Any]:
+    return assist_pricing(base_url, model_ids)
+
+
+def _held_client(name: str, kind: type[_Client], slot: str) -> _Client | None:
     found = backends().get(name)
     key = (found.fixed_key or session_api_key()) if found else None
     if found is None or not key:
@@ -288,13 +321,13 @@ def client_for(name: str) -> VideoClient | None:
     # One client per session and backend (requests.Session is not documented as thread-safe), made anew
     # when the key changes; the fingerprint keeps the key itself out of the session's bookkeeping.
     fingerprint = hashlib.sha256(f"{base_url}|{key}".encode()).hexdigest()
-    clients: dict[str, tuple[str, VideoClient]] = st.session_state.setdefault("_clients", {})
+    clients: dict[str, tuple[str, _Client]] = st.session_state.setdefault(slot, {})
     held = clients.get(name)
     if held and held[0] == fingerprint:
         return held[1]
     if held:
         held[1].close()
-    clients[name] = (fingerprint, AssistClient(base_url, key))  # video and helper endpoints (speech, music)
+    clients[name] = (fingerprint, kind(base_url, key))
     return clients[name][1]
 
 

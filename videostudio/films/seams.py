@@ -18,8 +18,12 @@ from typing import Any
 from videostudio.api.assist_client import AssistClient
 from videostudio.api.errors import APIConnectionError, RateLimitError, ServerError, StudioError, SubmitAnswerLost
 from videostudio.catalogue.assist import assist_pricing
+from videostudio.films.assembly import FilmError as AssemblyError
+from videostudio.films.assembly import FilmPart, assemble_film
 from videostudio.films.film import UPLOADS_PREFIX, MusicBed, Narration
 from videostudio.films.sounds import Assembled, Assembler, KeptSound, MusicAnswer, SoundError, SoundPrice, Sounds
+from videostudio.music import default_music_model, keep_music, music_estimate, music_model, music_models, music_state
+from videostudio.music import start_music as send_music
 from videostudio.storage.base import MediaStorage, StorageError
 
 log = logging.getLogger(__name__)
@@ -49,9 +53,7 @@ class SeamSounds:
         return SoundPrice(estimate.seconds, estimate.usd)
 
     def music_price(self, music: MusicBed) -> SoundPrice:
-        from videostudio.music import music_estimate
-
-        model = _music_model(music.model_id)
+        model = music_model(music.model_id)
         if model is None:
             return SoundPrice(music.seconds, None)
         pricing = assist_pricing(self.client.base_url, [model.id]).get(model.id)
@@ -77,10 +79,8 @@ class SeamSounds:
         return KeptSound(self._keep(speech.path), speech.seconds, speech.usd)
 
     def start_music(self, music: MusicBed, client_request_id: str) -> str:
-        from videostudio.music import start_music
-
         try:
-            return start_music(
+            return send_music(
                 self.client,
                 model_id=music.model_id,
                 prompt=music.prompt,
@@ -91,8 +91,6 @@ class SeamSounds:
             raise SoundError(str(exc)) from exc
 
     def music_answer(self, generation_id: str) -> MusicAnswer:
-        from videostudio.music import music_state
-
         try:
             state = music_state(self.client, generation_id)
         except (APIConnectionError, RateLimitError, ServerError) as exc:
@@ -103,8 +101,6 @@ class SeamSounds:
         return MusicAnswer(state.status, state.url, state.error)
 
     def keep_music(self, url: str) -> KeptSound:
-        from videostudio.music import keep_music
-
         try:
             path = keep_music(self.client, self.storage, url)
         except StudioError as exc:
@@ -133,10 +129,11 @@ def film_assembler() -> Assembler:
     def assemble(
         shots: Sequence[tuple[Path, Path | None]], out: Path, *, music: Path | None, music_level: float
     ) -> Assembled:
-        from videostudio.films.assembly import FilmPart, assemble_film
-
         parts = [FilmPart(video=video, narration=narration) for video, narration in shots]
-        made = assemble_film(parts, out, music=music, music_level=music_level)
+        try:
+            made = assemble_film(parts, out, music=music, music_level=music_level)
+        except AssemblyError as exc:  # in words for the person already
+            raise SoundError(str(exc)) from exc
         return Assembled(made.path, made.seconds, made.size, made.method)
 
     return assemble
@@ -146,12 +143,6 @@ def _speech_model(model_id: str):  # type: ignore[no-untyped-def]
     from videostudio.voices import speech_models
 
     return next((m for m in speech_models() if m.id == model_id), None)
-
-
-def _music_model(model_id: str):  # type: ignore[no-untyped-def]
-    from videostudio.music import music_models
-
-    return next((m for m in music_models() if m.id == model_id), None)
 
 
 def speech_choices() -> tuple[Any, ...]:
@@ -166,7 +157,5 @@ def speech_choices() -> tuple[Any, ...]:
 def music_choices() -> tuple[Any, ...]:
     """The music models a music bed may use (``music.MusicModel``: id, title, shortest and longest), the default
     first."""
-    from videostudio.music import default_music_model, music_models
-
     first = default_music_model()
     return (first, *(m for m in music_models() if m.id != first.id))

@@ -78,12 +78,22 @@ def find_logged(client: LogsClient, job: Job, now: datetime) -> LoggedRequest | 
     Raises what the client raises (a 429 above all): the caller backs off.
     """
     assert job.client_request_id, "only a job whose submit carried a request id can be looked up"
-    start = job.created_at - LOG_WINDOW
-    end = max(now, job.created_at) + LOG_WINDOW
+    return find_request(
+        client, model_id=job.model_id, client_request_id=job.client_request_id, sent_at=job.created_at, now=now
+    )
+
+
+def find_request(
+    client: LogsClient, *, model_id: str, client_request_id: str, sent_at: datetime, now: datetime
+) -> LoggedRequest | None:
+    """The logs' row of the request to ``model_id`` that carried ``client_request_id``, sent at ``sent_at``; None
+    when there is none yet. For any billed call (a video submit, a music request). Raises what the client raises."""
+    start = sent_at - LOG_WINDOW
+    end = max(now, sent_at) + LOG_WINDOW
     for page in range(MAX_PAGES):
-        rows = client.logs(start=start, end=end, models=[job.model_id], limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        rows = client.logs(start=start, end=end, models=[model_id], limit=PAGE_SIZE, offset=page * PAGE_SIZE)
         for row in rows:
-            if row.get("client_request_id") == job.client_request_id and row.get("inference_id"):
+            if row.get("client_request_id") == client_request_id and row.get("inference_id"):
                 return _logged(row)
         if len(rows) < PAGE_SIZE:
             break

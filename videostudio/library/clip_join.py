@@ -6,9 +6,10 @@ a clip of another size scaled to fit inside it (keeping its shape, black bars wh
 stretched), each frame kept at its own time.
 
 The sound, when any clip has some, is always made anew: each clip's sound decoded, placed at the clip's start
-(silence for a clip without sound, and where a clip's sound ends early) and encoded once as AAC. Copying sound packets
-end to end cannot be done exactly: an AAC stream starts with a priming packet that lands before the end of the clip
-before it (FFmpeg refused that with "Invalid argument"), and the joins would click.
+(silence for a clip without sound, and where a clip's sound ends early) and encoded once as AAC (``sound_track``; a
+film mixes more into it through its own ``SoundPlan``). Copying sound packets end to end cannot be done exactly: an
+AAC stream starts with a priming packet that lands before the end of the clip before it (FFmpeg refused that with
+"Invalid argument"), and the joins would click.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from videostudio.catalogue.labels import and_list
 from videostudio.files import atomic_path
+from videostudio.library.sound_track import SOUND_RATE, SoundPlan, SoundTrack, decoded_sound, fitted_length
 from videostudio.library.videos import VideoFileError, probe_video
 
 if TYPE_CHECKING:  # PyAV and numpy take about a second to load: they are imported where a join needs them
@@ -31,10 +33,6 @@ if TYPE_CHECKING:  # PyAV and numpy take about a second to load: they are import
 
 log = logging.getLogger(__name__)
 
-SOUND_RATE = 48_000
-_AAC_FRAME = 1024  # samples the AAC encoder takes per frame
-_SOUND_BITRATE = {1: 128_000, 2: 192_000}
-_LAYOUTS = {1: "mono", 2: "stereo"}
 _TIME_BASE = Fraction(1, 90_000)  # fine enough for every frame rate: each frame keeps its own time
 # "ultrafast" with its three cheap omissions turned back on (CABAC, deblocking, mbtree), as the offline renderer
 # measured: a 1080p join encodes in well under half the time of "veryfast". It makes no B-frames (see _Encoder).
@@ -157,35 +155,53 @@ def join_clips(paths: Sequence[Path | str], dest: Path) -> JoinResult:
         raise ChainError("Choose at least two clips to join.")
     clips = [clip_info(p, n) for n, p in enumerate(paths, 1)]
     size = clips[0].shown_size
+    channels = min(max(c.channels for c in clips), 2)
     try:
-        copied = _write_joined(clips, dest, size)
+        copied = write_joined(clips, dest, size, _OwnSound(channels, clips) if channels else None)
         seconds, width, height = probe_video(dest)
     except (av.FFmpegError, OSError, ValueError, VideoFileError) as exc:
         # The library's words (an errno, "returned 22") are for the log; the person gets what to do.
         log.exception("joining %s into %s failed", [str(c.path) for c in clips], dest)
         raise ChainError(_NOT_JOINED) from exc
+    resized, barred = scaled_clips(clips, size, copied)
+    return JoinResult(dest, seconds, width, height, copied, bool(channels), resized, barred)
+
+
+def scaled_clips(clips: Sequence[ClipInfo], size: tuple[int, int], copied: bool) -> tuple[tuple[int, ...], bool]:
+    """The clips (numbered from 1) scaled to fit ``size``, and whether any of them has black bars."""
     resized = () if copied else tuple(n for n, c in enumerate(clips, 1) if (c.width, c.height) != size)
-    barred = any(fitted_size(clips[n - 1].shown_size, size) != size for n in resized)
-    return JoinResult(dest, seconds, width, height, copied, any(c.channels for c in clips), resized, barred)
+    return resized, any(fitted_size(clips[n - 1].shown_size, size) != size for n in resized)
 
 
-def _write_joined(clips: Sequence[ClipInfo], dest: Path, size: tuple[int, int]) -> bool:
-    """Write the joined MP4 at ``dest`` (atomically); whether the pictures were copied."""
+def write_joined(
+    clips: Sequence[ClipInfo], dest: Path, size: tuple[int, int], sound: SoundPlan | None, *, steady: bool = False
+) -> bool:
+    """Write the clips' pictures and the ``sound`` planned (none: a silent video) as the MP4 ``dest``
+    (atomically); whether the pictures were copied. Re-encoded and ``steady``, the video has one frame rate (the
+    highest of the clips'); else each frame keeps its own time. PyAV's and the disk's errors pass through."""
     import av
 
     with atomic_path(dest) as tmp:
         if can_copy(clips):
             try:
-                _write(clips, tmp, size, copy=True)
+                _write(clips, tmp, size, sound, copy=True)
                 return True
             except (av.FFmpegError, ValueError) as exc:
                 # Clips that look alike may still disagree (timestamps a muxer refuses): re-encoding always works.
                 log.warning("copying the clips' pictures failed (%r); re-encoding them instead", exc)
-        _write(clips, tmp, size, copy=False)
+        _write(clips, tmp, size, sound, copy=False, steady=steady)
         return False
 
 
-def _write(clips: Sequence[ClipInfo], path: Path, size: tuple[int, int], *, copy: bool) -> None:
+def _write(
+    clips: Sequence[ClipInfo],
+    path: Path,
+    size: tuple[int, int],
+    plan: SoundPlan | None,
+    *,
+    copy: bool,
+    steady: bool = False,
+) -> None:
     """Write the joined MP4: every clip's picture (copied or re-encoded) and one sound track, interleaved."""
     import av
 
@@ -194,14 +210,13 @@ def _write(clips: Sequence[ClipInfo], path: Path, size: tuple[int, int], *, copy
             with av.open(str(clips[0].path)) as first:
                 picture: _Copier | _Encoder = _Copier(out.add_stream_from_template(first.streams.video[0]))
         else:
-            picture = _Encoder(out, size, max(c.rate for c in clips), clips[0].colours)
-        channels = max(c.channels for c in clips)
-        sound = _Sound(out, min(channels, 2)) if channels else None
+            picture = _Encoder(out, size, max(c.rate for c in clips), clips[0].colours, steady)
+        sound = SoundTrack(out, plan.channels) if plan is not None else None
         offset = 0.0
-        for clip in clips:
-            if sound is not None:
+        for index, clip in enumerate(clips):
+            if plan is not None and sound is not None:
                 begin, end = round(offset * SOUND_RATE), round((offset + clip.seconds) * SOUND_RATE)
-                sound.add(clip_sound(clip, sound.channels, end - begin))
+                sound.add(plan.samples(index, begin, end - begin))
             with av.open(str(clip.path)) as container:
                 picture.add(out, container, clip, offset, sound)
             offset += clip.seconds
@@ -222,7 +237,7 @@ class _Copier:
         source: av.container.InputContainer,
         clip: ClipInfo,
         at: float,
-        sound: _Sound | None,
+        sound: SoundTrack | None,
     ) -> None:
         for packet in source.demux(source.streams.video[0]):
             if packet.dts is None or packet.size == 0:
@@ -240,7 +255,8 @@ class _Copier:
 
 
 class _Encoder:
-    """The clips' frames decoded, fitted to one size and encoded as H.264, each at its own time.
+    """The clips' frames decoded, fitted to one size and encoded as H.264, each at its own time (``steady``: on the
+    nearest tick of ``rate``, repeated until the next frame's tick, so the video has one frame rate).
 
     A frame is encoded once the next one's time is known, so each lasts until the next (the last one until the end):
     the joined video lasts exactly as long as the clips together. No B-frames: with them the MP4's decode times run a
@@ -248,7 +264,12 @@ class _Encoder:
     """
 
     def __init__(
-        self, out: av.container.OutputContainer, size: tuple[int, int], rate: Fraction, colours: tuple[int, ...]
+        self,
+        out: av.container.OutputContainer,
+        size: tuple[int, int],
+        rate: Fraction,
+        colours: tuple[int, ...],
+        steady: bool = False,
     ) -> None:
 
         self.stream = out.add_stream("libx264", rate=rate, options=dict(_X264_OPTIONS))
@@ -257,7 +278,7 @@ class _Encoder:
         ctx.time_base = _TIME_BASE
         # Tagged as the first clip is (the offline clips say BT.709), so the browser shows the colours it did.
         ctx.colorspace, ctx.color_primaries, ctx.color_trc, ctx.color_range = colours
-        self.size = size
+        self.size, self.rate, self.steady = size, rate, steady
         self.held: av.VideoFrame | None = None
         self.durations: dict[int, int] = {}  # by pts: x264 gives the last packet the stream's nominal duration
 
@@ -267,7 +288,7 @@ class _Encoder:
         source: av.container.InputContainer,
         clip: ClipInfo,
         at: float,
-        sound: _Sound | None,
+        sound: SoundTrack | None,
     ) -> None:
         import av
 
@@ -283,7 +304,7 @@ class _Encoder:
                 if frame.time is None:
                     continue  # a frame with no time cannot be placed
                 seconds = at + frame.time - clip.start
-                pts = round(seconds / _TIME_BASE)
+                pts = self._tick(seconds)
                 if self.held is not None and pts <= self.held.pts:
                     continue  # out of order, or two frames on one tick
                 if sound is not None:
@@ -296,9 +317,16 @@ class _Encoder:
         self._send(out, round(end / _TIME_BASE))
         self._mux(out, self.stream.encode(None))
 
+    def _tick(self, seconds: float) -> int:
+        return round((round(seconds * self.rate) / self.rate if self.steady else seconds) / _TIME_BASE)
+
     def _send(self, out: av.container.OutputContainer, next_pts: int) -> None:
         if self.held is None:
             return
+        while self.steady and (following := self._tick(float(self.held.pts * _TIME_BASE + 1 / self.rate))) < next_pts:
+            self.held.duration = self.durations[self.held.pts] = following - self.held.pts
+            self._mux(out, self.stream.encode(self.held))
+            self.held.pts = following
         self.held.duration = self.durations[self.held.pts] = max(1, next_pts - self.held.pts)
         self._mux(out, self.stream.encode(self.held))
         self.held = None
@@ -336,72 +364,25 @@ def _plane(frame: av.VideoFrame, index: int) -> np.ndarray:
     return rows[:, : plane.width]
 
 
-class _Sound:
-    """The joined sound track: each clip's samples appended in turn, encoded as AAC as far as the picture has got."""
+@dataclass(frozen=True)
+class _OwnSound:
+    """The join's sound plan: each clip's own sound, end to end."""
 
-    def __init__(self, out: av.container.OutputContainer, channels: int) -> None:
-        import numpy as np
+    channels: int
+    clips: Sequence[ClipInfo]
 
-        self.channels = channels
-        self.stream = out.add_stream("aac", rate=SOUND_RATE, layout=_LAYOUTS[channels])
-        self.stream.codec_context.bit_rate = _SOUND_BITRATE[channels]
-        self.samples = np.zeros((channels, 0), np.float32)
-        self.sent = 0  # samples given to the encoder so far
-
-    def add(self, samples: np.ndarray) -> None:
-        import numpy as np
-
-        self.samples = np.concatenate([self.samples, samples], axis=1)
-
-    def until(self, out: av.container.OutputContainer, seconds: float) -> None:
-        """Encode the whole AAC frames that start before ``seconds``: the muxer interleaves them with the picture."""
-        while self.samples.shape[1] >= _AAC_FRAME and self.sent < seconds * SOUND_RATE:
-            self._encode(out, _AAC_FRAME)
-
-    def close(self, out: av.container.OutputContainer) -> None:
-        while self.samples.shape[1]:
-            self._encode(out, min(_AAC_FRAME, self.samples.shape[1]))
-        for packet in self.stream.encode(None):
-            out.mux(packet)
-
-    def _encode(self, out: av.container.OutputContainer, count: int) -> None:
-        import av
-        import numpy as np
-
-        chunk, self.samples = np.ascontiguousarray(self.samples[:, :count]), self.samples[:, count:]
-        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=_LAYOUTS[self.channels])
-        frame.sample_rate, frame.pts, frame.time_base = SOUND_RATE, self.sent, Fraction(1, SOUND_RATE)
-        self.sent += count
-        for packet in self.stream.encode(frame):
-            out.mux(packet)
+    def samples(self, index: int, begin: int, length: int) -> np.ndarray:
+        return clip_sound(self.clips[index], self.channels, length)
 
 
 def clip_sound(clip: ClipInfo, channels: int, length: int) -> np.ndarray:
     """The clip's sound as float samples at ``SOUND_RATE`` with ``channels`` channels, exactly ``length`` long:
     placed at its own start within the clip, silence where it has none."""
-    import av
     import numpy as np
 
-    pieces: list[np.ndarray] = []
-    lead: int | None = None  # silence before the sound starts
-    if clip.channels:
-        resampler = av.AudioResampler(format="fltp", layout=_LAYOUTS[channels], rate=SOUND_RATE)
-        with av.open(str(clip.path)) as container:
-            stream = container.streams.audio[0]
-            for packet in container.demux(stream):
-                try:
-                    frames = packet.decode()
-                except av.FFmpegError:
-                    continue  # a damaged packet: a moment of silence rather than no join
-                for frame in frames:
-                    if lead is None and frame.time is not None:
-                        lead = max(0, round((frame.time - clip.start) * SOUND_RATE))  # sound that starts late
-                    pieces += [f.to_ndarray() for f in resampler.resample(frame)]
-            pieces += [f.to_ndarray() for f in resampler.resample(None)]
-    samples = np.concatenate(pieces, axis=1) if pieces else np.zeros((channels, 0), np.float32)
-    lead = lead or 0
-    samples = np.pad(samples, ((0, 0), (lead, max(0, length - lead - samples.shape[1]))))
-    return np.ascontiguousarray(samples[:, :length], dtype=np.float32)
+    if not clip.channels:
+        return np.zeros((channels, length), np.float32)
+    return fitted_length(decoded_sound(clip.path, channels, clip.start, limit=length), length)
 
 
 def _even(value: float | Fraction) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -36,11 +37,16 @@ def validate(model: Model, payload: dict[str, Any]) -> list[str]:
     An independent check of what the studio sends (not the studio's own validator), plus the cross-field rules
     the model's documentation states in prose.
     """
-    validator = Draft202012Validator(model.schema)
-    problems = [_problem(error) for error in sorted(validator.iter_errors(payload), key=_error_order)]
+    problems = schema_problems(model.schema, payload)
     defaults = model.defaults
     problems += [rule.message for rule in model.rules if rule.broken_by(payload, defaults)]
     return problems
+
+
+def schema_problems(schema: Mapping[str, Any], payload: Mapping[str, Any]) -> list[str]:
+    """The payload's problems against a JSON Schema, as ``field: message`` lines worded like the API's."""
+    validator = Draft202012Validator(schema)
+    return [_problem(error) for error in sorted(validator.iter_errors(payload), key=_error_order)]
 
 
 def _error_order(error: ValidationError) -> tuple[str, ...]:

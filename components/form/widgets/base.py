@@ -42,6 +42,8 @@ class FormState:
     slots: dict[str, DeltaGenerator] = field(default_factory=dict)  # payload path → where its message goes
     # Several start images, one job each (components/form/several_images.py): (value to send, upload name or None).
     batch_images: list[tuple[str, str | None]] = field(default_factory=list)
+    # Left under the prompt for the prompt helper (components/form/prompt_helper.py), drawn once the form is read.
+    prompt_slot: DeltaGenerator | None = None
 
     def show(self, problems: list[Problem], *, include_missing: bool) -> None:
         """Write each problem under its field (or its nearest drawn parent)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.form.media_input import UPLOAD, WEB_ADDRESS, forget, media_input
+from components.form.media_input import UPLOAD, WEB_ADDRESS, ExtraSource, forget, media_input
 from components.form.media_list_input import (
     UPLOADABLE,
     UPLOADS,
@@ -18,7 +18,9 @@ from components.form.media_list_input import (
     prepare_file,
 )
 from components.form.several_images import SEVERAL_IMAGES
+from components.form.start_image import MAKE_PICTURE
 from components.form.widgets.base import FormState, Saved, field_key, given, is_top_level, payload_path, put
+from components.shell.whose import may_generate
 from videostudio.catalogue import Model
 from videostudio.form.fields import FieldSpec, Widget
 from videostudio.jobs.batches import batch_image_field
@@ -28,9 +30,14 @@ from videostudio.media.kinds import a_noun
 
 class Media:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> str | None:
-        # The start image can also take several images, one job each (a batch).
-        several = SEVERAL_IMAGES if is_top_level(spec, path) and spec.path == batch_image_field(model) else None
-        result = media_input(spec, model, field_key(model, path), several)
+        # The start image can also take several images, one job each (a batch); a picture can be made for any image
+        # field by those who may generate.
+        extras: list[ExtraSource] = []
+        if is_top_level(spec, path) and spec.path == batch_image_field(model):
+            extras.append(SEVERAL_IMAGES)
+        if spec.media_kind == "image" and may_generate():
+            extras.append(MAKE_PICTURE)
+        result = media_input(spec, model, field_key(model, path), extras)
         where = payload_path(path)
         if result.error:
             state.input_errors[where] = result.error

@@ -10,6 +10,8 @@ from components.form.widgets.base import FormState, Saved, field_key, given, hel
 from videostudio.catalogue import Model
 from videostudio.form.fields import FieldSpec, Widget
 
+PROMPT_FIELD = "prompt"  # the video's description: the prompt helper sits under it
+
 
 class TextArea:
     """Prose. No ``max_chars``: Streamlit would drop a longer pasted text without a word, so the text is kept,
@@ -27,6 +29,8 @@ class TextArea:
             st.caption(counter_text(len(text or ""), spec.max_length))
         elif spec.longest_anywhere:
             st.caption(open_counter_text(len(text or ""), spec.longest_anywhere))
+        if path == PROMPT_FIELD:
+            state.prompt_slot = st.container()
         return text
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:

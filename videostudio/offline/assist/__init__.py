@@ -41,6 +41,9 @@ class AssistCall:
     state_dir: Path  # the backend's folder, for a route that keeps state (music's generations)
     keep: Callable[[bytes, str], str] = field(repr=False)  # (data, ending) -> a signed link to the kept file
     speed: float = 1.0  # the backend's time scale (music takes a while, × speed)
+    # (file key, ending) -> a fresh signed link to a file a route wrote under files_dir itself: music links its
+    # generation's file again at each poll, so the link outlives a restart on another port
+    link: Callable[[str, str], str] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

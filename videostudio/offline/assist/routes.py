@@ -6,5 +6,13 @@ Each part adds its own module beside this one and one line here.
 from __future__ import annotations
 
 from videostudio.offline.assist import AssistRoute
+from videostudio.offline.assist.chat import chat_completion
+from videostudio.offline.assist.images import image_generation
+from videostudio.offline.assist.music import MUSIC_PATH, poll_music, post_music
 
-ASSIST_ROUTES: dict[tuple[str, str], AssistRoute] = {}
+ASSIST_ROUTES: dict[tuple[str, str], AssistRoute] = {
+    ("POST", "/v1/chat/completions"): chat_completion,
+    ("POST", "/v1/images/generations"): image_generation,
+    ("POST", MUSIC_PATH): post_music,
+    ("GET", MUSIC_PATH): poll_music,
+}

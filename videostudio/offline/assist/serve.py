@@ -54,6 +54,7 @@ class AssistDesk:
                 state_dir=self.state_dir,
                 keep=self._keep,
                 speed=self.speed,
+                link=self.link,
             )
             answer = route(call)
         except RequestError:
