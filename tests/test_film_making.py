@@ -14,13 +14,13 @@ import pytest
 from PIL import Image
 
 from tests.test_follow import settings_for
-from videostudio.api.client import VideoClient
+from videostudio.api.assist_client import AssistClient
 from videostudio.catalogue import Catalogue
 from videostudio.films.film import Film, Shot, StartKind
 from videostudio.films.making import FilmProgress, FilmWorks, advance, make_film
 from videostudio.films.plan import Stage
 from videostudio.films.pricing import quote_film
-from videostudio.films.seams import film_assembler
+from videostudio.films.seams import film_assembler, film_sounds
 from videostudio.films.shots import keep_picture
 from videostudio.films.store import FilmStore
 from videostudio.history.record import JobStatus
@@ -69,14 +69,14 @@ def bench(tmp_path: Path, catalogue: Catalogue) -> Iterator[Bench]:
     storage = LocalFolderStorage(tmp_path / "media")
     backends = studio_backends(settings, catalogue, lambda: url)
     service = studio_job_service(settings, store, backends, owner="test-follower", storage=storage)
-    client = VideoClient(url, OFFLINE_KEY)
+    client = AssistClient(url, OFFLINE_KEY)  # its shots, and the music: one client speaks both
     works = FilmWorks(
         films=FilmStore(store),
         service=service,
         storage=storage,
         find_model=catalogue.get,
         video_client=lambda _name: client,
-        sounds=lambda _name: None,
+        sounds=lambda _name: film_sounds(client, storage),
         assemble=film_assembler(),
         person_of=lambda _owner: LOCAL_PERSON,
     )
@@ -188,3 +188,23 @@ def test_the_follower_finishes_a_film_with_no_page_open(bench: Bench) -> None:
     done = advance(bench.works, film.id)
     assert done is not None and done.finished and done.film_job is not None
     assert bench.submits() == 3  # the third shot was sent by the follower, once
+
+
+def test_a_music_bed_is_made_once_and_lies_under_the_whole_film(bench: Bench) -> None:
+    from videostudio.films.film import MusicBed
+    from videostudio.films.store import MUSIC_PART
+    from videostudio.music import default_music_model
+
+    film = storyboard(bench)
+    film = bench.works.films.save(film.with_music(MusicBed("slow strings, hopeful", 12, 0.3, default_music_model().id)))
+
+    press(bench, film)
+    done = bench.until(film.id, lambda p: p.finished or p.making is None)
+
+    assert done.finished, [(p.part, p.stage.value, p.error) for p in done.plan.parts()]
+    music = [p for (part, _f), p in bench.works.films.parts(film.id).items() if part == MUSIC_PART]
+    assert len(music) == 1 and music[0].done and bench.works.storage.exists(music[0].media_key or "")
+    item = done.film_job
+    assert item is not None and "slow strings" in (item.params.get("music") or "")
+    shots = sum(s.video.job.video_seconds or 0 for s in done.plan.shots)  # type: ignore[union-attr]
+    assert item.video_seconds == pytest.approx(shots, abs=0.2)

@@ -217,6 +217,10 @@ def test_a_shot_from_the_previous_last_frame_depends_on_the_job_that_made_it() -
     music = MusicBed("strings", 20, 0.3, "m")
     assert music_fingerprint(music) == music_fingerprint(replace(music, level=0.9))  # the level is only the mix
     assert music_fingerprint(music) != music_fingerprint(replace(music, seconds=30))
+    # As typed (12) and as the store gives it back (12.0): one bed, one fingerprint, made once.
+    assert music_fingerprint(MusicBed("strings", 12, 0.3, "m")) == music_fingerprint(
+        MusicBed.from_dict(MusicBed("strings", 12.0, 0.3, "m").to_dict())
+    )
 
 
 def made(job_id: str, status: JobStatus = JobStatus.COMPLETED, local: str | None = "x.mp4") -> Job:

@@ -103,10 +103,10 @@ def test_make_the_film_shows_its_price_then_steps_to_the_finished_film(studio: S
     run(at)
     assert studio.backend_stats()["submits"] == 1
     for _ in range(60):
-        if any(s.label == "The film" for s in at.subheader):
+        if any(s.value == "The film" for s in at.subheader):
             break
         run(at)  # AppTest never fires run_every: each run is a tick
-    assert any(s.label == "The film" for s in at.subheader)
+    assert any(s.value == "The film" for s in at.subheader)
     assert any(t.key == "film_make_button" and t.label == "Make the film again" for t in at.button)
     at.button(key="film_make_button").click()
     run(at)

@@ -91,6 +91,11 @@ class MusicBed:
     level: float = DEFAULT_MUSIC_LEVEL
     model_id: str = ""
 
+    def __post_init__(self) -> None:
+        # Numbers as the store gives them back (JSON floats): a bed of 12 and one of 12.0 are the same bed.
+        object.__setattr__(self, "seconds", float(self.seconds))
+        object.__setattr__(self, "level", float(self.level))
+
     def to_dict(self) -> dict[str, Any]:
         return {"prompt": self.prompt, "seconds": self.seconds, "level": self.level, "model": self.model_id}
 

@@ -110,6 +110,7 @@ def make_film(works: FilmWorks, film: Film, person: Person, backend: str, cost: 
 
     Parts that failed are made again (a press is a new intention); every part it makes was priced by that quote.
     """
+    film = works.films.get(film.id) or film  # as kept: what the follower will read too
     problems = problems_of(works, film)
     if problems:
         return PressOutcome(refused="The film can't be made yet:", problems=tuple(problems))

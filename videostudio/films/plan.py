@@ -74,7 +74,7 @@ def narration_fingerprint(narration: Narration) -> str:
 
 
 def music_fingerprint(music: MusicBed) -> str:
-    return _digest({"prompt": music.prompt, "seconds": round(music.seconds, 3), "model": music.model_id})
+    return _digest({"prompt": music.prompt, "seconds": round(float(music.seconds), 3), "model": music.model_id})
 
 
 @dataclass(frozen=True)
