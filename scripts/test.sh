@@ -75,6 +75,15 @@ else
   echo "nginx is missing (sudo apt-get install -y nginx): the team studio tests will be skipped."
 fi
 
+echo "== espeak-ng (the offline backend's speech engine: tests/test_offline_speech.py; without it, a synthetic voice)"
+if command -v espeak-ng >/dev/null 2>&1; then
+  echo "found $(command -v espeak-ng)"
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  apt-get install -y -qq espeak-ng || { apt-get update -qq && apt-get install -y -qq espeak-ng; } || echo "could not install espeak-ng"
+else
+  echo "espeak-ng is missing (sudo apt-get install -y espeak-ng): its tests will be skipped; the synthetic voice is tested."
+fi
+
 echo "== PostgreSQL (for the store's and the followers' team-mode tests)"
 # Team mode's locking is tested wherever the suite runs: start a local server when none is given, as CI does.
 # scripts/postgres.sh says why when it cannot (not root, no apt-get); those tests then skip and say so too.

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "videostudio.music",
         "videostudio.prompting",
         "videostudio.stills",
+        "videostudio.voices",
     ),
     ("videostudio.films",),  # a film assembled from its shots (clip_join's pieces) and the storyboard
     ("videostudio.studio", "videostudio.follow", "videostudio"),

@@ -208,3 +208,25 @@ def test_a_music_bed_is_made_once_and_lies_under_the_whole_film(bench: Bench) ->
     assert item is not None and "slow strings" in (item.params.get("music") or "")
     shots = sum(s.video.job.video_seconds or 0 for s in done.plan.shots)  # type: ignore[union-attr]
     assert item.video_seconds == pytest.approx(shots, abs=0.2)
+
+
+def test_a_narrated_shot_is_spoken_once_and_the_film_lists_its_words(bench: Bench) -> None:
+    from videostudio.films.film import Narration
+    from videostudio.films.store import narration_part
+    from videostudio.voices import default_speech_model
+
+    speech = default_speech_model()
+    film = storyboard(bench)
+    said = Narration("The sea never sleeps.", speech.default_voice, speech.id)
+    film = bench.works.films.save(film.with_shot(replace(film.shots[1], narration=said)))
+
+    press(bench, film)
+    done = bench.until(film.id, lambda p: p.finished or p.making is None)
+
+    assert done.finished, [(p.part, p.stage.value, p.error) for p in done.plan.parts()]
+    [spoken] = [p for (part, _f), p in bench.works.films.parts(film.id).items() if part == narration_part("b")]
+    assert spoken.done and spoken.seconds and bench.works.storage.exists(spoken.media_key or "")
+    item = done.film_job
+    assert item is not None and any("The sea never sleeps." in line for line in item.params["narration"])
+    shots = sum(s.video.job.video_seconds or 0 for s in done.plan.shots)  # type: ignore[union-attr]
+    assert item.video_seconds == pytest.approx(shots, abs=0.2)  # narration is mixed in, never lengthens the film

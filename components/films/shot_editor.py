@@ -184,7 +184,7 @@ def _narration(shot: Shot) -> Narration | None:
         "Speech model",
         ids,
         index=ids.index(current.model_id) if current.model_id in ids else 0,
-        format_func=lambda m: models[m].title,
+        format_func=lambda m: models[m].label,
         key=f"shot_narration_model_{shot.id}",
     )
     model = models[model_id]

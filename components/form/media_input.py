@@ -47,10 +47,13 @@ class MediaValue:
     error: str | None = None
     # Several images given through an extra source ("One job per image"): (value, upload name or None) each.
     several: tuple[tuple[str, str | None], ...] = ()
+    # What making the value already cost (a typed speech, components/form/typed_speech.py), shown beside the price.
+    spent_usd: float | None = None
 
 
 class ExtraSource(Protocol):
-    """Another way to give the field, offered beside Upload and Web address (components/form/several_images.py)."""
+    """Another way to give the field, offered beside Upload and Web address (components/form/several_images.py,
+    components/form/typed_speech.py)."""
 
     label: str
 

@@ -213,7 +213,7 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     pressed_as, sent = _press_of(model, payload, legacy, count, images)
     submitting = st.session_state.get("submitting", False)
     with price_slot:
-        each = price_tag(model, payload, count=jobs_in_press(count, images))
+        each = price_tag(model, payload, count=jobs_in_press(count, images), spent=form.spent)
     with button_column:
         _generate_button(key, sent, disabled=submitting or not model.offered)
     _question(key, pressed_as, disabled=submitting)

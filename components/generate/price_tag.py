@@ -11,6 +11,7 @@ from components.form.widgets import field_key
 from components.shell import services
 from components.shell.markdown_text import markdown_safe
 from videostudio.catalogue import Model
+from videostudio.catalogue.pricing import money
 from videostudio.form.run_price import RunPrice, price_of_run, times
 from videostudio.media import PreparedAudio
 
@@ -32,11 +33,14 @@ def run_price(
     return price
 
 
-def price_tag(model: Model, payload: Mapping[str, Any], count: int = 1) -> RunPrice:
+def price_tag(
+    model: Model, payload: Mapping[str, Any], count: int = 1, spent: Mapping[str, float] | None = None
+) -> RunPrice:
     """Draw what sending ``payload`` (the request as it would go out) to ``model`` will cost on this backend, and
     return the price of one run of it (what a press records as each job's estimate).
 
-    ``count`` runs of it (a batch, videostudio/jobs/batches.py) cost ``count`` times the price of one.
+    ``count`` runs of it (a batch, videostudio/jobs/batches.py) cost ``count`` times the price of one. ``spent``:
+    what making the form's values already cost (a typed speech, by field), shown beside it, never added to it.
     """
     backend = services.current_backend()
     each = run_price(model, payload, audio_seconds=audio_seconds(model))
@@ -52,6 +56,11 @@ def price_tag(model: Model, payload: Mapping[str, Any], count: int = 1) -> RunPr
             label = label if count == 1 else f"{label.removesuffix(' of this run')} of these {count} runs"
             st.markdown(f":material/sell: {label}: **{markdown_safe(price.text)}**")
             st.caption(markdown_safe(price.detail))
+        if spent:
+            st.caption(
+                f":material/record_voice_over: Plus {money(sum(spent.values()))} already spent making the speech "
+                "for this form (not part of the price above)."
+            )
         if not backend.bills:
             st.caption(f"Simulated: the {backend.label.lower()} charges nothing; the AI/ML API would charge this.")
     return each

@@ -13,7 +13,6 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from videostudio.api.assist_client import AssistClient
 from videostudio.api.errors import APIConnectionError, RateLimitError, ServerError, StudioError, SubmitAnswerLost
@@ -22,9 +21,25 @@ from videostudio.films.assembly import FilmError as AssemblyError
 from videostudio.films.assembly import FilmPart, assemble_film
 from videostudio.films.film import UPLOADS_PREFIX, MusicBed, Narration
 from videostudio.films.sounds import Assembled, Assembler, KeptSound, MusicAnswer, SoundError, SoundPrice, Sounds
-from videostudio.music import default_music_model, keep_music, music_estimate, music_model, music_models, music_state
+from videostudio.music import (
+    MusicModel,
+    default_music_model,
+    keep_music,
+    music_estimate,
+    music_model,
+    music_models,
+    music_state,
+)
 from videostudio.music import start_music as send_music
 from videostudio.storage.base import MediaStorage, StorageError
+from videostudio.voices import (
+    SpeechModel,
+    default_speech_model,
+    make_speech,
+    speech_estimate,
+    speech_model,
+    speech_models,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +58,7 @@ class SeamSounds:
         self.storage = storage
 
     def narration_price(self, narration: Narration) -> SoundPrice:
-        from videostudio.voices import speech_estimate
-
-        model = _speech_model(narration.model_id)
+        model = speech_model(narration.model_id)
         if model is None:
             return SoundPrice(None, None)
         pricing = assist_pricing(self.client.base_url, [model.id]).get(model.id)
@@ -60,8 +73,6 @@ class SeamSounds:
         return SoundPrice(music.seconds, music_estimate(model, music.seconds, pricing))
 
     def speak(self, narration: Narration, client_request_id: str) -> KeptSound:
-        from videostudio.voices import make_speech
-
         try:
             speech = make_speech(
                 self.client,
@@ -139,22 +150,14 @@ def film_assembler() -> Assembler:
     return assemble
 
 
-def _speech_model(model_id: str):  # type: ignore[no-untyped-def]
-    from videostudio.voices import speech_models
-
-    return next((m for m in speech_models() if m.id == model_id), None)
-
-
-def speech_choices() -> tuple[Any, ...]:
+def speech_choices() -> tuple[SpeechModel, ...]:
     """The speech models a narration may use (``voices.SpeechModel``: id, title, voices, default voice), the
     default first."""
-    from videostudio.voices import default_speech_model, speech_models
-
     first = default_speech_model()
     return (first, *(m for m in speech_models() if m.id != first.id))
 
 
-def music_choices() -> tuple[Any, ...]:
+def music_choices() -> tuple[MusicModel, ...]:
     """The music models a music bed may use (``music.MusicModel``: id, title, shortest and longest), the default
     first."""
     first = default_music_model()

@@ -44,6 +44,8 @@ class FormState:
     batch_images: list[tuple[str, str | None]] = field(default_factory=list)
     # Left under the prompt for the prompt helper (components/form/prompt_helper.py), drawn once the form is read.
     prompt_slot: DeltaGenerator | None = None
+    # What making a field's value already cost, by payload path (a typed speech): shown beside the run's price.
+    spent: dict[str, float] = field(default_factory=dict)
 
     def show(self, problems: list[Problem], *, include_missing: bool) -> None:
         """Write each problem under its field (or its nearest drawn parent)."""

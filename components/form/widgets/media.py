@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import streamlit as st
+
 from components.form.media_input import UPLOAD, WEB_ADDRESS, ExtraSource, forget, media_input
 from components.form.media_list_input import (
     UPLOADABLE,
@@ -19,6 +21,7 @@ from components.form.media_list_input import (
 )
 from components.form.several_images import SEVERAL_IMAGES
 from components.form.start_image import MAKE_PICTURE
+from components.form.typed_speech import TYPED_SPEECH, limit_text
 from components.form.widgets.base import FormState, Saved, field_key, given, is_top_level, payload_path, put
 from components.shell.whose import may_generate
 from videostudio.catalogue import Model
@@ -26,21 +29,22 @@ from videostudio.form.fields import FieldSpec, Widget
 from videostudio.jobs.batches import batch_image_field
 from videostudio.media import MediaError
 from videostudio.media.kinds import a_noun
+from videostudio.voices import audio_limit
 
 
 class Media:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> str | None:
-        # The start image can also take several images, one job each (a batch); a picture can be made for any image
-        # field by those who may generate.
-        extras: list[ExtraSource] = []
-        if is_top_level(spec, path) and spec.path == batch_image_field(model):
-            extras.append(SEVERAL_IMAGES)
-        if spec.media_kind == "image" and may_generate():
-            extras.append(MAKE_PICTURE)
-        result = media_input(spec, model, field_key(model, path), extras)
+        key = field_key(model, path)
+        extras = _extra_sources(spec, model, path)
+        result = media_input(spec, model, key, extras)
+        limit = audio_limit(model, spec.help) if spec.media_kind == "audio" else None
+        if limit and st.session_state.get(f"{key}__source") not in {extra.label for extra in extras}:
+            st.caption(limit_text(model, limit))  # beside the field, not only behind its "?"; typed speech shows it too
         where = payload_path(path)
         if result.error:
             state.input_errors[where] = result.error
+        if result.spent_usd is not None:
+            state.spent[where] = result.spent_usd
         if result.upload_name:
             state.upload_names[where] = result.upload_name
         if result.several:
@@ -124,6 +128,19 @@ class MediaList:
     def describe(self, spec: FieldSpec) -> str:
         how = "uploaded or from web addresses" if spec.media_kind in UPLOADABLE else "from web addresses"
         return f"{limits_text(spec)}: {how}"
+
+
+def _extra_sources(spec: FieldSpec, model: Model, path: str) -> list[ExtraSource]:
+    """The other ways to give a field, beside Upload and Web address: several start images (one job each: a batch),
+    a picture made from words, a recording typed as words. A viewer never sends anything, so gets none but the first."""
+    extras: list[ExtraSource] = []
+    if is_top_level(spec, path) and spec.path == batch_image_field(model):
+        extras.append(SEVERAL_IMAGES)
+    if spec.media_kind == "image" and may_generate():
+        extras.append(MAKE_PICTURE)
+    if spec.media_kind == "audio" and may_generate():
+        extras.append(TYPED_SPEECH)
+    return extras
 
 
 WIDGETS = {Widget.MEDIA: Media(), Widget.MEDIA_LIST: MediaList()}

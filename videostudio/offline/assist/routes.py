@@ -9,10 +9,12 @@ from videostudio.offline.assist import AssistRoute
 from videostudio.offline.assist.chat import chat_completion
 from videostudio.offline.assist.images import image_generation
 from videostudio.offline.assist.music import MUSIC_PATH, poll_music, post_music
+from videostudio.offline.assist.speech import SPEECH_PATH, answer_speech
 
 ASSIST_ROUTES: dict[tuple[str, str], AssistRoute] = {
     ("POST", "/v1/chat/completions"): chat_completion,
     ("POST", "/v1/images/generations"): image_generation,
     ("POST", MUSIC_PATH): post_music,
     ("GET", MUSIC_PATH): poll_music,
+    ("POST", SPEECH_PATH): answer_speech,
 }

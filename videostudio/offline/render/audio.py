@@ -76,13 +76,15 @@ def decode_audio(data: bytes, duration: float) -> np.ndarray:
     return np.ascontiguousarray(pcm, dtype=np.float32)
 
 
-def speech_tone(duration: float) -> np.ndarray:
-    """Synthesize a soft, speech-like stand-in: syllable bursts of 180-220 Hz voiced tones."""
-    n_samples = round(duration * AUDIO_RATE)
+def speech_tone(
+    duration: float, *, pitch_hz: float = 205.0, seed: int = 20240611, rate: int = AUDIO_RATE
+) -> np.ndarray:
+    """Synthesize a soft, speech-like stand-in: syllable bursts of voiced tones around ``pitch_hz`` (190-220 Hz by
+    default; the offline speech endpoint gives each voice its own pitch and seed)."""
+    n_samples = round(duration * rate)
     out = np.zeros(n_samples, dtype=np.float32)
     # Fixed seed: the same request renders the same file (handy for caching and tests).
-    rng = np.random.default_rng(20240611)
-    rate = AUDIO_RATE
+    rng = np.random.default_rng(seed)
     pos = int(0.12 * rate)  # a breath before the first word
     syllables_left_in_phrase = int(rng.integers(3, 7))
     harmonics = np.arange(1, 7, dtype=np.float32)
@@ -96,7 +98,7 @@ def speech_tone(duration: float) -> np.ndarray:
         if seg <= 0:
             break
         u = np.linspace(0.0, 1.0, length, dtype=np.float32)[:seg]
-        f_start = rng.uniform(190.0, 220.0)
+        f_start = rng.uniform(190.0, 220.0) * (pitch_hz / 205.0)
         f_end = f_start * rng.uniform(0.86, 1.0)  # a slight falling inflection, like stressed syllables
         freq = f_start + (f_end - f_start) * u
         phase = 2 * np.pi * np.cumsum(freq) / rate
