@@ -348,3 +348,21 @@ def test_a_damaged_film_file_is_refused_in_plain_words_and_nothing_is_kept(
     with pytest.raises(TransferError, match=message):
         import_film(change(data), there, owner=None, find_model=lambda m: catalogue.get(m) if m == "video-01" else None)
     assert not there.exists(picture.key)
+
+
+def test_a_films_history_item_lists_its_shots_narration_and_music_in_words() -> None:
+    from videostudio.films.keeping import film_params
+    from videostudio.library.chain import joined_settings
+
+    film = three_shots()
+    plan = plan_film(film, {}, {})
+
+    rows = dict(joined_settings(film_params(plan, "pictures copied as they were")))
+
+    assert rows["Film"] == "Lighthouse"
+    assert rows["Joined from"] == (
+        "Shot 1: a lighthouse at dawn, then Shot 2: waves against the rocks, then Shot 3: the lamp turns"
+    )
+    assert rows["Narration"] == "Shot 2: “The sea never sleeps.” (alloy)"
+    assert rows["Music"] == "“slow strings”, 20 s, at 25%"
+    assert rows["How"] == "pictures copied as they were"

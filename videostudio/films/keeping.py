@@ -62,11 +62,6 @@ def assemble_and_keep(
             raise SoundError(NOT_KEPT) from exc
         size = assembled.path.stat().st_size
     now = utcnow()
-    narrated = [
-        f"Shot {s.number}: “{s.shot.narration.text.strip()}” ({s.shot.narration.voice})"
-        for s in plan.shots
-        if s.narration is not None and s.shot.narration is not None
-    ]
     item = Job(
         id=job_id,
         model_id=FILM_MODEL_ID,
@@ -74,19 +69,7 @@ def assemble_and_keep(
         kind=JobKind.JOINED.value,
         status=JobStatus.COMPLETED.value,
         prompt=f"Film: {film.title}",
-        params={
-            "clips": [s.video.job.id for s in plan.shots if s.video.job is not None],
-            "film": film.id,
-            "film_title": film.title,
-            "joined_from": shot_titles(plan),
-            "narration": narrated,
-            "music": (
-                f"“{film.music.prompt.strip()}”, {film.music.seconds:g} s, at {round(film.music.level * 100)}%"
-                if film.music is not None and plan.music is not None
-                else None
-            ),
-            "how": assembled.method,
-        },
+        params=film_params(plan, assembled.method),
         local_path=key,
         video_bytes=size,
         video_seconds=assembled.seconds,
@@ -97,6 +80,29 @@ def assemble_and_keep(
         owner=owner,
     )
     return store.add(item)
+
+
+def film_params(plan: FilmPlan, how: str) -> dict[str, object]:
+    """The film's settings as History lists them (``library/chain.joined_settings``): its shots in order, the words
+    of each narration, the music, and how it was assembled."""
+    film = plan.film
+    narrated = [
+        f"Shot {s.number}: “{s.shot.narration.text.strip()}” ({s.shot.narration.voice})"
+        for s in plan.shots
+        if s.narration is not None and s.shot.narration is not None
+    ]
+    music = None
+    if film.music is not None and plan.music is not None:
+        music = f"“{film.music.prompt.strip()}”, {film.music.seconds:g} s, at {round(film.music.level * 100)}%"
+    return {
+        "clips": [s.video.job.id for s in plan.shots if s.video.job is not None],  # for the studio; the rest: words
+        "film": film.id,
+        "film_title": film.title,
+        "joined_from": shot_titles(plan),
+        "narration": narrated,
+        "music": music,
+        "how": how,
+    }
 
 
 def _kept(storage: MediaStorage, key: str | None) -> Path | None:
