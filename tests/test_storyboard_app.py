@@ -107,10 +107,12 @@ def test_make_the_film_shows_its_price_then_steps_to_the_finished_film(studio: S
             break
         run(at)  # AppTest never fires run_every: each run is a tick
     assert any(s.value == "The film" for s in at.subheader)
-    assert any(t.key == "film_make_button" and t.label == "Make the film again" for t in at.button)
-    at.button(key="film_make_button").click()
+    again = at.button(key="film_make_button")
+    assert again.label == "Make the film again" and again.disabled  # nothing changed: nothing to send
+    prompt_area(at, shot.id).input("a lighthouse at dusk")  # type: ignore[attr-defined]
     run(at)
-    assert studio.backend_stats()["submits"] == 1  # nothing changed: nothing sent
+    assert not at.button(key="film_make_button").disabled
+    assert studio.backend_stats()["submits"] == 1
 
 
 def test_a_viewer_opens_a_shared_film_to_watch_but_cannot_change_or_make_it(

@@ -71,6 +71,7 @@ def make_controls(film: Film, progress: FilmProgress) -> None:
     problems = problems_of(film_works(), film)
     with st.container(border=True, key="film_make"):
         busy = progress.making is not None
+        made = progress.finished and progress.plan.nothing_to_press  # pressing again would make nothing
         _price(quote, has_shots=bool(film.shots) and not busy)
         st.button(
             "Make the film" if not progress.finished else "Make the film again",
@@ -79,13 +80,15 @@ def make_controls(film: Film, progress: FilmProgress) -> None:
             key="film_make_button",
             on_click=_request,
             args=(film.id,),
-            disabled=bool(problems) or busy or st.session_state.get(SENDING_KEY, False),
+            disabled=bool(problems) or busy or made or st.session_state.get(SENDING_KEY, False),
             help="Sends every part not made yet, then assembles the film",
         )
         for problem in problems:
             st.caption(f":material/error: {markdown_safe(problem)}")
         if busy:
             st.caption("The film is being made: it goes on if you close the page.")
+        elif made:
+            st.caption("The film is made from these shots. Change a shot, its narration or the music to make it again.")
         _question(film, quote)
     _pressed(film, quote)
 
