@@ -28,8 +28,8 @@ film_header(film)
 editing = may_edit(film)
 for number, shot in enumerate(film.shots, 1):
     film = shot_editor(film, shot, number) if editing else shot_summary(film, shot, number)
-if editing and st.button("Add a shot", icon=":material/add:", key="film_add_shot"):
-    add_shot(film)
+if editing:
+    st.button("Add a shot", icon=":material/add:", key="film_add_shot", on_click=add_shot, args=(film.id,))
 film = music_editor(film) if editing else film
 progress = film_progress(film)
 make_controls(film, progress)

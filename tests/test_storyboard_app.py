@@ -36,6 +36,7 @@ def start_film(at: AppTest, title: str) -> None:
     at.text_input(key="films_new_title").input(title)
     next(b for b in at.button if b.label == "Start the film").click()
     run(at)
+    assert [s.value for s in at.success] == [f"“{title}” started: add its first shot below."]
 
 
 def prompt_area(at: AppTest, shot_id: str) -> object:

@@ -16,6 +16,7 @@ from videostudio.team.people import Person
 log = logging.getLogger(__name__)
 
 NEW_TITLE_KEY = "films_new_title"
+IMPORT_KEY = "films_import"
 
 
 def pick_film(person: Person) -> Film | None:
@@ -48,51 +49,53 @@ def _title(film: Film, person: Person) -> str:
 
 
 def new_film() -> None:
-    """Start a film from a title, or import one from a file (with its pictures inside)."""
+    """Start a film from a title, or import one from a file (with its pictures inside).
+
+    The actions run in their buttons' callbacks, before the script: a rerun the page asks for meanwhile (the prices
+    arriving, a job finishing) would otherwise drop the press.
+    """
     if not may_make_films():
         return
     with st.expander("New film", icon=":material/add:", expanded=not film_store().films(current_person())):  # type: ignore[arg-type]
         with st.form("films_new", border=False):
-            title = st.text_input("Title", placeholder="Lighthouse, first cut", key=NEW_TITLE_KEY)
-            if st.form_submit_button("Start the film", icon=":material/movie_edit:"):
-                _create(title)
+            st.text_input("Title", placeholder="Lighthouse, first cut", key=NEW_TITLE_KEY)
+            st.form_submit_button("Start the film", icon=":material/movie_edit:", on_click=_create)
         upload = st.file_uploader(
-            "Or import a film file", type=["json"], key="films_import", help="A film exported from a storyboard"
+            "Or import a film file", type=["json"], key=IMPORT_KEY, help="A film exported from a storyboard"
         )
-        if upload is not None and st.button("Import this film", key="films_import_go", icon=":material/upload:"):
-            _import(upload.getvalue())
+        if upload is not None:
+            st.button("Import this film", key="films_import_go", icon=":material/upload:", on_click=_import)
 
 
-def _create(title: str) -> None:
+def _create() -> None:
     person = current_person()
     if person is None:
         return
     try:
-        film = film_store().create(title, owner=person.owner)
+        film = film_store().create(st.session_state.get(NEW_TITLE_KEY) or "", owner=person.owner)
     except FilmError as exc:
         say("error", str(exc))
         return
     open_film(film.id)
     say("ok", f"“{film.title}” started: add its first shot below.")
-    # At once: the message shows and New film folds (empty) before anything else is pressed. Not clear_on_submit:
-    # its clearing asks for one more run after this one, and a click that lands in it is lost.
-    st.session_state.pop(NEW_TITLE_KEY, None)
-    st.rerun()
+    st.session_state[NEW_TITLE_KEY] = ""  # New film folds, empty, for the next one
 
 
-def _import(data: bytes) -> None:
+def _import() -> None:
     person = current_person()
-    if person is None:
+    upload = st.session_state.get(IMPORT_KEY)
+    if person is None or upload is None:
         return
     try:
-        film = import_film(data, services.media_storage(), owner=person.owner, find_model=services.model_or_none)
+        film = import_film(
+            upload.getvalue(), services.media_storage(), owner=person.owner, find_model=services.model_or_none
+        )
     except TransferError as exc:
-        st.error(str(exc), icon=":material/error:")
+        say("error", str(exc))
         return
     film_store().add(film)
     open_film(film.id)
     say("ok", f"“{film.title}” imported with its {len(film.shots)} shots.")
-    st.rerun()
 
 
 def film_header(film: Film) -> None:
@@ -127,8 +130,10 @@ def film_header(film: Film) -> None:
         )
         with st.popover("Delete", icon=":material/delete:"):
             st.caption("The film's storyboard goes; the videos it made stay in History.")
-            if st.button("Delete this film", type="primary", key=f"film_delete_{film.id}"):
-                film_store().delete(film.id)
-                open_film(None)
-                say("ok", f"“{film.title}” deleted. Its videos are still in History.")
-                st.rerun()
+            st.button("Delete this film", type="primary", key=f"film_delete_{film.id}", on_click=_delete, args=(film,))
+
+
+def _delete(film: Film) -> None:
+    film_store().delete(film.id)
+    open_film(None)
+    say("ok", f"“{film.title}” deleted. Its videos are still in History.")

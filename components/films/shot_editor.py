@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.films.film_service import film_store
+from components.films.film_service import film_store, say
 from components.form.reuse import restore_settings
 from components.form.schema_form import draw_form, form_scope
 from components.shell import services
@@ -31,9 +31,7 @@ PICTURE_TYPES = ["png", "jpg", "jpeg", "webp"]
 def shot_editor(film: Film, shot: Shot, number: int) -> Film:
     """Draw ``shot`` (the ``number``-th) for editing; returns the film with the shot as edited (saved when changed)."""
     with st.container(border=True, key=f"shot-{shot.id}"):
-        film = _shot_bar(film, shot, number)
-        if film.shot(shot.id) is None:
-            return film
+        _shot_bar(film, shot, number)
         model = _pick_model(shot)
         start = _pick_start(shot, model)
         edited = replace(shot, model_id=model.id, start=start)
@@ -49,24 +47,44 @@ def shot_editor(film: Film, shot: Shot, number: int) -> Film:
     return film
 
 
-def _shot_bar(film: Film, shot: Shot, number: int) -> Film:
-    """ "Shot 2" and its Up, Down and Remove buttons."""
+def _shot_bar(film: Film, shot: Shot, number: int) -> None:
+    """ "Shot 2" and its Up, Down and Remove buttons (acting in their callbacks, before the script: never lost)."""
     columns = st.columns([6, 1, 1, 1], vertical_alignment="center")
     columns[0].markdown(f"**Shot {number}**")
     last = len(film.shots)
-    moved = None
-    if columns[1].button("", icon=":material/arrow_upward:", key=f"shot_up_{shot.id}", disabled=number == 1, help="Up"):
-        moved = film.moved(shot.id, -1)
-    if columns[2].button(
-        "", icon=":material/arrow_downward:", key=f"shot_down_{shot.id}", disabled=number == last, help="Down"
-    ):
-        moved = film.moved(shot.id, 1)
-    if columns[3].button("", icon=":material/delete:", key=f"shot_remove_{shot.id}", help="Remove this shot"):
-        moved = film.without_shot(shot.id)
-    if moved is not None:
-        film_store().save(moved)
-        st.rerun()
-    return film
+    columns[1].button(
+        "",
+        icon=":material/arrow_upward:",
+        key=f"shot_up_{shot.id}",
+        disabled=number == 1,
+        help="Up",
+        on_click=_change,
+        args=(film.id, shot.id, -1),
+    )
+    columns[2].button(
+        "",
+        icon=":material/arrow_downward:",
+        key=f"shot_down_{shot.id}",
+        disabled=number == last,
+        help="Down",
+        on_click=_change,
+        args=(film.id, shot.id, 1),
+    )
+    columns[3].button(
+        "",
+        icon=":material/delete:",
+        key=f"shot_remove_{shot.id}",
+        help="Remove this shot",
+        on_click=_change,
+        args=(film.id, shot.id, None),
+    )
+
+
+def _change(film_id: str, shot_id: str, places: int | None) -> None:
+    """Move the shot ``places`` later (negative: earlier), or remove it (None), in the film as kept."""
+    film = film_store().get(film_id)
+    if film is not None:
+        film_store().save(film.without_shot(shot_id) if places is None else film.moved(shot_id, places))
 
 
 def _pick_model(shot: Shot) -> Model:
@@ -201,12 +219,13 @@ def _narration(shot: Shot) -> Narration | None:
     return Narration(text, chosen, model_id)
 
 
-def add_shot(film: Film) -> None:
-    """Add a shot last: the previous shot's model, else the studio's default."""
+def add_shot(film_id: str) -> None:
+    """Add a shot last (a button's callback): the last shot's model, else the studio's default."""
+    film = film_store().get(film_id)
+    if film is None:
+        return
     model_id = film.shots[-1].model_id if film.shots else default_model(services.catalogue()).id
     try:
         film_store().save(film.with_shot(Shot(model_id=model_id)))
     except FilmError as exc:
-        st.error(str(exc), icon=":material/error:")
-        return
-    st.rerun()
+        say("error", str(exc))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, type_text, wait_runs
+from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, type_text
 from videostudio.history.store import JobStore
 from videostudio.library.chain import FILM_MODEL_ID
 from videostudio.library.videos import probe_video
@@ -38,7 +38,6 @@ def shot_ids(page: Page) -> list[str]:
 
 
 def add_shot(page: Page, prompt: str) -> str:
-    wait_runs(page, 1)  # the page's next tick: a press landing in the run after a rerun was seen lost
     before = shot_ids(page)
     keyed(page, "film_add_shot").get_by_role("button").click()
     expect(page.locator("div[class*='st-key-shot-']")).not_to_have_count(len(before), timeout=30_000)
