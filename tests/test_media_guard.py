@@ -31,6 +31,28 @@ def auth(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(media_guard, "get_origin_from_redirect_uri", lambda: ORIGIN)
 
 
+class ServingRuntime:
+    """Stands in for the server's Runtime (``install_media_guard`` leaves AppTest's stand-in alone): its media files."""
+
+    def __init__(self) -> None:
+        self.media_file_mgr = MediaFileManager(MemoryMediaFileStorage("/media"))
+
+    @staticmethod
+    def exists() -> bool:
+        return True
+
+
+@pytest.fixture
+def serving(monkeypatch: pytest.MonkeyPatch) -> list[Route]:
+    """A process that serves media as ``streamlit run`` does: live media routes, a runtime, no guard installed yet."""
+    runtime = ServingRuntime()
+    monkeypatch.setattr(media_guard, "Runtime", ServingRuntime)
+    monkeypatch.setattr(ServingRuntime, "instance", staticmethod(lambda: runtime), raising=False)
+    monkeypatch.setattr(media_guard, "_installed", False)
+    routes = create_media_routes(MemoryMediaFileStorage("/media"), None)
+    return [r for r in routes if isinstance(r, Route) and r.path.endswith(media_guard.MEDIA_ROUTE_SUFFIX)]
+
+
 def user_cookie(payload: dict[str, object], secret: str = SECRET) -> dict[str, str]:
     """The cookie Streamlit's sign-in callback sets, signed the way it signs it."""
     signed = starlette_app_utils.create_signed_value(secret, USER_COOKIE_NAME, json.dumps(payload))
@@ -74,3 +96,33 @@ def test_the_signed_in_email_comes_only_from_a_cookie_streamlit_signed_for_this_
     assert media_guard.signed_in_email(user_cookie({**signed_in, "is_logged_in": False})) is None
     forged = {USER_COOKIE_NAME: json.dumps(signed_in)}
     assert media_guard.signed_in_email(forged) is None
+
+
+def test_without_sign_in_no_guard_is_installed_and_no_objects_are_scanned(
+    serving: list[Route], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(media_guard, "sign_in_configured", lambda: False)
+    scans: list[None] = []
+    monkeypatch.setattr(media_guard, "media_routes", lambda: scans.append(None) or [])
+    media_guard.install_media_guard()
+    assert scans == []
+    assert not any(isinstance(r.app, media_guard._GuardedMedia) for r in serving)
+
+
+def test_with_sign_in_the_media_routes_are_guarded_once(serving: list[Route], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(media_guard, "sign_in_configured", lambda: True)
+    media_guard.install_media_guard()
+    assert serving and all(isinstance(r.app, media_guard._GuardedMedia) for r in serving)
+    media_guard.install_media_guard()
+    assert not any(isinstance(r.app.inner, media_guard._GuardedMedia) for r in serving), "guarded twice"
+
+
+def test_a_studio_whose_secrets_gain_sign_in_is_guarded_from_its_next_run(
+    serving: list[Route], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configured = [False]
+    monkeypatch.setattr(media_guard, "sign_in_configured", lambda: configured[0])
+    media_guard.install_media_guard()
+    configured[0] = True
+    media_guard.install_media_guard()
+    assert all(isinstance(r.app, media_guard._GuardedMedia) for r in serving)

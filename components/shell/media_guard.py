@@ -4,7 +4,8 @@ shown to.
 Streamlit serves every file a page registered (``st.video``, ``st.image``, ``st.download_button``) at
 ``/media/<sha224>.<ext>`` to anyone who has the URL, signed in or not. With ``[auth]`` in secrets this guard refuses
 (404, revealing nothing) a request whose browser is not signed in, and one whose signed-in email is not the email of a
-session that registered the file. Without ``[auth]`` it lets everything through, as before teams.
+session that registered the file. Without ``[auth]`` there is one person and nothing to guard: no guard is installed
+(and the scan below, over half a second on a loaded machine, is not made), as before teams.
 
 How, and which Streamlit 1.67 internals it leans on (``tests/test_media_guard.py`` fails loudly if one changes):
 
@@ -13,6 +14,8 @@ How, and which Streamlit 1.67 internals it leans on (``tests/test_media_guard.py
   ``starlette.routing.Route`` objects (path ``.../media/{file_id:path}``) among the live objects and wraps their
   ``app``, the ASGI callable ``Route.handle`` calls for each request. Routes are looked up per request, so the
   wrapper serves every later request. No file is registered before that first run, so none is served unguarded.
+  Without ``[auth]`` each run asks again (a cheap look at the secrets), so a studio whose secrets gain ``[auth]``
+  while it runs is guarded from its next run on.
 - The browser's identity is Streamlit's own signed ``_streamlit_user`` cookie, read the way its websocket handler
   reads it (``get_cookie_with_chunks`` + ``starlette_app_utils.decode_signed_value`` with the cookie secret, and the
   ``origin`` in it checked against the redirect URI's).
@@ -44,6 +47,7 @@ from streamlit.web.server.starlette import starlette_app_utils
 from streamlit.web.server.starlette.starlette_routes import BASE_ROUTE_MEDIA
 from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
 
+from components.shell.identity import sign_in_configured
 from videostudio.team.people import normalise_email
 
 log = logging.getLogger(__name__)
@@ -172,9 +176,9 @@ def media_routes() -> list[Route]:
 
 def install_media_guard() -> None:
     """Put the guard in front of the media endpoint, once per process (app.py calls it on every run; later calls
-    return at once). Under AppTest (whose Runtime is a stand-in) there is no server and nothing to guard."""
+    return at once). Without sign-in, and under AppTest (whose Runtime is a stand-in), there is nothing to guard."""
     global _installed
-    if _installed:
+    if _installed or not sign_in_configured():
         return
     with _install_lock:
         if _installed or not Runtime.exists() or type(Runtime.instance()) is not Runtime:
