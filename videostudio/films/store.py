@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from videostudio.films.film import Film, FilmError, checked_title
 from videostudio.history.record import Job, as_utc, film_parts_table, films_table, utcnow
+from videostudio.history.sql import json_object, json_text
 from videostudio.history.store import JobStore
 from videostudio.team.people import Person
 
@@ -97,21 +98,21 @@ class FilmStore:
     def create(self, title: str, owner: str | None) -> Film:
         film = Film(owner=owner, title=checked_title(title))
         now = utcnow()
-        row = {"id": film.id, "owner": owner, "title": film.title, "body": _dumps(film.body()), "shared": False}
+        row = {"id": film.id, "owner": owner, "title": film.title, "body": json_text(film.body()), "shared": False}
         self.store.write(lambda conn: conn.execute(films_table.insert().values(**row, created_at=now, updated_at=now)))
         return film
 
     def add(self, film: Film) -> Film:
         """Keep a whole film as a new row (an imported one)."""
         now = utcnow()
-        row = {"id": film.id, "owner": film.owner, "title": checked_title(film.title), "body": _dumps(film.body())}
+        row = {"id": film.id, "owner": film.owner, "title": checked_title(film.title), "body": json_text(film.body())}
         statement = films_table.insert().values(**row, shared=film.shared, created_at=now, updated_at=now)
         self.store.write(lambda conn: conn.execute(statement))
         return film
 
     def save(self, film: Film) -> Film:
         """Keep ``film``'s title, shots and music as they are now (saved as you go); a deleted film stays deleted."""
-        values = {"title": checked_title(film.title), "body": _dumps(film.body()), "updated_at": utcnow()}
+        values = {"title": checked_title(film.title), "body": json_text(film.body()), "updated_at": utcnow()}
         statement = films_table.update().where(films_table.c.id == film.id).values(**values)
         changed = self.store.write(lambda conn: conn.execute(statement).rowcount)
         if not changed:
@@ -151,7 +152,11 @@ class FilmStore:
 
     def start_making(self, film_id: str, backend: str, confirmed: Iterable[str]) -> None:
         """Make the film was pressed: make the ``confirmed`` parts (``plan.confirmation``) on ``backend``."""
-        values = {"making_since": utcnow(), "making_backend": backend, "making_parts": _dumps(sorted(set(confirmed)))}
+        values = {
+            "making_since": utcnow(),
+            "making_backend": backend,
+            "making_parts": json_text(sorted(set(confirmed))),
+        }
         statement = films_table.update().where(films_table.c.id == film_id).values(**values)
         self.store.write(lambda conn: conn.execute(statement))
 
@@ -260,7 +265,7 @@ class FilmStore:
 
 
 def _film(row: Any) -> Film:
-    body = _loads(row["body"])
+    body = json_object(row["body"])
     return Film.from_dict({**body, "id": row["id"], "owner": row["owner"], "shared": bool(row["shared"])})
 
 
@@ -270,15 +275,3 @@ def _part(row: Any) -> Part:
         if values[name] is not None:
             values[name] = as_utc(values[name])
     return Part(**values)
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _loads(text: object) -> dict[str, Any]:
-    try:
-        value = json.loads(str(text or "{}"))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

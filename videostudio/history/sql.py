@@ -6,6 +6,7 @@ Kept apart from ``store.py``, which says what the store does; this says how each
 from __future__ import annotations
 
 import functools
+import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,20 @@ _VERSION_TABLE = sa.table("alembic_version", sa.column("version_num", sa.String)
 
 
 # --- Schema migrations -----------------------------------------------------------------------------------------------
+
+
+def json_text(value: object) -> str:
+    """A JSON column's text: keys sorted, so the same value is always the same text (and compares equal)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def json_object(text: object) -> dict[str, Any]:
+    """A JSON column read back as an object; {} for empty or damaged text, or any other JSON value."""
+    try:
+        value = json.loads(str(text or "{}"))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:

@@ -16,7 +16,6 @@ storage may answer from what it remembers, not knowing another replica removed i
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from videostudio.form.payload import leaves
+from videostudio.history.sql import json_object, json_text
 from videostudio.jobs.submission import Submission
 from videostudio.library.kept_inputs import put_back_uploads
 from videostudio.media import MediaError, decode_data_uri, file_extension, is_data_uri
@@ -79,7 +79,7 @@ class FormToKeep:
     blobs: dict[str, bytes] = field(repr=False)
 
     def columns(self) -> dict[str, str]:
-        return {"params": _dumps(self.params), "media": _dumps(self.media), "uploads": _dumps(self.uploads)}
+        return {"params": json_text(self.params), "media": json_text(self.media), "uploads": json_text(self.uploads)}
 
 
 def form_to_keep(body: Mapping[str, Any], upload_names: Mapping[str, str] | None, prefix: str) -> FormToKeep:
@@ -103,13 +103,16 @@ def form_to_keep(body: Mapping[str, Any], upload_names: Mapping[str, str] | None
 def kept_form(row: Mapping[str, Any], storage: MediaStorage) -> KeptForm:
     """The form a ``drafts`` or ``presets`` row keeps."""
     return KeptForm(
-        params=_loads(row["params"]), media=_loads(row["media"]), uploads=_loads(row["uploads"]), storage=storage
+        params=json_object(row["params"]),
+        media=json_object(row["media"]),
+        uploads=json_object(row["uploads"]),
+        storage=storage,
     )
 
 
 def upload_keys(uploads_column: object) -> set[str]:
     """The storage keys an ``uploads`` column names."""
-    uploads = _loads(uploads_column) if isinstance(uploads_column, str) else uploads_column
+    uploads = json_object(uploads_column) if isinstance(uploads_column, str) else uploads_column
     if not isinstance(uploads, dict):
         return set()
     return {str(info["key"]) for info in uploads.values() if isinstance(info, dict) and info.get("key")}
@@ -150,15 +153,3 @@ def remove_unused_uploads(conn: Connection, storage: MediaStorage, table: sa.Tab
             except (OSError, StorageError) as exc:  # a stray file costs only space; the rows are right
                 log.warning("an unused upload could not be removed: %s", exc)
     return removed
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _loads(text: object) -> dict[str, Any]:
-    try:
-        value = json.loads(str(text or "{}"))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
