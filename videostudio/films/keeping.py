@@ -13,9 +13,9 @@ from pathlib import Path
 
 from videostudio.films.plan import FilmPlan
 from videostudio.films.sounds import Assembler, SoundError
-from videostudio.history.record import Job, JobKind, JobStatus, utcnow
+from videostudio.history.record import Job
 from videostudio.history.store import JobStore
-from videostudio.library.chain import FILM_MODEL_ID, STUDIO_BACKEND
+from videostudio.library.chain import FILM_MODEL_ID, KeptVideo, studio_made_item
 from videostudio.library.videos import VideoFileError, store_video, video_key
 from videostudio.storage.base import MediaStorage, StorageError
 from videostudio.storage.names import media_file
@@ -61,24 +61,9 @@ def assemble_and_keep(
             log.exception("the film %s could not be kept", job_id)
             raise SoundError(NOT_KEPT) from exc
         size = assembled.path.stat().st_size
-    now = utcnow()
-    item = Job(
-        id=job_id,
-        model_id=FILM_MODEL_ID,
-        backend=STUDIO_BACKEND,
-        kind=JobKind.JOINED.value,
-        status=JobStatus.COMPLETED.value,
-        prompt=f"Film: {film.title}",
-        params=film_params(plan, assembled.method),
-        local_path=key,
-        video_bytes=size,
-        video_seconds=assembled.seconds,
-        poster_path=poster,
-        created_at=now,
-        updated_at=now,
-        finished_at=now,
-        owner=owner,
-    )
+    kept = KeptVideo(key=key, poster=poster, size=size, seconds=assembled.seconds)
+    params = film_params(plan, assembled.method)
+    item = studio_made_item(job_id, FILM_MODEL_ID, f"Film: {film.title}", params, kept, owner=owner)
     return store.add(item)
 
 

@@ -12,6 +12,7 @@ import logging
 import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,29 +153,48 @@ def record_joined(
                 "The joined video could not be kept. Check that the disk has room, then try again."
             ) from exc
         size = joined_file.stat().st_size
+    params = {
+        "clips": [j.id for j in jobs],  # for the studio; the person reads the two below
+        "joined_from": list(titles) if titles is not None else [j.prompt or j.model_id for j in jobs],
+        "how": result.how,
+    }
+    kept = KeptVideo(key=key, poster=poster, size=size, seconds=result.seconds)
+    joined = studio_made_item(job_id, JOINED_MODEL_ID, f"Joined {len(jobs)} clips", params, kept, owner=owner)
+    return store.add(joined), result
+
+
+@dataclass(frozen=True)
+class KeptVideo:
+    """A video the studio made itself (a join, a film), kept in the media storage with its poster."""
+
+    key: str
+    poster: str | None
+    size: int
+    seconds: float
+
+
+def studio_made_item(
+    job_id: str, model_id: str, prompt: str, params: Mapping[str, Any], kept: KeptVideo, *, owner: str | None
+) -> Job:
+    """The History item of a video the studio made from finished ones (``STUDIO_MADE``): finished the moment it is."""
     now = utcnow()
-    joined = Job(
+    return Job(
         id=job_id,
-        model_id=JOINED_MODEL_ID,
+        model_id=model_id,
         backend=STUDIO_BACKEND,
         kind=JobKind.JOINED.value,
         status=JobStatus.COMPLETED.value,
-        prompt=f"Joined {len(jobs)} clips",
-        params={
-            "clips": [j.id for j in jobs],  # for the studio; the person reads the two below
-            "joined_from": list(titles) if titles is not None else [j.prompt or j.model_id for j in jobs],
-            "how": result.how,
-        },
-        local_path=key,
-        video_bytes=size,
-        video_seconds=result.seconds,
-        poster_path=poster,
+        prompt=prompt,
+        params=dict(params),
+        local_path=kept.key,
+        video_bytes=kept.size,
+        video_seconds=kept.seconds,
+        poster_path=kept.poster,
         created_at=now,
         updated_at=now,
         finished_at=now,
         owner=owner,
     )
-    return store.add(joined), result
 
 
 def joined_settings(params: Mapping[str, Any]) -> list[tuple[str, str]]:
