@@ -24,6 +24,7 @@ studio_pages = [
     st.Page("pages/models.py", title="Models", icon=":material/view_list:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     st.Page("pages/boards.py", title="Boards", icon=":material/dashboard:", url_path="boards"),
+    st.Page("pages/storyboard.py", title="Storyboard", icon=":material/movie_edit:", url_path="storyboard"),
     # Reached by a board's showcase link only: a page that only shows, without the studio around it.
     st.Page(
         "pages/showcase.py", title="Showcase", icon=":material/slideshow:", url_path="showcase", visibility="hidden"

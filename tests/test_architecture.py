@@ -40,7 +40,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("components.shell",),
     ("components.form",),
     ("components.models",),
-    ("components.jobs", "components.boards"),
+    ("components.jobs", "components.boards", "components.films"),
     ("components.generate",),
     ("components.history",),
     ("components.compare", "components.team", "components"),

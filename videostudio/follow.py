@@ -26,7 +26,7 @@ from videostudio.config import API_KEY_NAME, Settings, api_key_from
 from videostudio.history.store import JobStore
 from videostudio.jobs.backends import Backends, studio_backends
 from videostudio.jobs.follower import Follower, follower_name
-from videostudio.studio import studio_job_service
+from videostudio.studio import follow_films, studio_film_works, studio_job_service
 
 log = logging.getLogger("videostudio.follow")
 
@@ -49,7 +49,9 @@ def standalone(settings: Settings, env: Mapping[str, str] = os.environ) -> Follo
     backends = studio_backends(settings, catalogue, offline_url)
     service = studio_job_service(settings, JobStore(settings.database_url), backends, owner=follower_name())
     key = api_key_from(env, _secrets(Path.cwd()))
-    return Follower(service, backends, keys={b.name: key for b in backends if b.needs_key} if key else None)
+    follower = Follower(service, backends, keys={b.name: key for b in backends if b.needs_key} if key else None)
+    works = studio_film_works(settings, service, catalogue, follower.client)
+    return follow_films(follower, lambda _follower: works)  # films being made go on here too
 
 
 def main(argv: list[str] | None = None) -> int:

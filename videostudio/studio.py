@@ -10,18 +10,28 @@ the media storage their uploads go to.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from videostudio.api.assist_client import AssistClient
+from videostudio.catalogue import Catalogue
 from videostudio.config import Settings
+from videostudio.films.making import FilmWorks, advance
+from videostudio.films.seams import film_assembler, film_sounds
+from videostudio.films.shots import model_finder
+from videostudio.films.sounds import Sounds
+from videostudio.films.store import FilmStore
 from videostudio.history.store import Job, JobStore
 from videostudio.jobs.backends import Backends
+from videostudio.jobs.follower import Follower
 from videostudio.jobs.outcomes import KeepOutcome
 from videostudio.jobs.schedule import RunTimes
 from videostudio.jobs.service import JobService
 from videostudio.library import kept_inputs
 from videostudio.library import videos as library
 from videostudio.storage import MediaStorage, StorageError, storage_from
+from videostudio.team.members import MemberStore, admins_from
+from videostudio.team.people import LOCAL_PERSON, Person
 from videostudio.workflows.drafts import DraftStore
 from videostudio.workflows.old_forms import import_old_drafts, import_old_presets
 from videostudio.workflows.presets import PresetStore
@@ -79,3 +89,51 @@ def studio_presets(settings: Settings, store: JobStore) -> PresetStore:
     except (OSError, StorageError) as exc:
         log.warning("old presets not imported: %s", exc)
     return presets
+
+
+def studio_film_works(
+    settings: Settings,
+    service: JobService,
+    catalogue: Catalogue,
+    client: Callable[[str], AssistClient | None],
+    *,
+    storage: MediaStorage | None = None,
+) -> FilmWorks:
+    """What making a film needs in this process: its store, the job service, the media storage, the catalogue, a client
+    per backend (``client``: the session's, or the follower's), the speech, music and assembly, and the team."""
+    store = service.store
+    members = MemberStore(store, admins_from())
+    media = storage if storage is not None else storage_from(settings)
+
+    def person_of(owner: str | None) -> Person | None:
+        if owner is None:
+            return LOCAL_PERSON  # a film made before sign-in, or in a studio without it
+        member = members.get(owner)
+        return member.as_person() if member is not None else None
+
+    def sounds(name: str) -> Sounds | None:
+        found = client(name)
+        return film_sounds(found, media) if found is not None else None
+
+    return FilmWorks(
+        films=FilmStore(store),
+        service=service,
+        storage=media,
+        find_model=model_finder(catalogue),
+        video_client=client,
+        sounds=sounds,
+        assemble=film_assembler(),
+        person_of=person_of,
+    )
+
+
+def follow_films(follower: Follower, works: Callable[[Follower], FilmWorks]) -> Follower:
+    """Let ``follower`` move each film being made on after each round of polls: it finishes with no browser open."""
+
+    def chore(running: Follower) -> None:
+        made = works(running)
+        for film_id in made.films.being_made():
+            advance(made, film_id)
+
+    follower.chores.append(chore)
+    return follower

@@ -13,7 +13,7 @@ from components.boards.mark_filters import mark_filters
 from components.jobs.job_words import STATUS_LOOK, model_name
 from components.shell import services
 from videostudio.history.store import ACTIVE_STATUSES, Job, JobStatus
-from videostudio.library.chain import JOINED_MODEL_ID
+from videostudio.library.chain import STUDIO_MADE
 from videostudio.team.seen import SeenJobs
 
 # What a person filters by, and the store statuses each stands for: an ended status by its own words
@@ -90,7 +90,7 @@ def _filter_bar() -> HistoryQuery:
     top = st.columns([3, 2, 2], vertical_alignment="bottom")
     models = top[0].multiselect(
         "Model",
-        [*catalogue.ids(), JOINED_MODEL_ID],  # joined clips are found by "model" too
+        [*catalogue.ids(), *STUDIO_MADE],  # joined clips and films are found by "model" too
         format_func=model_name,
         placeholder="All models",
         key="history_models",

@@ -27,7 +27,7 @@ from videostudio.catalogue import Model, Task, start_image_path
 from videostudio.form.fields import form_fields
 from videostudio.form.payload import leaves
 from videostudio.history.store import Job
-from videostudio.library.chain import JOINED_MODEL_ID, ChainError, job_last_frame
+from videostudio.library.chain import STUDIO_MADE, ChainError, job_last_frame
 
 # The continuation under way in this session (a Continuation), until sent from or stopped.
 CONTINUE_KEY = "chain_continue"
@@ -89,7 +89,7 @@ def start_continuing(job: Job) -> str | None:
         frame = job_last_frame(job, services.media_storage())
     except ChainError as exc:
         return str(exc)
-    prompt = "" if job.model_id == JOINED_MODEL_ID else job.prompt  # "Joined 3 clips" is no prompt
+    prompt = "" if job.model_id in STUDIO_MADE else job.prompt  # "Joined 3 clips" is no prompt
     state[CONTINUE_KEY] = Continuation(job.id, job_title(job), frame, prompt)
     # The browser opens on the image-to-video models: any of them can take the frame.
     state[BROWSER_OPEN] = True

@@ -15,7 +15,7 @@ from videostudio.history.store import Job, JobStatus
 from videostudio.jobs.backends import Backend
 from videostudio.jobs.batches import position_text
 from videostudio.jobs.service import PollPolicy
-from videostudio.library.chain import JOINED_MODEL_ID, JOINED_NAME
+from videostudio.library.chain import STUDIO_MADE
 
 STATUS_LOOK = {
     JobStatus.SUBMITTING: ("Sending", "gray", ":material/upload:"),
@@ -34,8 +34,8 @@ DIALOG_PROMPT_CHARS = 48
 
 
 def model_name(model_id: str) -> str:
-    if model_id == JOINED_MODEL_ID:
-        return JOINED_NAME  # clips the studio joined: no model of the catalogue made it
+    if model_id in STUDIO_MADE:
+        return STUDIO_MADE[model_id]  # joined clips, a film: the studio made it, no model of the catalogue
     model = services.model_or_none(model_id)
     return model.name if model else model_id
 

@@ -22,7 +22,7 @@ from videostudio.jobs.follower import Follower, follower_name
 from videostudio.jobs.service import JobService, PollPolicy
 from videostudio.library import videos as library
 from videostudio.storage import MediaStorage, storage_from
-from videostudio.studio import studio_job_service
+from videostudio.studio import follow_films, studio_film_works, studio_job_service
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,10 @@ def follower() -> Follower:
     """
     registry = backends()
     key = configured_api_key()
-    return Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+    running = Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
+    # Films being made go on with no browser open, on the follower's own clients.
+    works = studio_film_works(settings(), running.service, bundled_catalogue(), running.client, storage=media_storage())
+    return follow_films(running, lambda _follower: works)
 
 
 @st.cache_resource(show_spinner=False)
@@ -288,6 +291,12 @@ def assist_client() -> tuple[str, AssistClient] | str:
     name = backend()
     client = _held_client(name, AssistClient, "_assist_clients")
     return NO_KEY_TO_SEND if client is None else (name, client)
+
+
+def assist_client_for(name: str) -> AssistClient | None:
+    """This session's client for the helper endpoints on backend ``name`` (a film's speech and music; being a
+    ``VideoClient`` too, its shots), or None when it cannot be used (no key)."""
+    return _held_client(name, AssistClient, "_assist_clients")
 
 
 def helper_pricing(model_ids: list[str]) -> dict[str, Any]:

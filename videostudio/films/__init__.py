@@ -1,1 +1,2 @@
-"""Films: a few shots made one after another, assembled into one video with narration and music."""
+"""Films: a storyboard of shots made into one film: the film, its store, the plan of what to (re)make, the making,
+and the assembly (shots in order, narration over each, music under the whole)."""

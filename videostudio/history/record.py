@@ -32,6 +32,8 @@ __all__ = [
     "board_items_table",
     "boards_table",
     "drafts_table",
+    "film_parts_table",
+    "films_table",
     "from_row",
     "jobs_table",
     "members_table",
@@ -194,6 +196,43 @@ board_items_table = sa.Table(
     sa.Index("ix_board_items_job_id", "job_id"),
 )
 
+
+# Revision 0011: storyboards (videostudio/films): a film per row, its body as JSON, and what was made for each of its
+# parts by the fingerprint of the settings it was made from (one row per part and fingerprint: a claim, then a record).
+films_table = sa.Table(
+    "films",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("owner", sa.String(320)),  # the member who made it; None in a studio without sign-in
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # title, shots and music as JSON (videostudio/films/film.py)
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("making_since", sa.DateTime(timezone=True)),  # Make the film was pressed; None: not being made
+    sa.Column("making_backend", sa.String(20)),  # where its shots are sent
+    sa.Column("making_parts", sa.Text),  # JSON: the parts that press priced and confirmed (films/plan.confirmation)
+    sa.Index("ix_films_owner", "owner", "updated_at"),
+    sa.Index("ix_films_making", "making_since"),
+)
+film_parts_table = sa.Table(
+    "film_parts",
+    metadata,
+    sa.Column("film_id", sa.String(32), sa.ForeignKey("films.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("part", sa.String(64), primary_key=True),  # "shot:<id>", "narration:<id>", "music" or "film"
+    sa.Column("fingerprint", sa.String(64), primary_key=True),  # of what it was made from (films/plan.py)
+    sa.Column("status", sa.String(20), nullable=False),  # sending, waiting, done, failed
+    sa.Column("job_id", sa.String(32)),  # the video job of a shot; the History item of the film
+    sa.Column("generation_id", sa.String(200)),  # the music's
+    sa.Column("client_request_id", sa.String(128)),
+    sa.Column("media_key", sa.Text),  # where a narration or the music is kept
+    sa.Column("seconds", sa.Float),
+    sa.Column("usd", sa.Float),
+    sa.Column("error", sa.Text),  # in words for the person
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_film_parts_job_id", "job_id"),
+)
 
 # Revision 0008: drafts and presets (videostudio/workflows/drafts.py, presets.py), here so that every replica of a team
 # studio has the same ones. Their uploads are media (``drafts/<sha256>.<ext>``, ``presets/<sha256>.<ext>``); a row names

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from videostudio.api.client import VideoClient
+from videostudio.api.assist_client import AssistClient
 from videostudio.catalogue import Catalogue, CatalogueError
 from videostudio.config import Settings
 from videostudio.history.store import Job
@@ -48,10 +48,11 @@ class Backend:
     def needs_key(self) -> bool:
         return self.fixed_key is None
 
-    def client(self, key: str | None = None) -> VideoClient | None:
+    def client(self, key: str | None = None) -> AssistClient | None:
         """A new client, or None when this backend needs a key and none is given."""
         key = self.fixed_key or key
-        return VideoClient(self.base_url(), key) if key else None
+        # The helper endpoints (speech, music: a film's sounds) share the key and address: one client speaks both.
+        return AssistClient(self.base_url(), key) if key else None
 
     def source_name(self) -> str:
         """What names this backend's answers from one start to the next (asking it starts no backend)."""

@@ -19,10 +19,10 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from videostudio.api.client import VideoClient
+from videostudio.api.assist_client import AssistClient
 from videostudio.history.store import Job, utcnow
 from videostudio.jobs.backends import Backends
 from videostudio.jobs.service import Client, JobService
@@ -52,11 +52,13 @@ class Follower:
     ) -> None:
         self.service = service
         self.backends = backends
+        # Work moved on after each round of polls, with no browser open (a film being made: videostudio/studio.py).
+        self.chores: list[Callable[[Follower], None]] = []
         self.idle_wait = idle_wait
         # Keys by backend name, held in memory only: the configured one, or one a session offered.
         self._keys: dict[str, str] = dict(keys or {})
         # One client per backend, used by this follower's thread only (a requests.Session is not thread-safe).
-        self._clients: dict[str, tuple[str, VideoClient]] = {}
+        self._clients: dict[str, tuple[str, AssistClient]] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -84,38 +86,54 @@ class Follower:
 
         Only backends with running jobs: the offline demo is not started for a studio that only uses the API.
         """
-        clients: dict[str, Client] = {}
         running = self.service.store.active_backends()
+        clients: dict[str, Client] = {}
         for backend in self.backends:
-            if backend.name not in running:
-                continue
-            with self._lock:
-                key = self._keys.get(backend.name)
-                held = self._clients.get(backend.name)
-            fingerprint = str(hash((key, backend.fixed_key)))  # the key itself is kept out of bookkeeping
-            if held and held[0] == fingerprint:
-                clients[backend.name] = held[1]
-                continue
-            try:
-                client = backend.client(key)
-            except Exception:  # e.g. the offline backend could not start: its jobs wait, the others go on
-                log.exception("no client for %s", backend.label)
-                continue
-            if client is None:
-                continue
-            if held:
-                held[1].close()
-            with self._lock:
-                self._clients[backend.name] = (fingerprint, client)
-            clients[backend.name] = client
+            if backend.name in running:
+                client = self.client(backend.name)
+                if client is not None:
+                    clients[backend.name] = client
         return clients
+
+    def client(self, name: str) -> AssistClient | None:
+        """This follower's client for backend ``name`` (video and helper endpoints), or None when it can't ask it.
+
+        For this follower's thread only (a requests.Session is not thread-safe): its polls and its chores.
+        """
+        backend = self.backends.get(name)
+        if backend is None:
+            return None
+        with self._lock:
+            key = self._keys.get(backend.name)
+            held = self._clients.get(backend.name)
+        fingerprint = str(hash((key, backend.fixed_key)))  # the key itself is kept out of bookkeeping
+        if held and held[0] == fingerprint:
+            return held[1]
+        try:
+            client = backend.client(key)
+        except Exception:  # e.g. the offline backend could not start: its jobs wait, the others go on
+            log.exception("no client for %s", backend.label)
+            return None
+        if client is None:
+            return None
+        if held:
+            held[1].close()
+        with self._lock:
+            self._clients[backend.name] = (fingerprint, client)
+        return client
 
     # --- running ----------------------------------------------------------------------------------------------------
 
     def run_once(self, now: datetime | None = None) -> list[Job]:
-        """Poll every job that is due now; returns the jobs that changed."""
+        """Poll every job that is due now, then do the chores; returns the jobs that changed."""
         clients = self.clients()
-        return self.service.poll_due(clients, self.backends.policies(), now=now) if clients else []
+        changed = self.service.poll_due(clients, self.backends.policies(), now=now) if clients else []
+        for chore in self.chores:
+            try:
+                chore(self)
+            except Exception:  # one chore failing must not stop the polls, nor the other chores
+                log.exception("a follower's chore failed; trying again on the next round")
+        return changed
 
     def start(self) -> Follower:
         if self._thread is None or not self._thread.is_alive():

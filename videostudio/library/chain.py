@@ -28,6 +28,11 @@ if TYPE_CHECKING:  # PyAV takes about half a second to load: only reading a vide
 # The history's words for a joined video: no model ran it, and no backend bills or follows it.
 JOINED_MODEL_ID = "studio/joined-clips"
 JOINED_NAME = "Joined clips"
+# A storyboard's film, assembled by the studio from its shots, narration and music (videostudio/films).
+FILM_MODEL_ID = "studio/film"
+FILM_NAME = "Film"
+# The names of what the studio made itself (no model of the catalogue made it), by the history's model id.
+STUDIO_MADE = {JOINED_MODEL_ID: JOINED_NAME, FILM_MODEL_ID: FILM_NAME}
 STUDIO_BACKEND = "studio"  # made on this computer by the studio itself (not in the Backends registry: never polled)
 # How far before the end a last-frame search starts: past the last keyframe of any clip these models make.
 _LAST_FRAME_LOOKBACK = 2.0
@@ -173,7 +178,8 @@ def record_joined(
 
 
 def joined_settings(params: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """A joined video's settings in words: "Joined from" its clips in order, and "How" it was made.
+    """A joined video's settings in words: "Joined from" its clips in order, and "How" it was made; a film's also
+    its title, each shot's narration and its music ("Film", "Narration", "Music").
 
     Joins recorded before these words kept only the clips' ids and "copied" or "re-encoded".
     """
@@ -181,7 +187,12 @@ def joined_settings(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     titles = params.get("joined_from") or []
     source = ", then ".join(str(t) for t in titles) if titles else f"{len(clips)} clips (their names were not kept)"
     how = params.get("how") or {"copied": COPIED, "re-encoded": "re-encoded to H.264"}.get(params.get("method"), "–")
-    return [("Joined from", source), ("How", str(how))]
+    rows = [("Film", str(params["film_title"]))] if params.get("film_title") else []
+    rows.append(("Joined from", source))
+    rows += [("Narration", str(words)) for words in params.get("narration") or []]
+    if params.get("music"):
+        rows.append(("Music", str(params["music"])))
+    return [*rows, ("How", str(how))]
 
 
 def chain_of(store: JobStore | SeenJobs, job: Job) -> list[Job]:

@@ -119,13 +119,18 @@ def record_press(
     The check reads the person's spending inside the transaction that inserts the jobs (``JobStore.add_unless``).
     """
 
-    def refuse(conn: Connection) -> str | None:
-        if not has_limit(person):
-            return refusal(person, cost, Spent())  # only a role that may not generate is refused
-        hold_person(conn, person.owner)
-        return refusal(person, cost, spent_in(conn, person.owner, backend, now or utcnow()))
+    return store.add_unless(jobs, lambda conn: press_refusal(conn, person, cost, backend=backend, now=now))
 
-    return store.add_unless(jobs, refuse)
+
+def press_refusal(
+    conn: Connection, person: Person, cost: PressCost, *, backend: str, now: datetime | None = None
+) -> str | None:
+    """Inside the transaction that records a press's jobs: why it may not be sent (None: it may). Holds the person's
+    lock until that transaction ends, so what it read can't change before the jobs are in."""
+    if not has_limit(person):
+        return refusal(person, cost, Spent())  # only a role that may not generate is refused
+    hold_person(conn, person.owner)
+    return refusal(person, cost, spent_in(conn, person.owner, backend, now or utcnow()))
 
 
 def spending_per_person(

@@ -12,7 +12,9 @@ Paths carry list indices (``dynamic_masks.0.mask``) and, inside a variant, the v
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -75,9 +77,24 @@ class FieldWidget(Protocol):
     def describe(self, spec: FieldSpec) -> str: ...
 
 
+# A prefix for every widget key drawn inside ``form_scope``: several forms of one model on a page (a storyboard's
+# shots) each keep their own values. Empty outside a scope, so Generate's keys are what they always were.
+_SCOPE: ContextVar[str] = ContextVar("form_scope", default="")
+
+
+@contextmanager
+def form_scope(name: str) -> Iterator[None]:
+    """Draw, restore and read forms under their own keys while inside (``shot-3f2a--pixverse-v5-…``)."""
+    token = _SCOPE.set(f"{name}--")
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
 def model_key(model: Model) -> str:
-    """A widget-key prefix for a model: ``pixverse-v5-image-to-video``."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", model.id).strip("-")
+    """A widget-key prefix for a model: ``pixverse-v5-image-to-video`` (inside ``form_scope``, prefixed by it)."""
+    return _SCOPE.get() + re.sub(r"[^A-Za-z0-9]+", "-", model.id).strip("-")
 
 
 def field_key(model: Model, path: str) -> str:
