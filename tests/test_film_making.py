@@ -230,3 +230,72 @@ def test_a_narrated_shot_is_spoken_once_and_the_film_lists_its_words(bench: Benc
     assert item is not None and any("The sea never sleeps." in line for line in item.params["narration"])
     shots = sum(s.video.job.video_seconds or 0 for s in done.plan.shots)  # type: ignore[union-attr]
     assert item.video_seconds == pytest.approx(shots, abs=0.2)  # narration is mixed in, never lengthens the film
+
+
+def _helper_calls(bench: Bench) -> list[dict]:
+    from videostudio.history.record import helper_calls_table
+
+    with bench.works.service.store.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(helper_calls_table.select()).mappings()]
+
+
+def test_a_films_narration_and_music_are_recorded_and_counted_after_the_press(bench: Bench) -> None:
+    from videostudio.films.film import MusicBed, Narration
+    from videostudio.music import default_music_model
+    from videostudio.team.spending import spending_per_person
+    from videostudio.voices import default_speech_model
+
+    speech = default_speech_model()
+    film = storyboard(bench)
+    film = film.with_shot(replace(film.shots[0], narration=Narration("Dawn.", speech.default_voice, speech.id)))
+    film = bench.works.films.save(film.with_music(MusicBed("soft piano", 10, 0.3, default_music_model().id)))
+
+    press(bench, film)
+    done = bench.until(film.id, lambda p: p.finished or p.making is None)
+
+    assert done.finished, [(p.part, p.stage.value, p.error) for p in done.plan.parts()]
+    calls = sorted(_helper_calls(bench), key=lambda row: row["kind"])
+    assert [(c["kind"], c["owner"], c["backend"]) for c in calls] == [
+        ("music", None, "offline"),
+        ("speech", None, "offline"),
+    ]
+    assert all(c["cost_usd"] is not None and c["cost_usd"] > 0 for c in calls)  # settled
+    [local] = spending_per_person(bench.works.service.store, ["offline"])
+    shots = sum(s.video.job.usd or s.video.job.estimate_usd or 0 for s in done.plan.shots)  # type: ignore[union-attr]
+    assert local.today == pytest.approx(shots + sum(c["cost_usd"] for c in calls))
+
+
+def test_a_narration_over_the_owners_limit_after_the_press_is_not_sent(bench: Bench) -> None:
+    from videostudio.films.film import Narration
+    from videostudio.films.store import narration_part
+    from videostudio.history.record import Job, utcnow
+    from videostudio.voices import default_speech_model
+
+    speech = default_speech_model()
+    film = storyboard(bench)
+    press(bench, film)
+    bench.until(film.id, lambda p: p.finished)  # the shots are made: only the narration is left to make
+    film = bench.works.films.get(film.id)
+    assert film is not None
+    film = film.with_shot(replace(film.shots[0], narration=Narration("Dawn.", speech.default_voice, speech.id)))
+    film = bench.works.films.save(film)
+    capped = Person("ana@example.com", Role.CREATOR, daily_usd=1.0)
+    bench.works.service.store.add(
+        Job(
+            model_id=VIDEO01,
+            backend="offline",
+            owner=capped.owner,
+            status=JobStatus.COMPLETED,
+            usd=1.0,
+            created_at=utcnow(),
+        )
+    )
+
+    outcome = make_film(bench.works, film, capped, "offline", PressCost(0.0, 1))  # the press itself fits
+
+    assert outcome.refused is None
+    rows = bench.backend.logs.query({"period": ["24h"]})["data"]  # type: ignore[attr-defined]
+    assert [r for r in rows if r["model"] == speech.id] == []  # no /v1/tts request
+    assert _helper_calls(bench) == []
+    [spoken] = [p for (part, _f), p in bench.works.films.parts(film.id).items() if part == narration_part("a")]
+    assert spoken.error is not None and "Nothing was sent. Ask your admin to raise your limit." in spoken.error

@@ -24,7 +24,7 @@ from videostudio.history.sql import HEAD_REVISIONS, head_revisions
 from videostudio.history.store import Job, JobStore, alembic_config, metadata
 
 REPO = Path(__file__).resolve().parent.parent
-HEAD = "0011"
+HEAD = "0012"
 T0 = datetime(2026, 11, 21, 15, 30, tzinfo=UTC)
 NEW_COLUMNS = {"video_bytes", "video_seconds", "poster_path", "download_attempts", "inputs_dir"}
 

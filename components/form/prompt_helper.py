@@ -21,6 +21,7 @@ from typing import Literal
 
 import streamlit as st
 
+from components.form.helper_spending import settle, start_helper_call
 from components.form.widgets import FormState, field_key, model_key
 from components.form.widgets.text import PROMPT_FIELD
 from components.shell import services
@@ -139,7 +140,15 @@ def _take_ask(model: Model, keys: str, prompt: str, image: str | None) -> None:
     if isinstance(sending, str):
         st.session_state[f"{keys}__helper_error"] = sending
         return
-    _, client = sending
+    backend, client = sending
+    pricing = services.helper_pricing([DEFAULT_CHAT_MODEL]).get(DEFAULT_CHAT_MODEL)
+    estimate = improve_estimate(model.name, prompt, pricing) if kind == IMPROVE else describe_estimate(pricing)
+    started = start_helper_call(
+        backend=backend, kind="chat", model=DEFAULT_CHAT_MODEL, client_request_id=request_id, estimate_usd=estimate.usd
+    )
+    if started.refused is not None:
+        st.session_state[f"{keys}__helper_error"] = started.refused  # over a spending limit: nothing was sent
+        return
     try:
         with st.spinner(f"Asking {DEFAULT_CHAT_MODEL}…", show_time=True):
             if kind == IMPROVE:
@@ -155,6 +164,7 @@ def _take_ask(model: Model, keys: str, prompt: str, image: str | None) -> None:
                 proposal = describe_picture(
                     client, chat_model=DEFAULT_CHAT_MODEL, image=image, client_request_id=request_id
                 )
+            settle(started, proposal.usd)
             # Kept before anything else touches the page: a rerun asked for meanwhile stops the run at its next
             # Streamlit call, and the answer (paid for) must be on the page after it.
             st.session_state[f"{keys}__helper_text"] = proposal.text

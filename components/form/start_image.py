@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.form.helper_spending import settle, start_helper_call
 from components.form.media_input import MediaValue
 from components.form.media_list_input import prepare_file
 from components.shell import services
@@ -116,12 +117,20 @@ def _take_ask(spec: FieldSpec, model: Model, key: str) -> None:
     if isinstance(sending, str):
         state[f"{key}__still_error"] = sending
         return
-    _, client = sending
+    backend, client = sending
+    estimate = still_price(services.helper_pricing([model_id]).get(model_id))
+    started = start_helper_call(
+        backend=backend, kind="image", model=model_id, client_request_id=request_id, estimate_usd=estimate
+    )
+    if started.refused is not None:
+        state[f"{key}__still_error"] = started.refused  # over a spending limit: nothing was sent
+        return
     try:
         with st.spinner(f"Making the picture with {model_id}…", show_time=True):
             still = make_still(
                 client, services.media_storage(), model_id=model_id, prompt=prompt, client_request_id=request_id
             )
+            settle(started, still.usd)
             # Counted at once: the picture is paid for, and a press drawn before it must not make another.
             state[f"{key}__still_made"] = state.get(f"{key}__still_made", 0) + 1
             name = f"picture-{still.path.stem[:12]}{still.path.suffix}"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.form.helper_spending import settle, start_helper_call
 from components.form.media_input import MediaValue
 from components.shell import services
 from components.shell.markdown_text import markdown_safe
@@ -223,8 +224,15 @@ def _make(key: str, spec: FieldSpec, model: Model, speaker: SpeechModel, voice: 
     if isinstance(sending, str):
         st.session_state[f"{key}__speech_error"] = sending
         return
-    client = sending[1]
+    backend, client = sending
     request_id = f"speech-{uuid.uuid4().hex}"
+    estimate = speech_estimate(speaker, text, _pricing(speaker.id)).usd
+    started = start_helper_call(
+        backend=backend, kind="speech", model=speaker.id, client_request_id=request_id, estimate_usd=estimate
+    )
+    if started.refused is not None:
+        st.session_state[f"{key}__speech_error"] = started.refused  # over a spending limit: nothing was sent
+        return
     try:
         with st.spinner("Making the speech…", show_time=True):
             speech = make_speech(
@@ -235,6 +243,7 @@ def _make(key: str, spec: FieldSpec, model: Model, speaker: SpeechModel, voice: 
                 text=text,
                 client_request_id=request_id,
             )
+            settle(started, speech.usd)
             data = speech.path.read_bytes()
             name = f"speech-{re.sub(r'[^A-Za-z0-9]+', '-', voice).strip('-').lower()}{speech.path.suffix}"
             prepared = prepare_upload("audio", data, name, model, spec.help)

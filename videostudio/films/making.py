@@ -27,6 +27,7 @@ from videostudio.films.store import FILM_PART, FilmStore, Making, PartStatus
 from videostudio.history.record import Job, utcnow
 from videostudio.jobs.service import Client, JobService
 from videostudio.storage.base import MediaStorage
+from videostudio.team.helper_calls import HelperSpending
 from videostudio.team.limits import PressCost
 from videostudio.team.people import Person
 from videostudio.team.spending import press_refusal
@@ -168,8 +169,9 @@ def advance(works: FilmWorks, film_id: str, *, person: Person | None = None) -> 
         if sounds is None:
             messages.append(NO_SOUNDS)
         else:
-            make_narrations(works.films, film, plan, making.confirmed, sounds)
-            follow_music(works.films, film, plan, making.confirmed, sounds)
+            spending = HelperSpending(works.service.store, person, making.backend)
+            make_narrations(works.films, film, plan, making.confirmed, sounds, spending)
+            follow_music(works.films, film, plan, making.confirmed, sounds, spending)
     plan = current_plan(works, film)
     if plan.everything_made:
         plan = _assemble(works, film, plan)

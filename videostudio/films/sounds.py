@@ -5,6 +5,9 @@ Pure module (no Streamlit). The speech, music and assembly themselves are the ot
 ``Sounds`` (``videostudio/films/seams.py`` wires them), so the making of a film is written and followed here the same
 way whoever makes the sound. Every sound is claimed in the store before its request leaves, so it is sent once: a
 narration whose answer was lost is reported, never sent again by itself (a press of Make the film asks again).
+Each sound's call is also checked against the owner's spending limits and recorded as a helper call just before it
+leaves (``videostudio/team/helper_calls.py``), so the film's sounds count in later totals: a refused one fails, in
+the limit's words, and is not sent.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Literal, Protocol
 from videostudio.films.film import Film, MusicBed, Narration
 from videostudio.films.plan import FilmPlan, Stage, is_confirmed
 from videostudio.films.store import MUSIC_PART, FilmStore, PartStatus
+from videostudio.team.helper_calls import HelperSpending
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +87,14 @@ def request_id() -> str:
     return f"vs-{uuid.uuid4().hex}"
 
 
-def make_narrations(films: FilmStore, film: Film, plan: FilmPlan, confirmed: frozenset[str], sounds: Sounds) -> int:
+def make_narrations(
+    films: FilmStore,
+    film: Film,
+    plan: FilmPlan,
+    confirmed: frozenset[str],
+    sounds: Sounds,
+    spending: HelperSpending,
+) -> int:
     """Make each confirmed narration not made yet, once; returns how many were made (or failed) here."""
     done = 0
     for shot in plan.shots:
@@ -94,11 +105,17 @@ def make_narrations(films: FilmStore, film: Film, plan: FilmPlan, confirmed: fro
         crid = request_id()
         if not films.claim(film.id, part.part, part.fingerprint, client_request_id=crid):
             continue  # another process is making it
+        narration = shot.shot.narration
+        started = spending.record("speech", narration.model_id, crid, sounds.narration_price(narration).usd)
         try:
-            kept = sounds.speak(shot.shot.narration, crid)
+            if started.refused is not None:
+                raise SoundError(started.refused)  # over the owner's limit: not sent
+            kept = sounds.speak(narration, crid)
         except SoundError as exc:
             films.update_part(film.id, part.part, part.fingerprint, status=PartStatus.FAILED, error=str(exc))
         else:
+            assert started.call_id is not None
+            spending.settle(started.call_id, kept.usd)
             films.update_part(
                 film.id,
                 part.part,
@@ -112,7 +129,14 @@ def make_narrations(films: FilmStore, film: Film, plan: FilmPlan, confirmed: fro
     return done
 
 
-def follow_music(films: FilmStore, film: Film, plan: FilmPlan, confirmed: frozenset[str], sounds: Sounds) -> None:
+def follow_music(
+    films: FilmStore,
+    film: Film,
+    plan: FilmPlan,
+    confirmed: frozenset[str],
+    sounds: Sounds,
+    spending: HelperSpending,
+) -> None:
     """Start the confirmed music bed once, or ask after the one started, and keep it when it is done."""
     part = plan.music
     if part is None or film.music is None or part.fingerprint is None:
@@ -121,11 +145,16 @@ def follow_music(films: FilmStore, film: Film, plan: FilmPlan, confirmed: frozen
         crid = request_id()
         if not films.claim(film.id, MUSIC_PART, part.fingerprint, client_request_id=crid):
             return
+        started = spending.record("music", film.music.model_id, crid, sounds.music_price(film.music).usd)
         try:
+            if started.refused is not None:
+                raise SoundError(started.refused)  # over the owner's limit: not sent
             generation = sounds.start_music(film.music, crid)
         except SoundError as exc:
             films.update_part(film.id, MUSIC_PART, part.fingerprint, status=PartStatus.FAILED, error=str(exc))
             return
+        assert started.call_id is not None
+        spending.settle(started.call_id, None)  # the music's answer reports no cost: it counts at its estimate
         films.update_part(film.id, MUSIC_PART, part.fingerprint, status=PartStatus.WAITING, generation_id=generation)
         return
     record = part.record

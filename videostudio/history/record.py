@@ -35,6 +35,7 @@ __all__ = [
     "film_parts_table",
     "films_table",
     "from_row",
+    "helper_calls_table",
     "jobs_table",
     "members_table",
     "metadata",
@@ -232,6 +233,24 @@ film_parts_table = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_film_parts_job_id", "job_id"),
+)
+
+# Revision 0012: each billed call of a helper model (speech, chat, music, image) for a person, recorded with the limit
+# check before it is sent (videostudio/team/helper_calls.py); cost_usd None: not known yet, it counts at its estimate.
+helper_calls_table = sa.Table(
+    "helper_calls",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("owner", sa.String(320)),  # the member's email; None in a studio without sign-in
+    sa.Column("backend", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # an AssistKind's name (catalogue/assist.py)
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("client_request_id", sa.String(128)),
+    sa.Column("estimate_usd", sa.Float),
+    sa.Column("cost_usd", sa.Float),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_helper_calls_owner", "owner", "backend", "created_at"),  # a person's sums (limits)
+    sa.Index("ix_helper_calls_backend", "backend", "created_at"),  # the Team page's per-person table
 )
 
 # Revision 0008: drafts and presets (videostudio/workflows/drafts.py, presets.py), here so that every replica of a team

@@ -31,7 +31,7 @@ WRITE_OPTION = "videostudio_write"
 _MIGRATION_LOCK_KEY = 0x564944454F535455
 # The newest revision(s) in migrations/versions: a database already there is opened without loading Alembic.
 # A new revision updates this (tests/test_migrations.py checks it against Alembic's own reading).
-HEAD_REVISIONS = frozenset({"0011"})
+HEAD_REVISIONS = frozenset({"0012"})
 # Alembic's table of applied revisions (its default name, which env.py keeps).
 _VERSION_TABLE = sa.table("alembic_version", sa.column("version_num", sa.String))
 

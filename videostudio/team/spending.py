@@ -4,7 +4,8 @@ A job counts for what it cost: finished, its actual cost as the API reported it 
 finished one the API reported no cost for counts its estimate); still running or waiting, the estimate the studio
 showed before the press (``jobs.estimate_usd``), or its actual cost once known when that is higher. Each backend is
 counted apart, like History's Spending: the offline demo's simulated dollars never eat into a real limit, and a
-team trying the studio on the demo sees its limits work.
+team trying the studio on the demo sees its limits work. A helper call (speech, prompt help, music, a picture:
+``helper_calls.py``) counts too: at its cost once settled, at its estimate until then.
 
 ``record_press`` checks and records in one write transaction that is serialised per person: on PostgreSQL a
 transaction-scoped advisory lock named after the person, on SQLite the database's write lock (the store begins
@@ -24,7 +25,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from videostudio.history.queries import reported_usd
-from videostudio.history.record import ACTIVE_STATUSES, Job, JobKind, JobStatus, as_utc, from_row, jobs_table, utcnow
+from videostudio.history.record import (
+    ACTIVE_STATUSES,
+    Job,
+    JobKind,
+    JobStatus,
+    as_utc,
+    from_row,
+    helper_calls_table,
+    jobs_table,
+    utcnow,
+)
 from videostudio.history.store import JobStore
 from videostudio.team.limits import PressCost, Spent, has_limit, refusal
 from videostudio.team.people import Person
@@ -45,7 +56,7 @@ class PersonSpending:
     today: float
     month: float
     total: float
-    jobs: int  # jobs that count (failed ones left out)
+    jobs: int  # jobs that count (failed ones left out); helper calls count in the dollars, not here
 
 
 def period_starts(now: datetime) -> tuple[datetime, datetime]:
@@ -82,7 +93,20 @@ def spent_in(conn: Connection, owner: str | None, backend: str, now: datetime) -
         sa.func.coalesce(sa.func.sum(counted), 0.0),
     ).where(_whose(owner), c.backend == backend, c.created_at >= month)
     today, this_month = conn.execute(query).one()
-    return Spent(today=float(today), month=float(this_month))
+    h = helper_calls_table.c
+    helper = helper_usd()
+    helpers = sa.select(
+        sa.func.coalesce(sa.func.sum(sa.case((h.created_at >= day, helper), else_=0.0)), 0.0),
+        sa.func.coalesce(sa.func.sum(helper), 0.0),
+    ).where(h.owner.is_(None) if owner is None else h.owner == owner, h.backend == backend, h.created_at >= month)
+    helper_today, helper_month = conn.execute(helpers).one()
+    return Spent(today=float(today) + float(helper_today), month=float(this_month) + float(helper_month))
+
+
+def helper_usd() -> ColumnElement[float]:
+    """What one helper call counts for, in dollars: its cost once known, else its estimate."""
+    h = helper_calls_table.c
+    return sa.func.coalesce(h.cost_usd, h.estimate_usd, 0.0)
 
 
 def spent(store: JobStore, person: Person, backend: str, now: datetime | None = None) -> Spent:
@@ -151,11 +175,31 @@ def spending_per_person(
         .where(c.backend.in_(list(backends)), c.status != JobStatus.FAILED.value, c.kind.in_(_SENT_KINDS))
         .group_by(c.owner)
     )
+    h = helper_calls_table.c
+    helper = helper_usd()
+    helpers = (
+        sa.select(
+            h.owner,
+            sa.func.coalesce(sa.func.sum(sa.case((h.created_at >= day, helper), else_=0.0)), 0.0),
+            sa.func.coalesce(sa.func.sum(sa.case((h.created_at >= month, helper), else_=0.0)), 0.0),
+            sa.func.coalesce(sa.func.sum(helper), 0.0),
+            sa.literal(0),
+        )
+        .where(h.backend.in_(list(backends)))
+        .group_by(h.owner)
+    )
+    people: dict[str | None, PersonSpending] = {}
     with store.engine.connect() as conn:
-        rows = [
-            PersonSpending(owner, float(today), float(this_month), float(total), int(count))
-            for owner, today, this_month, total, count in conn.execute(query)
-        ]
+        for owner, today, this_month, total, count in [*conn.execute(query), *conn.execute(helpers)]:
+            was = people.get(owner, PersonSpending(owner, 0.0, 0.0, 0.0, 0))
+            people[owner] = PersonSpending(
+                owner,
+                was.today + float(today),
+                was.month + float(this_month),
+                was.total + float(total),
+                was.jobs + int(count),
+            )
+    rows = list(people.values())
     return sorted(rows, key=lambda row: (-row.month, -row.total, row.owner or ""))
 
 
