@@ -13,14 +13,34 @@ from videostudio.catalogue import Model
 ensure_router()
 
 PREFIX = "models"
+TRYING = "models_trying"
 
 
 def try_it(model: Model) -> None:
     if not may_generate():
         return  # a viewer watches: no Generate to try it on
-    if st.button("Try it", key=f"models_try__{model.id}", type="primary", icon=":material/movie:"):
-        st.session_state[MODEL_CHOICE] = model.id
-        st.switch_page(GENERATE_PAGE, query_params={URL_PARAM: model.id})
+    # A callback, not the button's True: that lasts one run, and the job tray reruns the app when prices arrive,
+    # before this page is drawn; the flag waits for the next run (go_to_the_model_tried).
+    st.button(
+        "Try it",
+        key=f"models_try__{model.id}",
+        type="primary",
+        icon=":material/movie:",
+        on_click=_tried,
+        args=(model.id,),
+    )
+
+
+def _tried(model_id: str) -> None:
+    st.session_state[TRYING] = model_id
+
+
+def go_to_the_model_tried() -> None:
+    """After Try it: Generate, with the model tried."""
+    tried = st.session_state.pop(TRYING, None)
+    if tried:
+        st.session_state[MODEL_CHOICE] = tried
+        st.switch_page(GENERATE_PAGE, query_params={URL_PARAM: tried})
 
 
 def details(model: Model) -> None:
@@ -35,6 +55,7 @@ def describe(problem: object) -> str:
     return str(problem)
 
 
+go_to_the_model_tried()
 st.title("Models")
 live = services.live_catalogue()
 catalogue = live.catalogue
