@@ -366,3 +366,17 @@ def test_a_films_history_item_lists_its_shots_narration_and_music_in_words() -> 
     assert rows["Narration"] == "Shot 2: “The sea never sleeps.” (alloy)"
     assert rows["Music"] == "“slow strings”, 20 s, at 25%"
     assert rows["How"] == "pictures copied as they were"
+
+
+def test_export_pressed_just_after_an_edit_carries_the_edit(store: JobStore, tmp_path: Path) -> None:
+    # The header (and its Export) is drawn before the shots below it save a prompt typed just before the press.
+    from components.films.film_list import film_file_now
+    from videostudio.storage.base import LocalFolderStorage
+
+    films = FilmStore(store)
+    drawn = films.save(replace(films.create("Lighthouse", owner=ANA.owner), shots=three_shots().shots[:1]))
+    films.save(drawn.with_shot(replace(drawn.shots[0], prompt="a lighthouse at dusk")))
+
+    data = json.loads(film_file_now(films, drawn, LocalFolderStorage(tmp_path)))
+
+    assert data["film"]["shots"][0]["prompt"] == "a lighthouse at dusk"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import streamlit as st
 
@@ -10,7 +11,9 @@ from components.films.film_service import film_store, may_edit, may_make_films, 
 from components.shell import services
 from components.shell.whose import current_person
 from videostudio.films.film import Film, FilmError
+from videostudio.films.store import FilmStore
 from videostudio.films.transfer import TransferError, export_film, film_file_name, import_film
+from videostudio.storage.base import MediaStorage
 from videostudio.team.people import Person
 
 log = logging.getLogger(__name__)
@@ -121,7 +124,7 @@ def film_header(film: Film) -> None:
             film_store().set_shared(film.id, shared)
         st.download_button(
             "Export",
-            data=lambda: export_film(film, services.media_storage()),
+            data=partial(film_file_now, film_store(), film, services.media_storage()),
             file_name=film_file_name(film),
             mime="application/json",
             icon=":material/download:",
@@ -131,6 +134,12 @@ def film_header(film: Film) -> None:
         with st.popover("Delete", icon=":material/delete:"):
             st.caption("The film's storyboard goes; the videos it made stay in History.")
             st.button("Delete this film", type="primary", key=f"film_delete_{film.id}", on_click=_delete, args=(film,))
+
+
+def film_file_now(films: FilmStore, film: Film, storage: MediaStorage) -> bytes:
+    """Export's file, made at the press from the film as stored then. The header is drawn before the shots below it
+    save their edits, so the ``film`` this run drew it from lacks a prompt typed just before pressing Export."""
+    return export_film(films.get(film.id) or film, storage)
 
 
 def _delete(film: Film) -> None:
