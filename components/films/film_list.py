@@ -10,6 +10,7 @@ import streamlit as st
 from components.films.film_service import film_store, may_edit, may_make_films, open_film, opened_film, say
 from components.shell import services
 from components.shell.whose import current_person
+from videostudio.catalogue.labels import counted
 from videostudio.films.film import Film, FilmError
 from videostudio.films.store import FilmStore
 from videostudio.films.transfer import TransferError, export_film, film_file_name, import_film
@@ -98,7 +99,7 @@ def _import() -> None:
         return
     film_store().add(film)
     open_film(film.id)
-    say("ok", f"“{film.title}” imported with its {len(film.shots)} shots.")
+    say("ok", f"“{film.title}” imported with its {counted(len(film.shots), 'shot')}.")
 
 
 def film_header(film: Film) -> None:
