@@ -184,19 +184,20 @@ def _proposal(model: Model, keys: str, prompt: str, answer: HelperAnswer) -> Non
         st.text_area("Your prompt", key=f"{keys}__helper_mine", disabled=True)
     with proposed:
         st.text_area("Proposed prompt", key=f"{keys}__helper_text")
-    use, keep, cost = st.columns([1, 1, 2], vertical_alignment="center")
-    use.button(
-        "Use this prompt",
-        key=f"{keys}__helper_use",
-        type="primary",
-        icon=":material/check:",
-        on_click=_use,
-        args=(keys, field_key(model, PROMPT_FIELD)),
-    )
-    keep.button("Keep mine", key=f"{keys}__helper_keep", on_click=_dismiss, args=(keys,))
-    if sees_prices():
-        spent = cost_text(answer.usd) if answer.usd is not None else "cost not reported"
-        cost.caption(f"Written by {answer.chat_model}: {spent}")
+    # A row that sizes to its buttons: fixed columns cut "Use this prompt" to "Use this pr…" beside a wide form.
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button(
+            "Use this prompt",
+            key=f"{keys}__helper_use",
+            type="primary",
+            icon=":material/check:",
+            on_click=_use,
+            args=(keys, field_key(model, PROMPT_FIELD)),
+        )
+        st.button("Keep mine", key=f"{keys}__helper_keep", on_click=_dismiss, args=(keys,))
+        if sees_prices():
+            spent = cost_text(answer.usd) if answer.usd is not None else "cost not reported"
+            st.caption(f"Written by {answer.chat_model}: {spent}")
 
 
 def _use(keys: str, prompt_key: str) -> None:
