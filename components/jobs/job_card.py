@@ -13,10 +13,10 @@ from components.jobs.job_words import (
     STATUS_LOOK,
     charge_text,
     created_text,
-    elapsed_text,
     eta_text,
     model_name,
     status_look,
+    timing_text,
 )
 from components.shell import services
 from components.shell.job_link import copy_link, link_body
@@ -55,7 +55,7 @@ def job_card(
                 st.badge(label, icon=icon, color=color)
         charge = charge_text(job, backend) if sees_prices() else None  # never to a viewer
         st.caption(
-            f"{created_text(job.created_at)} · {elapsed_text(job.elapsed_seconds)}"
+            f"{created_text(job.created_at)} · {timing_text(job)}"
             + (f" · {markdown_safe(charge)}" if charge else "")
             + (f" · {backend.label.lower()}" if backend and not backend.bills else "")
         )

@@ -69,6 +69,14 @@ def status_look(job: Job, policy: PollPolicy | None = None) -> tuple[str, str, s
     return STATUS_LOOK[job.status]
 
 
+def timing_text(job: Job) -> str:
+    """A card's time: how long the job ran ("1 min 05 s"); for a video the studio made itself (a join, a film),
+    which takes no time worth saying, how long the video is ("30 s long")."""
+    if job.kind.was_sent or not job.video_seconds:
+        return elapsed_text(job.elapsed_seconds)
+    return f"{elapsed_text(job.video_seconds)} long"
+
+
 def elapsed_text(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
