@@ -380,3 +380,18 @@ def test_export_pressed_just_after_an_edit_carries_the_edit(store: JobStore, tmp
     data = json.loads(film_file_now(films, drawn, LocalFolderStorage(tmp_path)))
 
     assert data["film"]["shots"][0]["prompt"] == "a lighthouse at dusk"
+
+
+def test_a_film_whose_picture_is_gone_says_so_before_export_is_pressed(tmp_path: Path) -> None:
+    # An error raised while a download's file is made reaches nobody: the page checks first, and says which shot.
+    from videostudio.films.shots import keep_picture
+    from videostudio.films.transfer import missing_upload
+    from videostudio.storage.base import LocalFolderStorage
+
+    storage = LocalFolderStorage(tmp_path)
+    picture = keep_picture(storage, png_bytes(), "sea.png", "image/png")
+    film = three_shots()
+    film = film.with_shot(replace(film.shots[1], picture=picture))
+    assert missing_upload(film, storage) is None
+    storage.delete(picture.key)
+    assert missing_upload(film, storage) == "Shot 2's sea.png is no longer kept."

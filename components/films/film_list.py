@@ -13,7 +13,7 @@ from components.shell.whose import current_person
 from videostudio.catalogue.labels import counted
 from videostudio.films.film import Film, FilmError
 from videostudio.films.store import FilmStore
-from videostudio.films.transfer import TransferError, export_film, film_file_name, import_film
+from videostudio.films.transfer import TransferError, export_film, film_file_name, import_film, missing_upload
 from videostudio.storage.base import MediaStorage
 from videostudio.team.people import Person
 
@@ -123,15 +123,21 @@ def film_header(film: Film) -> None:
         )
         if shared != film.shared:
             film_store().set_shared(film.id, shared)
+        # Checked before drawing: an error raised while the file is made reaches nobody (Streamlit logs it and the
+        # browser says only "Failed to generate file for download").
+        missing = missing_upload(film, services.media_storage())
         st.download_button(
             "Export",
             data=partial(film_file_now, film_store(), film, services.media_storage()),
+            disabled=missing is not None,
             file_name=film_file_name(film),
             mime="application/json",
             icon=":material/download:",
             key=f"film_export_{film.id}",
             help="The film as one file, its pictures inside: import it in any studio",
         )
+        if missing:
+            st.caption(f":material/warning: {missing} Give that shot its picture again to export the film.")
         with st.popover("Delete", icon=":material/delete:"):
             st.caption("The film's storyboard goes; the videos it made stay in History.")
             st.button("Delete this film", type="primary", key=f"film_delete_{film.id}", on_click=_delete, args=(film,))

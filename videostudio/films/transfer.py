@@ -47,6 +47,19 @@ def _uploads(shot: Shot) -> Iterator[Mapping[str, Any]]:
         yield shot.picture.to_dict()
 
 
+def missing_upload(film: Film, storage: MediaStorage) -> str | None:
+    """Why ``film`` can't be exported now, in words (an upload no longer kept), or None when it can."""
+    for number, shot in enumerate(film.shots, 1):
+        for info in _uploads(shot):
+            try:
+                kept = storage.exists(str(info["key"]))
+            except (OSError, StorageError, KeyError, ValueError):
+                kept = False
+            if not kept:
+                return f"Shot {number}'s {info.get('name') or 'upload'} is no longer kept."
+    return None
+
+
 def export_film(film: Film, storage: MediaStorage) -> bytes:
     """The JSON file for ``film``, every upload inside. Raises ``TransferError`` when one is no longer kept."""
     files: dict[str, str] = {}
