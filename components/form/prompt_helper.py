@@ -80,8 +80,8 @@ def prompt_helper(model: Model, state: FormState) -> None:
 def _buttons(model: Model, keys: str, prompt: str, image: str | None) -> None:
     asking = f"{keys}__helper_ask" in st.session_state
     pricing = services.helper_pricing([DEFAULT_CHAT_MODEL]).get(DEFAULT_CHAT_MODEL) if prompt or image else None
-    columns = st.columns(2)
-    with columns[0]:
+    # One row, each button with its price beside it: the helper must not push Generate off the first screen.
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.button(
             WORDS[IMPROVE],
             key=f"{keys}__helper_improve",
@@ -93,8 +93,7 @@ def _buttons(model: Model, keys: str, prompt: str, image: str | None) -> None:
         )
         if prompt.strip():
             _price_before(improve_estimate(model.name, prompt, pricing))
-    if image:
-        with columns[1]:
+        if image:
             st.button(
                 WORDS[DESCRIBE],
                 key=f"{keys}__helper_describe",
@@ -112,7 +111,7 @@ def _price_before(estimate: HelperEstimate) -> None:
         return
     tokens = f"about {estimate.input_tokens:,} tokens in and {estimate.output_tokens:,} out"
     price = f"About {cost_text(estimate.usd)}" if estimate.usd is not None else "Price unknown"
-    st.caption(f"{price} ({tokens})")
+    st.caption(f"{price} ({tokens})", width="content")
 
 
 def _asked(keys: str, kind: HelperKind) -> None:

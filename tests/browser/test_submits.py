@@ -127,7 +127,9 @@ def test_clicks_spread_over_three_seconds_send_one_job(page: Page, studio: Studi
     pick_model(page, "video-01")
     type_text(page, f"{VIDEO01}__prompt", "Twenty presses, one job")
     before = card_ids(page)
-    box = keyed(page, "generate").locator("button").bounding_box()
+    # A person scrolls to the button first; a click outside the window reaches nothing.
+    keyed(page, "generate").locator("button").first.scroll_into_view_if_needed()
+    box = keyed(page, "generate").locator("button").first.bounding_box()
     assert box
     # Where the button is, like a person's mouse: a disabled button takes the click without acting on it.
     x, y = box["x"] + 20, box["y"] + box["height"] / 2
@@ -146,6 +148,7 @@ def test_clicks_spread_over_three_seconds_send_one_job(page: Page, studio: Studi
 
 def press_where_generate_is(page: Page, times: int) -> None:
     """Press ``times`` where the Generate button is, like a person's mouse (a disabled button ignores the click)."""
+    keyed(page, "generate").locator("button").first.scroll_into_view_if_needed()
     box = keyed(page, "generate").locator("button").first.bounding_box()
     assert box
     for _ in range(times):
