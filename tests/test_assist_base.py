@@ -90,3 +90,17 @@ def test_helper_prices_are_read_from_the_live_list_and_quoted_in_their_units(bac
     assert music is not None and music.usd > 0 and "per second × 30" in music.detail
     assert quote_counts(prices["elevenlabs/eleven_music"], {"character": 10}) is None  # nothing to count it by
     assert assist_pricing("http://127.0.0.1:9", ["openai/tts-1"]) == {}  # nobody there: no made-up price
+
+
+def test_a_backend_that_does_not_answer_is_not_asked_again_on_every_page_run() -> None:
+    forget_prices()
+    asked: list[str] = []
+
+    class CountingSession(requests.Session):
+        def get(self, url, **kwargs):  # type: ignore[no-untyped-def, override]
+            asked.append(url)
+            return super().get(url, **kwargs)
+
+    for _ in range(3):
+        assert assist_pricing("http://127.0.0.1:9", ["openai/tts-1"], session=CountingSession()) == {}
+    assert len(asked) == 1

@@ -30,7 +30,6 @@ from components.shell import services
 from components.shell.markdown_text import markdown_safe
 from videostudio.api.errors import StudioError
 from videostudio.catalogue import Model
-from videostudio.catalogue.assist import assist_pricing
 from videostudio.catalogue.pricing import cost_text, money
 from videostudio.form.fields import FieldSpec
 from videostudio.media import MediaError, PreparedAudio, decode_data_uri, prepare_upload
@@ -139,7 +138,7 @@ def _pick_voice(key: str) -> tuple[SpeechModel, str]:
 
 def _show_estimate(speaker: SpeechModel, text: str, limit: float | None, model: Model, problem: str | None) -> None:
     """About how long and how much, dollars first; the video model's audio limit; a warning past it."""
-    pricing = _pricing(speaker.id)
+    pricing = services.helper_pricing([speaker.id]).get(speaker.id)
     estimate = speech_estimate(speaker, text, pricing)
     parts = []
     if text.strip():
@@ -157,16 +156,6 @@ def _show_estimate(speaker: SpeechModel, text: str, limit: float | None, model: 
             f"{model.name} takes: it may be refused or cut short. Shorten the words before making it.",
             icon=":material/timer:",
         )
-
-
-def _pricing(model_id: str) -> dict | None:
-    """The speech model's live price on this session's backend (kept a few minutes), None when not known."""
-    try:
-        base_url = services.current_backend().base_url()
-    except Exception:  # the offline backend could not start: no price, never a made-up one
-        log.warning("no backend address for speech prices", exc_info=True)
-        return None
-    return assist_pricing(base_url, [model_id]).get(model_id)
 
 
 def limit_text(model: Model, limit: float | None) -> str:
@@ -226,7 +215,7 @@ def _make(key: str, spec: FieldSpec, model: Model, speaker: SpeechModel, voice: 
         return
     backend, client = sending
     request_id = f"speech-{uuid.uuid4().hex}"
-    estimate = speech_estimate(speaker, text, _pricing(speaker.id)).usd
+    estimate = speech_estimate(speaker, text, services.helper_pricing([speaker.id]).get(speaker.id)).usd
     started = start_helper_call(
         backend=backend, kind="speech", model=speaker.id, client_request_id=request_id, estimate_usd=estimate
     )

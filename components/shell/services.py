@@ -300,14 +300,13 @@ def assist_client_for(name: str) -> AssistClient | None:
 
 
 def helper_pricing(model_ids: list[str]) -> dict[str, Any]:
-    """The live prices of helper models on this session's backend (kept a few minutes); {} when unknown."""
-    return _helper_pricing(current_backend().base_url(), tuple(sorted(model_ids)))
-
-
-# Kept per process for a while, an empty answer too: a price list that can't be read is not asked for again on every
-# rerun of a page (each ask may wait seconds for a backend that does not answer).
-@st.cache_data(ttl=120, show_spinner=False)
-def _helper_pricing(base_url: str, model_ids: tuple[str, ...]) -> dict[str, Any]:
+    """The live prices of helper models on this session's backend (kept a few minutes by ``assist_pricing``, an
+    unanswered ask too); {} when unknown."""
+    try:
+        base_url = current_backend().base_url()
+    except Exception:  # the offline backend could not start: no price, never a made-up one
+        log.warning("no backend address for helper prices", exc_info=True)
+        return {}
     return assist_pricing(base_url, model_ids)
 
 

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 AssistKindName = Literal["speech", "chat", "music", "image"]
 DOCS_DIR = Path(__file__).parent / "assist_docs"
 PRICES_KEPT_SECONDS = 600.0
+# A backend that did not answer is not asked again for this long: each ask may wait seconds, on every page run.
+UNANSWERED_KEPT_SECONDS = 120.0
 PRICES_TIMEOUT = (3.05, 10.0)
 
 
@@ -132,14 +134,15 @@ def _title(name: str) -> str:
 
 # --- prices -----------------------------------------------------------------------------------------------------------
 
-_prices: dict[str, tuple[float, dict[str, dict[str, Any]]]] = {}
+_prices: dict[str, tuple[float, dict[str, dict[str, Any]]]] = {}  # backend -> (kept until, prices by id; {} unknown)
 _prices_lock = threading.Lock()
 
 
 def assist_pricing(base_url: str, ids: Iterable[str], *, session: requests.Session | None = None) -> dict[str, Any]:
     """The live ``pricing`` of each of ``ids`` that has one, from ``GET /v1/models`` (public: no key is sent).
 
-    Kept for a few minutes per backend. A backend that can't be asked gives ``{}``: the caller shows "price
+    Kept for a few minutes per backend; an unanswered ask too, for a shorter while, so a page that reruns does not
+    wait on a backend that does not answer. A backend that can't be asked gives ``{}``: the caller shows "price
     unknown", never a made-up figure.
     """
     wanted = sorted(set(ids))
@@ -147,16 +150,15 @@ def assist_pricing(base_url: str, ids: Iterable[str], *, session: requests.Sessi
     now = time.monotonic()
     with _prices_lock:
         kept = _prices.get(key)
-        if kept and now - kept[0] < PRICES_KEPT_SECONDS and all(i in kept[1] for i in wanted):
+        if kept and now < kept[0] and all(i in kept[1] for i in wanted):
             return {i: kept[1][i] for i in wanted if kept[1][i]}
     asked = _ask_prices(key, wanted, session)
-    if asked is None:
-        return {}
+    until = now + (PRICES_KEPT_SECONDS if asked is not None else UNANSWERED_KEPT_SECONDS)
     with _prices_lock:
         known = dict(_prices[key][1]) if key in _prices else {}
-        known.update({i: asked.get(i) or {} for i in wanted})
-        _prices[key] = (now, known)
-    return {i: asked[i] for i in wanted if asked.get(i)}
+        known.update({i: (asked or {}).get(i) or {} for i in wanted})
+        _prices[key] = (until, known)
+    return {i: known[i] for i in wanted if known[i]}
 
 
 def _ask_prices(base_url: str, ids: list[str], session: requests.Session | None) -> dict[str, Any] | None:
