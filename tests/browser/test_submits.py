@@ -220,6 +220,9 @@ def test_how_many_is_back_to_1_after_continue_from_here(page: Page, studio: Stud
     expect(keyed(page, "generate_how_many").get_by_role("combobox", name="How many")).to_have_value("3")
     expect(keyed(page, "price_tag")).to_contain_text("Price of these 3 runs")
     keyed(page, f"continue-card-{source}").get_by_role("link", name="Continue from here").first.click()
+    # As a person does, wait for Generate to show the continuation before choosing a model: on a loaded machine
+    # the link's run can start after settle() has already looked, and the choice then lands on the page it left.
+    expect(keyed(page, "continue_note")).to_contain_text("Continuing from MiniMax video-01")
     settle(page)
     pick_model(page, "pixverse/v5/image-to-video")
     expect(keyed(page, "continue_note")).to_contain_text("its last frame is the start image of PixVerse")
