@@ -42,3 +42,11 @@ def choose_model_in_browser(at: Any, model_id: str) -> None:
         at.text_input(key="browser_search").input(model_id).run()
     at.button(key=choose_key).click().run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def open_fold(at: Any, key: str) -> None:
+    """Open the folded panel ``key`` (components/shell/folds.py) as a person's click does: its inside is drawn on
+    the next run."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]

@@ -7,6 +7,7 @@ import base64
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import open_fold
 from tests.conftest import Studio, jpeg_bytes
 from tests.test_app import KEYS, PIXVERSE, VIDEO01, choose, generate, open_studio, upload
 from tests.test_history_page import history, select_row, store
@@ -26,6 +27,8 @@ def code_block(at: AppTest, key: str) -> dict[str, str]:
 def test_a_valid_form_offers_its_request_as_code_and_sends_nothing(studio: Studio) -> None:
     at = open_studio()
     choose(at, VIDEO01)
+    assert not any("Fix the form first" in info.value for info in at.info)  # drawn only once it is opened
+    open_fold(at, "form_code_open")
     with pytest.raises(KeyError):  # an empty prompt: no code yet, but what to fix
         at.get_by_key(f"copy-code-form-{KEYS[VIDEO01]}")
     assert any("Fix the form first" in info.value and "Prompt" in info.value for info in at.info)
@@ -67,6 +70,7 @@ def test_the_key_never_reaches_the_page(studio: Studio, monkeypatch: pytest.Monk
     at = open_studio()  # with a key, the session starts on the AI/ML API
     choose(at, VIDEO01)
     at.text_area(key=f"{KEYS[VIDEO01]}__prompt").input("Rain").run()
+    open_fold(at, "form_code_open")
     codes = code_block(at, f"form-{KEYS[VIDEO01]}")
     assert "DEFAULT_BASE_URL='https://api.aimlapi.com'" in codes["cURL"]
     assert "POLL_SECONDS = 10" in codes["Python"]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import choose_model_in_browser
+from tests.apptest import choose_model_in_browser, open_fold
 from tests.conftest import REPO, Studio
 from tests.test_forms_team import old_studio_files
 from videostudio.history.store import JobStore
@@ -63,6 +63,7 @@ def open_as(email: str, browser: str | None = None) -> AppTest:
 
 
 def save_preset(at: AppTest, name: str, *, shared: bool = False) -> None:
+    open_fold(at, "presets_save_open")
     at.text_input(key="presets_name").input(name).run()
     if shared:
         at.checkbox(key="presets_share").check().run()
@@ -94,6 +95,7 @@ def test_each_member_sees_their_own_drafts_and_presets_and_the_shared_ones(team:
     ben.selectbox(key=CHOICE).select(f"Team look · shared by {ANA}").run()
     ben.button(key="presets_load").click().run()
     assert ben.text_area(key=PROMPT).value == "For everyone"
+    open_fold(ben, "presets_manage_open")
     assert not any(b.key in ("presets_rename", "presets_delete", "presets_share_toggle") for b in ben.button)
     assert any("only the person who saved it" in c.value for c in ben.caption)
 
@@ -112,6 +114,7 @@ def test_the_owner_stops_sharing_and_the_preset_leaves_the_others_list(team: Stu
     save_preset(ana, "Briefly shared", shared=True)
     assert open_as(BEN).selectbox(key=CHOICE).options == [f"Briefly shared · shared by {ANA}"]
 
+    open_fold(ana, "presets_manage_open")
     ana.button(key="presets_share_toggle").click().run()
     assert "The preset “Briefly shared” is no longer shared." in messages(ana)
     assert open_as(BEN).selectbox(key=CHOICE).options == []

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.jobs.poller import DRAWN_KEY
+from tests.apptest import open_fold
 from tests.conftest import Studio
 from tests.test_app import KEYS, VIDEO01, choose, generate, open_studio
 from videostudio.history.record import utcnow
@@ -70,11 +71,15 @@ def test_nothing_is_handed_to_the_browser_without_the_opt_in(studio: Studio) -> 
 
 def test_opting_in_asks_the_browser_and_an_ended_job_queues_one_notification(studio: Studio) -> None:
     at = open_studio()
+    open_fold(at, "notify_panel")
     at.toggle(key="notify_opt_in").set_value(True).run()
     data = component_data(at)
     assert data["enabled"] is True and data["ask"] == 1  # the component asks for permission once per opt-in
     at.run()
     assert component_data(at)["ask"] == 1  # not again on the next run
+    at.session_state["notify_panel"] = False  # folded again: its switches are not drawn, and stay on
+    at.run()
+    assert not [t for t in at.toggle if t.key == "notify_opt_in"] and component_data(at)["enabled"] is True
     at.session_state["notify_permission"] = "granted"  # what the component reports once the person allowed it
 
     start_job(at, PROMPT)
@@ -93,6 +98,7 @@ def test_opting_in_asks_the_browser_and_an_ended_job_queues_one_notification(stu
 
 def test_a_refused_permission_is_said_once_and_the_toast_stays(studio: Studio) -> None:
     at = open_studio()
+    open_fold(at, "notify_panel")
     at.toggle(key="notify_opt_in").set_value(True).run()
     at.session_state["notify_permission"] = "denied"  # what the component reports when the browser refuses
     at.run()
@@ -113,6 +119,7 @@ def test_a_refused_permission_is_said_once_and_the_toast_stays(studio: Studio) -
 
 def test_the_sound_alone_hands_over_notices_without_asking_for_permission(studio: Studio) -> None:
     at = open_studio()
+    open_fold(at, "notify_panel")
     at.toggle(key="notify_sound").set_value(True).run()
     data = component_data(at)
     assert data["sound"] is True and data["enabled"] is False and data["ask"] == 0
@@ -128,6 +135,7 @@ def test_a_job_that_ends_before_the_page_draws_it_running_is_still_said_once(
 
     at = open_studio()
     if opted_in:
+        open_fold(at, "notify_panel")
         at.toggle(key="notify_opt_in").set_value(True).run()
         at.session_state["notify_permission"] = "granted"
     services.follower().stop()  # this test ends the job itself, at the worst moment

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.shell.sidebar import DEVELOPER_ENDPOINTS
+from tests.apptest import open_fold
 from tests.conftest import Studio
 from tests.test_app import KEYS, PIXVERSE, VIDEO01, choose, generate, open_studio, submitted_payloads, wait_for_video
 
@@ -115,6 +116,7 @@ def test_the_endpoint_choice_is_a_developer_option_off_by_default(studio: Studio
     choose(at, PIXVERSE)
     assert not [t for t in at.toggle if t.key == f"{PIX}__legacy"]
     assert not [e for e in at.expander if e.label == "Endpoint"]
+    open_fold(at, "sidebar_developer_panel")
     assert at.toggle(key=DEVELOPER_ENDPOINTS).value is False
     at.toggle(key=DEVELOPER_ENDPOINTS).set_value(True).run()
     assert at.toggle(key=f"{PIX}__legacy").value is False

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.jobs import poller
+from tests.apptest import open_fold
 from tests.conftest import REPO, Studio
 from videostudio.history.store import Job, JobStatus
 
@@ -218,6 +219,7 @@ def test_a_key_typed_in_a_session_lets_the_follower_follow_api_jobs(studio: Stud
 
     at = open_studio()
     assert not services.follower().can_follow("aimlapi")
+    open_fold(at, "sidebar_key_panel")
     at.sidebar.text_input(key="sidebar_api_key").input("typed-key-123").run()
     assert not at.exception, [e.value for e in at.exception]
     # Lent in memory to this process's follower, so the jobs of this session are followed with no tab open.

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import choose_model_in_browser
+from tests.apptest import choose_model_in_browser, open_fold
 from tests.conftest import REPO, Studio, jpeg_bytes
 from videostudio.workflows.preset_files import FORMAT
 
@@ -47,6 +47,7 @@ def messages(at: AppTest) -> list[str]:
 
 
 def save_preset(at: AppTest, name: str) -> None:
+    open_fold(at, "presets_save_open")  # its fields are drawn only while it is open, as in a browser
     at.text_input(key="presets_name").input(name).run()
     at.button(key="presets_save").click().run()
     run_ok(at)
@@ -102,6 +103,7 @@ def test_rename_and_delete_with_confirmation(studio: Studio) -> None:
     at = open_pixverse()
     at.text_area(key=PROMPT).input("Keep").run()
     save_preset(at, "Old name")
+    open_fold(at, "presets_manage_open")
     at.text_input(key="presets_new_name").input("New name").run()
     at.button(key="presets_rename").click().run()
     run_ok(at)
@@ -119,6 +121,7 @@ def test_rename_and_delete_with_confirmation(studio: Studio) -> None:
 
 
 def _import(at: AppTest, name: str, data: bytes) -> None:
+    open_fold(at, "presets_manage_open")
     uploader = next(w for w in at.get("file_uploader") if (w.key or "").startswith("presets_import_"))
     uploader.upload(name, data, "application/json").run()
     run_ok(at)

@@ -20,6 +20,7 @@ from components.form.widgets import model_key
 from components.generate.drafts import LAST_FORM_KEY
 from components.generate.generate_controls import forget_sent_settings
 from components.shell import services
+from components.shell.folds import folded_popover
 from components.shell.markdown_text import as_typed
 from components.shell.whose import current_person
 from videostudio.catalogue import Model
@@ -96,10 +97,13 @@ def preset_bar(model: Model) -> None:
             disabled=chosen is None,
             help="Fill the form with this preset's settings, uploads included",
         )
-        with st.popover("Save as preset", icon=":material/bookmark_add:", key="presets_save_open"):
-            _save_panel(model, person)
-        with st.popover("Manage", icon=":material/tune:", key="presets_manage_open"):
-            _manage_panel(model, person, here.get(chosen) if chosen else None, everyone)
+        # Folded: each panel's fields are drawn only while it is open (components/shell/folds.py).
+        with folded_popover("Save as preset", icon=":material/bookmark_add:", key="presets_save_open") as shown:
+            if shown:
+                _save_panel(model, person)
+        with folded_popover("Manage", icon=":material/tune:", key="presets_manage_open") as shown:
+            if shown:
+                _manage_panel(model, person, here.get(chosen) if chosen else None, everyone)
     _show_message("bar")
 
 

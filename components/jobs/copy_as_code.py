@@ -15,6 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.form.widgets import FormState, model_key
 from components.shell import services
+from components.shell.folds import folded_popover
 from components.shell.markdown_text import markdown_safe
 from videostudio.catalogue import Model
 from videostudio.form.payload import Problem
@@ -35,7 +36,11 @@ CODE_HEIGHT = 420
 def form_code(model: Model, payload: Mapping[str, Any], form: FormState, problems: list[Problem], legacy: bool) -> None:
     """Under Generate: the form's request as code once the form is valid; until then, what to fix."""
     key = model_key(model)
-    with st.popover(LABEL, icon=ICON, help="This request as a cURL, Python or JavaScript script"):
+    about = "This request as a cURL, Python or JavaScript script"
+    # Folded: the code is built and drawn only while the panel is open (components/shell/folds.py).
+    with folded_popover(LABEL, key="form_code_open", icon=ICON, help=about) as shown:
+        if not shown:
+            return
         wrong = [(p.path, p.message) for p in problems] + list(form.input_errors.items())
         if wrong:
             fixes = "\n".join(f"- {_field(model, path)}: {markdown_safe(message)}" for path, message in wrong[:6])

@@ -16,10 +16,12 @@ from typing import Any
 
 import streamlit as st
 
+from components.shell.folds import folded_expander
 from videostudio.history.store import Job, JobStatus
 
 OPT_IN_KEY = "notify_opt_in"
 SOUND_KEY = "notify_sound"
+PANEL_KEY = "notify_panel"
 # Notices waiting for this run's component: [{"id", "title", "body"}], one per ended job.
 NOTICES_KEY = "pending_notices"
 PERMISSION_KEY = "notify_permission"
@@ -111,22 +113,33 @@ def _permission_changed() -> None:
     st.session_state[PERMISSION_KEY] = result.get("permission")
 
 
+def _switches(refused: bool) -> None:
+    st.toggle(
+        "Notify me when a job ends",
+        key=OPT_IN_KEY,
+        on_change=_turned,
+        args=(OPT_IN_KEY,),
+        persist_state="session",
+        help="A browser notification with the model and the prompt, even when this tab is in the background. "
+        "Clicking it brings the studio back. For this browser session.",
+    )
+    st.toggle(
+        "Play a sound when a job ends", key=SOUND_KEY, persist_state="session", help="A short beep from this tab."
+    )
+    if refused:
+        st.caption(":material/notifications_off: Not allowed by this browser: finished jobs show on the page.")
+
+
 def notification_settings() -> None:
     """The sidebar's opt-in toggles, the one-time word when the browser refuses, and the component itself."""
-    with st.expander("Notifications", icon=":material/notifications:"):
-        st.toggle(
-            "Notify me when a job ends",
-            key=OPT_IN_KEY,
-            on_change=_turned,
-            args=(OPT_IN_KEY,),
-            help="A browser notification with the model and the prompt, even when this tab is in the background. "
-            "Clicking it brings the studio back. For this browser session.",
-        )
-        st.toggle("Play a sound when a job ends", key=SOUND_KEY, help="A short beep from this tab.")
-        permission = st.session_state.get(PERMISSION_KEY)
-        if st.session_state.get(OPT_IN_KEY) and permission in ("denied", "unsupported"):
-            st.caption(":material/notifications_off: Not allowed by this browser: finished jobs show on the page.")
-            _tell_refusal_once(permission)
+    permission = st.session_state.get(PERMISSION_KEY)
+    refused = bool(st.session_state.get(OPT_IN_KEY)) and permission in ("denied", "unsupported")
+    # Folded: the switches are drawn only while the panel is open, and keep their values while it is shut.
+    with folded_expander("Notifications", key=PANEL_KEY, icon=":material/notifications:") as shown:
+        if shown:
+            _switches(refused)
+    if refused:
+        _tell_refusal_once(permission)
     if notices_wanted():
         # Only then: the component's script (and the data serializer it brings into the page and the server)
         # costs every page load a moment, and with both toggles off it has nothing to do.

@@ -6,10 +6,14 @@ import streamlit as st
 
 from components.shell import services
 from components.shell.balance import account_balance
+from components.shell.folds import folded_expander
 from components.shell.whose import may_generate, sees_prices
 from videostudio.jobs.backends import Backend
 
 KEY_FIELD = "sidebar_api_key"
+# The sidebar's folded panels: their insides are drawn only while open (components/shell/folds.py).
+KEY_PANEL = "sidebar_key_panel"
+DEVELOPER_PANEL = "sidebar_developer_panel"
 # On: the Generate page offers each model's legacy vendor endpoint. Off (the default): nothing about it is shown
 # or sent.
 DEVELOPER_ENDPOINTS = "developer_endpoint_choice"
@@ -50,34 +54,42 @@ def draw_backend_panel() -> None:
         )
         if may_generate():  # a viewer never sends anything: no key to give
             _key_panel(current, has_key)
-        with st.expander("Developer options", icon=":material/code:"):
-            st.toggle(
-                "Choose the endpoint per model",
-                key=DEVELOPER_ENDPOINTS,
-                persist_state="session",
-                help="Offers, under Generate, sending to a model's older vendor endpoint instead of the universal one.",
-            )
+        with folded_expander("Developer options", key=DEVELOPER_PANEL, icon=":material/code:") as shown:
+            if shown:
+                st.toggle(
+                    "Choose the endpoint per model",
+                    key=DEVELOPER_ENDPOINTS,
+                    persist_state="session",
+                    help="Offers, under Generate, sending to a model's older vendor endpoint instead of the "
+                    "universal one.",
+                )
 
 
 def _key_panel(current: Backend, has_key: bool) -> None:
     """The key field of this browser session, for those who generate."""
     missing_key = current.needs_key and not has_key
-    with st.expander("API key", icon=":material/key:", expanded=missing_key):
-        st.text_input(
-            "AI/ML API key",
-            type="password",
-            key=KEY_FIELD,
-            on_change=_take_typed_key,
-            help="Used for this browser session only: never saved to disk or to the history. "
-            "To keep a key, set AIMLAPI_API_KEY or .streamlit/secrets.toml.",
-            placeholder="Paste your key and press Enter",
-        )
-        if services.typed_api_key():
-            st.caption(":material/check: A key is set for this browser session.")
-            st.button("Forget this key", icon=":material/key_off:", key="forget_api_key", on_click=_forget_typed_key)
-        st.caption("Create a key at [aimlapi.com/app/keys](https://aimlapi.com/app/keys).")
+    with folded_expander("API key", key=KEY_PANEL, icon=":material/key:", expanded=missing_key) as shown:
+        if shown:
+            _key_field()
     if missing_key:
         st.warning(f"Add an API key to generate with the {current.label}, or switch to the offline demo.")
+
+
+def _key_field() -> None:
+    """The password field (emptied as soon as a key is typed), and how to forget or get a key."""
+    st.text_input(
+        "AI/ML API key",
+        type="password",
+        key=KEY_FIELD,
+        on_change=_take_typed_key,
+        help="Used for this browser session only: never saved to disk or to the history. "
+        "To keep a key, set AIMLAPI_API_KEY or .streamlit/secrets.toml.",
+        placeholder="Paste your key and press Enter",
+    )
+    if services.typed_api_key():
+        st.caption(":material/check: A key is set for this browser session.")
+        st.button("Forget this key", icon=":material/key_off:", key="forget_api_key", on_click=_forget_typed_key)
+    st.caption("Create a key at [aimlapi.com/app/keys](https://aimlapi.com/app/keys).")
 
 
 def endpoint_choice_on() -> bool:

@@ -29,9 +29,7 @@ pytestmark = pytest.mark.browser
 # can fall between a drift and its correction.
 IN_STEP = 0.3
 VIDEOS = "[data-testid='stMain'] video"
-TIMES = (
-    "videos => videos.map(v => ({time: v.currentTime, paused: v.paused, ready: v.readyState, length: v.duration}))"
-)
+TIMES = "videos => videos.map(v => ({time: v.currentTime, paused: v.paused, ready: v.readyState, length: v.duration}))"
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PIXVERSE, Studio, fill_pixverse, keyed, open_studio, screenshot
+from tests.browser.conftest import PIXVERSE, Studio, fill_pixverse, keyed, open_studio, screenshot, settle
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,7 @@ def test_copy_as_code_opens_on_three_tabs(page: Page, shared_studio: Studio, med
 
     main = page.locator("[data-testid='stMain']")
     main.locator("[data-testid='stPopover'] button").filter(has_text="Copy as code").first.click()
+    settle(page)  # the code is built by the run that opening the panel starts
     block = keyed(page, f"copy-code-form-{PIXVERSE}")
     expect(block).to_be_visible()
     tabs = block.locator("[role='tab']")

@@ -47,6 +47,7 @@ def studio(shared_studio: Studio) -> Studio:
 def opt_in(page: Page) -> None:
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.locator("[data-testid='stExpander']").filter(has_text="Notifications").locator("summary").click()
+    settle(page)  # its switches are drawn by the run that opening it starts
     sidebar.get_by_text("Notify me when a job ends").click()
     settle(page)
 

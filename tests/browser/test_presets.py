@@ -38,6 +38,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
 def open_popover(page: Page, key: str) -> Locator:
     """Open the popover drawn with ``key`` and return its body."""
     keyed(page, key).locator("button").first.click()
+    settle(page)  # its inside is drawn by the run that opening it starts (components/shell/folds.py)
     body = page.locator("[data-testid='stPopoverBody']").last
     expect(body).to_be_visible()
     return body

@@ -42,6 +42,7 @@ def type_key_in_sidebar(page: Page) -> None:
     """Expand "API key" in the sidebar, type the key into the password field and press Enter."""
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.locator("[data-testid='stExpander']").filter(has_text="API key").locator("summary").click()
+    settle(page)  # the field is drawn by the run that opening the panel starts
     key_box = keyed(page, "sidebar_api_key").locator("input")
     expect(key_box).to_have_attribute("type", "password")
     key_box.fill(SECRET)
