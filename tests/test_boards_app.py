@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.boards.board_service import take_title
 from components.shell import services
+from tests.apptest import open_fold
 from tests.conftest import Studio
 from tests.test_app import open_studio
 from tests.test_history_page import add_job, history, rerun, select_row, store, text_of
@@ -145,6 +146,8 @@ def test_a_card_puts_its_take_on_a_new_board(studio: Studio) -> None:
     [fox] = finished_takes(studio, ["A fox in snow"])
     at = history()
     select_row(at, 0)
+    assert not [t for t in at.text_input if t.key == f"board-new-history-{fox.id}"]  # shut: boards not read
+    open_fold(at, f"board-history-{fox.id}")
     at.text_input(key=f"board-new-history-{fox.id}").input("Review")
     button(at, f"board-make-history-{fox.id}").click()
     rerun(at)

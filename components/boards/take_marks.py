@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.boards.board_service import board_store, take_title
 from components.jobs.job_words import model_name
+from components.shell.folds import folded_popover
 from components.shell.identity import current_person
 from videostudio.boards.access import can_change_board, can_mark, can_put_on_board
 from videostudio.boards.store import BoardError
@@ -73,29 +74,38 @@ def rating_stars(job: Job, key_prefix: str) -> None:
 
 
 def add_to_board(job: Job, key_prefix: str, person: Person) -> None:
-    """A popover: put the take on one of the person's boards, or on a new one."""
+    """A popover: put the take on one of the person's boards, or on a new one.
+
+    Folded (components/shell/folds.py): the boards are read only while it is open, not for every card on
+    every run."""
+    key = f"board-{key_prefix}-{job.id}"
+    with folded_popover("Add to board…", icon=":material/dashboard_customize:", key=key) as shown:
+        if shown:
+            _board_choices(job, key_prefix, person)
+
+
+def _board_choices(job: Job, key_prefix: str, person: Person) -> None:
     store = board_store()
-    with st.popover("Add to board…", icon=":material/dashboard_customize:", key=f"board-{key_prefix}-{job.id}"):
-        mine = [b for b in store.boards(person.owner, everyone=person.sheet.sees_everyones_work)]
-        mine = [b for b in mine if can_change_board(person, b)]
-        holding = store.boards_holding(job.id)
-        on = [b.title for b in mine if b.id in holding]
-        if on:
-            st.caption("On " + ", ".join(f"“{title}”" for title in on))
-        free = {b.id: b.title for b in mine if b.id not in holding}
-        pick_key, new_key = f"board-pick-{key_prefix}-{job.id}", f"board-new-{key_prefix}-{job.id}"
-        if free:
-            st.selectbox("Board", list(free), format_func=free.__getitem__, key=pick_key)
-            st.button("Add", key=f"board-add-{key_prefix}-{job.id}", on_click=_add, args=(job.id, pick_key))
-        st.text_input("New board", placeholder="Client pitch, 12 Dec", key=new_key, max_chars=120)
-        st.button(
-            "Make a board with this take",
-            icon=":material/add:",
-            key=f"board-make-{key_prefix}-{job.id}",
-            on_click=_make,
-            args=(job.id, new_key, person.owner),
-        )
-        st.page_link(BOARDS_PAGE, label="Open Boards", icon=":material/dashboard:")
+    mine = [b for b in store.boards(person.owner, everyone=person.sheet.sees_everyones_work)]
+    mine = [b for b in mine if can_change_board(person, b)]
+    holding = store.boards_holding(job.id)
+    on = [b.title for b in mine if b.id in holding]
+    if on:
+        st.caption("On " + ", ".join(f"“{title}”" for title in on))
+    free = {b.id: b.title for b in mine if b.id not in holding}
+    pick_key, new_key = f"board-pick-{key_prefix}-{job.id}", f"board-new-{key_prefix}-{job.id}"
+    if free:
+        st.selectbox("Board", list(free), format_func=free.__getitem__, key=pick_key)
+        st.button("Add", key=f"board-add-{key_prefix}-{job.id}", on_click=_add, args=(job.id, pick_key))
+    st.text_input("New board", placeholder="Client pitch, 12 Dec", key=new_key, max_chars=120)
+    st.button(
+        "Make a board with this take",
+        icon=":material/add:",
+        key=f"board-make-{key_prefix}-{job.id}",
+        on_click=_make,
+        args=(job.id, new_key, person.owner),
+    )
+    st.page_link(BOARDS_PAGE, label="Open Boards", icon=":material/dashboard:")
 
 
 def _stars(rating: int | None) -> str:

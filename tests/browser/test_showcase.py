@@ -20,7 +20,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Studio, css_key, keyed, open_studio, running_studio, settle, wait_idle
 from tests.browser.test_compare import add_finished
-from videostudio.history.store import Job, utcnow
+from videostudio.boards.store import BoardStore
+from videostudio.history.store import Job, JobStore, utcnow
 
 pytestmark = pytest.mark.browser
 
@@ -270,3 +271,25 @@ def assert_only_the_show(show: Page, takes: list[Job]) -> None:
         assert job.id not in seen
     # Streamlit's own "Skip to main content" link (for keyboards and screen readers) is all there is besides the show.
     assert sorted(n.strip() for n in names) == ["Next", "Play full screen", "Previous", "Skip to main content"], names
+
+
+def test_a_takes_add_to_board_opens_to_its_boards_and_makes_one(page: Page, studio: Studio) -> None:
+    """History's dialog: "Add to board…" opens (its boards read only then) and makes a board holding the take."""
+    [take] = add_finished(studio, [("A heron lifting off a lake", SECONDS, {}, utcnow() - timedelta(minutes=30))])
+    open_studio(page, studio.url, f"history?job={take.id}")
+    dialog = page.locator("[data-testid='stDialog']")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Add to board…").click()
+    settle(page)  # its inside is drawn by the run that opening it starts (components/shell/folds.py)
+    body = page.locator("[data-testid='stPopoverBody']").last
+    body.get_by_label("New board").fill("Herons")
+    body.get_by_label("New board").press("Enter")
+    body.get_by_role("button", name="Make a board with this take").click()
+    settle(page)
+    store = JobStore(f"sqlite:///{studio.server.home / 'history.sqlite3'}")
+    try:
+        boards = {b.title: b for b in BoardStore(store).boards(None)}
+        assert "Herons" in boards, list(boards)
+        assert [item.job.id for item in BoardStore(store).items(boards["Herons"].id)] == [take.id]
+    finally:
+        store.close()
