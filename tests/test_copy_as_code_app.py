@@ -50,6 +50,10 @@ def test_a_job_card_offers_the_job_as_code_with_its_upload_read_from_disk(studio
     generate(at)
     [job] = store().list(limit=5)
 
+    with pytest.raises(KeyError):  # shut: the request is not even rebuilt
+        at.get_by_key(f"copy-code-card-{job.id}")
+    open_fold(at, f"job-code-open-card-{job.id}")
+    open_fold(at, f"job-code-open-started-{job.id}")
     codes = code_block(at, f"card-{job.id}")  # Latest jobs
     assert 'data_uri("cat.jpg", "image/jpeg"),  # put cat.jpg next to this script' in codes["Python"]
     assert "base64 < 'cat.jpg'" in codes["cURL"]
@@ -61,6 +65,7 @@ def test_a_job_card_offers_the_job_as_code_with_its_upload_read_from_disk(studio
 
     at = history(at)
     select_row(at, 0)
+    open_fold(at, f"job-code-open-history-{job.id}")
     assert code_block(at, f"history-{job.id}") == codes
 
 

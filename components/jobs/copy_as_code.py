@@ -11,7 +11,6 @@ from functools import partial
 from typing import Any
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from components.form.widgets import FormState, model_key
 from components.shell import services
@@ -54,12 +53,15 @@ def form_code(model: Model, payload: Mapping[str, Any], form: FormState, problem
         _tabs(request, key=f"form-{key}")
 
 
-def job_code(job: Job, key_prefix: str, *, where: DeltaGenerator | None = None) -> None:
-    """On a job: "Copy as code", the request it sent (its uploads read from files named as they were uploaded)."""
+def job_code(job: Job, key_prefix: str) -> None:
+    """On a job: "Copy as code", the request it sent (its uploads read from files named as they were uploaded).
+
+    Folded: the request is rebuilt only while the panel is open, not for every card on every run."""
     if has_code(job):
         about = "The request this job sent, as a cURL, Python or JavaScript script"
-        with (where or st).popover(LABEL, icon=ICON, help=about):
-            job_code_body(job, key_prefix)
+        with folded_popover(LABEL, key=f"job-code-open-{key_prefix}-{job.id}", icon=ICON, help=about) as shown:
+            if shown:
+                job_code_body(job, key_prefix)
 
 
 def has_code(job: Job) -> bool:
