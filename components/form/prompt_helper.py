@@ -15,7 +15,6 @@ it), ``m__helper_error``.
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +25,7 @@ from components.form.widgets import FormState, field_key, model_key
 from components.form.widgets.text import PROMPT_FIELD
 from components.shell import services
 from components.shell.whose import may_generate, sees_prices
+from videostudio.api.client import new_client_request_id
 from videostudio.api.errors import StudioError
 from videostudio.catalogue import Model
 from videostudio.catalogue.pricing import cost_text
@@ -120,7 +120,7 @@ def _asked(keys: str, kind: HelperKind) -> None:
     state = st.session_state
     if f"{keys}__helper_ask" in state or f"{keys}__helper_answer" in state:
         return
-    state[f"{keys}__helper_ask"] = (kind, f"helper-{uuid.uuid4().hex}")
+    state[f"{keys}__helper_ask"] = (kind, new_client_request_id("helper"))
     state.pop(f"{keys}__helper_error", None)
 
 

@@ -15,7 +15,6 @@ latest: a MadePicture), ``k__still_error``.
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 
 import streamlit as st
@@ -25,6 +24,7 @@ from components.form.media_input import MediaValue
 from components.form.media_list_input import prepare_file
 from components.shell import services
 from components.shell.whose import sees_prices
+from videostudio.api.client import new_client_request_id
 from videostudio.api.errors import StudioError
 from videostudio.catalogue import Model
 from videostudio.catalogue.assist import assist_model
@@ -98,7 +98,7 @@ def _asked(key: str, drawn_made: int) -> None:
     """The button's callback: record the ask, once; a press from a page drawn before the latest picture is dropped."""
     state = st.session_state
     if f"{key}__still_ask" not in state:
-        state[f"{key}__still_ask"] = (f"still-{uuid.uuid4().hex}", drawn_made)
+        state[f"{key}__still_ask"] = (new_client_request_id("still"), drawn_made)
     state.pop(f"{key}__still_error", None)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from dataclasses import dataclass
 
 import streamlit as st
@@ -28,6 +27,7 @@ from components.form.helper_spending import settle, start_helper_call
 from components.form.media_input import MediaValue
 from components.shell import services
 from components.shell.markdown_text import markdown_safe
+from videostudio.api.client import new_client_request_id
 from videostudio.api.errors import StudioError
 from videostudio.catalogue import Model
 from videostudio.catalogue.pricing import cost_text, money
@@ -214,7 +214,7 @@ def _make(key: str, spec: FieldSpec, model: Model, speaker: SpeechModel, voice: 
         st.session_state[f"{key}__speech_error"] = sending
         return
     backend, client = sending
-    request_id = f"speech-{uuid.uuid4().hex}"
+    request_id = new_client_request_id("speech")
     estimate = speech_estimate(speaker, text, services.helper_pricing([speaker.id]).get(speaker.id)).usd
     started = start_helper_call(
         backend=backend, kind="speech", model=speaker.id, client_request_id=request_id, estimate_usd=estimate

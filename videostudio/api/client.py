@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,14 @@ SUBMIT_PATH = GENERATIONS_PATH
 LOGS_PATH = "/v2/logs"
 # What the API keeps of an X-Client-Request-Id (fact sheet §5); anything else is silently dropped by it.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def new_client_request_id(prefix: str = "vs") -> str:
+    """A fresh ``X-Client-Request-Id`` (``vs-<32 hex>``; the prefix says what sent it): recorded before the request
+    leaves, it is how the usage logs tell whether a request whose answer was lost reached the provider."""
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
 USER_AGENT = "video-studio/0.1"
 
 # First poll retry waits this long, then doubles (0.5 s, 1 s, 2 s, ...), unless the server says otherwise.

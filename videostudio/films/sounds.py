@@ -13,12 +13,12 @@ the limit's words, and is not sent.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
+from videostudio.api.client import new_client_request_id
 from videostudio.films.film import Film, MusicBed, Narration
 from videostudio.films.plan import FilmPlan, Stage, is_confirmed
 from videostudio.films.store import MUSIC_PART, FilmStore, PartStatus
@@ -83,10 +83,6 @@ class Assembler(Protocol):
     ) -> Assembled: ...
 
 
-def request_id() -> str:
-    return f"vs-{uuid.uuid4().hex}"
-
-
 def make_narrations(
     films: FilmStore,
     film: Film,
@@ -102,7 +98,7 @@ def make_narrations(
         if part is None or part.stage != Stage.TO_MAKE or not is_confirmed(part, confirmed):
             continue
         assert part.fingerprint is not None and shot.shot.narration is not None
-        crid = request_id()
+        crid = new_client_request_id()
         if not films.claim(film.id, part.part, part.fingerprint, client_request_id=crid):
             continue  # another process is making it
         narration = shot.shot.narration
@@ -142,7 +138,7 @@ def follow_music(
     if part is None or film.music is None or part.fingerprint is None:
         return
     if part.stage == Stage.TO_MAKE and is_confirmed(part, confirmed):
-        crid = request_id()
+        crid = new_client_request_id()
         if not films.claim(film.id, MUSIC_PART, part.fingerprint, client_request_id=crid):
             return
         started = spending.record("music", film.music.model_id, crid, sounds.music_price(film.music).usd)

@@ -197,13 +197,7 @@ class FilmStore:
 
     def claim_many(self, film_id: str, claims: Iterable[tuple[str, str, dict[str, Any]]]) -> bool:
         """Claim several parts in one transaction: all of them, or (one is already claimed) none."""
-        now = utcnow()
-        rows = [
-            {"film_id": film_id, "part": part, "fingerprint": fingerprint, "status": PartStatus.SENDING}
-            | fields
-            | {"created_at": now, "updated_at": now}
-            for part, fingerprint, fields in claims
-        ]
+        rows = _claim_rows(film_id, claims)
         if not rows:
             return True
         try:
@@ -222,13 +216,7 @@ class FilmStore:
         """Record the shots' jobs and claim their parts in one transaction, unless ``refuse`` (a spending limit, run
         first in it) gives a reason; ``ALREADY_CLAIMED`` when another process claimed one of them first. Either way,
         nothing is recorded then."""
-        now = utcnow()
-        rows = [
-            {"film_id": film_id, "part": part, "fingerprint": fingerprint, "status": PartStatus.SENDING}
-            | fields
-            | {"created_at": now, "updated_at": now}
-            for part, fingerprint, fields in claims
-        ]
+        rows = _claim_rows(film_id, claims)
 
         def refuse_or_claim(conn: Connection) -> str | None:
             reason = refuse(conn)
@@ -275,3 +263,14 @@ def _part(row: Any) -> Part:
         if values[name] is not None:
             values[name] = as_utc(values[name])
     return Part(**values)
+
+
+def _claim_rows(film_id: str, claims: Iterable[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The rows that claim parts: each written as being sent, with the claim's own fields."""
+    now = utcnow()
+    return [
+        {"film_id": film_id, "part": part, "fingerprint": fingerprint, "status": PartStatus.SENDING}
+        | fields
+        | {"created_at": now, "updated_at": now}
+        for part, fingerprint, fields in claims
+    ]

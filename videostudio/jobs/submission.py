@@ -6,11 +6,11 @@ The record keeps the request's parameters without the uploads' base64, and what 
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from videostudio.api.client import new_client_request_id
 from videostudio.api.contract import GENERATIONS_PATH
 from videostudio.catalogue import Model
 from videostudio.form.payload import map_leaves
@@ -91,7 +91,7 @@ def new_job(
         thumbnail=submission.thumbnail,
         # Fresh for every submit and in the history before the request leaves: if the answer is
         # lost, the usage logs tell by this id whether the provider received it.
-        client_request_id=f"vs-{uuid.uuid4().hex}",
+        client_request_id=new_client_request_id(),
         parent_id=parent_id,
         press_key=press_key,
         owner=owner,
