@@ -4,7 +4,7 @@ bed; the price; Make the film; each shot's progress; and the finished film with 
 import streamlit as st
 
 from components.films.film_list import film_header, new_film, pick_film
-from components.films.film_service import may_edit, show_message
+from components.films.film_service import film_store, may_edit, show_message
 from components.films.make_panel import film_progress, finished_film, make_controls, progress_view
 from components.films.music_editor import music_editor
 from components.films.shot_editor import add_shot, shot_editor
@@ -19,8 +19,9 @@ person = current_person()
 if person is None:
     st.stop()
 show_message()
-new_film()
-film = pick_film(person)
+films = film_store().films(person)
+new_film(expanded=not films)
+film = pick_film(person, films)
 if film is None:
     st.info("No films yet. Give one a title above, or import a film file.", icon=":material/movie_edit:")
     st.stop()
@@ -33,5 +34,5 @@ if editing:
 film = music_editor(film) if editing else film
 progress = film_progress(film)
 make_controls(film, progress)
-progress_view(film, being_made=progress.making is not None)
+progress_view(film, progress)
 finished_film(progress)

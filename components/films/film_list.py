@@ -7,9 +7,9 @@ from functools import partial
 
 import streamlit as st
 
-from components.films.film_service import film_store, may_edit, may_make_films, open_film, opened_film, say
+from components.films.film_service import film_store, may_edit, open_film, opened_film, say
 from components.shell import services
-from components.shell.whose import current_person
+from components.shell.whose import current_person, may_generate
 from videostudio.catalogue.labels import counted
 from videostudio.films.film import Film, FilmError
 from videostudio.films.store import FilmStore
@@ -23,9 +23,9 @@ NEW_TITLE_KEY = "films_new_title"
 IMPORT_KEY = "films_import"
 
 
-def pick_film(person: Person) -> Film | None:
-    """The film list: the open film (from the address), or the one picked; None when there is none yet."""
-    films = film_store().films(person)
+def pick_film(person: Person, films: list[Film]) -> Film | None:
+    """The film list (``films``, the person's): the open film (from the address), or the one picked; None when
+    there is none yet."""
     current = opened_film()
     if current is None and films:
         current = films[0]
@@ -52,15 +52,16 @@ def _title(film: Film, person: Person) -> str:
     return f"{film.title}{whose}" + (" · shared" if film.shared else "")
 
 
-def new_film() -> None:
-    """Start a film from a title, or import one from a file (with its pictures inside).
+def new_film(*, expanded: bool) -> None:
+    """Start a film from a title, or import one from a file (with its pictures inside); open at first when
+    ``expanded`` (the person has no film yet). Creators and admins make films; a viewer opens the shared ones.
 
     The actions run in their buttons' callbacks, before the script: a rerun the page asks for meanwhile (the prices
     arriving, a job finishing) would otherwise drop the press.
     """
-    if not may_make_films():
+    if not may_generate():
         return
-    with st.expander("New film", icon=":material/add:", expanded=not film_store().films(current_person())):  # type: ignore[arg-type]
+    with st.expander("New film", icon=":material/add:", expanded=expanded):
         with st.form("films_new", border=False):
             st.text_input("Title", placeholder="Lighthouse, first cut", key=NEW_TITLE_KEY)
             st.form_submit_button("Start the film", icon=":material/movie_edit:", on_click=_create)

@@ -34,12 +34,6 @@ def film_works() -> FilmWorks:
     )
 
 
-def may_make_films() -> bool:
-    """Creators and admins make films; a viewer opens the ones shared with them."""
-    person = current_person()
-    return person is not None and person.sheet.may_generate
-
-
 def may_edit(film: Film) -> bool:
     person = current_person()
     return person is not None and person.sheet.may_generate and can_change(person, film)

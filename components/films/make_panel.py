@@ -204,12 +204,15 @@ def _cancel_asked() -> None:
 # --- progress and the finished film -----------------------------------------------------------------------------------
 
 
-def progress_view(film: Film, being_made: bool) -> None:
-    """Each shot's progress, stepped every two seconds while the film is being made (else drawn once)."""
+def progress_view(film: Film, progress: FilmProgress) -> None:
+    """Each shot's progress (``progress``: this run's step), stepped every two seconds while the film is being made
+    (else drawn once). The page's run has just stepped the film: only the fragment's own reruns step it again."""
+    being_made = progress.making is not None
+    this_run = [progress]
 
     @st.fragment(run_every=TICK_SECONDS if being_made else None)
     def tick() -> None:
-        progress = film_progress(film)
+        progress = this_run.pop() if this_run else film_progress(film)
         _progress_rows(progress)
         if being_made and progress.making is None:
             st.rerun()  # finished, or stopped: the whole page shows the film (or what went wrong)

@@ -7,6 +7,7 @@ shot is put back into its form once per session (after a reload, in a new tab), 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import Any
 
@@ -130,9 +131,10 @@ def _picture(shot: Shot, model: Model) -> Shot:
         key=f"shot_picture_{shot.id}",
     )
     if upload is not None:
-        picture = keep_picture(storage, upload.getvalue(), upload.name, upload.type or "image/png")
-        if shot.picture is None or picture.sha256 != shot.picture.sha256:
-            shot = replace(shot, picture=picture)
+        data = upload.getvalue()
+        # The uploader keeps its file across reruns: it is kept once, when it is not the shot's picture already.
+        if shot.picture is None or hashlib.sha256(data).hexdigest() != shot.picture.sha256:
+            shot = replace(shot, picture=keep_picture(storage, data, upload.name, upload.type or "image/png"))
     if shot.picture is None:
         return shot
     try:
