@@ -177,7 +177,7 @@ def test_the_follower_finishes_a_film_with_no_page_open(bench: Bench) -> None:
 
     film = storyboard(bench)
     press(bench, film)  # the press sends what it can; from here on nobody looks at the page
-    follow_films(bench.follower, lambda _follower: bench.works)
+    follow_films(bench.follower, bench.works)
 
     deadline = time.monotonic() + 60
     while bench.works.films.making(film.id) is not None:

@@ -51,7 +51,7 @@ def standalone(settings: Settings, env: Mapping[str, str] = os.environ) -> Follo
     key = api_key_from(env, _secrets(Path.cwd()))
     follower = Follower(service, backends, keys={b.name: key for b in backends if b.needs_key} if key else None)
     works = studio_film_works(settings, service, catalogue, follower.client)
-    return follow_films(follower, lambda _follower: works)  # films being made go on here too
+    return follow_films(follower, works)  # films being made go on here too
 
 
 def main(argv: list[str] | None = None) -> int:

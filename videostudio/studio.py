@@ -127,13 +127,12 @@ def studio_film_works(
     )
 
 
-def follow_films(follower: Follower, works: Callable[[Follower], FilmWorks]) -> Follower:
+def follow_films(follower: Follower, works: FilmWorks) -> Follower:
     """Let ``follower`` move each film being made on after each round of polls: it finishes with no browser open."""
 
-    def chore(running: Follower) -> None:
-        made = works(running)
-        for film_id in made.films.being_made():
-            advance(made, film_id)
+    def chore(_running: Follower) -> None:
+        for film_id in works.films.being_made():
+            advance(works, film_id)
 
     follower.chores.append(chore)
     return follower

@@ -178,7 +178,7 @@ def follower() -> Follower:
     running = Follower(_job_service(), registry, keys={b.name: key for b in registry if b.needs_key and key})
     # Films being made go on with no browser open, on the follower's own clients.
     works = studio_film_works(settings(), running.service, bundled_catalogue(), running.client, storage=media_storage())
-    return follow_films(running, lambda _follower: works)
+    return follow_films(running, works)
 
 
 @st.cache_resource(show_spinner=False)
