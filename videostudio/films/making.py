@@ -93,7 +93,7 @@ def current_plan(works: FilmWorks, film: Film) -> FilmPlan:
 
 def film_job(plan: FilmPlan) -> Job | None:
     """The film's History item, once assembled for these settings."""
-    return plan.assembled.job if plan.assembled is not None and plan.assembled.stage == Stage.MADE else None
+    return plan.assembled.job if plan.film_made and plan.assembled is not None else None
 
 
 def problems_of(works: FilmWorks, film: Film) -> list[str]:
@@ -116,7 +116,7 @@ def make_film(works: FilmWorks, film: Film, person: Person, backend: str, cost: 
     if problems:
         return PressOutcome(refused="The film can't be made yet:", problems=tuple(problems))
     plan = current_plan(works, film)
-    if not to_press(plan) and plan.assembled is not None and plan.assembled.stage == Stage.MADE:
+    if not to_press(plan) and plan.film_made:
         return PressOutcome(refused=NOTHING_TO_MAKE)
     refused = works.service.store.write(lambda conn: press_refusal(conn, person, cost, backend=backend))
     if refused is not None:

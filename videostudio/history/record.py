@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from videostudio.api.generation import Status
+from videostudio.history.sql import json_text
 from videostudio.history.tables import (  # re-exported: the stores import the tables with the records
     board_items_table,
     boards_table,
@@ -205,7 +206,7 @@ def to_row_partial(values: Mapping[str, Any]) -> dict[str, Any]:
             row[name] = row[name].astimezone(UTC)
     for name in _JSON_COLUMNS:
         if name in row:
-            row[name] = json.dumps(row[name], ensure_ascii=False, sort_keys=True)
+            row[name] = json_text(row[name])
     return row
 
 

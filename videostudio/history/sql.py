@@ -36,7 +36,7 @@ HEAD_REVISIONS = frozenset({"0012"})
 _VERSION_TABLE = sa.table("alembic_version", sa.column("version_num", sa.String))
 
 
-# --- Schema migrations -----------------------------------------------------------------------------------------------
+# --- JSON columns ----------------------------------------------------------------------------------------------------
 
 
 def json_text(value: object) -> str:
@@ -51,6 +51,9 @@ def json_object(text: object) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+# --- Schema migrations -----------------------------------------------------------------------------------------------
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
