@@ -11,12 +11,10 @@ from __future__ import annotations
 import logging
 
 from components.shell import services
-from components.shell.whose import current_person
+from components.shell.whose import NOT_A_MEMBER, current_person
 from videostudio.team.helper_calls import HelperCallStart, record_helper_call, settle_helper_call
 
 log = logging.getLogger(__name__)
-
-NOT_A_MEMBER = "You are not signed in as a member of this team, so nothing was sent. Sign in, or ask your admin."
 
 
 def start_helper_call(

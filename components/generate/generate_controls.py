@@ -33,7 +33,7 @@ from components.shell.identity import current_person, member_store
 from components.shell.markdown_text import markdown_safe
 from components.shell.sidebar import endpoint_choice_on
 from components.shell.started import remember_started, started_job_id
-from components.shell.whose import seen_jobs
+from components.shell.whose import NOT_A_MEMBER, seen_jobs
 from videostudio.catalogue import Model
 from videostudio.catalogue.pricing import money
 from videostudio.form.payload import Problem, validate_payload
@@ -54,7 +54,6 @@ REQUEST_KEY = "generate_requested"
 QUESTION_KEY = "generate_question"
 CONFIRMED_KEY = "generate_confirmed"
 # A person who is not (or no longer) a member of the team: their press sends nothing.
-NOT_A_MEMBER = "You are not signed in as a member of this team, so nothing was sent. Sign in, or ask your admin."
 CHANGED_SINCE_ASKED = (
     "The settings changed after you were asked, so nothing was sent. Press Generate again to send them as they are now."
 )

@@ -28,6 +28,10 @@ PERSON_FRESH_SECONDS = 1.0
 _PERSON_MEMO = "_whose_person"
 
 
+# What a press or a helper call says to a signed-in person who is not a member: nothing is sent for them.
+NOT_A_MEMBER = "You are not signed in as a member of this team, so nothing was sent. Sign in, or ask your admin."
+
+
 def current_person() -> Person | None:
     """``identity.current_person()``, read at most once a second per session and signed-in email."""
     email = str(st.user.get("email") or "") if identity.sign_in_configured() and st.user.is_logged_in else None
