@@ -10,6 +10,7 @@ from components.shell import services
 from components.shell.gate import admitted_person, draw_person_panel
 from components.shell.identity import sign_in_configured
 from components.shell.media_guard import install_media_guard
+from components.shell.paid_answers import deliver_answers
 from components.shell.sidebar import draw_backend_panel
 
 # The tab icon is a file of the studio's own: a ":material/…" page icon is fetched from a font CDN, and is
@@ -31,6 +32,7 @@ studio_pages = [
     ),
 ]
 team_page = st.Page("pages/team.py", title="Team", icon=":material/group:", url_path="team")
+deliver_answers()  # a paid answer a stopped run could not write: before any page draws its widgets
 services.start_background_work()  # the follower keeps jobs moving with no browser open
 install_media_guard()  # with sign-in, a /media/ file goes only to the person it was shown to (once per process)
 # With sign-in configured, nothing below runs for a browser that is not a signed-in member.

@@ -24,6 +24,7 @@ from components.form.helper_spending import settle, start_helper_call
 from components.form.widgets import FormState, field_key, model_key
 from components.form.widgets.text import PROMPT_FIELD
 from components.shell import services
+from components.shell.paid_answers import answer_box
 from components.shell.whose import may_generate, sees_prices
 from videostudio.api.client import new_client_request_id
 from videostudio.api.errors import StudioError
@@ -148,6 +149,7 @@ def _take_ask(model: Model, keys: str, prompt: str, image: str | None) -> None:
     if started.refused is not None:
         st.session_state[f"{keys}__helper_error"] = started.refused  # over a spending limit: nothing was sent
         return
+    box = answer_box()  # taken before the call: after it, the proposal must reach the page without the session
     try:
         with st.spinner(f"Asking {DEFAULT_CHAT_MODEL}…", show_time=True):
             if kind == IMPROVE:
@@ -164,15 +166,12 @@ def _take_ask(model: Model, keys: str, prompt: str, image: str | None) -> None:
                     client, chat_model=DEFAULT_CHAT_MODEL, image=image, client_request_id=request_id
                 )
             settle(started, proposal.usd)
-            # Kept before anything else touches the page: a rerun asked for meanwhile stops the run at its next
-            # Streamlit call, and the answer (paid for) must be on the page after it.
-            st.session_state[f"{keys}__helper_text"] = proposal.text
-            st.session_state[f"{keys}__helper_answer"] = HelperAnswer(
-                kind, proposal.text, proposal.usd, DEFAULT_CHAT_MODEL
-            )
+            box.put(f"{keys}__helper_text", proposal.text)
+            box.put(f"{keys}__helper_answer", HelperAnswer(kind, proposal.text, proposal.usd, DEFAULT_CHAT_MODEL))
     except StudioError as exc:
         log.info("prompt helper %s (%s): %r", kind, request_id, exc)
-        st.session_state[f"{keys}__helper_error"] = str(exc)
+        box.put(f"{keys}__helper_error", str(exc))
+    box.deliver()
 
 
 def _proposal(model: Model, keys: str, prompt: str, answer: HelperAnswer) -> None:

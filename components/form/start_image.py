@@ -23,6 +23,7 @@ from components.form.helper_spending import settle, start_helper_call
 from components.form.media_input import MediaValue
 from components.form.media_list_input import prepare_file
 from components.shell import services
+from components.shell.paid_answers import answer_box
 from components.shell.whose import sees_prices
 from videostudio.api.client import new_client_request_id
 from videostudio.api.errors import StudioError
@@ -125,6 +126,8 @@ def _take_ask(spec: FieldSpec, model: Model, key: str) -> None:
     if started.refused is not None:
         state[f"{key}__still_error"] = started.refused  # over a spending limit: nothing was sent
         return
+    box = answer_box()  # taken before the call: after it, the picture must reach the page without the session
+    made_before = state.get(f"{key}__still_made", 0)
     try:
         with st.spinner(f"Making the picture with {model_id}…", show_time=True):
             still = make_still(
@@ -132,20 +135,19 @@ def _take_ask(spec: FieldSpec, model: Model, key: str) -> None:
             )
             settle(started, still.usd)
             # Counted at once: the picture is paid for, and a press drawn before it must not make another.
-            state[f"{key}__still_made"] = state.get(f"{key}__still_made", 0) + 1
+            box.put(f"{key}__still_made", made_before + 1)
             name = f"picture-{still.path.stem[:12]}{still.path.suffix}"
             data = still.path.read_bytes()
             prepared = prepare_file("image", model, name, data, spec.help)
+            assert isinstance(prepared, PreparedImage)
             view = thumbnail_data_uri(data, SHOWN_WIDTH)
+            box.put(f"{key}__still", MadePicture(prepared, view, name, still.model_id, still.usd))
     except StudioError as exc:
         log.info("make a picture (%s): %r", request_id, exc)
-        state[f"{key}__still_error"] = str(exc)
-        return
+        box.put(f"{key}__still_error", str(exc))
     except MediaError as exc:
-        state[f"{key}__still_error"] = f"The picture was made but can't be used here: {exc}"
-        return
-    assert isinstance(prepared, PreparedImage)
-    state[f"{key}__still"] = MadePicture(prepared, view, name, still.model_id, still.usd)
+        box.put(f"{key}__still_error", f"The picture was made but can't be used here: {exc}")
+    box.deliver()
 
 
 def _show(picture: MadePicture) -> None:

@@ -27,6 +27,7 @@ from components.form.helper_spending import settle, start_helper_call
 from components.form.media_input import MediaValue
 from components.shell import services
 from components.shell.markdown_text import markdown_safe
+from components.shell.paid_answers import answer_box
 from videostudio.api.client import new_client_request_id
 from videostudio.api.errors import StudioError
 from videostudio.catalogue import Model
@@ -222,6 +223,7 @@ def _make(key: str, spec: FieldSpec, model: Model, speaker: SpeechModel, voice: 
     if started.refused is not None:
         st.session_state[f"{key}__speech_error"] = started.refused  # over a spending limit: nothing was sent
         return
+    box = answer_box()  # taken before the call: after it, the speech must reach the page without the session
     try:
         with st.spinner("Making the speech…", show_time=True):
             speech = make_speech(
@@ -233,20 +235,17 @@ def _make(key: str, spec: FieldSpec, model: Model, speaker: SpeechModel, voice: 
                 client_request_id=request_id,
             )
             settle(started, speech.usd)
-            data = speech.path.read_bytes()
             name = f"speech-{re.sub(r'[^A-Za-z0-9]+', '-', voice).strip('-').lower()}{speech.path.suffix}"
-            prepared = prepare_upload("audio", data, name, model, spec.help)
+            prepared = prepare_upload("audio", speech.path.read_bytes(), name, model, spec.help)
+            assert isinstance(prepared, PreparedAudio)  # an audio field's upload is prepared as audio
+            box.put(f"{key}__speech", MadeSpeech(speech, prepared, name, request_id))
     except (StudioError, StorageError) as exc:
         log.warning("speech %s not made: %s", request_id, type(exc).__name__)
-        st.session_state[f"{key}__speech_error"] = str(exc)
-        return
+        box.put(f"{key}__speech_error", str(exc))
     except (MediaError, OSError) as exc:
         log.warning("speech %s not readable: %s", request_id, exc)
-        st.session_state[f"{key}__speech_error"] = "The speech was made but could not be read back. Make it again."
-        return
-    if not isinstance(prepared, PreparedAudio):
-        return
-    st.session_state[f"{key}__speech"] = MadeSpeech(speech, prepared, name, request_id)
+        box.put(f"{key}__speech_error", "The speech was made but could not be read back. Make it again.")
+    box.deliver()
 
 
 def _show_made(made: MadeSpeech, *, changed: bool) -> None:

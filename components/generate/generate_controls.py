@@ -92,10 +92,11 @@ def _release_stale_claim() -> None:
     """Give back a claim that no send holds any more, so the button is never left greyed out for good.
 
     A send happens inside one script run (the run a button's press asked for) or one callback, and a session's run
-    starts only when the one before it has ended. So a run that begins holding the claim with no request waiting
-    for it follows a run stopped before its ``finally`` gave the claim back: a rerun asked for mid-run can stop a
-    run at its next call into Streamlit, the ``finally`` included. The press that run carried was already taken
-    (REQUEST_KEY is popped before anything is sent), so nothing is sent twice.
+    starts only when the one before it has ended (``runner.fastReruns = false``, .streamlit/config.toml). So a run
+    that begins holding the claim with no request waiting for it follows a run stopped before its ``finally`` gave
+    the claim back: a rerun asked for mid-run can stop a run at its next call into Streamlit, the ``finally`` included.
+    The press that run carried was already taken (REQUEST_KEY is popped before anything is sent), so nothing is sent
+    twice.
     """
     state = st.session_state
     if state.get("submitting") and REQUEST_KEY not in state:

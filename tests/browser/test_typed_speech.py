@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     new_card,
     open_studio,
     press_generate,
+    running_studio,
     settle,
     type_text,
     upload,
@@ -88,3 +89,33 @@ def test_a_fabric_job_from_typed_speech_has_the_speechs_sound(
     speech_seconds = _audio_seconds(kept_speech)
     assert 4.0 < speech_seconds < 12.0  # about 20 words at about 150 a minute
     assert _audio_seconds(shared_studio.server.media / f"{job_id}.mp4") == pytest.approx(speech_seconds, abs=0.15)
+
+
+def test_words_edited_while_the_speech_is_made_keep_the_speech_made_once(
+    page: Page, tmp_path: Path, media_files: dict[str, Path]
+) -> None:
+    """A person who edits the words while the speech is being made still gets the speech, paid once.
+
+    The backend answers slowly, so the edit lands while the call is under way and stops that run at its next call
+    into Streamlit. The speech reaches the page all the same (components/shell/paid_answers.py), in the run the edit
+    asked for, which starts only once the stopped one has ended (``runner.fastReruns = false``).
+    """
+    with running_studio(tmp_path / "studio", faults="slow=800") as studio:
+        model = load_catalogue().get(FABRIC)
+        audio = field_key(model, "audio_url")
+        open_studio(page, studio.url, f"?model={FABRIC}")
+        keyed(page, f"{audio}__source").get_by_text("Type what they say", exact=True).click()
+        settle(page)
+        type_text(page, f"{audio}__speech_text", WORDS)
+        calls = _speech_calls(studio)
+
+        keyed(page, f"{audio}__speech_make").get_by_role("button", name=re.compile("Make")).click()
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']")
+        box = keyed(page, f"{audio}__speech_text").locator("textarea")
+        box.fill(WORDS + " And one more line.")
+        box.blur()
+
+        expect(page.locator("[data-testid='stAudio']")).to_have_count(1, timeout=60_000)
+        settle(page)
+        expect(page.get_by_text("The words, model or voice changed since it was made")).to_be_visible()
+        assert _speech_calls(studio) == calls + 1
