@@ -299,3 +299,37 @@ def test_a_narration_over_the_owners_limit_after_the_press_is_not_sent(bench: Be
     assert _helper_calls(bench) == []
     [spoken] = [p for (part, _f), p in bench.works.films.parts(film.id).items() if part == narration_part("a")]
     assert spoken.error is not None and "Nothing was sent. Ask your admin to raise your limit." in spoken.error
+
+
+class FullDisk(LocalFolderStorage):
+    """A media folder on a full disk: reading works, every new file is refused as the operating system refuses it."""
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_narration_made_but_not_kept_fails_in_plain_words_and_is_not_sent_again(bench: Bench, tmp_path: Path) -> None:
+    from videostudio.films.film import Narration
+    from videostudio.films.seams import NOT_KEPT
+    from videostudio.films.store import narration_part
+    from videostudio.voices import default_speech_model
+
+    speech = default_speech_model()
+    client = AssistClient(bench.backend.url, OFFLINE_KEY)
+    bench.works.sounds = lambda _name: film_sounds(client, FullDisk(tmp_path / "full-media"))
+    film = storyboard(bench)
+    film = bench.works.films.save(
+        film.with_shot(replace(film.shots[0], narration=Narration("Dawn.", speech.default_voice, speech.id)))
+    )
+
+    press(bench, film)
+    done = bench.until(film.id, lambda p: p.making is None or p.finished)
+    for _ in range(3):  # the follower steps the film again: a failed narration is not asked for again
+        advance(bench.works, film.id)
+
+    [spoken] = [p for (part, _f), p in bench.works.films.parts(film.id).items() if part == narration_part("a")]
+    assert not spoken.done and spoken.error == NOT_KEPT
+    assert not done.finished
+    rows = bench.backend.logs.query({"period": ["24h"]})["data"]  # type: ignore[attr-defined]
+    assert len([r for r in rows if r["model"] == speech.id]) == 1  # made (and billed) once, never retried by itself
+    client.close()

@@ -87,6 +87,9 @@ class SeamSounds:
             raise SoundError(SPEECH_LOST) from exc
         except StudioError as exc:
             raise SoundError(str(exc)) from exc
+        except (OSError, StorageError) as exc:  # made (and billed), then not kept: said, never retried by itself
+            log.exception("a narration (%s) could not be kept", client_request_id)
+            raise SoundError(NOT_KEPT) from exc
         return KeptSound(self._keep(speech.path), speech.seconds, speech.usd)
 
     def start_music(self, music: MusicBed, client_request_id: str) -> str:
@@ -116,6 +119,9 @@ class SeamSounds:
             path = keep_music(self.client, self.storage, url)
         except StudioError as exc:
             raise SoundError(str(exc)) from exc
+        except (OSError, StorageError) as exc:
+            log.exception("a film's music could not be kept")
+            raise SoundError(NOT_KEPT) from exc
         return KeptSound(self._keep(path), None)
 
     def _keep(self, path: Path) -> str:
