@@ -352,6 +352,23 @@ def test_run_again_sends_one_new_job_with_a_fresh_seed(studio: Studio) -> None:
     assert new.inputs_dir == original.inputs_dir  # the same upload, kept once
 
 
+def test_run_again_waits_for_its_run_after_a_reload_and_in_a_second_tab(studio: Studio) -> None:
+    """Whether a run of this job is still going is read from the history: a press stopped right after its send,
+    a reload or a second tab (a new session each) still finds it, so no second press pays again."""
+    at = open_studio()
+    original = make_pixverse_job(at, studio)
+    studio.backend.speed = 1000  # the run keeps going while the test looks
+    history(at)
+    select_row(at, 0)
+    click(at, "Run again")
+    assert studio.backend_stats()["submits"] == 2
+
+    other = select_row(history(), [job.id for job in store().list()].index(original.id))  # a new session
+    assert button(other, "Run again").disabled
+    assert "just run again" in (button(other, "Run again").help or "")
+    assert studio.backend_stats()["submits"] == 2
+
+
 def test_run_again_is_disabled_while_a_submit_is_in_flight(studio: Studio) -> None:
     add_job("a quiet forest", params={"prompt": "a quiet forest", "enhance_prompt": True})
     at = select_row(history(), 0)

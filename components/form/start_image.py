@@ -147,6 +147,9 @@ def _take_ask(spec: FieldSpec, model: Model, key: str) -> None:
         box.put(f"{key}__still_error", str(exc))
     except MediaError as exc:
         box.put(f"{key}__still_error", f"The picture was made but can't be used here: {exc}")
+    except OSError as exc:  # the kept file could not be read back: said in the studio's words, the detail logged
+        log.warning("make a picture (%s): not readable: %s", request_id, exc)
+        box.put(f"{key}__still_error", "The picture was made but could not be read back. Make it again.")
     box.deliver()
 
 

@@ -21,6 +21,7 @@ from components.shell.whose import may_run_again, seen_jobs
 from videostudio.form.payload import validate_payload
 from videostudio.form.run_price import sent_audio_seconds
 from videostudio.history.store import Job, JobStatus
+from videostudio.jobs.intent import run_again_key
 from videostudio.library.kept_inputs import kept_input_paths, load_inputs
 
 
@@ -47,7 +48,8 @@ def send_again(job_id: str) -> tuple[str, str, Job | None]:
         model, payload, audio_seconds=sent_audio_seconds(model, payload), loading=services.prices_loading()
     )
     # The same request, so the same start: a continued job sent again still continues its parent.
-    new = send(model, payload, legacy=legacy, upload_names=names, parent_id=job.parent_id, price=price)
+    again = run_again_key(job_id)  # recorded with the new job: Run again waits while it runs (history/actions.py)
+    new = send(model, payload, legacy=legacy, upload_names=names, parent_id=job.parent_id, price=price, press_key=again)
     if isinstance(new, str):
         return ("error", new, None)
     return ("ok", f"Started again: {model_name(job.model_id)}.", new)

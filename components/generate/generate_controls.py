@@ -134,12 +134,16 @@ def send(
     upload_names: Mapping[str, str] | None = None,
     parent_id: str | None = None,
     price: RunPrice | None = None,
+    press_key: str | None = None,
 ) -> Job | str:
     """Submit one job once on this session's backend: the new job, or what to tell the person.
 
     ``price``: what it will cost, as the studio would show it (``price_tag.run_price``), checked against the limits.
+    ``press_key``: what the history records of the press (``videostudio.jobs.intent``), if anything.
     """
-    press = Press(model, payload, legacy=legacy, upload_names=upload_names, parent_id=parent_id, price=price)
+    press = Press(
+        model, payload, legacy=legacy, upload_names=upload_names, parent_id=parent_id, price=price, press_key=press_key
+    )
     message, job = send_press(press)
     if message is not None:
         return message[1]

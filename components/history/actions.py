@@ -23,12 +23,12 @@ from components.shell.job_link import GENERATE_PAGE, compare_link
 from components.shell.whose import may_change, may_run_again, seen_jobs, sees_prices
 from videostudio.catalogue import Model
 from videostudio.history.store import Job
+from videostudio.jobs.intent import run_again_key
 from videostudio.library.videos import delete_job_files, download_name
 
 # The job whose Delete was pressed and now waits for "Delete for good".
 CONFIRM_KEY = "history_confirm_delete"
 # The last "Run again" of this session: (the job it was pressed on, the job it started).
-RAN_AGAIN_KEY = "history_ran_again"
 
 
 def job_actions(job: Job, model: Model | None) -> None:
@@ -164,11 +164,9 @@ def _running_again(job: Job) -> str | None:
     """
     if job.is_active:
         return "This job is running: press Run again once it has finished."
-    source, started = st.session_state.get(RAN_AGAIN_KEY, (None, None))
-    if source == job.id and started:
-        new = seen_jobs().get(started)
-        if new is not None and new.is_active:
-            return "This job was just run again, and that run is still going."
+    # Read from the history, not the session: a press stopped right after its send noted nothing there.
+    if any(again.is_active for again in seen_jobs().pressed(run_again_key(job.id))):
+        return "This job was just run again, and that run is still going."
     return None
 
 
@@ -185,7 +183,6 @@ def _request_run_again(job_id: str) -> None:
     finally:
         st.session_state["submitting"] = False
     if new is not None:
-        st.session_state[RAN_AGAIN_KEY] = (job_id, new.id)
         open_job(new.id)
         text += " It is open here, and listed in the sidebar."
     st.session_state[MESSAGE_KEY] = (kind, text)

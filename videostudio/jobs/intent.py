@@ -43,6 +43,13 @@ def press_key(browser_id: str, settings: str) -> str:
     return hashlib.sha256(f"{browser_id}\n{settings}".encode()).hexdigest()
 
 
+def run_again_key(job_id: str) -> str:
+    """What the history records of a **Run again** (or Try again) of ``job_id``, in its jobs' press key: whether such
+    a run is still going is then read from the history, so it holds after a reload, in a second tab, and when the
+    press that sent it was stopped before it could note anything in the page's session."""
+    return press_key("run-again", job_id)
+
+
 def press_id(job: Job) -> str:
     """The press a job was sent by: its batch's id, or its own for a single job."""
     return job.batch_id or job.id
