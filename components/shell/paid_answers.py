@@ -10,6 +10,9 @@ So a helper takes the session's box before its call (``answer_box``), puts what 
 Whatever a stopped run left in the box, the next run delivers first (``deliver_answers``, called by the router before
 any page draws its widgets). Runs of one session follow one another (``runner.fastReruns = false``,
 ``.streamlit/config.toml``), so the next run starts after the stopped one has filled the box.
+
+Button callbacks run before the router delivers: a guard that lives in a callback and must know of an answer
+still in the box reads ``answer_box().waiting()``. The helpers' guards today sit in the script body, after delivery.
 """
 
 from __future__ import annotations
