@@ -203,3 +203,26 @@ def test_a_batch_refused_alike_says_it_once(studio: Studio, monkeypatch: Any) ->
     errors = "\n".join(e.value for e in at.error)
     assert "None of the 3 jobs was sent: The provider refused this request." in errors
     assert "Job 1 of 3" not in errors
+
+
+def test_a_takes_more_panel_is_drawn_only_while_it_is_open(studio: Studio) -> None:
+    """A batch card's More (Continue from here, its link, its request as code) costs nothing on a run while shut."""
+    from tests.apptest import open_fold
+
+    at = open_studio()
+    fill_pixverse(at)
+    how_many(at, 2)
+    generate(at)
+
+    def panels() -> dict[str, Any]:
+        return {p.key: p for p in at.get("popover") if (p.key or "").startswith("more-")}
+
+    shut = panels()
+    assert len(shut) >= 2 and all(len(p.children) == 0 for p in shut.values())  # under Generate, in Latest jobs
+    first = sorted(shut)[0]
+    open_fold(at, first)
+    opened = panels()
+    assert len(opened[first].children) > 0
+    inside = "\n".join(str(m.value) for m in opened[first].get("markdown"))
+    assert "Copy as code" in inside
+    assert all(len(p.children) == 0 for key, p in opened.items() if key != first)

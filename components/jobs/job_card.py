@@ -19,6 +19,7 @@ from components.jobs.job_words import (
     timing_text,
 )
 from components.shell import services
+from components.shell.folds import folded_popover
 from components.shell.job_link import copy_link, link_body
 from components.shell.markdown_text import markdown_safe
 from components.shell.whose import sees_prices
@@ -86,8 +87,11 @@ def job_card(
 
 
 def _more(job: Job, key_prefix: str) -> None:
-    """A batch card's Continue from here, link and code, in one popover: three buttons would not fit its width."""
-    with st.popover("More", icon=":material/more_horiz:", key=f"more-{key_prefix}-{job.id}"):
+    """A batch card's Continue from here, link and code, in one popover: three buttons would not fit its width.
+    Folded: drawn (the request rebuilt as code) only while it is open."""
+    with folded_popover("More", icon=":material/more_horiz:", key=f"more-{key_prefix}-{job.id}") as shown:
+        if not shown:
+            return
         if job.status == JobStatus.COMPLETED:
             continue_button(job, key_prefix)
         link_body(job)
