@@ -28,7 +28,6 @@ from videostudio.library.videos import delete_job_files, download_name
 
 # The job whose Delete was pressed and now waits for "Delete for good".
 CONFIRM_KEY = "history_confirm_delete"
-# The last "Run again" of this session: (the job it was pressed on, the job it started).
 
 
 def job_actions(job: Job, model: Model | None) -> None:
