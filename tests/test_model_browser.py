@@ -231,6 +231,22 @@ def test_a_link_with_a_model_opens_its_form(browsing: Studio, name: str) -> None
     assert shows_form_of(at, expected)
 
 
+def test_a_run_carrying_an_address_the_session_wrote_before_does_not_undo_a_later_choice(browsing: Studio) -> None:
+    # A tray tick the browser asked for just before it learned the new address reruns the page with the old one.
+    at = open_studio({"model": VIDEO01})
+    open_browser(at).button(key=f"model_browser_choose__{FABRIC}").click()
+    run(at)
+    assert at.query_params["model"] == FABRIC
+    at.query_params["model"] = VIDEO01  # the address the browser still had
+    run(at)
+    assert at.session_state["model_choice"] == FABRIC
+    assert shows_form_of(at, FABRIC)
+    assert at.query_params["model"] == FABRIC  # put right again
+    at.query_params["model"] = KLING  # never written by this session: somebody's link, followed
+    run(at)
+    assert at.session_state["model_choice"] == KLING
+
+
 def test_an_unknown_model_in_the_link_says_so_and_shows_the_default(browsing: Studio) -> None:
     at = open_studio({"model": "acme/no-such-model"})
     assert "does not know a model called “acme/no-such-model”" in at.warning[0].value

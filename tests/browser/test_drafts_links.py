@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from tests.browser.conftest import (
     VIDEO01,
@@ -112,6 +112,63 @@ def test_links_open_the_model_and_the_job_they_name(page: Page, studio: Studio) 
     dialog = page.locator(DIALOG)
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("A lighthouse the link should open")
+
+
+class HeldAnswers:
+    """The studio's messages to the browser, held back while ``held`` (as a slow network holds them)."""
+
+    def __init__(self, page: Page) -> None:
+        self.held = False
+        self._waiting: list[str | bytes] = []
+        page.route_web_socket(re.compile(r"/_stcore/stream"), self._route)
+
+    def _route(self, browser_side: WebSocketRoute) -> None:
+        studio_side = browser_side.connect_to_server()
+        self._browser_side = browser_side
+        browser_side.on_message(studio_side.send)
+        studio_side.on_message(self._to_browser)
+
+    def _to_browser(self, message: str | bytes) -> None:
+        if self.held:
+            self._waiting.append(message)
+        else:
+            self._browser_side.send(message)
+
+    def release(self) -> None:
+        self.held = False
+        for message in self._waiting:
+            self._browser_side.send(message)
+        self._waiting.clear()
+
+
+def test_a_press_sent_before_the_browser_learns_a_choice_does_not_undo_it(page: Page, studio: Studio) -> None:
+    answers = HeldAnswers(page)
+    open_studio(page, studio.url, f"?model={VIDEO01}")
+    keyed(page, "model_browser_toggle").locator("button").click()
+    settle(page)
+    type_text(page, "browser_search", "fabric")
+    answers.held = True  # Choose's run writes ?model=veed/fabric-1.0; the browser does not hear of it yet
+    keyed(page, "model_browser_choose__veed/fabric-1.0").locator("button").click()
+    time.sleep(1)
+    keyed(page, "model_browser_toggle").locator("button").click()  # so this press still carries ?model=video-01
+    time.sleep(1)
+    answers.release()
+    settle(page)
+    expect(keyed(page, "model_header")).to_contain_text("Fabric")
+    expect(page).to_have_url(re.compile(r"model=veed%2Ffabric-1.0"))
+
+
+def test_back_and_forward_return_to_the_models_chosen_before(page: Page, studio: Studio) -> None:
+    open_studio(page, studio.url, "?model=veed/fabric-1.0")
+    pick_model(page, VIDEO01)
+    expect(keyed(page, "model_header")).to_contain_text("MiniMax")
+    expect(page).to_have_url(re.compile(r"model=video-01"))
+    page.go_back()
+    expect(keyed(page, "model_header")).to_contain_text("Fabric")
+    wait_idle(page)
+    page.go_forward()
+    expect(keyed(page, "model_header")).to_contain_text("MiniMax")
+    expect(page).to_have_url(re.compile(r"model=video-01"))
 
 
 def test_history_opens_a_job_and_its_delete_confirmation_in_a_dialog(page: Page, studio: Studio) -> None:
