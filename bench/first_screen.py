@@ -7,12 +7,16 @@ Starts, from this environment and the repository folder (so both read ``.streaml
 - a bare page: one text area and one "Generate" button (``streamlit run <temp>/bare.py``).
 
 Each round starts both servers afresh and opens each address once (**cold**: the first visit after the server
-starts), then several times more (**warm**), each visit in a fresh browser context of headless Chromium, the
-two pages taking turns. A visit is timed from ``page.goto`` to an enabled, visible Generate button on a
-connected page (**usable**), and on to the end of the page's first script run (**idle**). Prints medians and the
-studio's ratio to the bare page.
+starts), then several times more (**warm**), each visit in a fresh browser context of headless Chromium. The two
+pages take turns in pairs, and which one goes first alternates from pair to pair, so a slow moment of the machine
+falls on both. A visit is timed from ``page.goto`` to an enabled, visible Generate button on a connected page
+(**usable**), and on to the end of the page's first script run (**idle**).
 
-    .venv/bin/python bench/first_screen.py [--rounds 3] [--warm 5]
+Prints, for each of cold and warm: the medians and the fastest visits, the ratio of the medians (the goals'
+figure), and the median of the paired ratios (each studio visit against the bare visit beside it, so a slow moment
+of the machine that falls on one pair counts once, not for one page only).
+
+    .venv/bin/python bench/first_screen.py [--rounds 3] [--warm 8]
 """
 
 from __future__ import annotations
@@ -109,36 +113,53 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+Visits = dict[str, list[tuple[float, float]]]  # "studio" or "bare" -> (usable, idle) of each visit, in pair order
+
+
+def visit_pair(browser: Browser, urls: dict[str, str], visits: Visits, bare_first: bool) -> None:
+    """One visit to each page, one after the other, in the order asked for."""
+    for name in ("bare", "studio") if bare_first else ("studio", "bare"):
+        visits.setdefault(name, []).append(visit(browser, urls[name]))
+
+
+def report(when: str, visits: Visits) -> None:
+    for index, what in enumerate(("usable", "idle")):
+        studio = [t[index] for t in visits["studio"]]
+        bare = [t[index] for t in visits["bare"]]
+        paired = median([s / b for s, b in zip(studio, bare, strict=True)])
+        print(
+            f"{when:6} {what:7} {median(studio):8.2f} {median(bare):8.2f} {median(studio) / median(bare):8.2f}×"
+            f" {paired:8.2f}× {min(studio):9.2f} {min(bare):8.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="server starts (one cold visit each)")
-    parser.add_argument("--warm", type=int, default=5, help="warm visits per server start")
+    parser.add_argument("--warm", type=int, default=8, help="warm visit pairs per server start")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-first-screen-"))
     bare = work / "bare.py"
     bare.write_text(BARE_PAGE)
-    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    cold: Visits = {}
+    warm: Visits = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for round_number in range(args.rounds):
             homes = {name: work / f"{name}-{round_number}" for name in ("studio", "bare")}
             with server("app.py", homes["studio"]) as studio, server(str(bare), homes["bare"]) as plain:
                 urls = {"studio": studio, "bare": plain}
-                for name, url in urls.items():
-                    times.setdefault((name, "cold"), []).append(visit(browser, url))
-                for _ in range(args.warm):
-                    for name, url in urls.items():
-                        times.setdefault((name, "warm"), []).append(visit(browser, url))
+                visit_pair(browser, urls, cold, bare_first=round_number % 2 == 1)
+                for pair in range(args.warm):
+                    visit_pair(browser, urls, warm, bare_first=pair % 2 == 1)
         browser.close()
 
-    print(f"{args.rounds} server starts, {args.warm} warm visits each; medians in seconds (viewport 1440×900)")
-    print(f"{'':6} {'':7} {'studio':>8} {'bare':>8} {'ratio':>7}")
-    for when in ("cold", "warm"):
-        for index, what in enumerate(("usable", "idle")):
-            studio_s = median([t[index] for t in times[("studio", when)]])
-            bare_s = median([t[index] for t in times[("bare", when)]])
-            print(f"{when:6} {what:7} {studio_s:8.2f} {bare_s:8.2f} {studio_s / bare_s:6.2f}×")
+    print(f"{args.rounds} server starts, {args.warm} warm visit pairs each; seconds (viewport 1440×900)")
+    print(f"{'':6} {'':7} {'studio':>8} {'bare':>8} {'ratio of':>9} {'paired':>9} {'fastest':>9} {'fastest':>8}")
+    print(f"{'':6} {'':7} {'median':>8} {'median':>8} {'medians':>9} {'ratio':>9} {'studio':>9} {'bare':>8}")
+    report("cold", cold)
+    report("warm", warm)
 
 
 if __name__ == "__main__":
