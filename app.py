@@ -7,6 +7,7 @@ import streamlit as st
 from components.jobs.poller import job_tray
 from components.jobs.status_line import status_line
 from components.shell import services
+from components.shell.address import note_page
 from components.shell.gate import admitted_person, draw_person_panel
 from components.shell.identity import sign_in_configured
 from components.shell.media_guard import install_media_guard
@@ -46,6 +47,7 @@ if not person.sheet.may_generate:
         *studio_pages[2:],
     ]
 pages = st.navigation([*studio_pages, team_page] if manages_team else studio_pages)
+note_page(pages.url_path)  # so an address brought from another page is followed (components/shell/address.py)
 if pages.url_path != "showcase":  # the showcase shows a board and nothing else: no backend, balance or job tray
     draw_person_panel(person)
     draw_backend_panel()

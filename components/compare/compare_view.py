@@ -12,6 +12,7 @@ from components.form.media_url import media_url
 from components.history.detail import parameter_rows
 from components.jobs.job_words import charge_text, created_text, elapsed_text, model_name, pick_labels
 from components.shell import services
+from components.shell.address import address_value, set_address
 from components.shell.job_link import COMPARE_PARAM, compare_url
 from components.shell.whose import sees_prices
 from videostudio.history.store import Job
@@ -32,7 +33,7 @@ TILE_HEADINGS = (MODEL_SETTING, PROMPT_SETTING)
 
 def address_ids() -> list[str]:
     """The job ids the address names (``?jobs=a,b,c``), in order, each once."""
-    return compare_ids(st.query_params.get(COMPARE_PARAM))
+    return compare_ids(address_value(COMPARE_PARAM))
 
 
 def compare_picker(store: SeenJobs, ids: list[str]) -> bool:
@@ -65,10 +66,7 @@ def compare_picker(store: SeenJobs, ids: list[str]) -> bool:
 
 def _write_address() -> None:
     picked = list(st.session_state.get(PICK_KEY) or [])
-    if picked:
-        st.query_params[COMPARE_PARAM] = ",".join(picked)
-    elif COMPARE_PARAM in st.query_params:
-        del st.query_params[COMPARE_PARAM]
+    set_address(COMPARE_PARAM, ",".join(picked) or None)
 
 
 def settings_rows(jobs: list[Job]) -> list[SettingRow]:

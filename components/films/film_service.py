@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.shell import services
+from components.shell.address import address_value, set_address
 from components.shell.whose import current_person
 from videostudio.films.film import Film
 from videostudio.films.making import FilmWorks
@@ -40,14 +41,11 @@ def may_edit(film: Film) -> bool:
 
 
 def open_film_id() -> str | None:
-    return st.query_params.get(FILM_PARAM)
+    return address_value(FILM_PARAM)
 
 
 def open_film(film_id: str | None) -> None:
-    if film_id is None:
-        st.query_params.pop(FILM_PARAM, None)
-    else:
-        st.query_params[FILM_PARAM] = film_id
+    set_address(FILM_PARAM, film_id)
 
 
 def opened_film() -> Film | None:

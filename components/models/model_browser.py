@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components.shell import services
+from components.shell.address import address_value, set_address
 from components.shell.whose import seen_jobs, sees_prices
 from videostudio.catalogue import Catalogue, Model, Task
 from videostudio.catalogue.default_model import default_model
@@ -28,7 +28,6 @@ MODEL_CHOICE = "model_choice"  # the chosen model's id
 URL_PARAM = "model"
 BROWSER_OPEN = "model_browser_open"
 _URL_SEEN = "_model_url_seen"  # the last ?model= value acted on, so a stale URL never undoes a later choice
-_URL_BEEN = "_model_url_been"  # every ?model= this session has been at: followed, or put in the address itself
 _DRAWN = "_model_drawn"  # the model whose form the last Generate run drew
 _URL_UNKNOWN = "_model_url_unknown"  # a ?model= the catalogue does not know, shown until the next choice
 PAGE_SIZE = 10
@@ -175,8 +174,7 @@ def model_browser() -> Model:
     if state.get(_DRAWN, model.id) != model.id:
         state[BROWSER_OPEN] = False  # chosen elsewhere (History's "Use these settings"): straight to the form
     state[MODEL_CHOICE] = state[_DRAWN] = model.id
-    if st.query_params.get(URL_PARAM) != model.id:
-        _write_url(model.id)
+    set_address(URL_PARAM, model.id)
     state[_URL_SEEN] = model.id
     unknown = state.get(_URL_UNKNOWN)
     if unknown:
@@ -200,7 +198,7 @@ def choose_model(model_id: str) -> None:
     st.session_state[BROWSER_OPEN] = False
     st.session_state.pop(_URL_UNKNOWN, None)
     st.session_state[_URL_SEEN] = model_id
-    _write_url(model_id)
+    set_address(URL_PARAM, model_id)
 
 
 def recent_model_ids(limit: int = RECENT_COUNT) -> list[str]:
@@ -217,19 +215,13 @@ def recent_model_ids(limit: int = RECENT_COUNT) -> list[str]:
 def _follow_url(catalogue: Catalogue) -> None:
     """Act on a ``?model=`` the session has not acted on yet: a link someone opened, or Back and Forward.
 
-    Every run carries the address the browser had when it asked for the run. One asked for just before the browser
-    learned a newer address (a job tray's tick that reruns the page, a click landing as Choose writes the address)
-    carries an address this session has been at: following it would undo the person's later choice. So such an
-    address is followed only when the person moved through the browser's history to it.
+    A run carrying an address from before the person's last choice is put right by ``address_value``.
     """
-    requested = st.query_params.get(URL_PARAM)
+    requested = address_value(URL_PARAM)
     state = st.session_state
     if not requested or requested == state.get(_URL_SEEN):
         return
-    if requested in state.get(_URL_BEEN, ()) and not _moved_through_history():
-        return  # an echo: the page puts the current model back in the address
     state[_URL_SEEN] = requested
-    state.setdefault(_URL_BEEN, set()).add(requested)
     model = find_model(catalogue, requested)
     if model is None:
         state[_URL_UNKNOWN] = requested
@@ -238,17 +230,6 @@ def _follow_url(catalogue: Catalogue) -> None:
     state[MODEL_CHOICE] = model.id
     state[BROWSER_OPEN] = False
     state.pop(_URL_UNKNOWN, None)
-
-
-def _write_url(model_id: str) -> None:
-    st.session_state.setdefault(_URL_BEEN, set()).add(model_id)
-    st.query_params[URL_PARAM] = model_id
-
-
-def _moved_through_history() -> bool:
-    """Whether this run was asked for by the browser's Back or Forward."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.is_history_navigation)
 
 
 def _current(catalogue: Catalogue) -> Model:

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import requests
 from PIL import Image, ImageDraw
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from components.form.widgets.brush import canvas_key
 
@@ -410,6 +410,37 @@ def go_to(page: Page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
     page.wait_for_selector(f"h1:has-text('{title}')")
     wait_idle(page)
+
+
+class HeldAnswers:
+    """The studio's messages to the browser, held back while ``held`` (as a slow network holds them).
+
+    Made before the page opens. A press made while they are held is sent with the address the browser had,
+    as a press or a tick is in the moment before the browser hears of a newer one.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.held = False
+        self._waiting: list[str | bytes] = []
+        page.route_web_socket(re.compile(r"/_stcore/stream"), self._route)
+
+    def _route(self, browser_side: WebSocketRoute) -> None:
+        studio_side = browser_side.connect_to_server()
+        self._browser_side = browser_side
+        browser_side.on_message(studio_side.send)
+        studio_side.on_message(self._to_browser)
+
+    def _to_browser(self, message: str | bytes) -> None:
+        if self.held:
+            self._waiting.append(message)
+        else:
+            self._browser_side.send(message)
+
+    def release(self) -> None:
+        self.held = False
+        for message in self._waiting:
+            self._browser_side.send(message)
+        self._waiting.clear()
 
 
 def pick_model(page: Page, model_id: str) -> None:

@@ -1,5 +1,6 @@
 """Compare in a real browser: three finished videos from a /compare link play, scrub and pause together; a batch's
-Compare keeps its address; two takes of one batch can be picked together.
+Compare keeps its address; two takes of one batch can be picked together; a press sent before the browser learned
+of a pick does not undo it.
 
 The jobs are written straight into the studio's history with real H.264 videos (the offline renderer) as their
 local copies, as the follower leaves a finished job: the comparison is what is tested, not the generating.
@@ -18,7 +19,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, wait_idle, wait_runs
+from tests.browser.conftest import (
+    HeldAnswers,
+    Studio,
+    keyed,
+    open_studio,
+    running_studio,
+    settle,
+    wait_idle,
+    wait_runs,
+)
 from videostudio.history.store import Job, JobStore, utcnow
 from videostudio.library.videos import poster_frame
 from videostudio.offline.render.video import RenderRequest, render_video
@@ -247,3 +257,23 @@ def test_two_takes_of_one_batch_can_be_picked_together(page: Page, studio: Studi
     chosen = keyed(page, "compare_pick").locator("[data-tag]")
     expect(chosen).to_have_count(2)
     expect(chosen.filter(has_text="2 of 3 · seed 43")).to_have_count(1)
+
+
+def test_a_press_sent_before_the_browser_learns_of_a_pick_does_not_undo_it(page: Page, studio: Studio) -> None:
+    prompt = "Three lanterns over a river"
+    takes = finished_batch(studio, prompt)
+    answers = HeldAnswers(page)
+    open_studio(page, studio.url, f"compare?jobs={takes[0].id},{takes[1].id}")
+    expect(page.locator(VIDEOS)).to_have_count(2)
+    answers.held = True  # the pick's run writes the third job into the address; the browser does not hear of it yet
+    box = keyed(page, "compare_pick").locator("[data-testid='stMultiSelect'] input")
+    box.click()
+    page.get_by_role("option").filter(has_text=prompt).filter(has_text="3 of 3 · seed 44").click()
+    page.keyboard.press("Escape")  # the list closes and the pick is sent
+    page.wait_for_timeout(1_000)
+    page.get_by_text("Only show differences").click()  # so this press still carries the two jobs' address
+    page.wait_for_timeout(1_000)
+    answers.release()
+    settle(page)
+    expect(page.locator(VIDEOS)).to_have_count(3)
+    page.wait_for_url(lambda url: compared(url) == [job.id for job in takes])

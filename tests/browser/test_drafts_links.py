@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import (
     VIDEO01,
     VIEWPORT,
+    HeldAnswers,
     Studio,
     badge,
     card_ids,
@@ -112,33 +113,6 @@ def test_links_open_the_model_and_the_job_they_name(page: Page, studio: Studio) 
     dialog = page.locator(DIALOG)
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("A lighthouse the link should open")
-
-
-class HeldAnswers:
-    """The studio's messages to the browser, held back while ``held`` (as a slow network holds them)."""
-
-    def __init__(self, page: Page) -> None:
-        self.held = False
-        self._waiting: list[str | bytes] = []
-        page.route_web_socket(re.compile(r"/_stcore/stream"), self._route)
-
-    def _route(self, browser_side: WebSocketRoute) -> None:
-        studio_side = browser_side.connect_to_server()
-        self._browser_side = browser_side
-        browser_side.on_message(studio_side.send)
-        studio_side.on_message(self._to_browser)
-
-    def _to_browser(self, message: str | bytes) -> None:
-        if self.held:
-            self._waiting.append(message)
-        else:
-            self._browser_side.send(message)
-
-    def release(self) -> None:
-        self.held = False
-        for message in self._waiting:
-            self._browser_side.send(message)
-        self._waiting.clear()
 
 
 def test_a_press_sent_before_the_browser_learns_a_choice_does_not_undo_it(page: Page, studio: Studio) -> None:

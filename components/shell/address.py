@@ -1,0 +1,74 @@
+"""What the page's address says, as the person last left it: a late run's older address never undoes a choice.
+
+Every run carries the address the browser had when it asked for the run. A run asked for just before the browser
+learned a newer address (the job tray's tick that reruns the page, a click landing while a choice writes the
+address) carries an older one: the model chosen before, the videos compared before, the film open before. Read as
+it comes, it would undo the person's later choice. So a value this session has already had in a parameter, and
+has moved on from, is an echo: the session's own value is put back. It is followed only when the person went there
+themselves: with the browser's Back and Forward, or by coming from another page (History's "Compare with…").
+
+Pages read a parameter with ``address_value`` and change it with ``set_address`` (``None`` takes it away); the
+router calls ``note_page`` once per run, before the page draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+_TRAILS = "_address_trails"  # parameter -> its _Trail
+_LAST_PAGE = "_address_last_page"  # the url path of the page this session's previous run drew
+_ARRIVED = "_address_arrived"  # whether this run is the first on its page since another page
+
+
+@dataclass
+class _Trail:
+    """One parameter in this session: the value it holds now, and every value it has held (``None``: absent)."""
+
+    current: str | None = None
+    been: set[str | None] = field(default_factory=set)
+
+
+def note_page(url_path: str) -> None:
+    """Called by the router on every run with the page about to draw."""
+    state = st.session_state
+    state[_ARRIVED] = state.get(_LAST_PAGE) != url_path
+    state[_LAST_PAGE] = url_path
+
+
+def address_value(param: str) -> str | None:
+    """The address's ``param`` for this run: as the browser sent it, or the session's own when that is an echo."""
+    value = st.query_params.get(param) or None
+    trail = _trail(param)
+    if value != trail.current and value in trail.been and not _went_there():
+        set_address(param, trail.current)
+        return trail.current
+    trail.current = value
+    trail.been.add(value)
+    return value
+
+
+def set_address(param: str, value: str | None) -> None:
+    """Put ``value`` in the address's ``param`` (take the parameter away for ``None``), as this session's own."""
+    trail = _trail(param)
+    trail.current = value
+    trail.been.add(value)
+    if value is None:
+        st.query_params.pop(param, None)
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+def _trail(param: str) -> _Trail:
+    trails: dict[str, _Trail] = st.session_state.setdefault(_TRAILS, {})
+    return trails.setdefault(param, _Trail())
+
+
+def _went_there() -> bool:
+    """Whether the person brought this run's address: from another page, or with the browser's Back or Forward."""
+    if st.session_state.get(_ARRIVED, True):
+        return True
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.is_history_navigation)
