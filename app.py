@@ -47,7 +47,7 @@ if not person.sheet.may_generate:
         *studio_pages[2:],
     ]
 pages = st.navigation([*studio_pages, team_page] if manages_team else studio_pages)
-note_page(pages.url_path)  # so an address brought from another page is followed (components/shell/address.py)
+note_page(pages.title)  # so an address brought from another page is followed (components/shell/address.py)
 if pages.url_path != "showcase":  # the showcase shows a board and nothing else: no backend, balance or job tray
     draw_person_panel(person)
     draw_backend_panel()

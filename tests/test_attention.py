@@ -105,6 +105,21 @@ def test_a_job_link_opens_that_job_in_a_dialog(studio: Studio) -> None:
     assert at.query_params["job"] == wanted.id
 
 
+def test_a_run_carrying_the_link_of_a_job_closed_before_does_not_reopen_it(studio: Studio) -> None:
+    first = add_job("The job opened first")
+    second = add_job("The job opened next")
+    at = open_as(new_draft_id(), job=first.id)
+    at.switch_page("pages/history.py").run()
+    at.session_state["history_open"] = second.id  # closed the first, opened the second (its Open button)
+    at.run()
+    assert at.query_params["job"] == second.id
+    at.query_params["job"] = first.id  # a tick the browser asked for before it heard of the second
+    at.run()
+    assert not at.exception
+    assert "The job opened next" in text_of(at) and "The job opened first" not in text_of(at)
+    assert at.query_params["job"] == second.id
+
+
 def test_a_link_to_an_unknown_job_says_so(studio: Studio) -> None:
     add_job("Something")
     at = open_as(new_draft_id(), job="no-such-job")

@@ -13,12 +13,13 @@ from components.history.detail import TABLE_EPOCH, job_detail, job_settings, ope
 from components.jobs.batch_group import batch_siblings
 from components.jobs.job_words import dialog_title
 from components.shell import services
+from components.shell.address import address_value, set_address
 from components.shell.job_link import JOB_PARAM
 from components.shell.whose import NOT_SHARED, seen_jobs
 from videostudio.history.store import Job
 from videostudio.team.seen import SeenJobs
 
-_LINK_SEEN = "_history_job_link_seen"  # the last ?job= acted on, so a stale URL never reopens a closed job
+_LINK_SEEN = "_history_job_link_seen"  # the last ?job= acted on: a link opens its job once
 
 
 def follow_job_link(store: SeenJobs) -> str | None:
@@ -27,13 +28,13 @@ def follow_job_link(store: SeenJobs) -> str | None:
     A job of someone else's that isn't shared, and a job that doesn't exist, get the same words: a link never
     confirms that an id is in the studio. Someone who sees everyone's work is told it may have been deleted.
     """
-    requested = st.query_params.get(JOB_PARAM)
+    requested = address_value(JOB_PARAM)  # an older address a late run carries reads as the current one
     state = st.session_state
     if not requested or requested == state.get(_LINK_SEEN):
         return None
     state[_LINK_SEEN] = requested
     if store.get(requested) is None:
-        del st.query_params[JOB_PARAM]
+        set_address(JOB_PARAM, None)
         if not store.everyones:
             return NOT_SHARED
         return "The link names a job that is not in this studio's history: it may have been deleted."
@@ -46,11 +47,9 @@ def opened_job_dialog(store: SeenJobs) -> bool:
     job = opened_job(store)
     state = st.session_state
     if job is None:
-        if JOB_PARAM in st.query_params:
-            del st.query_params[JOB_PARAM]
+        set_address(JOB_PARAM, None)
         return False
-    if st.query_params.get(JOB_PARAM) != job.id:
-        st.query_params[JOB_PARAM] = job.id
+    set_address(JOB_PARAM, job.id)
     state[_LINK_SEEN] = job.id
     st.dialog(dialog_title(job), width="large", on_dismiss=close_job_dialog)(_job_dialog_body)()
     return True

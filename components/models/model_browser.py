@@ -27,7 +27,7 @@ from videostudio.media.kinds import MEDIA_KIND_SHEETS
 MODEL_CHOICE = "model_choice"  # the chosen model's id
 URL_PARAM = "model"
 BROWSER_OPEN = "model_browser_open"
-_URL_SEEN = "_model_url_seen"  # the last ?model= value acted on, so a stale URL never undoes a later choice
+_URL_SEEN = "_model_url_seen"  # the last ?model= value acted on: a link is followed once
 _DRAWN = "_model_drawn"  # the model whose form the last Generate run drew
 _URL_UNKNOWN = "_model_url_unknown"  # a ?model= the catalogue does not know, shown until the next choice
 PAGE_SIZE = 10

@@ -123,13 +123,13 @@ def test_a_press_sent_before_the_browser_learns_a_choice_does_not_undo_it(page: 
     type_text(page, "browser_search", "fabric")
     answers.held = True  # Choose's run writes ?model=veed/fabric-1.0; the browser does not hear of it yet
     keyed(page, "model_browser_choose__veed/fabric-1.0").locator("button").click()
-    time.sleep(1)
+    page.wait_for_timeout(1_000)
     keyed(page, "model_browser_toggle").locator("button").click()  # so this press still carries ?model=video-01
-    time.sleep(1)
+    page.wait_for_timeout(1_000)
     answers.release()
     settle(page)
     expect(keyed(page, "model_header")).to_contain_text("Fabric")
-    expect(page).to_have_url(re.compile(r"model=veed%2Ffabric-1.0"))
+    expect(page).to_have_url(re.compile(r"model=veed%2Ffabric-1\.0"))
 
 
 def test_back_and_forward_return_to_the_models_chosen_before(page: Page, studio: Studio) -> None:
