@@ -78,9 +78,20 @@ def counted_usd() -> ColumnElement[float]:
     )
 
 
-def _whose(owner: str | None) -> ColumnElement[bool]:
-    c = jobs_table.c
-    return c.owner.is_(None) if owner is None else c.owner == owner
+def _whose(owner_column: ColumnElement[str | None], owner: str | None) -> ColumnElement[bool]:
+    return owner_column.is_(None) if owner is None else owner_column == owner
+
+
+def _sum(amount: ColumnElement[float]) -> ColumnElement[float]:
+    """The sum of ``amount`` over the rows read (0.0 over none)."""
+    return sa.func.coalesce(sa.func.sum(amount), 0.0)
+
+
+def _sum_since(
+    amount: ColumnElement[float], created_at: ColumnElement[datetime], since: datetime
+) -> ColumnElement[float]:
+    """The sum of ``amount`` over the rows created at ``since`` or later (0.0 over none)."""
+    return _sum(sa.case((created_at >= since, amount), else_=0.0))
 
 
 def spent_in(conn: Connection, owner: str | None, backend: str, now: datetime) -> Spent:
@@ -88,17 +99,15 @@ def spent_in(conn: Connection, owner: str | None, backend: str, now: datetime) -
     c = jobs_table.c
     day, month = period_starts(now)
     counted = counted_usd()
-    query = sa.select(
-        sa.func.coalesce(sa.func.sum(sa.case((c.created_at >= day, counted), else_=0.0)), 0.0),
-        sa.func.coalesce(sa.func.sum(counted), 0.0),
-    ).where(_whose(owner), c.backend == backend, c.created_at >= month)
+    query = sa.select(_sum_since(counted, c.created_at, day), _sum(counted)).where(
+        _whose(c.owner, owner), c.backend == backend, c.created_at >= month
+    )
     today, this_month = conn.execute(query).one()
     h = helper_calls_table.c
     helper = helper_usd()
-    helpers = sa.select(
-        sa.func.coalesce(sa.func.sum(sa.case((h.created_at >= day, helper), else_=0.0)), 0.0),
-        sa.func.coalesce(sa.func.sum(helper), 0.0),
-    ).where(h.owner.is_(None) if owner is None else h.owner == owner, h.backend == backend, h.created_at >= month)
+    helpers = sa.select(_sum_since(helper, h.created_at, day), _sum(helper)).where(
+        _whose(h.owner, owner), h.backend == backend, h.created_at >= month
+    )
     helper_today, helper_month = conn.execute(helpers).one()
     return Spent(today=float(today) + float(helper_today), month=float(this_month) + float(helper_month))
 
@@ -167,9 +176,9 @@ def spending_per_person(
     query = (
         sa.select(
             c.owner,
-            sa.func.coalesce(sa.func.sum(sa.case((c.created_at >= day, counted), else_=0.0)), 0.0),
-            sa.func.coalesce(sa.func.sum(sa.case((c.created_at >= month, counted), else_=0.0)), 0.0),
-            sa.func.coalesce(sa.func.sum(counted), 0.0),
+            _sum_since(counted, c.created_at, day),
+            _sum_since(counted, c.created_at, month),
+            _sum(counted),
             sa.func.count(),
         )
         .where(c.backend.in_(list(backends)), c.status != JobStatus.FAILED.value, c.kind.in_(_SENT_KINDS))
@@ -180,9 +189,9 @@ def spending_per_person(
     helpers = (
         sa.select(
             h.owner,
-            sa.func.coalesce(sa.func.sum(sa.case((h.created_at >= day, helper), else_=0.0)), 0.0),
-            sa.func.coalesce(sa.func.sum(sa.case((h.created_at >= month, helper), else_=0.0)), 0.0),
-            sa.func.coalesce(sa.func.sum(helper), 0.0),
+            _sum_since(helper, h.created_at, day),
+            _sum_since(helper, h.created_at, month),
+            _sum(helper),
             sa.literal(0),
         )
         .where(h.backend.in_(list(backends)))
