@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.shell import services
-from components.shell.address import address_value, set_address
+from components.shell.address import address_change, set_address
 from components.shell.whose import seen_jobs, sees_prices
 from videostudio.catalogue import Catalogue, Model, Task
 from videostudio.catalogue.default_model import default_model
@@ -27,7 +27,6 @@ from videostudio.media.kinds import MEDIA_KIND_SHEETS
 MODEL_CHOICE = "model_choice"  # the chosen model's id
 URL_PARAM = "model"
 BROWSER_OPEN = "model_browser_open"
-_URL_SEEN = "_model_url_seen"  # the last ?model= value acted on: a link is followed once
 _DRAWN = "_model_drawn"  # the model whose form the last Generate run drew
 _URL_UNKNOWN = "_model_url_unknown"  # a ?model= the catalogue does not know, shown until the next choice
 PAGE_SIZE = 10
@@ -175,7 +174,6 @@ def model_browser() -> Model:
         state[BROWSER_OPEN] = False  # chosen elsewhere (History's "Use these settings"): straight to the form
     state[MODEL_CHOICE] = state[_DRAWN] = model.id
     set_address(URL_PARAM, model.id)
-    state[_URL_SEEN] = model.id
     unknown = state.get(_URL_UNKNOWN)
     if unknown:
         # The name comes from the URL: only the characters of a model id reach the page's markdown.
@@ -197,7 +195,6 @@ def choose_model(model_id: str) -> None:
     st.session_state[MODEL_CHOICE] = model_id
     st.session_state[BROWSER_OPEN] = False
     st.session_state.pop(_URL_UNKNOWN, None)
-    st.session_state[_URL_SEEN] = model_id
     set_address(URL_PARAM, model_id)
 
 
@@ -215,13 +212,12 @@ def recent_model_ids(limit: int = RECENT_COUNT) -> list[str]:
 def _follow_url(catalogue: Catalogue) -> None:
     """Act on a ``?model=`` the session has not acted on yet: a link someone opened, or Back and Forward.
 
-    A run carrying an address from before the person's last choice is put right by ``address_value``.
+    A run carrying an address from before the person's last choice is put right by ``address_change``.
     """
-    requested = address_value(URL_PARAM)
-    state = st.session_state
-    if not requested or requested == state.get(_URL_SEEN):
+    requested = address_change(URL_PARAM)
+    if not requested:
         return
-    state[_URL_SEEN] = requested
+    state = st.session_state
     model = find_model(catalogue, requested)
     if model is None:
         state[_URL_UNKNOWN] = requested

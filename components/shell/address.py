@@ -9,10 +9,11 @@ there themselves: with the browser's Back and Forward, or by coming from another
 That arrival holds until the page reads the parameter, so a run stopped before it did (a click landing at once)
 does not use it up.
 
-Pages read a parameter with ``address_value`` and change it with ``set_address`` (``None`` takes it away); the
-router calls ``note_page`` once per run, before the page draws. A link to the page one is on, carrying a value the
-session has had, would read as an echo: none exists, and one would set the value with ``set_address`` in its
-callback instead. A run that skips ``note_page`` (none does) follows every address, as before this module.
+Pages read a parameter with ``address_value`` (or, for only a value the person brought, ``address_change``) and
+change it with ``set_address`` (``None`` takes it away); the router calls ``note_page`` once per run, before the
+page draws. A link to the page one is on, carrying a value the session has had, would read as an echo: none
+exists, and one would set the value with ``set_address`` in its callback instead. A run that skips ``note_page``
+(none does) follows every address, as before this module.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ def address_value(param: str) -> str | None:
     trail.current = value
     trail.been.add(value)
     return value
+
+
+def address_change(param: str) -> str | None:
+    """``address_value``, when it differs from the session's own value (a link opened, Back or Forward); else None."""
+    own = _trail(param).current
+    value = address_value(param)
+    return value if value != own else None
 
 
 def set_address(param: str, value: str | None) -> None:
