@@ -11,18 +11,20 @@ MODEL_ID = "test/everything"
 PREFIX = "test-everything"  # components.form.widgets.model_key of MODEL_ID
 
 
-def form_page(schema: dict, ui: dict, saved: dict | None) -> None:
+def form_page(schema: dict, ui: dict, saved: dict | None, advanced: bool) -> None:
     # Runs as the AppTest script, from its source: imports live inside, annotations stay plain.
     from types import SimpleNamespace
 
     import streamlit as st
 
     from components.form.reuse import prefill_generate_form
-    from components.form.schema_form import draw_form
+    from components.form.schema_form import ADVANCED_OPEN, draw_form
     from videostudio.catalogue import model_from_studio_file
     from videostudio.form.payload import build_payload, validate_payload
 
     model = model_from_studio_file({"id": "test/everything", "schema": schema, "ui": ui})
+    if "payload" not in st.session_state:
+        st.session_state[ADVANCED_OPEN] = advanced  # the first run: as the test asks, then as the test sets it
     if saved is not None and "restore_notes" not in st.session_state:
         job = SimpleNamespace(params=saved["params"], media=saved.get("media", {}), inputs_dir=saved.get("inputs_dir"))
         st.session_state["restore_notes"] = prefill_generate_form(job, model)
@@ -50,11 +52,13 @@ def form_test(
     required: tuple[str, ...] = (),
     ui: dict[str, Any] | None = None,
     saved: dict[str, Any] | None = None,
+    advanced: bool = True,
 ) -> AppTest:
-    """The form for a model with just ``properties``, run once."""
+    """The form for a model with just ``properties``, run once; with its Advanced panel open unless ``advanced`` is
+    False."""
     at = AppTest.from_function(
         form_page,
-        kwargs={"schema": schema_of(properties, required), "ui": ui or {}, "saved": saved},
+        kwargs={"schema": schema_of(properties, required), "ui": ui or {}, "saved": saved, "advanced": advanced},
         default_timeout=30,
     )
     at.run()

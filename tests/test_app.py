@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import choose_model_in_browser
+from components.form.schema_form import ADVANCED_OPEN
+from tests.apptest import choose_model_in_browser, open_fold
 from tests.conftest import REPO, Studio, jpeg_bytes, kept_file, wav_bytes
 
 pytestmark = pytest.mark.apptest
@@ -174,6 +175,7 @@ def test_minimax_forms_send_prompt_image_and_enhance_switch(studio: Studio, mode
     choose(at, model_id)
     upload(at, model_id, "image_url", "scene.png", jpeg_bytes((1000, 500)), "image/jpeg")
     at.text_area(key=f"{KEYS[model_id]}__prompt").input("Rain on a window").run()
+    open_fold(at, ADVANCED_OPEN)
     at.toggle(key=f"{KEYS[model_id]}__enhance_prompt").set_value(False).run()
     generate(at)
     [payload] = submitted_payloads(studio)

@@ -19,6 +19,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from streamlit.testing.v1 import AppTest
 
+from components.form.schema_form import ADVANCED_OPEN
+from tests.apptest import open_fold
 from tests.conftest import REPO, jpeg_bytes, wav_bytes
 from videostudio import media
 from videostudio.catalogue import MODELS_DIR, Model, load_catalogue, request_schema_of
@@ -274,6 +276,7 @@ def test_every_optional_list_and_variant_sends_what_its_document_accepts(
 ) -> None:
     model = CATALOGUE.get(model_id)
     at = open_model(model_id)
+    open_fold(at, ADVANCED_OPEN)  # the lists and variants a person opens may sit under Advanced
     filler = Filler(at, model)
     specs = form_fields(model)
     for spec in specs:
@@ -370,6 +373,7 @@ def test_wan_numbers_with_whole_number_defaults_can_be_changed_and_sent(
     numbers = [s for s in form_fields(model) if s.widget is Widget.NUMBER and s.default is not None]
     assert numbers
     at = open_model(model.id)
+    open_fold(at, ADVANCED_OPEN)  # some of the numbers sit under Advanced
     filler = Filler(at, model)
     for spec in numbers:
         by_key(at, "number_input", filler.key(spec.path)).set_value(spec.default + spec.step)

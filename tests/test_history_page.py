@@ -17,6 +17,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from components.form.schema_form import ADVANCED_OPEN
+from tests.apptest import open_fold
 from tests.conftest import Studio, is_kept, jpeg_bytes, kept_file, studio_media
 from tests.loopback import ScriptedServer
 from tests.test_app import (
@@ -142,6 +144,7 @@ def make_pixverse_job(at: AppTest, studio: Studio) -> Job:
     upload(at, PIXVERSE, "image_url", "cat.jpg", jpeg_bytes((640, 480), (20, 160, 220)), "image/jpeg")
     at.text_area(key=f"{KEYS[PIXVERSE]}__prompt").input("A cat surfing at dawn").run()
     at.selectbox(key=f"{KEYS[PIXVERSE]}__resolution").select("360p").run()
+    open_fold(at, ADVANCED_OPEN)  # the seed sits under Advanced
     at.toggle(key=f"{KEYS[PIXVERSE]}__seed__random").set_value(False).run()
     at.number_input(key=f"{KEYS[PIXVERSE]}__seed").set_value(4242).run()
     generate(at)
@@ -294,10 +297,11 @@ def test_use_these_settings_fills_the_generate_form_uploads_included(studio: Stu
     assert at.text_area(key=f"{KEYS[PIXVERSE]}__prompt").value == "A cat surfing at dawn"
     assert at.selectbox(key=f"{KEYS[PIXVERSE]}__resolution").value == "360p"
     assert at.selectbox(key=f"{KEYS[PIXVERSE]}__style").value is None
-    assert at.toggle(key=f"{KEYS[PIXVERSE]}__seed__random").value is False
-    assert at.number_input(key=f"{KEYS[PIXVERSE]}__seed").value == 4242
     assert any("cat.jpg" in c.value for c in at.caption)  # the kept image is back, with its preview
     assert "settings from the job are filled in" in at.toast[0].value
+    open_fold(at, ADVANCED_OPEN)  # the seed sits under Advanced, shut again after the visit to History
+    assert at.toggle(key=f"{KEYS[PIXVERSE]}__seed__random").value is False
+    assert at.number_input(key=f"{KEYS[PIXVERSE]}__seed").value == 4242
     # The form equals the one just sent, but "Use these settings" was a deliberate choice: Generate sends it.
     assert at.button(key="generate").label == "Generate"
     generate(at)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.form.schema_form import ADVANCED_OPEN
 from components.shell.sidebar import DEVELOPER_ENDPOINTS
 from tests.apptest import open_fold
 from tests.conftest import Studio
@@ -105,6 +106,7 @@ def test_pixverse_style_is_on_the_main_form(studio: Studio) -> None:
     choose(at, PIXVERSE)
     style = at.selectbox(key=f"{PIX}__style")
     assert style.label == "Style"
+    open_fold(at, ADVANCED_OPEN)  # a shut panel draws nothing inside: open it to see what it holds
     advanced = next(e for e in at.expander if e.label == "Advanced")
     inside = _keys_inside(advanced)
     assert f"{PIX}__style" not in inside

@@ -100,9 +100,9 @@ SAVED: dict[str, Any] = {
 
 
 @pytest.mark.parametrize("kind", list(Widget))
-def test_every_kind_has_one_object_that_draws_restores_and_describes(kind: Widget) -> None:
+def test_every_kind_has_one_object_that_draws_holds_restores_and_describes(kind: Widget) -> None:
     widget = WIDGETS[kind]
-    for method in ("draw", "restore", "describe"):
+    for method in ("draw", "held", "restore", "describe"):
         assert callable(getattr(widget, method, None)), f"{kind}: no {method}"
     assert list(inspect.signature(widget.restore).parameters) == ["spec", "model", "path", "value", "saved"]
 

@@ -4,6 +4,10 @@ Each field is drawn by its kind's object in the widget registry (components/form
 and path, and keeps its value for the session, so switching models and coming back loses nothing.
 Under each field sits a slot where its problem is shown once the whole form has been read and validated; under
 the prompt, the prompt helper.
+
+The optional extras sit under a folded **Advanced** panel, drawn only while it is open: a shut panel's fields are
+read from the session (``held_field``) and cost the first screen nothing. A model with an extra that must be drawn to
+be read (an upload, a painted mask) draws them all, shut or open.
 """
 
 from __future__ import annotations
@@ -13,12 +17,25 @@ from collections.abc import Collection
 import streamlit as st
 
 from components.form.prompt_helper import prompt_helper
-from components.form.widgets import FormState, draw_field, field_key, model_key
-from components.form.widgets.base import form_scope
+from components.form.widgets import NOT_HELD, FormState, draw_field, field_key, held_field, model_key
+from components.form.widgets.base import form_scope, scope_key
+from components.shell.folds import folded_expander
 from videostudio.catalogue import Model
-from videostudio.form.fields import form_fields
+from videostudio.form.fields import FieldSpec, form_fields
 
-__all__ = ["FormState", "draw_form", "field_key", "form_scope", "model_key"]
+__all__ = [
+    "ADVANCED",
+    "ADVANCED_OPEN",
+    "FormState",
+    "advanced_key",
+    "draw_form",
+    "field_key",
+    "form_scope",
+    "model_key",
+]
+
+ADVANCED = "Advanced"
+ADVANCED_OPEN = "form_advanced_open"  # whether Generate's Advanced panel is open; a form scope prefixes it
 
 
 def draw_form(model: Model, leave_out: Collection[str] = ()) -> FormState:
@@ -32,8 +49,25 @@ def draw_form(model: Model, leave_out: Collection[str] = ()) -> FormState:
         state.values[spec.name] = draw_field(spec, model, spec.path, state)
     extras = [s for s in specs if s.advanced]
     if extras:
-        with st.expander("Advanced", icon=":material/tune:"):
-            for spec in extras:
-                state.values[spec.name] = draw_field(spec, model, spec.path, state)
+        _advanced(extras, model, state)
     prompt_helper(model, state)  # under the prompt, once the start image is known too
     return state
+
+
+def advanced_key() -> str:
+    """The session key that says whether this form's Advanced panel is open (one per form scope, for every model)."""
+    return scope_key(ADVANCED_OPEN)
+
+
+def _advanced(extras: list[FieldSpec], model: Model, state: FormState) -> None:
+    held = {spec.name: held_field(spec, model, spec.path) for spec in extras}
+    with folded_expander(ADVANCED, key=advanced_key(), icon=":material/tune:") as shown:
+        if shown or NOT_HELD in held.values():
+            for spec in extras:
+                state.values[spec.name] = draw_field(spec, model, spec.path, state)
+            return
+    state.values.update(held)
+    problems_slot = st.container()  # a held field's problem shows under the panel, named
+    for spec in extras:
+        state.slots[spec.path] = problems_slot
+        state.folded[spec.path] = (spec.label, ADVANCED)

@@ -474,6 +474,18 @@ def choose(page: Page, key: str, option: str) -> None:
     settle(page)
 
 
+def toggle(page: Page, key: str) -> None:
+    """Flip the switch drawn with widget key ``key``."""
+    keyed(page, key).locator("label").first.click()
+    settle(page)
+
+
+def press_option(page: Page, key: str, option: str) -> None:
+    """Press ``option`` in the row of buttons (a segmented control) drawn with widget key ``key``."""
+    keyed(page, key).get_by_role("radio", name=option, exact=True).click()
+    settle(page)
+
+
 def settle(page: Page) -> None:
     """Let a change the page just made start its script run, then wait for that run to end."""
     with contextlib.suppress(Exception):

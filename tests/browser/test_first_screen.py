@@ -14,7 +14,17 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from components.form.widgets import model_key
-from tests.browser.conftest import Studio, keyed, running_studio, wait_idle
+from tests.browser.conftest import (
+    Studio,
+    keyed,
+    open_expander,
+    open_studio,
+    running_studio,
+    settle,
+    toggle,
+    type_text,
+    wait_idle,
+)
 from videostudio.catalogue import load_catalogue
 from videostudio.catalogue.default_model import DEFAULT_MODEL
 
@@ -105,3 +115,27 @@ def test_the_first_screen_has_the_prompt_and_generate_one_price_and_nothing_from
     second.context.close()
 
     assert first.outside == [] and second.outside == [], first.outside + second.outside
+
+
+def test_a_setting_changed_under_advanced_is_sent_once_the_panel_is_shut(page: Page, shared_studio: Studio) -> None:
+    # Advanced is folded: its fields are drawn only while it is open, and keep their values while it is shut.
+    key = PROMPT.removesuffix("__prompt")
+    prompt = "A lighthouse in the fog, seed fixed"
+    open_studio(page, shared_studio.url)
+    watermark = keyed(page, f"{key}__watermark")
+    expect(watermark).to_have_count(0)
+    open_expander(page, "Advanced")
+    toggle(page, f"{key}__watermark")
+    toggle(page, f"{key}__seed__random")
+    type_text(page, f"{key}__seed", "1234")
+    page.locator("[data-testid='stMain'] [data-testid='stExpander'] summary").filter(has_text="Advanced").click()
+    settle(page)
+    expect(watermark).to_have_count(0)
+    type_text(page, PROMPT, prompt)
+    keyed(page, "generate").locator("button").click()
+    settle(page)
+    expect(keyed(page, "generate").get_by_role("button").first).to_contain_text("Done (sent at", timeout=60_000)
+    page.screenshot(path="/tmp/fs/after.png")
+    sent = [r["payload"] for r in shared_studio.backend.received() if r["payload"].get("prompt") == prompt]
+    assert len(sent) == 1
+    assert sent[0]["seed"] == 1234 and sent[0]["watermark"] is True and sent[0]["resolution"] == "720P"

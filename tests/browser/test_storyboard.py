@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, type_text
+from tests.browser.conftest import Studio, keyed, open_studio, running_studio, settle, toggle, type_text
 from tests.test_film_assembly import rms, sound_of
 from videostudio.films.assembly import FilmPart, assemble_film
 from videostudio.films.store import MUSIC_PART, FilmStore
@@ -51,11 +51,6 @@ def add_shot(page: Page, prompt: str) -> str:
     [new] = [i for i in shot_ids(page) if i not in before]
     type_text(page, f"shot-{new}--{SHOT_MODEL_KEY}__prompt", prompt)
     return new
-
-
-def toggle(page: Page, key: str) -> None:
-    keyed(page, key).locator("label").first.click()
-    settle(page)
 
 
 def make_the_film(page: Page) -> None:

@@ -1,7 +1,9 @@
 """What every widget kind shares: the form's state, widget keys, labels, and the context a restore needs.
 
-A widget kind is one object with three methods (the ``FieldWidget`` protocol):
+A widget kind is one object with four methods (the ``FieldWidget`` protocol):
 - ``draw``: draw the field at a path and return its value;
+- ``held``: the value it would return, read from session state without drawing it (a folded Advanced panel), or
+  ``NOT_HELD`` for a kind that has to be drawn to be read (an upload);
 - ``restore``: put a saved value back into session state, before the form is drawn ("Use these settings");
 - ``describe``: the values it takes, in plain words, for the Models page.
 
@@ -28,6 +30,8 @@ from videostudio.form.payload import Problem
 
 # A saved job that did not send a field.
 MISSING: Any = object()
+# A field whose value can be known only by drawing it (``FieldWidget.held``).
+NOT_HELD: Any = object()
 
 Inputs = Mapping[str, tuple[str, bytes, str]]  # payload path → (file name, bytes, mime): kept_inputs.load_inputs
 
@@ -40,6 +44,8 @@ class FormState:
     upload_names: dict[str, str] = field(default_factory=dict)  # payload path → uploaded file name
     input_errors: dict[str, str] = field(default_factory=dict)  # problems found while reading inputs
     slots: dict[str, DeltaGenerator] = field(default_factory=dict)  # payload path → where its message goes
+    # Fields held in a folded panel, not drawn: payload path → (its label, the panel's title), to name in a message.
+    folded: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Several start images, one job each (components/form/several_images.py): (value to send, upload name or None).
     batch_images: list[tuple[str, str | None]] = field(default_factory=list)
     # Left under the prompt for the prompt helper (components/form/prompt_helper.py), drawn once the form is read.
@@ -57,6 +63,9 @@ class FormState:
             if slot_path is None or slot_path in shown:
                 continue
             shown.add(slot_path)
+            if slot_path in self.folded:
+                name, panel = self.folded[slot_path]
+                message = f"{name} (under {panel}): {message}"
             self.slots[slot_path].error(message, icon=":material/error:")
 
 
@@ -71,6 +80,8 @@ class Saved:
 
 class FieldWidget(Protocol):
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any: ...
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any: ...
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None: ...
 
@@ -90,6 +101,11 @@ def form_scope(name: str) -> Iterator[None]:
         yield
     finally:
         _SCOPE.reset(token)
+
+
+def scope_key(name: str) -> str:
+    """A session key of the form drawn now, not of one model (``form_scope``'s prefix, if any, before ``name``)."""
+    return _SCOPE.get() + name
 
 
 def model_key(model: Model) -> str:
@@ -129,6 +145,15 @@ def put(key: str, value: Any) -> None:
         state[key] = value
 
 
+def kept(key: str, start: Any) -> Any:
+    """A widget's value without drawing it: what the session holds under ``key``, else the value it starts with.
+
+    A widget drawn with ``persist_state="session"`` keeps its value there while it is not drawn, and a restore
+    (``put``) writes there before it is drawn.
+    """
+    return st.session_state.get(key, start)
+
+
 def is_top_level(spec: FieldSpec, path: str) -> bool:
     return "." not in path and "." not in spec.path
 
@@ -153,6 +178,11 @@ def draw_field(spec: FieldSpec, model: Model, path: str, state: FormState) -> An
     value = WIDGETS[spec.widget].draw(spec, model, path, state)
     state.slots[payload_path(path)] = st.empty()
     return value
+
+
+def held_field(spec: FieldSpec, model: Model, path: str) -> Any:
+    """The value the field at ``path`` would give if drawn now, or ``NOT_HELD``: it must be drawn to be read."""
+    return WIDGETS[spec.widget].held(spec, model, path)
 
 
 def restore_field(spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:

@@ -14,7 +14,17 @@ from typing import Any
 
 import streamlit as st
 
-from components.form.widgets.base import FormState, Saved, field_key, given, help_text, label, payload_path, put
+from components.form.widgets.base import (
+    NOT_HELD,
+    FormState,
+    Saved,
+    field_key,
+    given,
+    help_text,
+    label,
+    payload_path,
+    put,
+)
 from components.form.widgets.groups import Table
 from components.form.widgets.media import Media
 from videostudio.catalogue import Model
@@ -58,6 +68,9 @@ class Mask:
             state.upload_names[payload_path(path)] = PAINTED_NAME
         return value
 
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        return NOT_HELD  # painted on a canvas, or uploaded: it lives in its widget alone
+
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         # A painted mask was kept as an image: it comes back as an uploaded mask (the strokes are not kept).
         Media().restore(spec, model, path, value, saved)
@@ -84,6 +97,9 @@ class Path:
         return trajectory(
             strokes, shown, (start.width, start.height), min_points=spec.min_items, max_points=spec.max_items
         )
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        return NOT_HELD  # painted on a canvas, or uploaded: it lives in its widget alone
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         if given(value) and value:

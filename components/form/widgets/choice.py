@@ -7,7 +7,17 @@ from typing import Any
 
 import streamlit as st
 
-from components.form.widgets.base import FormState, Saved, field_key, given, help_text, label, option_label, put
+from components.form.widgets.base import (
+    FormState,
+    Saved,
+    field_key,
+    given,
+    help_text,
+    kept,
+    label,
+    option_label,
+    put,
+)
 from videostudio.catalogue import Model
 from videostudio.form.fields import FieldSpec, Widget
 
@@ -17,7 +27,7 @@ class Select:
 
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
         options, auto = auto_choices(spec)
-        index = options.index(spec.default) if spec.default in options else (0 if spec.required else None)
+        index = _first_index(spec, options)
         return st.selectbox(
             label(spec),
             options,
@@ -29,6 +39,11 @@ class Select:
             persist_state="session",
         )
 
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        options, _auto = auto_choices(spec)
+        index = _first_index(spec, options)
+        return kept(field_key(model, path), None if index is None else options[index])
+
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         options, auto = auto_choices(spec)
         chosen = _saved_option(spec, value, first_if_required=True)
@@ -36,6 +51,10 @@ class Select:
 
     def describe(self, spec: FieldSpec) -> str:
         return ", ".join(option_label(spec, o) for o in spec.options)
+
+
+def _first_index(spec: FieldSpec, options: list[Any]) -> int | None:
+    return options.index(spec.default) if spec.default in options else (0 if spec.required else None)
 
 
 def auto_choices(spec: FieldSpec) -> tuple[list[Any], Any]:
@@ -56,18 +75,25 @@ class Segmented:
         return st.segmented_control(
             label(spec),
             list(spec.options),
-            default=spec.default if spec.default in spec.options else None,
+            default=_first_segment(spec),
             format_func=lambda o: option_label(spec, o),
             key=field_key(model, path),
             help=help_text(spec),
             persist_state="session",
         )
 
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        return kept(field_key(model, path), _first_segment(spec))
+
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         put(field_key(model, path), _saved_option(spec, value, first_if_required=False))
 
     def describe(self, spec: FieldSpec) -> str:
         return ", ".join(option_label(spec, o) for o in spec.options)
+
+
+def _first_segment(spec: FieldSpec) -> Any:
+    return spec.default if spec.default in spec.options else None
 
 
 def _saved_option(spec: FieldSpec, value: Any, *, first_if_required: bool) -> Any:
@@ -89,6 +115,9 @@ class Toggle:
             persist_state="session",
         )
 
+    def held(self, spec: FieldSpec, model: Model, path: str) -> bool:
+        return kept(field_key(model, path), bool(spec.default))
+
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         put(field_key(model, path), bool(value) if given(value) else bool(spec.default))
 
@@ -102,6 +131,9 @@ class Const:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
         if spec.const is not None and "~" not in path:
             st.markdown(f"{spec.label}: `{spec.const}`", help="This value is fixed by the model. " + (spec.help or ""))
+        return spec.const
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
         return spec.const
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
@@ -122,6 +154,9 @@ class Unsupported:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> None:
         st.markdown(label(spec), help=help_text(spec))
         st.info(UNSUPPORTED_REQUIRED if spec.required else UNSUPPORTED_MESSAGE, icon=":material/block:")
+        return None
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> None:
         return None
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:

@@ -10,13 +10,16 @@ import streamlit as st
 
 from components.form.widgets.base import (
     MISSING,
+    NOT_HELD,
     FormState,
     Saved,
     describe_field,
     draw_field,
     field_key,
     given,
+    held_field,
     help_text,
+    kept,
     label,
     put,
     restore_field,
@@ -48,6 +51,16 @@ class Group:
                     continue  # a custom setting beside a preset choice: hidden and not sent
                 values[child.name] = draw_field(child, model, f"{path}.{child.name}", state)
             return values
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        if "." not in path and not spec.required and not kept(f"{field_key(model, path)}__on", False):
+            return None
+        values: dict[str, Any] = {}
+        for child in spec.children:
+            if child.shown_when and values.get(child.shown_when[0]) != child.shown_when[1]:
+                continue
+            values[child.name] = held_field(child, model, f"{path}.{child.name}")
+        return NOT_HELD if NOT_HELD in values.values() else values
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         if "." not in path and not spec.required:
@@ -84,6 +97,14 @@ class GroupList:
                     }
                 )
         return items
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        count = int(kept(f"{field_key(model, path)}__count", _fewest(spec)))
+        items = [
+            {child.name: held_field(child, model, f"{path}.{index}.{child.name}") for child in spec.children}
+            for index in range(count)
+        ]
+        return NOT_HELD if any(NOT_HELD in item.values() for item in items) else items
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         items = value if given(value) and isinstance(value, list) else []
@@ -129,6 +150,9 @@ class Table:
         integer_columns = {child.name for child in spec.children if child.integer}
         return [{k: int(v) if k in integer_columns else float(v) for k, v in row.items()} for row in rows]
 
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        return NOT_HELD  # an editable table's rows live in the widget alone
+
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         if given(value) and value:
             # An editable table's content cannot be set from code (Streamlit refuses it for st.data_editor).
@@ -159,6 +183,10 @@ class Variant:
         if choice is None:
             return None
         return draw_field(spec.variants[choice], model, f"{path}~{choice}", state)
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        choice = kept(f"{field_key(model, path)}__variant", _default_choice(spec))
+        return None if choice is None else held_field(spec.variants[choice], model, f"{path}~{choice}")
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         fitting = next((i for i, v in enumerate(spec.variants) if _fits(v, value)), None)

@@ -22,7 +22,16 @@ from components.form.media_list_input import (
 from components.form.several_images import SEVERAL_IMAGES
 from components.form.start_image import MAKE_PICTURE
 from components.form.typed_speech import TYPED_SPEECH, limit_text
-from components.form.widgets.base import FormState, Saved, field_key, given, is_top_level, payload_path, put
+from components.form.widgets.base import (
+    NOT_HELD,
+    FormState,
+    Saved,
+    field_key,
+    given,
+    is_top_level,
+    payload_path,
+    put,
+)
 from components.shell.whose import may_generate
 from videostudio.catalogue import Model
 from videostudio.form.fields import FieldSpec, Widget
@@ -50,6 +59,9 @@ class Media:
         if result.several:
             state.batch_images = list(result.several)
         return result.value
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        return NOT_HELD  # an upload lives in its uploader alone
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         key = field_key(model, path)
@@ -94,6 +106,9 @@ class MediaList:
             if name:
                 state.upload_names[f"{where}.{index}"] = name
         return result.values
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        return NOT_HELD  # an upload lives in its uploader alone
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         key = field_key(model, path)

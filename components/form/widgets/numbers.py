@@ -10,7 +10,17 @@ from typing import Any
 
 import streamlit as st
 
-from components.form.widgets.base import FormState, Saved, field_key, given, help_text, is_top_level, label, put
+from components.form.widgets.base import (
+    FormState,
+    Saved,
+    field_key,
+    given,
+    help_text,
+    is_top_level,
+    kept,
+    label,
+    put,
+)
 from videostudio.catalogue import Model
 from videostudio.form.fields import FieldSpec, Widget
 
@@ -24,11 +34,16 @@ def _optional_switch(spec: FieldSpec, path: str) -> bool:
     return not spec.required and spec.default is None and is_top_level(spec, path)
 
 
+def _slider_start(spec: FieldSpec) -> int | float:
+    """Where a slider starts: the default, else 0 where the bounds allow it, else the low end; inside the bounds."""
+    low, high = spec.number(spec.low), spec.number(spec.high)
+    fallback = spec.number(0) if low <= 0 <= high else low
+    start = spec.number(spec.default) if spec.default is not None else fallback
+    return min(max(start, low), high)
+
+
 class Slider:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
-        low, high = spec.number(spec.low), spec.number(spec.high)
-        fallback = spec.number(0) if low <= 0 <= high else low
-        start = spec.number(spec.default) if spec.default is not None else fallback
         if _optional_switch(spec, path) and not st.toggle(
             f"Set {spec.label.lower()}",
             key=field_key(model, f"{path}__set"),
@@ -38,14 +53,20 @@ class Slider:
             return None
         return st.slider(
             label(spec),
-            min_value=low,
-            max_value=high,
-            value=min(max(start, low), high),
+            min_value=spec.number(spec.low),
+            max_value=spec.number(spec.high),
+            value=_slider_start(spec),
             step=_step(spec),
             key=field_key(model, path),
             help=help_text(spec),
             persist_state="session",
         )
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        key = field_key(model, path)
+        if _optional_switch(spec, path) and not kept(f"{key}__set", False):
+            return None
+        return kept(key, _slider_start(spec))
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         key = field_key(model, path)
@@ -77,6 +98,9 @@ class Number:
             persist_state="session",
         )
 
+    def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
+        return kept(field_key(model, path), spec.number(spec.default))
+
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         put(field_key(model, path), spec.number(value) if given(value) else spec.number(spec.default))
 
@@ -95,16 +119,19 @@ class Seed:
         )
         if random_seed:
             return None
-        low = int(spec.low) if spec.low is not None else 0
         return st.number_input(
             label(spec),
-            min_value=low,
+            min_value=_lowest_seed(spec),
             max_value=int(spec.high) if spec.high is not None else None,
-            value=low,
+            value=_lowest_seed(spec),
             step=1,
             key=field_key(model, path),
             persist_state="session",
         )
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> int | None:
+        key = field_key(model, path)
+        return None if kept(f"{key}__random", True) else kept(key, _lowest_seed(spec))
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         # A job sent without a seed let the API pick one: "random" is what repeats that.
@@ -115,6 +142,10 @@ class Seed:
 
     def describe(self, spec: FieldSpec) -> str:
         return "random, or a whole number to repeat a result"
+
+
+def _lowest_seed(spec: FieldSpec) -> int:
+    return int(spec.low) if spec.low is not None else 0
 
 
 def describe_range(spec: FieldSpec) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.form.widgets.base import FormState, Saved, field_key, given, help_text, label, put
+from components.form.widgets.base import FormState, Saved, field_key, given, help_text, kept, label, put
 from videostudio.catalogue import Model
 from videostudio.form.fields import FieldSpec, Widget
 
@@ -33,6 +33,9 @@ class TextArea:
             state.prompt_slot = st.container()
         return text
 
+    def held(self, spec: FieldSpec, model: Model, path: str) -> str:
+        return kept(field_key(model, path), "")
+
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         put(field_key(model, path), str(value) if given(value) else "")
 
@@ -43,6 +46,9 @@ class TextArea:
 class Text:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> str:
         return st.text_input(label(spec), key=field_key(model, path), help=help_text(spec), persist_state="session")
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> str:
+        return kept(field_key(model, path), "")
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         put(field_key(model, path), str(value) if given(value) else "")
@@ -64,7 +70,10 @@ class TextList:
             placeholder=_limits(spec) or None,
             persist_state="session",
         )
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        return _lines(text)
+
+    def held(self, spec: FieldSpec, model: Model, path: str) -> list[str]:
+        return _lines(kept(field_key(model, path), ""))
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         lines = "\n".join(str(v) for v in value) if given(value) and isinstance(value, list) else ""
@@ -72,6 +81,10 @@ class TextList:
 
     def describe(self, spec: FieldSpec) -> str:
         return "texts, one per line" + (f" ({_limits(spec)})" if _limits(spec) else "")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def counter_text(length: int, limit: int) -> str:
