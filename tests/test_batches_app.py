@@ -32,7 +32,7 @@ def fill_pixverse(at: AppTest, prompt: str = "A fox in the snow") -> None:
 
 
 def how_many(at: AppTest, count: int) -> None:
-    at.selectbox(key="generate_how_many").select(count).run()
+    at.segmented_control(key="generate_how_many").set_value(count).run()
     assert not at.exception, [e.value for e in at.exception]
 
 

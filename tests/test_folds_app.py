@@ -6,10 +6,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.form.schema_form import ADVANCED_OPEN
+from components.form.widgets import model_key
 from components.shell.sidebar import DEVELOPER_ENDPOINTS, DEVELOPER_PANEL, KEY_FIELD, KEY_PANEL
 from tests.apptest import open_fold
 from tests.conftest import Studio
 from tests.test_app import open_studio
+from videostudio.catalogue import load_catalogue
+from videostudio.catalogue.default_model import DEFAULT_MODEL
 
 pytestmark = pytest.mark.apptest
 
@@ -20,6 +24,7 @@ FOLDS = [
     ("notify_panel", "Notifications", "notify_opt_in"),
     ("presets_save_open", "Save as preset", "presets_name"),
     ("presets_manage_open", "Manage", "presets_import_0"),
+    (ADVANCED_OPEN, "Advanced", f"{model_key(load_catalogue().get(DEFAULT_MODEL))}__watermark"),
 ]
 
 
@@ -35,6 +40,8 @@ def test_a_fresh_generate_page_draws_the_panels_shut_with_nothing_inside(studio:
         assert title in titles, title
         assert inside not in drawn and key in at.session_state and not at.session_state[key], key
     assert "Copy as code" in titles and not [c for c in at.code]
+    # No select box and no switch on a new studio's first screen: each kind's code is one more load for the browser.
+    assert not at.selectbox and not at.toggle, [w.label for w in [*at.selectbox, *at.toggle]]
 
 
 @pytest.mark.parametrize(("key", "title", "inside"), FOLDS, ids=[title for _, title, _ in FOLDS])

@@ -34,10 +34,12 @@ def how_many(form: str) -> int:
     if state.get(HOW_MANY_FOR_KEY) != form:
         state[HOW_MANY_FOR_KEY] = form
         state[HOW_MANY_KEY] = 1  # before the widget is drawn: the only moment its value may be set
+    # A row of buttons, not a select box: one click, and the first screen loads no select box's code.
     return int(
-        st.selectbox(
+        st.segmented_control(
             "How many",
             options=list(range(1, MAX_COUNT + 1)),
+            required=True,
             key=HOW_MANY_KEY,
             persist_state="session",
             help=(

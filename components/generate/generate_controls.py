@@ -208,8 +208,9 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     legacy = _legacy_endpoint_chosen(model, key)
 
     price_slot = st.container()
-    button_column, count_column = st.columns([3, 1], vertical_alignment="bottom")
-    with count_column:
+    # Generate, then How many beside it (below it where the screen is narrow); the count is read first.
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        button_slot = st.container(width="content")  # the button alone: the row stays one line
         going_on = continuation()
         # A count is the form's: another model, or a job continued, starts again at 1.
         count = how_many(f"{key}|{going_on.job_id}" if going_on else key)
@@ -218,8 +219,10 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     submitting = st.session_state.get("submitting", False)
     with price_slot:
         each = price_tag(model, payload, count=jobs_in_press(count, images), spent=form.spent)
-    with button_column:
+    with button_slot:
         _generate_button(key, sent, disabled=submitting or not model.offered)
+    if sent is not None:
+        _sent_note(key, sent, disabled=submitting or not model.offered)
     _question(key, pressed_as, disabled=submitting)
     batch_notes(model, count, images)
     form_code(model, payload, form, problems, legacy)
@@ -269,7 +272,7 @@ def _legacy_endpoint_chosen(model: Model, key: str) -> bool:
 
 
 def _generate_button(key: str, sent: Job | None, *, disabled: bool) -> None:
-    """Generate, or, for settings this browser already sent, what became of them and Generate another."""
+    """Generate, or, for settings this browser already sent, a button that tells what became of them."""
     if sent is None:
         st.button(
             "Generate",
@@ -281,7 +284,7 @@ def _generate_button(key: str, sent: Job | None, *, disabled: bool) -> None:
             disabled=disabled,
         )
     else:
-        _sent_controls(key, sent, disabled=disabled)
+        _sent_button(sent)
 
 
 def _show_submit_message() -> None:
@@ -330,18 +333,22 @@ def _cancel_asked() -> None:
         st.session_state["submit_message"] = ("ok", "Cancelled: nothing was sent.")
 
 
-def _sent_controls(key: str, job: Job, *, disabled: bool) -> None:
-    """The Generate button of a form already sent as it is: it points at that job; another needs its own button."""
+def _sent_button(job: Job) -> None:
+    """The Generate button of a form already sent as it is: it points at that job (``_sent_note`` goes under it)."""
     shown = batch_look(job)  # a batch's button tells of the whole batch: running while any job of it runs
-    running = shown.is_active
     st.button(
         _sent_label(shown),
         type="primary",
-        icon=":material/hourglass_top:" if running else ":material/check:",
+        icon=":material/hourglass_top:" if shown.is_active else ":material/check:",
         key="generate",
         disabled=True,
         help="These settings were just sent. Change any setting to generate something new.",
     )
+
+
+def _sent_note(key: str, job: Job, *, disabled: bool) -> None:
+    """Under the row of a sent form's button: what became of it, and Generate another (a second, billed job)."""
+    running = batch_look(job).is_active
     st.caption(
         (
             "These settings are being generated: see the job just below. "

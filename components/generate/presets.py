@@ -80,23 +80,12 @@ def preset_bar(model: Model) -> None:
     if st.session_state.get(key) not in names:
         st.session_state.pop(key, None)  # renamed or deleted elsewhere: choose again
     with st.container(horizontal=True, vertical_alignment="bottom", key="presets_bar"):
-        st.selectbox(
-            "Preset",
-            names,
-            index=None,
-            key=key,
-            placeholder="Choose one" if names else "None yet",
-            disabled=not names,
-        )
-        chosen = st.session_state.get(key)
-        st.button(
-            "Load",
-            key="presets_load",
-            on_click=_load,
-            args=(model, person),
-            disabled=chosen is None,
-            help="Fill the form with this preset's settings, uploads included",
-        )
+        if names:
+            chosen = _choice(model, person, names)
+        else:
+            chosen = None
+            # Words, not an empty list and a greyed-out Load: a new studio's first screen draws no select box.
+            st.caption(":material/bookmarks: No presets for this model yet.")
         # Folded: each panel's fields are drawn only while it is open (components/shell/folds.py).
         with folded_popover("Save as preset", icon=":material/bookmark_add:", key="presets_save_open") as shown:
             if shown:
@@ -105,6 +94,21 @@ def preset_bar(model: Model) -> None:
             if shown:
                 _manage_panel(model, person, here.get(chosen) if chosen else None, everyone)
     _show_message("bar")
+
+
+def _choice(model: Model, person: Person, names: list[str]) -> str | None:
+    """The Preset list and its Load button; the preset chosen, if any."""
+    st.selectbox("Preset", names, index=None, key=choice_key(model), placeholder="Choose one")
+    chosen = st.session_state.get(choice_key(model))
+    st.button(
+        "Load",
+        key="presets_load",
+        on_click=_load,
+        args=(model, person),
+        disabled=chosen is None,
+        help="Fill the form with this preset's settings, uploads included",
+    )
+    return chosen
 
 
 # --- Load and Save --------------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from tests.browser.conftest import (
     VIDEO01,
     Studio,
     card_ids,
-    choose,
     fill_pixverse,
     job_cards,
     keyed,
@@ -23,6 +22,7 @@ from tests.browser.conftest import (
     open_studio,
     pick_model,
     press_generate,
+    press_option,
     settle,
     type_text,
     upload,
@@ -216,8 +216,8 @@ def test_how_many_is_back_to_1_after_continue_from_here(page: Page, studio: Stud
     prompt = "A kite above the dunes"
     open_studio(page, studio.url)
     source = make_clip(page, prompt)
-    choose(page, "generate_how_many", "3")
-    expect(keyed(page, "generate_how_many").get_by_role("combobox", name="How many")).to_have_value("3")
+    press_option(page, "generate_how_many", "3")
+    expect(keyed(page, "generate_how_many").get_by_role("radio", name="3", exact=True)).to_be_checked()
     expect(keyed(page, "price_tag")).to_contain_text("Price of these 3 runs")
     keyed(page, f"continue-card-{source}").get_by_role("link", name="Continue from here").first.click()
     # As a person does, wait for Generate to show the continuation before choosing a model: on a loaded machine
@@ -226,6 +226,6 @@ def test_how_many_is_back_to_1_after_continue_from_here(page: Page, studio: Stud
     settle(page)
     pick_model(page, "pixverse/v5/image-to-video")
     expect(keyed(page, "continue_note")).to_contain_text("its last frame is the start image of PixVerse")
-    expect(keyed(page, "generate_how_many").get_by_role("combobox", name="How many")).to_have_value("1")
+    expect(keyed(page, "generate_how_many").get_by_role("radio", name="1", exact=True)).to_be_checked()
     expect(keyed(page, "price_tag")).to_contain_text("Price of this run")
     expect(keyed(page, "price_tag")).not_to_contain_text("runs")
