@@ -23,6 +23,7 @@ SIMPLE: dict[str, Any] = {
     "steps": {"type": "integer", "minimum": 1, "maximum": 50, "default": 25},
     "seed": {"type": "integer"},
     "negative_prompt": {"type": "string"},
+    "code": {"type": "string", "pattern": "^[a-z]+$"},
 }
 EXTRAS = {"advanced": [name for name in SIMPLE if name != "prompt"]}
 
@@ -138,11 +139,26 @@ def test_a_restored_job_is_sent_with_the_panel_shut() -> None:
 
 
 def test_a_problem_in_a_shut_panel_is_shown_under_it_with_the_fields_name() -> None:
-    # A saved value the form no longer accepts (here, over the maximum) is not silently dropped.
-    at = form_test(SIMPLE, ui=EXTRAS, advanced=False, saved={"params": {"steps": 80}})
-    assert at.session_state["problems"] == {"steps": at.session_state["problems"]["steps"]}
+    # A saved value the field no longer accepts is not silently dropped: it is named where the person looks.
+    at = form_test(SIMPLE, ui=EXTRAS, advanced=False, saved={"params": {"code": "ABC"}})
+    assert at.session_state["payload"]["code"] == "ABC"
+    assert set(at.session_state["problems"]) == {"code"}
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("Steps (under Advanced): ")
+    assert len(errors) == 1 and errors[0].startswith("Code (under Advanced): ")
+
+
+def test_a_saved_number_outside_the_fields_range_is_not_put_back_and_says_so() -> None:
+    # A slider refuses such a value once drawn, and a number box quietly resets it: held and drawn would differ.
+    saved = {"steps": 80, "strength": 1.5, "seed": -3}
+    for advanced in (False, True):
+        at = form_test(SIMPLE, ui=EXTRAS, advanced=advanced, saved={"params": saved})
+        assert at.session_state["payload"] == {"model": MODEL_ID, "loop": False, "steps": 25}
+        notes = at.session_state["restore_notes"]
+        assert any(n.startswith("Steps: 80 is outside what it takes (1 to 50), so its default is used") for n in notes)
+        assert any(n.startswith("Strength: 1.5 is outside") for n in notes)
+        assert any(n.startswith("Random seed: -3 is outside") and "a new seed each time" in n for n in notes)
+    held = held_and_drawn(schema_of(SIMPLE), saved=saved)
+    assert assert_held_as_drawn(held) == len(SIMPLE)
 
 
 def test_a_model_with_an_upload_among_its_extras_draws_them_all_while_shut() -> None:

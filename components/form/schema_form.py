@@ -62,7 +62,7 @@ def advanced_key() -> str:
 def _advanced(extras: list[FieldSpec], model: Model, state: FormState) -> None:
     held = {spec.name: held_field(spec, model, spec.path) for spec in extras}
     with folded_expander(ADVANCED, key=advanced_key(), icon=":material/tune:") as shown:
-        if shown or NOT_HELD in held.values():
+        if shown or any(value is NOT_HELD for value in held.values()):
             for spec in extras:
                 state.values[spec.name] = draw_field(spec, model, spec.path, state)
             return

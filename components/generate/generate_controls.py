@@ -208,7 +208,7 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     legacy = _legacy_endpoint_chosen(model, key)
 
     price_slot = st.container()
-    # Generate, then How many beside it (below it where the screen is narrow); the count is read first.
+    # Generate, then How many beside it; the count is read first.
     with st.container(horizontal=True, vertical_alignment="bottom"):
         button_slot = st.container(width="content")  # the button alone: the row stays one line
         going_on = continuation()
@@ -219,10 +219,11 @@ def generate_controls(model: Model, form: FormState, payload: dict[str, Any]) ->
     submitting = st.session_state.get("submitting", False)
     with price_slot:
         each = price_tag(model, payload, count=jobs_in_press(count, images), spent=form.spent)
+    shown = batch_look(sent) if sent is not None else None  # a batch's button tells of the whole batch
     with button_slot:
-        _generate_button(key, sent, disabled=submitting or not model.offered)
-    if sent is not None:
-        _sent_note(key, sent, disabled=submitting or not model.offered)
+        _generate_button(key, shown, disabled=submitting or not model.offered)
+    if sent is not None and shown is not None:
+        _sent_note(key, sent, running=shown.is_active, disabled=submitting or not model.offered)
     _question(key, pressed_as, disabled=submitting)
     batch_notes(model, count, images)
     form_code(model, payload, form, problems, legacy)
@@ -271,9 +272,10 @@ def _legacy_endpoint_chosen(model: Model, key: str) -> bool:
         )
 
 
-def _generate_button(key: str, sent: Job | None, *, disabled: bool) -> None:
-    """Generate, or, for settings this browser already sent, a button that tells what became of them."""
-    if sent is None:
+def _generate_button(key: str, shown: Job | None, *, disabled: bool) -> None:
+    """Generate, or, for settings this browser already sent (``shown``: that job, as ``batch_look`` gives it), a
+    button that tells what became of them."""
+    if shown is None:
         st.button(
             "Generate",
             type="primary",
@@ -284,7 +286,7 @@ def _generate_button(key: str, sent: Job | None, *, disabled: bool) -> None:
             disabled=disabled,
         )
     else:
-        _sent_button(sent)
+        _sent_button(shown)
 
 
 def _show_submit_message() -> None:
@@ -333,9 +335,11 @@ def _cancel_asked() -> None:
         st.session_state["submit_message"] = ("ok", "Cancelled: nothing was sent.")
 
 
-def _sent_button(job: Job) -> None:
-    """The Generate button of a form already sent as it is: it points at that job (``_sent_note`` goes under it)."""
-    shown = batch_look(job)  # a batch's button tells of the whole batch: running while any job of it runs
+def _sent_button(shown: Job) -> None:
+    """The Generate button of a form already sent as it is: it points at that job (``_sent_note`` goes under it).
+
+    ``shown``: the job as ``batch_look`` gives it (a batch's, running while any job of it runs).
+    """
     st.button(
         _sent_label(shown),
         type="primary",
@@ -346,9 +350,8 @@ def _sent_button(job: Job) -> None:
     )
 
 
-def _sent_note(key: str, job: Job, *, disabled: bool) -> None:
+def _sent_note(key: str, job: Job, *, running: bool, disabled: bool) -> None:
     """Under the row of a sent form's button: what became of it, and Generate another (a second, billed job)."""
-    running = batch_look(job).is_active
     st.caption(
         (
             "These settings are being generated: see the job just below. "

@@ -81,7 +81,7 @@ def preset_bar(model: Model) -> None:
         st.session_state.pop(key, None)  # renamed or deleted elsewhere: choose again
     with st.container(horizontal=True, vertical_alignment="bottom", key="presets_bar"):
         if names:
-            chosen = _choice(model, person, names)
+            chosen = _preset_list(model, person, names)
         else:
             chosen = None
             # Words, not an empty list and a greyed-out Load: a new studio's first screen draws no select box.
@@ -96,7 +96,7 @@ def preset_bar(model: Model) -> None:
     _show_message("bar")
 
 
-def _choice(model: Model, person: Person, names: list[str]) -> str | None:
+def _preset_list(model: Model, person: Person, names: list[str]) -> str | None:
     """The Preset list and its Load button; the preset chosen, if any."""
     st.selectbox("Preset", names, index=None, key=choice_key(model), placeholder="Choose one")
     chosen = st.session_state.get(choice_key(model))

@@ -27,7 +27,7 @@ class Select:
 
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
         options, auto = auto_choices(spec)
-        index = _first_index(spec, options)
+        index = _starting_index(spec, options)
         return st.selectbox(
             label(spec),
             options,
@@ -41,7 +41,7 @@ class Select:
 
     def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
         options, _auto = auto_choices(spec)
-        index = _first_index(spec, options)
+        index = _starting_index(spec, options)
         return kept(field_key(model, path), None if index is None else options[index])
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
@@ -53,7 +53,7 @@ class Select:
         return ", ".join(option_label(spec, o) for o in spec.options)
 
 
-def _first_index(spec: FieldSpec, options: list[Any]) -> int | None:
+def _starting_index(spec: FieldSpec, options: list[Any]) -> int | None:
     return options.index(spec.default) if spec.default in options else (0 if spec.required else None)
 
 
@@ -75,7 +75,7 @@ class Segmented:
         return st.segmented_control(
             label(spec),
             list(spec.options),
-            default=_first_segment(spec),
+            default=_starting_segment(spec),
             format_func=lambda o: option_label(spec, o),
             key=field_key(model, path),
             help=help_text(spec),
@@ -83,7 +83,7 @@ class Segmented:
         )
 
     def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
-        return kept(field_key(model, path), _first_segment(spec))
+        return kept(field_key(model, path), _starting_segment(spec))
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         put(field_key(model, path), _saved_option(spec, value, first_if_required=False))
@@ -92,7 +92,7 @@ class Segmented:
         return ", ".join(option_label(spec, o) for o in spec.options)
 
 
-def _first_segment(spec: FieldSpec) -> Any:
+def _starting_segment(spec: FieldSpec) -> Any:
     return spec.default if spec.default in spec.options else None
 
 

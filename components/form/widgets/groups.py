@@ -60,7 +60,7 @@ class Group:
             if child.shown_when and values.get(child.shown_when[0]) != child.shown_when[1]:
                 continue
             values[child.name] = held_field(child, model, f"{path}.{child.name}")
-        return NOT_HELD if NOT_HELD in values.values() else values
+        return NOT_HELD if any(value is NOT_HELD for value in values.values()) else values
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         if "." not in path and not spec.required:
@@ -104,7 +104,7 @@ class GroupList:
             {child.name: held_field(child, model, f"{path}.{index}.{child.name}") for child in spec.children}
             for index in range(count)
         ]
-        return NOT_HELD if any(NOT_HELD in item.values() for item in items) else items
+        return NOT_HELD if any(value is NOT_HELD for item in items for value in item.values()) else items
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         items = value if given(value) and isinstance(value, list) else []

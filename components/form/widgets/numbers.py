@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from components.form.widgets.base import (
+    MISSING,
     FormState,
     Saved,
     field_key,
@@ -70,6 +71,8 @@ class Slider:
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         key = field_key(model, path)
+        if given(value) and not _fits(spec, value, spec.number(spec.low), spec.number(spec.high), saved, "its default"):
+            value = MISSING
         switch = _optional_switch(spec, path)
         if switch:
             put(f"{key}__set", given(value))
@@ -102,6 +105,8 @@ class Number:
         return kept(field_key(model, path), spec.number(spec.default))
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
+        if given(value) and not _fits(spec, value, spec.number(spec.low), spec.number(spec.high), saved, "its default"):
+            value = MISSING
         put(field_key(model, path), spec.number(value) if given(value) else spec.number(spec.default))
 
     def describe(self, spec: FieldSpec) -> str:
@@ -136,12 +141,28 @@ class Seed:
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         # A job sent without a seed let the API pick one: "random" is what repeats that.
         key = field_key(model, path)
+        highest = int(spec.high) if spec.high is not None else None
+        if given(value) and not _fits(spec, value, _lowest_seed(spec), highest, saved, "a new seed each time"):
+            value = MISSING
         put(f"{key}__random", not given(value))
         if given(value):
             put(key, int(value))
 
     def describe(self, spec: FieldSpec) -> str:
         return "random, or a whole number to repeat a result"
+
+
+def _fits(spec: FieldSpec, value: Any, low: float | None, high: float | None, saved: Saved, instead: str) -> bool:
+    """Whether a saved number is one the field's widget can hold; if not, a note says what is used instead.
+
+    A slider refuses a value outside its bounds and a number box quietly resets it, so putting one back would crash
+    the form or change the value once the field is drawn (a shut Advanced panel would still send it as saved).
+    """
+    if (low is None or value >= low) and (high is None or value <= high):
+        return True
+    takes = describe_range(spec)
+    saved.notes.append(f"{spec.label}: {value:g} is outside what it takes ({takes}), so {instead} is used.")
+    return False
 
 
 def _lowest_seed(spec: FieldSpec) -> int:
