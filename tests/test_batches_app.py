@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.generate.batch_controls import HOW_MANY_KEY, HOW_MANY_OPEN
+from tests.apptest import open_fold
 from tests.conftest import Studio, jpeg_bytes
 from tests.test_app import APP, KEYS, PIXVERSE, VIDEO01, choose, generate, image_of, open_studio, submitted_payloads
 from videostudio.api.errors import BadRequestError
@@ -32,7 +34,9 @@ def fill_pixverse(at: AppTest, prompt: str = "A fox in the snow") -> None:
 
 
 def how_many(at: AppTest, count: int) -> None:
-    at.segmented_control(key="generate_how_many").set_value(count).run()
+    """Open How many beside Generate (drawn only while open) and press ``count``."""
+    open_fold(at, HOW_MANY_OPEN)
+    at.segmented_control(key=HOW_MANY_KEY).set_value(count).run()
     assert not at.exception, [e.value for e in at.exception]
 
 

@@ -116,11 +116,11 @@ def test_how_many_goes_back_to_1_on_another_model_and_the_price_says_the_count(s
     how_many(at, 3)
     assert "Price of these 3 runs: **3 ×" in price_line(at)
     choose(at, VIDEO01)
-    assert at.segmented_control(key="generate_how_many").value == 1
+    assert at.session_state["generate_how_many"] == 1
     assert "these" not in price_line(at) and " × " not in price_line(at)
     how_many(at, 2)  # set again by the person: kept
     at.text_area(key=f"{KEYS[VIDEO01]}__prompt").input("Rain").run()
-    assert at.segmented_control(key="generate_how_many").value == 2
+    assert at.session_state["generate_how_many"] == 2
     assert "these 2 runs: **2 ×" in price_line(at)
     assert "One press sends 2 jobs" in " ".join(c.value for c in at.caption)
 
@@ -134,5 +134,5 @@ def test_how_many_goes_back_to_1_when_a_job_is_continued(studio: Studio) -> None
     choose(at, PIXVERSE)
     at.run()
     assert any("Continuing from" in i.value for i in at.info)
-    assert at.segmented_control(key="generate_how_many").value == 1
+    assert at.session_state["generate_how_many"] == 1
     assert "Price of this run" in price_line(at)

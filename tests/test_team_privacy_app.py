@@ -112,7 +112,7 @@ def test_a_viewer_sees_only_shared_work_no_generate_no_delete_and_no_price(team:
     assert prompts(vic) == [SHARED]
     assert "cost" not in vic.dataframe[0].value.columns
     assert "Spending" not in vic.get_by_key("history_view").options
-    assert not [e for e in vic.expander if e.label == "API key"]  # sends nothing, so gives no key
+    assert [e.label for e in vic.expander if e.label.startswith("Backend")] == ["Backend"]  # sends nothing: no key
     select_row(vic, 0)
     shown = text_of(vic)
     assert "$" not in shown and "credits" not in shown.lower()
@@ -127,7 +127,7 @@ def test_a_viewer_sees_only_shared_work_no_generate_no_delete_and_no_price(team:
 def test_a_creator_still_has_generate_and_the_spending_view(team: dict[str, Job]) -> None:
     ana = signed_in(ANA, GENERATE)
     assert ana.title[0].value == "Generate"
-    assert [e for e in ana.expander if e.label == "API key"]
+    assert [e for e in ana.expander if e.label == "Backend and API key"]
     ana.switch_page(HISTORY)
     rerun(ana)
     assert "Spending" in ana.get_by_key("history_view").options

@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.form import api_refusal
+from components.shell.folds import folded_popover
 from components.shell.whose import seen_jobs
 from videostudio.catalogue import Model
 from videostudio.history.store import Job
@@ -23,31 +24,38 @@ HOW_MANY_KEY = "generate_how_many"
 # Whose "How many" the count is: a model's form, and the job it continues, if any. Another model, or Continue
 # from here, starts again at 1: a count chosen for one form must not silently multiply another's price.
 HOW_MANY_FOR_KEY = "generate_how_many_for"
+HOW_MANY_OPEN = "generate_how_many_open"  # whether the How many popover is open
 
 
 def how_many(form: str) -> int:
     """The "How many" choice for ``form``: jobs to send per press (per image, when several start images are given).
 
-    It goes back to 1 when ``form`` changes (another model, a job continued); the person may set it again.
+    A button that says the count ("How many: 1") opens a row of buttons 1 to 8; the row is drawn only while it is
+    open (components/shell/folds.py), so the first screen loads no code for it. It goes back to 1 when ``form``
+    changes (another model, a job continued); the person may set it again.
     """
     state = st.session_state
     if state.get(HOW_MANY_FOR_KEY) != form:
         state[HOW_MANY_FOR_KEY] = form
         state[HOW_MANY_KEY] = 1  # before the widget is drawn: the only moment its value may be set
-    # A row of buttons, not a select box: one click, and the first screen loads no select box's code.
-    return int(
-        st.segmented_control(
-            "How many",
-            options=list(range(1, MAX_COUNT + 1)),
-            required=True,
-            key=HOW_MANY_KEY,
-            persist_state="session",
-            help=(
-                f"Send 1 to {MAX_COUNT} jobs with these settings in one press, each with its own seed where the "
-                "model has one. Each job is billed."
-            ),
-        )
+    count = int(state.get(HOW_MANY_KEY, 1))
+    about = (
+        f"Send 1 to {MAX_COUNT} jobs with these settings in one press, each with its own seed where the model has one. "
+        "Each job is billed."
     )
+    with folded_popover(f"How many: {count}", key=HOW_MANY_OPEN, icon=":material/stacks:", help=about) as shown:
+        if shown:
+            count = int(
+                st.segmented_control(
+                    "How many",
+                    options=list(range(1, MAX_COUNT + 1)),
+                    required=True,
+                    key=HOW_MANY_KEY,
+                    persist_state="session",
+                    help=about,
+                )
+            )
+    return count
 
 
 def batch_notes(model: Model, count: int, images: Images) -> None:

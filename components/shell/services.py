@@ -257,10 +257,13 @@ def session_api_key() -> str | None:
     return typed_api_key() or configured_api_key()
 
 
+BACKEND_CHOICE = "backend_choice"  # the sidebar's backend switch (components/shell/sidebar.py)
+
+
 def current_backend() -> Backend:
     """The backend this session uses: the person's choice, else the first one it can use."""
     registry = backends()
-    chosen = registry.get(st.session_state.get("backend_choice") or "")
+    chosen = registry.get(st.session_state.get(BACKEND_CHOICE) or "")
     return chosen or registry.default(has_key=session_api_key() is not None)
 
 

@@ -12,7 +12,7 @@ from videostudio.jobs.backends import Backend
 
 KEY_FIELD = "sidebar_api_key"
 # The sidebar's folded panels: their insides are drawn only while open (components/shell/folds.py).
-KEY_PANEL = "sidebar_key_panel"
+KEY_PANEL = "sidebar_key_panel"  # the folded "Backend and API key" panel
 DEVELOPER_PANEL = "sidebar_developer_panel"
 # On: the Generate page offers each model's legacy vendor endpoint. Off (the default): nothing about it is shown
 # or sent.
@@ -42,18 +42,7 @@ def draw_backend_panel() -> None:
         st.caption("API key: " + ("set" if has_key else "not set"))
         if has_key and current.bills and sees_prices():  # the account's money: never to a viewer
             account_balance(current)
-        st.segmented_control(
-            "Backend",
-            options=list(labels),
-            format_func=labels.get,
-            default=current.name,
-            key="backend_choice",
-            required=True,
-            help="The offline demo renders stand-in videos on this machine, free. "
-            "The AI/ML API makes real videos and needs a key.",
-        )
-        if may_generate():  # a viewer never sends anything: no key to give
-            _key_panel(current, has_key)
+        _backend_panel(current, labels, has_key)
         with folded_expander("Developer options", key=DEVELOPER_PANEL, icon=":material/code:") as shown:
             if shown:
                 st.toggle(
@@ -65,12 +54,30 @@ def draw_backend_panel() -> None:
                 )
 
 
-def _key_panel(current: Backend, has_key: bool) -> None:
-    """The key field of this browser session, for those who generate."""
-    missing_key = current.needs_key and not has_key
-    with folded_expander("API key", key=KEY_PANEL, icon=":material/key:", expanded=missing_key) as shown:
+def _backend_panel(current: Backend, labels: dict[str, str], has_key: bool) -> None:
+    """The backend switch and, for those who generate, the key field of this browser session, in one folded panel.
+
+    The badge above says which backend is in use; the panel opens by itself when that backend needs a key and none is
+    set. Folded, the first screen loads no code for the switch, which keeps its choice while shut.
+    """
+    generates = may_generate()  # a viewer never sends anything: no key to give
+    missing_key = generates and current.needs_key and not has_key
+    title = "Backend and API key" if generates else "Backend"
+    with folded_expander(title, key=KEY_PANEL, icon=":material/key:", expanded=missing_key) as shown:
         if shown:
-            _key_field()
+            st.segmented_control(
+                "Backend",
+                options=list(labels),
+                format_func=labels.get,
+                default=current.name,
+                key=services.BACKEND_CHOICE,
+                required=True,
+                persist_state="session",
+                help="The offline demo renders stand-in videos on this machine, free. "
+                "The AI/ML API makes real videos and needs a key.",
+            )
+            if generates:
+                _key_field()
     if missing_key:
         st.warning(f"Add an API key to generate with the {current.label}, or switch to the offline demo.")
 

@@ -480,10 +480,19 @@ def toggle(page: Page, key: str) -> None:
     settle(page)
 
 
-def press_option(page: Page, key: str, option: str) -> None:
-    """Press ``option`` in the row of buttons (a segmented control) drawn with widget key ``key``."""
-    keyed(page, key).get_by_role("radio", name=option, exact=True).click()
+def how_many_button(page: Page) -> Locator:
+    """The "How many: N" button beside Generate, which opens the row of counts."""
+    return page.locator("[data-testid='stMain'] [data-testid='stPopover'] button").filter(has_text="How many:").first
+
+
+def set_how_many(page: Page, count: int) -> None:
+    """Open How many beside Generate, press ``count``, and close it again, as a person does."""
+    how_many_button(page).click()
+    settle(page)  # the row is drawn by the run that opening it starts
+    keyed(page, "generate_how_many").get_by_role("radio", name=str(count), exact=True).click()
     settle(page)
+    page.keyboard.press("Escape")
+    expect(how_many_button(page)).to_contain_text(f"How many: {count}")
 
 
 def settle(page: Page) -> None:

@@ -14,7 +14,7 @@ from tests.browser.conftest import (
     fill_pixverse,
     keyed,
     open_studio,
-    press_option,
+    set_how_many,
     settle,
     wait_done,
 )
@@ -45,7 +45,7 @@ def test_a_batch_of_3_gives_3_posts_with_3_different_seeds(
     submits = studio.stats()["submits"]
     open_studio(page, studio.url)
     fill_pixverse(page, media_files["photo"], prompt=prompt)
-    press_option(page, "generate_how_many", "3")
+    set_how_many(page, 3)
     expect(keyed(page, "price_tag")).to_contain_text("Price of these 3 runs: 3 ×")
 
     keyed(page, "generate").locator("button").click()
@@ -74,7 +74,7 @@ def test_a_double_click_with_how_many_3_sends_exactly_3(
     submits = studio.stats()["submits"]
     open_studio(page, studio.url)
     fill_pixverse(page, media_files["photo"], prompt=prompt)
-    press_option(page, "generate_how_many", "3")
+    set_how_many(page, 3)
 
     keyed(page, "generate").locator("button").dblclick()
 
