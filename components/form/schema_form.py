@@ -17,7 +17,7 @@ from collections.abc import Collection
 import streamlit as st
 
 from components.form.prompt_helper import prompt_helper
-from components.form.widgets import NOT_HELD, FormState, draw_field, field_key, held_field, model_key
+from components.form.widgets import FormState, all_held, draw_field, field_key, held_field, model_key
 from components.form.widgets.base import form_scope, scope_key
 from components.shell.folds import folded_expander
 from videostudio.catalogue import Model
@@ -60,9 +60,9 @@ def advanced_key() -> str:
 
 
 def _advanced(extras: list[FieldSpec], model: Model, state: FormState) -> None:
-    held = {spec.name: held_field(spec, model, spec.path) for spec in extras}
     with folded_expander(ADVANCED, key=advanced_key(), icon=":material/tune:") as shown:
-        if shown or any(value is NOT_HELD for value in held.values()):
+        held = {} if shown else {spec.name: held_field(spec, model, spec.path) for spec in extras}
+        if shown or not all_held(held.values()):
             for spec in extras:
                 state.values[spec.name] = draw_field(spec, model, spec.path, state)
             return

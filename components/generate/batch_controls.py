@@ -43,17 +43,16 @@ def how_many(form: str) -> int:
         f"Send 1 to {MAX_COUNT} jobs with these settings in one press, each with its own seed where the model has one. "
         "Each job is billed."
     )
+    # A press in the row reruns the page with the new count already in the session: the button says it too.
     with folded_popover(f"How many: {count}", key=HOW_MANY_OPEN, icon=":material/stacks:", help=about) as shown:
         if shown:
-            count = int(
-                st.segmented_control(
-                    "How many",
-                    options=list(range(1, MAX_COUNT + 1)),
-                    required=True,
-                    key=HOW_MANY_KEY,
-                    persist_state="session",
-                    help=about,
-                )
+            st.segmented_control(
+                "How many",
+                options=list(range(1, MAX_COUNT + 1)),
+                required=True,
+                key=HOW_MANY_KEY,
+                persist_state="session",
+                help=about,
             )
     return count
 

@@ -14,7 +14,7 @@ Paths carry list indices (``dynamic_masks.0.mask``) and, inside a variant, the v
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -183,6 +183,11 @@ def draw_field(spec: FieldSpec, model: Model, path: str, state: FormState) -> An
 def held_field(spec: FieldSpec, model: Model, path: str) -> Any:
     """The value the field at ``path`` would give if drawn now, or ``NOT_HELD``: it must be drawn to be read."""
     return WIDGETS[spec.widget].held(spec, model, path)
+
+
+def all_held(values: Iterable[Any]) -> bool:
+    """Whether none of ``values`` is ``NOT_HELD``: a field made of them can be read without drawing it."""
+    return all(value is not NOT_HELD for value in values)
 
 
 def restore_field(spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:

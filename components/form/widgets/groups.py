@@ -13,6 +13,7 @@ from components.form.widgets.base import (
     NOT_HELD,
     FormState,
     Saved,
+    all_held,
     describe_field,
     draw_field,
     field_key,
@@ -31,15 +32,11 @@ from videostudio.form.fields import FieldSpec, Widget
 class Group:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> dict[str, Any] | None:
         nested = "." in path
-        if (
-            not nested
-            and not spec.required
-            and not st.toggle(
-                f"Use {spec.label.lower()}",
-                key=field_key(model, f"{path}__on"),
-                help=help_text(spec),
-                persist_state="session",
-            )
+        if _has_switch(spec, path) and not st.toggle(
+            f"Use {spec.label.lower()}",
+            key=field_key(model, f"{path}__on"),
+            help=help_text(spec),
+            persist_state="session",
         ):
             return None
         with st.container(border=not nested):
@@ -47,23 +44,21 @@ class Group:
                 st.caption(spec.label)
             values: dict[str, Any] = {}
             for child in spec.children:
-                if child.shown_when and values.get(child.shown_when[0]) != child.shown_when[1]:
-                    continue  # a custom setting beside a preset choice: hidden and not sent
-                values[child.name] = draw_field(child, model, f"{path}.{child.name}", state)
+                if not _hidden(child, values):
+                    values[child.name] = draw_field(child, model, f"{path}.{child.name}", state)
             return values
 
     def held(self, spec: FieldSpec, model: Model, path: str) -> Any:
-        if "." not in path and not spec.required and not kept(f"{field_key(model, path)}__on", False):
+        if _has_switch(spec, path) and not kept(f"{field_key(model, path)}__on", False):
             return None
         values: dict[str, Any] = {}
         for child in spec.children:
-            if child.shown_when and values.get(child.shown_when[0]) != child.shown_when[1]:
-                continue
-            values[child.name] = held_field(child, model, f"{path}.{child.name}")
-        return NOT_HELD if any(value is NOT_HELD for value in values.values()) else values
+            if not _hidden(child, values):
+                values[child.name] = held_field(child, model, f"{path}.{child.name}")
+        return values if all_held(values.values()) else NOT_HELD
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
-        if "." not in path and not spec.required:
+        if _has_switch(spec, path):
             put(f"{field_key(model, path)}__on", given(value))
         children = value if given(value) and isinstance(value, dict) else {}
         for child in spec.children:
@@ -72,6 +67,16 @@ class Group:
 
     def describe(self, spec: FieldSpec) -> str:
         return "a group of settings (below)"
+
+
+def _has_switch(spec: FieldSpec, path: str) -> bool:
+    """An optional group at the top of the form is sent only when switched on ("Use camera control")."""
+    return "." not in path and not spec.required
+
+
+def _hidden(child: FieldSpec, siblings: dict[str, Any]) -> bool:
+    """A custom setting beside a preset choice, while the choice is not "custom": hidden and not sent."""
+    return child.shown_when is not None and siblings.get(child.shown_when[0]) != child.shown_when[1]
 
 
 class GroupList:
@@ -104,7 +109,7 @@ class GroupList:
             {child.name: held_field(child, model, f"{path}.{index}.{child.name}") for child in spec.children}
             for index in range(count)
         ]
-        return NOT_HELD if any(value is NOT_HELD for item in items for value in item.values()) else items
+        return items if all_held(value for item in items for value in item.values()) else NOT_HELD
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         items = value if given(value) and isinstance(value, list) else []

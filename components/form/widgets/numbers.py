@@ -35,9 +35,14 @@ def _optional_switch(spec: FieldSpec, path: str) -> bool:
     return not spec.required and spec.default is None and is_top_level(spec, path)
 
 
+def _bounds(spec: FieldSpec) -> tuple[Any, Any]:
+    """The lowest and highest value the field's slider or number box takes (``None``: no bound)."""
+    return spec.number(spec.low), spec.number(spec.high)
+
+
 def _slider_start(spec: FieldSpec) -> int | float:
     """Where a slider starts: the default, else 0 where the bounds allow it, else the low end; inside the bounds."""
-    low, high = spec.number(spec.low), spec.number(spec.high)
+    low, high = _bounds(spec)
     fallback = spec.number(0) if low <= 0 <= high else low
     start = spec.number(spec.default) if spec.default is not None else fallback
     return min(max(start, low), high)
@@ -52,10 +57,11 @@ class Slider:
             help=help_text(spec),
         ):
             return None
+        low, high = _bounds(spec)
         return st.slider(
             label(spec),
-            min_value=spec.number(spec.low),
-            max_value=spec.number(spec.high),
+            min_value=low,
+            max_value=high,
             value=_slider_start(spec),
             step=_step(spec),
             key=field_key(model, path),
@@ -71,7 +77,7 @@ class Slider:
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         key = field_key(model, path)
-        if given(value) and not _fits(spec, value, spec.number(spec.low), spec.number(spec.high), saved, "its default"):
+        if given(value) and not _fits(spec, value, _bounds(spec), saved, "its default"):
             value = MISSING
         switch = _optional_switch(spec, path)
         if switch:
@@ -89,10 +95,11 @@ class Slider:
 
 class Number:
     def draw(self, spec: FieldSpec, model: Model, path: str, state: FormState) -> Any:
+        low, high = _bounds(spec)
         return st.number_input(
             label(spec),
-            min_value=spec.number(spec.low),
-            max_value=spec.number(spec.high),
+            min_value=low,
+            max_value=high,
             value=spec.number(spec.default),
             step=_step(spec),
             key=field_key(model, path),
@@ -105,7 +112,7 @@ class Number:
         return kept(field_key(model, path), spec.number(spec.default))
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
-        if given(value) and not _fits(spec, value, spec.number(spec.low), spec.number(spec.high), saved, "its default"):
+        if given(value) and not _fits(spec, value, _bounds(spec), saved, "its default"):
             value = MISSING
         put(field_key(model, path), spec.number(value) if given(value) else spec.number(spec.default))
 
@@ -124,11 +131,12 @@ class Seed:
         )
         if random_seed:
             return None
+        lowest, highest = _seed_bounds(spec)
         return st.number_input(
             label(spec),
-            min_value=_lowest_seed(spec),
-            max_value=int(spec.high) if spec.high is not None else None,
-            value=_lowest_seed(spec),
+            min_value=lowest,
+            max_value=highest,
+            value=lowest,
             step=1,
             key=field_key(model, path),
             persist_state="session",
@@ -136,13 +144,12 @@ class Seed:
 
     def held(self, spec: FieldSpec, model: Model, path: str) -> int | None:
         key = field_key(model, path)
-        return None if kept(f"{key}__random", True) else kept(key, _lowest_seed(spec))
+        return None if kept(f"{key}__random", True) else kept(key, _seed_bounds(spec)[0])
 
     def restore(self, spec: FieldSpec, model: Model, path: str, value: Any, saved: Saved) -> None:
         # A job sent without a seed let the API pick one: "random" is what repeats that.
         key = field_key(model, path)
-        highest = int(spec.high) if spec.high is not None else None
-        if given(value) and not _fits(spec, value, _lowest_seed(spec), highest, saved, "a new seed each time"):
+        if given(value) and not _fits(spec, value, _seed_bounds(spec), saved, "a new seed each time"):
             value = MISSING
         put(f"{key}__random", not given(value))
         if given(value):
@@ -152,12 +159,13 @@ class Seed:
         return "random, or a whole number to repeat a result"
 
 
-def _fits(spec: FieldSpec, value: Any, low: float | None, high: float | None, saved: Saved, instead: str) -> bool:
+def _fits(spec: FieldSpec, value: Any, bounds: tuple[Any, Any], saved: Saved, instead: str) -> bool:
     """Whether a saved number is one the field's widget can hold; if not, a note says what is used instead.
 
     A slider refuses a value outside its bounds and a number box quietly resets it, so putting one back would crash
     the form or change the value once the field is drawn (a shut Advanced panel would still send it as saved).
     """
+    low, high = bounds
     if (low is None or value >= low) and (high is None or value <= high):
         return True
     takes = describe_range(spec)
@@ -165,8 +173,9 @@ def _fits(spec: FieldSpec, value: Any, low: float | None, high: float | None, sa
     return False
 
 
-def _lowest_seed(spec: FieldSpec) -> int:
-    return int(spec.low) if spec.low is not None else 0
+def _seed_bounds(spec: FieldSpec) -> tuple[int, int | None]:
+    """The lowest seed (0 unless the schema says) and the highest, if any."""
+    return (int(spec.low) if spec.low is not None else 0), (int(spec.high) if spec.high is not None else None)
 
 
 def describe_range(spec: FieldSpec) -> str:
