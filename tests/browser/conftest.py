@@ -480,6 +480,11 @@ def toggle(page: Page, key: str) -> None:
     settle(page)
 
 
+def sent_with(studio: Studio, prompt: str) -> list[dict]:
+    """The generation requests the studio's offline backend received with ``prompt``, oldest first."""
+    return [r["payload"] for r in studio.backend.received() if r["payload"].get("prompt") == prompt]
+
+
 def how_many_button(page: Page) -> Locator:
     """The "How many: N" button beside Generate, which opens the row of counts."""
     return page.locator("[data-testid='stMain'] [data-testid='stPopover'] button").filter(has_text="How many:").first

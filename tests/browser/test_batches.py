@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     fill_pixverse,
     keyed,
     open_studio,
+    sent_with,
     set_how_many,
     settle,
     wait_done,
@@ -26,11 +27,6 @@ pytestmark = pytest.mark.browser
 def studio(shared_studio: Studio) -> Studio:
     """The shared studio: these tests compare the backend's submit counter before and after."""
     return shared_studio
-
-
-def sent_with(studio: Studio, prompt: str) -> list[dict]:
-    """The generation requests the backend received with ``prompt``, oldest first."""
-    return [r["payload"] for r in studio.backend.received() if r["payload"].get("prompt") == prompt]
 
 
 def batch_groups(page: Page) -> Locator:

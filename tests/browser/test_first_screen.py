@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     open_expander,
     open_studio,
     running_studio,
+    sent_with,
     settle,
     toggle,
     type_text,
@@ -136,6 +137,6 @@ def test_a_setting_changed_under_advanced_is_sent_once_the_panel_is_shut(page: P
     settle(page)
     expect(keyed(page, "generate").get_by_role("button").first).to_contain_text("Done (sent at", timeout=60_000)
     page.screenshot(path="/tmp/fs/after.png")
-    sent = [r["payload"] for r in shared_studio.backend.received() if r["payload"].get("prompt") == prompt]
+    sent = sent_with(shared_studio, prompt)
     assert len(sent) == 1
     assert sent[0]["seed"] == 1234 and sent[0]["watermark"] is True and sent[0]["resolution"] == "720P"
